@@ -1,0 +1,137 @@
+# sslstress: minissl (lib/), the harness (stress/), tests and detector builds.
+#
+#   make                      build lib/libminissl.a, lib/libminissl.so, sslstress
+#   make check                unit suites + scenarios (+ detector runs); non-zero on failure
+#   make stress               the default scenario suite, about two minutes
+#   make V=1                  show full commands
+#   make CC=clang CFLAGS='-O1 -g'   CC/CFLAGS/CPPFLAGS/LDFLAGS are honoured
+#   make VARIANT=tsan|asan|faults|sched   same sources, own object dir build/VARIANT
+#
+# Every variant keeps its objects in build/$(VARIANT); the native one also
+# publishes lib/libminissl.a, lib/libminissl.so and ./sslstress.
+
+VARIANT ?= native
+V ?= 0
+ifeq ($(V),0)
+Q := @
+else
+Q :=
+endif
+
+# CC=cc is make's built-in default; keep a user's choice, else gcc.
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+CFLAGS ?= -O2 -g
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+VARIANTS := native tsan asan faults sched
+ifeq ($(filter $(VARIANT),$(VARIANTS)),)
+$(error unknown VARIANT '$(VARIANT)': choose one of $(VARIANTS))
+endif
+
+VFLAGS :=
+ifeq ($(VARIANT),tsan)
+CC := clang
+VFLAGS := -fsanitize=thread -g -O1
+endif
+ifeq ($(VARIANT),asan)
+CC := clang
+VFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g -O1
+endif
+ifeq ($(VARIANT),faults)
+VFLAGS := -DMINISSL_FAULTS
+endif
+ifeq ($(VARIANT),sched)
+VFLAGS := -DMINISSL_SCHED
+endif
+
+B := build/$(VARIANT)
+WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+ALL_CPPFLAGS := -D_GNU_SOURCE -Ilib/include $(CPPFLAGS)
+ALL_CFLAGS := $(WARN) $(CFLAGS) $(VFLAGS) -pthread -fPIC -MMD -MP
+ALL_LDFLAGS := $(LDFLAGS) $(VFLAGS) -pthread
+
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
+JANSSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+
+LIB_SRC := $(sort $(wildcard lib/src/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+ST_SRC := $(sort $(wildcard stress/*.c))
+ST_OBJ := $(ST_SRC:%.c=$(B)/%.o)
+ST_LIBOBJ := $(filter-out $(B)/stress/main.o,$(ST_OBJ))
+
+TLIB_SRC := $(sort $(wildcard tests/lib/test_*.c))
+TST_SRC := $(sort $(wildcard tests/stress/test_*.c))
+TLIB_BIN := $(TLIB_SRC:tests/%.c=$(B)/tests/%)
+TST_BIN := $(TST_SRC:tests/%.c=$(B)/tests/%)
+TUTIL_OBJ := $(B)/tests/check_main.o $(B)/tests/testutil.o
+
+LIBA := $(B)/libminissl.a
+LIBSO := $(B)/libminissl.so
+SSLSTRESS := $(B)/sslstress
+
+.PHONY: all deps check unit stress bench tsan asan helgrind drd install clean \
+	$(VARIANTS:%=build-%)
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all: $(LIBA) $(LIBSO) $(if $(ST_SRC),$(SSLSTRESS)) $(TLIB_BIN) $(TST_BIN)
+ifeq ($(VARIANT),native)
+all: lib/libminissl.a lib/libminissl.so $(if $(ST_SRC),sslstress)
+lib/libminissl.a: $(LIBA)
+	$(Q)cp $< $@
+lib/libminissl.so: $(LIBSO)
+	$(Q)cp $< $@
+sslstress: $(SSLSTRESS)
+	$(Q)cp $< $@
+endif
+
+deps:
+	$(Q)scripts/install-deps.sh --check >/dev/null 2>&1 || scripts/install-deps.sh
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC [$(VARIANT)] $<")
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR [$(VARIANT)] $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBSO): $(LIB_OBJ)
+	@$(if $(Q),echo "  LD [$(VARIANT)] $@")
+	$(Q)$(CC) -shared $(ALL_LDFLAGS) -o $@ $^
+
+$(SSLSTRESS): $(ST_OBJ) $(LIBA)
+	@$(if $(Q),echo "  LD [$(VARIANT)] $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(ST_OBJ) $(LIBA) $(JANSSON_LIBS) -lm
+
+$(B)/tests/lib/%: $(B)/tests/lib/%.o $(TUTIL_OBJ) $(LIBA)
+	@$(if $(Q),echo "  LD [$(VARIANT)] $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUTIL_OBJ) $(LIBA) $(CHECK_LIBS)
+
+$(B)/tests/stress/%: $(B)/tests/stress/%.o $(TUTIL_OBJ) $(ST_LIBOBJ) $(LIBA)
+	@$(if $(Q),echo "  LD [$(VARIANT)] $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUTIL_OBJ) $(ST_LIBOBJ) $(LIBA) $(JANSSON_LIBS) $(CHECK_LIBS)
+
+# Each test file defines suite NAME in tests/*/test_NAME.c; check_main runs it.
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC [$(VARIANT)] $<")
+	$(Q)$(CC) $(ALL_CPPFLAGS) -Ilib/src -Istress -Itests $(CHECK_CFLAGS) $(ALL_CFLAGS) \
+		-DSUITE_NAME=$(patsubst test_%,%,$(notdir $*)) -c $< -o $@
+
+unit: all
+	$(Q)scripts/run-tests.sh $(TLIB_BIN) $(TST_BIN)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory unit
+
+
+clean:
+	rm -rf build lib/libminissl.a lib/libminissl.so sslstress
+
+-include $(LIB_OBJ:.o=.d) $(ST_OBJ:.o=.d) $(TLIB_BIN:=.d) $(TST_BIN:=.d) $(TUTIL_OBJ:.o=.d)

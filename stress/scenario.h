@@ -1,0 +1,198 @@
+/* The scenario model: what a parsed and validated *.scn file is.
+ *
+ * This is the contract between the scenario language (lexer.c, parser.c,
+ * validate.c: file -> struct st_scenario) and everything after it (the
+ * runner, the backend, the reports).  See doc/scenario-format.md and
+ * ../shared/design/SCENARIOS.md for the language itself.
+ *
+ * Ownership: st_scenario_load() returns one heap block tree that
+ * st_scenario_free() releases; nothing in it is shared.  Names are resolved
+ * to slot indexes by the validator, so the runner never looks up a string. */
+#ifndef ST_SCENARIO_H
+#define ST_SCENARIO_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define ST_NAME_MAX 63          /* bytes in a name, without the NUL */
+#define ST_MAX_THREADS 64
+
+struct st_loc {
+    int line;                   /* 1-based */
+    int col;                    /* 1-based, in bytes */
+};
+
+/* One diagnostic: prints as "file:line:col: error: msg", the line, a caret. */
+struct st_diag {
+    char file[256];
+    struct st_loc loc;
+    char msg[256];
+    char text[512];             /* the offending source line, no newline */
+};
+void st_diag_print(FILE *out, const struct st_diag *d);
+
+enum st_type { ST_TY_CTX, ST_TY_SSL, ST_TY_SESSION };
+
+/* Who creates a name. */
+enum { ST_OWNER_GLOBAL = -1, ST_OWNER_SETUP = -2, ST_OWNER_CHECK = -3 };
+
+struct st_name {
+    char name[ST_NAME_MAX + 1];
+    enum st_type type;
+    int owner;                  /* ST_OWNER_* or a thread index */
+    struct st_loc loc;          /* where it is created */
+};
+
+enum st_feature {
+    ST_FEAT_INTROSPECTION = 1u << 0,   /* refs, freed, exact leaks by object */
+    ST_FEAT_HANDSHAKE = 1u << 1,       /* handshake statement */
+    ST_FEAT_CONTROLLED = 1u << 2,      /* controlled scheduling */
+};
+
+enum st_method { ST_METHOD_TLS, ST_METHOD_CLIENT, ST_METHOD_SERVER };
+
+/* Settings: `set OBJ KEY=VALUE ...`. */
+enum st_key {
+    ST_K_OPTIONS, ST_K_MODE, ST_K_VERIFY, ST_K_VERIFY_DEPTH, ST_K_VERIFY_CB,
+    ST_K_MIN_PROTO, ST_K_MAX_PROTO, ST_K_READ_AHEAD, ST_K_MAX_CERT_LIST,
+    ST_K_CIPHER_LIST, ST_K_CIPHERSUITES, ST_K_SID_CTX, ST_K_SESSION,
+    ST_K_CERT, ST_K_KEY, ST_K_CHAIN, ST_K_SIGALGS, ST_K_CLIENT_SIGALGS,
+    ST_K_DANE, ST_K_TMP_DH, ST_K_DH_AUTO, ST_K_SECURITY_LEVEL,
+    ST_K_SECURITY_CB, ST_K_INFO_CB, ST_K_MSG_CB, ST_K_PASSWD_CB,
+    ST_K_GEN_SESSION_ID_CB, ST_K_PSK_HINT, ST_K_CA_LIST,
+    ST_K_CLIENT_CA_LIST, ST_K_APP_DATA, ST_K_SERVERINFO,
+    ST_K_CLIENT_CERT_TYPES, ST_K_CUSTOM_EXT,
+    ST_K_COUNT
+};
+
+enum st_val_kind {
+    ST_V_NUM,       /* num */
+    ST_V_FLAGS,     /* num = the OR of the named constants; str = as written */
+    ST_V_STR,       /* str (unescaped) */
+    ST_V_ON, ST_V_OFF,          /* callback keys */
+    ST_V_TEST, ST_V_NONE,       /* cert, key, chain, ca_list, client_ca_list */
+    ST_V_NAME,      /* slot: an object name (session=NAME) */
+};
+
+struct st_value {
+    enum st_val_kind kind;
+    long long num;
+    char *str;
+    int slot;
+};
+
+struct st_setting {
+    enum st_key key;
+    struct st_value val;
+    struct st_loc loc;
+};
+
+/* Expressions of `expect` and `observe`. */
+enum st_expr_kind {
+    ST_E_IDENT,     /* A == B / A != B: handle identity; bool */
+    ST_E_SAME,      /* same(A, B): "same" or "copy" */
+    ST_E_COPIED,    /* copied A B: bool */
+    ST_E_STATE,     /* state S [== before|mid|done|shutdown] */
+    ST_E_REFS,      /* refs OBJ [== N] */
+    ST_E_FREED,     /* freed OBJ: bool */
+    ST_E_LEAKS,     /* leaks [== N] */
+    ST_E_ERRORS,    /* errors [== none|REASON] */
+};
+
+enum st_hs_state { ST_HS_BEFORE, ST_HS_MID, ST_HS_DONE, ST_HS_SHUTDOWN };
+
+struct st_expr {
+    enum st_expr_kind kind;
+    int a, b;               /* slots; -1 when unused */
+    int has_cmp;            /* a comparison follows; else the value is observed */
+    int negate;             /* != instead of == */
+    long long num;          /* refs/leaks right-hand side */
+    enum st_hs_state state; /* state right-hand side */
+    char *reason;           /* errors right-hand side; NULL means none */
+};
+
+enum st_op {
+    ST_OP_CTX,          /* ctx NAME [method=]: dst, method */
+    ST_OP_NEW,          /* dst = new a */
+    ST_OP_DUP,          /* dst = dup a */
+    ST_OP_SESSION,      /* dst = session */
+    ST_OP_GET1_SESSION, /* dst = get1_session a */
+    ST_OP_UP_REF,       /* up_ref a */
+    ST_OP_FREE,         /* free a */
+    ST_OP_CONNECT,      /* connect a */
+    ST_OP_ACCEPT,       /* accept a */
+    ST_OP_HANDSHAKE,    /* handshake a [until=] [steps=] */
+    ST_OP_SET,          /* set a KEY=VALUE ... */
+    ST_OP_EXPECT,       /* expect expr */
+    ST_OP_OBSERVE,      /* observe label expr */
+    ST_OP_SPIN,         /* spin n */
+    ST_OP_REPEAT,       /* repeat n ... end */
+};
+
+struct st_stmt {
+    enum st_op op;
+    struct st_loc loc;
+    char *text;             /* the source line, trimmed, for reports */
+    int dst;                /* slot created, or -1 */
+    int a;                  /* slot operated on, or -1 */
+    enum st_method method;
+    enum st_hs_state until; /* handshake: ST_HS_MID or ST_HS_DONE */
+    long long n;            /* handshake steps (0: no limit), spin, repeat */
+    struct st_setting *settings;
+    size_t nsettings;
+    struct st_expr expr;
+    char label[ST_NAME_MAX + 1];    /* observe */
+    struct st_stmt *body;   /* repeat */
+    size_t nbody;
+};
+
+struct st_block {
+    char name[ST_NAME_MAX + 1];     /* thread name; "" for the others */
+    struct st_loc loc;
+    struct st_stmt *stmts;
+    size_t nstmts;
+};
+
+enum st_class { ST_ACCEPTABLE, ST_INTERESTING, ST_FORBIDDEN };
+
+struct st_outcome {
+    size_t nkeys;
+    char (*keys)[ST_NAME_MAX + 1];  /* observe labels */
+    char **values;                  /* as written */
+    enum st_class cls;
+    char *desc;                     /* NULL if none */
+    struct st_loc loc;
+};
+
+struct st_scenario {
+    char *path;
+    char *name;
+    char *about;                    /* NULL if none */
+    long long iterations;           /* default 10000 */
+    long long timeout_ms;           /* default 10000 */
+    unsigned requires;              /* enum st_feature bits */
+    int has_global, has_setup, has_check;
+    struct st_block global, setup, check;
+    struct st_block *threads;
+    size_t nthreads;
+    struct st_outcome *outcomes;
+    size_t noutcomes;
+    struct st_name *names;          /* slot table */
+    size_t nnames;
+    char (*observe_labels)[ST_NAME_MAX + 1];  /* distinct labels, first-use order */
+    size_t nlabels;
+};
+
+/* Parse and validate FILE.  Returns the scenario, or NULL with *d filled
+ * (the first problem found). */
+struct st_scenario *st_scenario_load(const char *path, struct st_diag *d);
+/* The same from a buffer; path is used in diagnostics only. */
+struct st_scenario *st_scenario_parse(const char *path, const char *text,
+                                      size_t len, struct st_diag *d);
+void st_scenario_free(struct st_scenario *sc);
+
+const char *st_key_name(enum st_key k);
+const char *st_hs_state_name(enum st_hs_state s);
+const char *st_class_name(enum st_class c);
+
+#endif
