@@ -47,7 +47,8 @@ ifeq ($(VARIANT),sched)
 VFLAGS := -DMINISSL_SCHED
 endif
 
-B := build/$(VARIANT)
+BUILDDIR ?= build/$(VARIANT)
+B := $(BUILDDIR)
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 ALL_CPPFLAGS := -D_GNU_SOURCE -Ilib/include $(CPPFLAGS)
 ALL_CFLAGS := $(WARN) $(CFLAGS) $(VFLAGS) -pthread -fPIC -MMD -MP
@@ -79,7 +80,7 @@ SSLSTRESS := $(B)/sslstress
 .SECONDARY:
 
 all: $(LIBA) $(LIBSO) $(if $(ST_SRC),$(SSLSTRESS)) $(TLIB_BIN) $(TST_BIN)
-ifeq ($(VARIANT),native)
+ifeq ($(VARIANT)$(BUILDDIR),nativebuild/native)
 all: lib/libminissl.a lib/libminissl.so $(if $(ST_SRC),sslstress)
 lib/libminissl.a: $(LIBA)
 	$(Q)cp $< $@
