@@ -171,6 +171,11 @@ struct st_scenario {
     long long iterations;           /* default 10000 */
     long long timeout_ms;           /* default 10000 */
     unsigned requires;              /* enum st_feature bits */
+    int expect_race;                /* header `expect race`: a deliberate
+                                       contract violation; a detector report
+                                       is the pass, silence the failure */
+    char *fault;                    /* header `fault NAME` (seeded-bug
+                                       builds), or NULL */
     int has_global, has_setup, has_check;
     struct st_block global, setup, check;
     struct st_block *threads;
