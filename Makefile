@@ -74,8 +74,7 @@ LIBA := $(B)/libminissl.a
 LIBSO := $(B)/libminissl.so
 SSLSTRESS := $(B)/sslstress
 
-.PHONY: all deps check unit stress bench tsan asan helgrind drd install clean \
-	$(VARIANTS:%=build-%)
+.PHONY: all deps check unit stress bench tsan asan helgrind drd fuzz install clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -92,6 +91,9 @@ endif
 
 deps:
 	$(Q)scripts/install-deps.sh --check >/dev/null 2>&1 || scripts/install-deps.sh
+
+# The harness compiled against minissl may use minissl/inspect.h.
+$(B)/stress/%.o $(B)/tests/stress/%.o: ALL_CPPFLAGS += -DST_BACKEND_MINISSL
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -128,8 +130,34 @@ $(B)/tests/%.o: tests/%.c
 unit: all
 	$(Q)scripts/run-tests.sh $(TLIB_BIN) $(TST_BIN)
 
+# Detector runs: each builds its own variant and runs the concurrency
+# tests and the scenario suite under it (scripts/detect.sh says how).
+DETECTORS := tsan asan helgrind drd
+$(DETECTORS): deps
+	$(Q)scripts/detect.sh $@
+
 check: deps
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)scripts/detect.sh check
+
+stress: deps all
+	$(Q)scripts/stress.sh $(DETECTOR)
+
+bench: deps all
+	$(Q)scripts/bench.sh
+
+fuzz: deps
+	$(Q)scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/openssl \
+		$(DESTDIR)$(PREFIX)/include/minissl $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 $(LIBA) $(LIBSO) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 lib/include/openssl/*.h $(DESTDIR)$(PREFIX)/include/openssl/
+	install -m 644 lib/include/minissl/*.h $(DESTDIR)$(PREFIX)/include/minissl/
+	install -m 755 $(SSLSTRESS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 doc/sslstress.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 
 clean:

@@ -1,0 +1,43 @@
+/* <openssl/sslerr.h>: the SSL_R_* reasons of minissl's object half
+ * (OpenSSL 3's numbers).  The connection half's SSL_R_* reasons (handshake,
+ * records, BIOs, session cache) are declared in <openssl/ssl_conn.h> and
+ * their texts are in lib/src/conn_reasons.c; a code appears in one of the
+ * two files only. */
+#ifndef OPENSSL_SSLERR_H
+#define OPENSSL_SSLERR_H
+
+#define SSL_R_BAD_DATA 390
+#define SSL_R_BAD_LENGTH 271
+#define SSL_R_BAD_PROTOCOL_VERSION_NUMBER 116
+#define SSL_R_BAD_VALUE 384
+#define SSL_R_CALLBACK_FAILED 234
+#define SSL_R_CONTEXT_NOT_DANE_ENABLED 167
+#define SSL_R_CUSTOM_EXT_HANDLER_ALREADY_INSTALLED 206
+#define SSL_R_DANE_ALREADY_ENABLED 172
+#define SSL_R_DANE_NOT_ENABLED 175
+#define SSL_R_DANE_TLSA_BAD_CERTIFICATE_USAGE 184
+#define SSL_R_DANE_TLSA_BAD_DATA_LENGTH 189
+#define SSL_R_DANE_TLSA_BAD_DIGEST_LENGTH 192
+#define SSL_R_DANE_TLSA_BAD_MATCHING_TYPE 200
+#define SSL_R_DANE_TLSA_BAD_SELECTOR 202
+#define SSL_R_DANE_TLSA_NULL_DATA 203
+#define SSL_R_DATA_LENGTH_TOO_LONG 146
+#define SSL_R_INVALID_COMMAND 280
+#define SSL_R_INVALID_SERVERINFO_DATA 388
+#define SSL_R_LENGTH_MISMATCH 159
+#define SSL_R_NO_CERTIFICATE_ASSIGNED 177
+#define SSL_R_NO_CIPHER_MATCH 185
+#define SSL_R_NO_METHOD_SPECIFIED 188
+#define SSL_R_NO_PRIVATE_KEY_ASSIGNED 190
+#define SSL_R_NULL_SSL_CTX 195
+#define SSL_R_NULL_SSL_METHOD_PASSED 196
+#define SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG 273
+#define SSL_R_SSL_SESSION_ID_TOO_LONG 408
+#define SSL_R_UNINITIALIZED 276
+#define SSL_R_UNKNOWN_CERTIFICATE_TYPE 247
+#define SSL_R_UNKNOWN_PKEY_TYPE 251
+#define SSL_R_UNSUPPORTED_PROTOCOL 258
+#define SSL_R_WRONG_SSL_VERSION 266
+#define SSL_R_X509_LIB 268
+
+#endif

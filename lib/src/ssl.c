@@ -1,0 +1,154 @@
+/* SSL: creation (SSL_new inherits its SSL_CTX's settings), reference
+ * counting, destruction, and the SSL's session slot.
+ *
+ * Concurrency (ssl.h contract 1): SSL_up_ref/SSL_free are ms_ref_up/down
+ * (refcount.h); the destructor runs once, in the thread whose decrement
+ * reached 0, after acquiring every other thread's writes.  |session| is
+ * changed and taken (get1) under the SSL's lock, which also serialises
+ * SSL_dup against the handshake (dup.c). */
+#include <pthread.h>
+
+#include "internal.h"
+
+static void ssl_destroy(SSL *s)
+{
+    ms_ex_free(CRYPTO_EX_INDEX_SSL, s, &s->ex_data);
+    ms_conn_cleanup(s);
+    SSL_SESSION_free(s->session);
+    sk_X509_NAME_pop_free(s->peer_ca_names, X509_NAME_free);
+    ms_cfg_cleanup(&s->cfg);
+    SSL_CTX_free(s->ctx);
+    pthread_mutex_destroy(&s->lock);
+    ms_obj_retire(s, sizeof(*s));
+}
+
+SSL *ms_ssl_new_from(SSL_CTX *ctx, const struct ms_cfg *cfg)
+{
+    SSL *s = ms_obj_new(MINISSL_SSL, sizeof(SSL));
+
+    if (s == NULL)
+        return NULL;
+    pthread_mutex_init(&s->lock, NULL);
+    SSL_CTX_up_ref(ctx);
+    s->ctx = ctx;
+    s->method = ctx->method;
+    /* OpenSSL: a server unless the method cannot accept. */
+    s->server = ctx->method->can_accept;
+    if (!ms_cfg_copy(&s->cfg, cfg)
+        || !ms_ex_new(CRYPTO_EX_INDEX_SSL, s, &s->ex_data)
+        || !ms_conn_init(s)) {
+        ssl_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+SSL *SSL_new(SSL_CTX *ctx)
+{
+    if (ctx == NULL) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_NULL_SSL_CTX);
+        return NULL;
+    }
+    ms_obj_check(&ctx->hdr, MINISSL_SSL_CTX, "SSL_new");
+    return ms_ssl_new_from(ctx, &ctx->cfg);
+}
+
+int SSL_up_ref(SSL *s)
+{
+    if (s == NULL) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
+        return 0;
+    }
+    return ms_ref_up(&s->hdr.refs, "SSL", s->hdr.id);
+}
+
+void SSL_free(SSL *s)
+{
+    if (s == NULL)
+        return;
+    if (ms_ref_down(&s->hdr.refs, "SSL", s->hdr.id) > 0)
+        return;
+    ssl_destroy(s);
+}
+
+long SSL_ctrl(SSL *s, int cmd, long larg, void *parg)
+{
+    int handled;
+    long r;
+
+    MS_CHECK(s, MINISSL_SSL, 0);
+    r = ms_cfg_ctrl(&s->cfg, cmd, larg, parg, &handled);
+    if (handled)
+        return r;
+    if (cmd == SSL_CTRL_GET_CLIENT_CERT_TYPES)
+        return 0;       /* a client learns them in the handshake */
+    ERR_raise_data(ERR_LIB_SSL, SSL_R_INVALID_COMMAND, "cmd=%d", cmd);
+    return 0;
+}
+
+SSL_CTX *SSL_get_SSL_CTX(const SSL *s)
+{
+    MS_CHECK(s, MINISSL_SSL, NULL);
+    return s->ctx;
+}
+
+int SSL_is_server(const SSL *s)
+{
+    MS_CHECK(s, MINISSL_SSL, 0);
+    return s->server;
+}
+
+int SSL_set_ex_data(SSL *s, int idx, void *data)
+{
+    MS_CHECK(s, MINISSL_SSL, 0);
+    return CRYPTO_set_ex_data(&s->ex_data, idx, data);
+}
+
+void *SSL_get_ex_data(const SSL *s, int idx)
+{
+    MS_CHECK(s, MINISSL_SSL, NULL);
+    return CRYPTO_get_ex_data(&s->ex_data, idx);
+}
+
+/* ---- The session slot ---- */
+int SSL_set_session(SSL *s, SSL_SESSION *session)
+{
+    SSL_SESSION *old;
+
+    MS_CHECK(s, MINISSL_SSL, 0);
+    if (session != NULL) {
+        ms_obj_check(&session->hdr, MINISSL_SSL_SESSION, "SSL_set_session");
+        SSL_SESSION_up_ref(session);
+    }
+    ms_ssl_lock(s);
+    old = s->session;
+    s->session = session;
+    ms_ssl_unlock(s);
+    SSL_SESSION_free(old);
+    return 1;
+}
+
+SSL_SESSION *SSL_get_session(const SSL *s)
+{
+    MS_CHECK(s, MINISSL_SSL, NULL);
+    return s->session;
+}
+
+SSL_SESSION *SSL_get1_session(SSL *s)
+{
+    SSL_SESSION *sess;
+
+    MS_CHECK(s, MINISSL_SSL, NULL);
+    ms_ssl_lock(s);
+    if ((sess = s->session) != NULL)
+        SSL_SESSION_up_ref(sess);
+    ms_ssl_unlock(s);
+    return sess;
+}
+
+const char *SSL_get_psk_identity_hint(const SSL *s)
+{
+    if (s == NULL || s->session == NULL)
+        return NULL;
+    return s->session->psk_hint;
+}

@@ -1,0 +1,1117 @@
+/* The harness backend over the OpenSSL API.  See backend.h.
+ *
+ * Only OpenSSL's public API is called here, so the file compiles unchanged
+ * against minissl and against the system OpenSSL 3.  minissl-only
+ * introspection lives in backend_inspect.c.
+ *
+ * Concurrency: the statics below are written once by st_be_init() before
+ * any thread or child exists and only read afterwards, except the
+ * allocation counter (an atomic) and the ex_data dup counter (an atomic). */
+#include "backend.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef ST_BACKEND_STUB
+/* ---- minissl not linkable yet: every scenario is skipped -------------- */
+int st_be_preinit(void) { return 0; }
+int st_be_init(void) { return 0; }
+void st_be_cleanup(void) {}
+const char *st_be_name(void) { return "minissl"; }
+const char *st_be_version(void) { return "minissl (not built yet)"; }
+unsigned st_be_features(void) { return 0; }
+const char *st_be_missing(unsigned requires)
+{
+    (void)requires;
+    return "the minissl backend is not built yet (stub backend)";
+}
+void *st_be_ctx_new(enum st_method m) { (void)m; return NULL; }
+void *st_be_ssl_new(void *ctx) { (void)ctx; return NULL; }
+void *st_be_dup(void *ssl) { (void)ssl; return NULL; }
+void *st_be_session_new(void) { return NULL; }
+void *st_be_get1_session(void *ssl) { (void)ssl; return NULL; }
+int st_be_up_ref(enum st_type t, void *o) { (void)t; (void)o; return -EIO; }
+void st_be_free(enum st_type t, void *o) { (void)t; (void)o; }
+int st_be_connect(void *ssl) { (void)ssl; return -EIO; }
+int st_be_accept(void *ssl) { (void)ssl; return -EIO; }
+int st_be_handshake(void **peer, void *ssl, enum st_hs_state until,
+                    long long steps)
+{
+    (void)peer; (void)ssl; (void)until; (void)steps;
+    return -EIO;
+}
+void st_be_peer_free(void *peer) { (void)peer; }
+int st_be_set(enum st_type t, void *obj, const struct st_setting *set,
+              void *const *slots)
+{
+    (void)t; (void)obj; (void)set; (void)slots;
+    return -EIO;
+}
+bool st_be_copied(void *a, void *b, char *why, size_t whylen)
+{
+    (void)a; (void)b;
+    snprintf(why, whylen, "stub backend");
+    return false;
+}
+enum st_hs_state st_be_state(void *ssl) { (void)ssl; return ST_HS_BEFORE; }
+unsigned long st_be_peek_error(void) { return 0; }
+void st_be_clear_errors(void) {}
+bool st_be_error_is(unsigned long c, const char *r)
+{
+    (void)c; (void)r;
+    return false;
+}
+void st_be_error_text(unsigned long c, char *buf, size_t len)
+{
+    snprintf(buf, len, "error %lu", c);
+}
+int st_be_error_reason(unsigned long c) { return (int)(c & 0x7fffff); }
+void st_be_last_error(char *buf, size_t len) { snprintf(buf, len, "stub"); }
+int st_be_refs(enum st_type t, void *o) { (void)t; (void)o; return -1; }
+uint64_t st_be_id(enum st_type t, void *o) { (void)t; (void)o; return 0; }
+bool st_be_freed(enum st_type t, void *o, uint64_t id)
+{
+    (void)t; (void)o; (void)id;
+    return false;
+}
+long long st_be_live(void) { return 0; }
+long long st_be_live_ssl(void) { return -1; }
+void st_be_detectors(struct st_be_detect *d) { memset(d, 0, sizeof(*d)); }
+#else
+
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "backend_inspect.h"
+#include "barrier.h"
+#include "names.h"
+
+/* ---- allocation counters (leaks on a backend without introspection) --- */
+
+/* relaxed everywhere: a statistic read single-threaded in `check`, after
+ * the iteration's threads were joined (the join orders it). */
+static atomic_llong live_allocs;
+static bool counting;
+static atomic_ulong exdata_dups;    /* relaxed: a statistic */
+static atomic_uint next_id;         /* relaxed: only uniqueness matters */
+
+static void *count_malloc(size_t n, const char *file, int line)
+{
+    void *p = malloc(n);
+
+    (void)file; (void)line;
+    if (p != NULL)
+        atomic_fetch_add_explicit(&live_allocs, 1, memory_order_relaxed);
+    return p;
+}
+
+static void *count_realloc(void *p, size_t n, const char *file, int line)
+{
+    void *q;
+
+    (void)file; (void)line;
+    if (p == NULL)
+        return count_malloc(n, file, line);
+    if (n == 0) {
+        free(p);
+        atomic_fetch_sub_explicit(&live_allocs, 1, memory_order_relaxed);
+        return NULL;
+    }
+    q = realloc(p, n);
+    return q;
+}
+
+static void count_free(void *p, const char *file, int line)
+{
+    (void)file; (void)line;
+    if (p == NULL)
+        return;
+    free(p);
+    atomic_fetch_sub_explicit(&live_allocs, 1, memory_order_relaxed);
+}
+
+int st_be_preinit(void)
+{
+    st_declare_atomic(&live_allocs, sizeof(live_allocs),
+                      "allocation statistic: relaxed, read after a join");
+    st_declare_atomic(&exdata_dups, sizeof(exdata_dups),
+                      "ex_data dup statistic: relaxed");
+    st_declare_atomic(&next_id, sizeof(next_id),
+                      "session id counter: relaxed, uniqueness only");
+    if (!CRYPTO_set_mem_functions(count_malloc, count_realloc, count_free))
+        return -EBUSY;
+    counting = true;
+    return 0;
+}
+
+/* ---- test material and peers ------------------------------------------ */
+
+static EVP_PKEY *test_key;
+static X509 *test_cert;
+static X509_NAME *test_name;
+static SSL_CTX *peer_server_ctx, *peer_client_ctx;
+static int exdata_index = -1;
+static char version_buf[128];
+
+/* The harness's ex_data value: a box per SSL, copied by the dup callback,
+ * so `app_data=N` exercises ex_data dup callbacks under concurrency. */
+struct st_exbox {
+    long value;
+};
+
+static void exdata_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+                        long argl, void *argp)
+{
+    (void)parent; (void)ad; (void)idx; (void)argl; (void)argp;
+    free(ptr);
+}
+
+static int exdata_dup(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from,
+                      void **from_d, int idx, long argl, void *argp)
+{
+    struct st_exbox *src, *copy;
+
+    (void)to; (void)from; (void)idx; (void)argl; (void)argp;
+    src = *from_d;
+    atomic_fetch_add_explicit(&exdata_dups, 1, memory_order_relaxed);
+    if (src == NULL)
+        return 1;
+    if ((copy = malloc(sizeof(*copy))) == NULL)
+        return 0;
+    *copy = *src;
+    *from_d = copy;
+    return 1;
+}
+
+static X509 *make_cert(EVP_PKEY *key)
+{
+    X509 *x = X509_new();
+    X509_NAME *n;
+
+    if (x == NULL)
+        return NULL;
+    if (!ASN1_INTEGER_set(X509_get_serialNumber(x), 1) ||
+        X509_gmtime_adj(X509_getm_notBefore(x), 0) == NULL ||
+        X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 365) == NULL ||
+        !X509_set_pubkey(x, key))
+        goto err;
+    n = X509_get_subject_name(x);
+    if (!X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+                                    (const unsigned char *)"sslstress test",
+                                    -1, -1, 0) ||
+        !X509_set_issuer_name(x, n) ||
+        !X509_sign(x, key, EVP_sha256()))
+        goto err;
+    return x;
+ err:
+    X509_free(x);
+    return NULL;
+}
+
+static int peer_step(SSL *s);
+
+/* One handshake between the peer contexts, so that the library's lazy,
+ * process-wide caches (algorithms, providers) exist before any iteration
+ * counts allocations for `leaks`. */
+static void warm_up(void)
+{
+    SSL *c = SSL_new(peer_client_ctx), *s = SSL_new(peer_server_ctx);
+    BIO *a = BIO_new(BIO_s_mem()), *b = BIO_new(BIO_s_mem());
+
+    if (c == NULL || s == NULL || a == NULL || b == NULL ||
+        !BIO_up_ref(a) || !BIO_up_ref(b)) {
+        BIO_free(a);
+        BIO_free(b);
+        goto out;
+    }
+    SSL_set_bio(c, a, b);
+    SSL_set_bio(s, b, a);
+    SSL_set_connect_state(c);
+    SSL_set_accept_state(s);
+    for (int i = 0; i < 8; i++) {
+        int rc = peer_step(c), rs = peer_step(s);
+
+        if (rc < 0 || rs < 0 || (rc == 1 && rs == 1))
+            break;
+    }
+    SSL_shutdown(c);
+ out:
+    SSL_free(c);
+    SSL_free(s);
+    ERR_clear_error();
+}
+
+int st_be_init(void)
+{
+    if (test_key != NULL)
+        return 0;
+    if ((test_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")) == NULL)
+        goto err;
+    if ((test_cert = make_cert(test_key)) == NULL)
+        goto err;
+    if ((test_name = X509_NAME_dup(X509_get_subject_name(test_cert))) == NULL)
+        goto err;
+    if ((peer_server_ctx = SSL_CTX_new(TLS_server_method())) == NULL ||
+        !SSL_CTX_use_certificate(peer_server_ctx, test_cert) ||
+        !SSL_CTX_use_PrivateKey(peer_server_ctx, test_key))
+        goto err;
+    /* No session cache on the harness's peer: its sessions would count as
+     * the scenario's leaks. */
+    SSL_CTX_set_session_cache_mode(peer_server_ctx, SSL_SESS_CACHE_OFF);
+    if ((peer_client_ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+        goto err;
+    exdata_index = SSL_get_ex_new_index(0, NULL, NULL, exdata_dup,
+                                        exdata_free);
+    if (exdata_index < 0)
+        goto err;
+    warm_up();
+    snprintf(version_buf, sizeof(version_buf), "%s",
+             OpenSSL_version(OPENSSL_VERSION));
+    return 0;
+ err:
+    st_be_cleanup();
+    return -EIO;
+}
+
+void st_be_cleanup(void)
+{
+    SSL_CTX_free(peer_client_ctx);
+    SSL_CTX_free(peer_server_ctx);
+    X509_NAME_free(test_name);
+    X509_free(test_cert);
+    EVP_PKEY_free(test_key);
+    peer_client_ctx = peer_server_ctx = NULL;
+    test_name = NULL;
+    test_cert = NULL;
+    test_key = NULL;
+}
+
+const char *st_be_name(void)
+{
+#ifdef ST_BACKEND_MINISSL
+    return "minissl";
+#else
+    return "openssl";
+#endif
+}
+
+const char *st_be_version(void)
+{
+    return version_buf[0] != '\0' ? version_buf
+                                  : OpenSSL_version(OPENSSL_VERSION);
+}
+
+unsigned st_be_features(void)
+{
+    return ST_FEAT_HANDSHAKE | st_be_inspect_features();
+}
+
+const char *st_be_missing(unsigned requires)
+{
+    unsigned missing = requires & ~st_be_features();
+
+    if (missing & ST_FEAT_INTROSPECTION)
+        return "requires introspection (reference counts, object liveness), "
+               "which this backend lacks";
+    if (missing & ST_FEAT_CONTROLLED)
+        return "requires controlled scheduling, which this backend lacks";
+    if (missing & ST_FEAT_HANDSHAKE)
+        return "requires handshake, which this backend lacks";
+    return NULL;
+}
+
+/* ---- objects ------------------------------------------------------------ */
+
+void *st_be_ctx_new(enum st_method m)
+{
+    const SSL_METHOD *meth = m == ST_METHOD_CLIENT ? TLS_client_method()
+                           : m == ST_METHOD_SERVER ? TLS_server_method()
+                           : TLS_method();
+
+    return SSL_CTX_new(meth);
+}
+
+void *st_be_ssl_new(void *ctx)
+{
+    return SSL_new(ctx);
+}
+
+void *st_be_dup(void *ssl)
+{
+    return SSL_dup(ssl);
+}
+
+void *st_be_session_new(void)
+{
+    SSL_SESSION *sess = SSL_SESSION_new();
+    unsigned char id[16] = "sslstress-sess";
+    unsigned n;
+
+    if (sess == NULL)
+        return NULL;
+    n = atomic_fetch_add_explicit(&next_id, 1, memory_order_relaxed);
+    memcpy(id + 12, &n, sizeof(n));
+    if (!SSL_SESSION_set1_id(sess, id, sizeof(id))) {
+        SSL_SESSION_free(sess);
+        return NULL;
+    }
+    return sess;
+}
+
+void *st_be_get1_session(void *ssl)
+{
+    return SSL_get1_session(ssl);
+}
+
+int st_be_up_ref(enum st_type t, void *obj)
+{
+    int ok;
+
+    switch (t) {
+    case ST_TY_CTX: ok = SSL_CTX_up_ref(obj); break;
+    case ST_TY_SSL: ok = SSL_up_ref(obj); break;
+    default: ok = SSL_SESSION_up_ref(obj); break;
+    }
+    return ok ? 0 : -EIO;
+}
+
+void st_be_free(enum st_type t, void *obj)
+{
+    switch (t) {
+    case ST_TY_CTX: SSL_CTX_free(obj); break;
+    case ST_TY_SSL: SSL_free(obj); break;
+    default: SSL_SESSION_free(obj); break;
+    }
+}
+
+int st_be_connect(void *ssl)
+{
+    SSL_set_connect_state(ssl);
+    return 0;
+}
+
+int st_be_accept(void *ssl)
+{
+    SSL_set_accept_state(ssl);
+    return 0;
+}
+
+/* ---- handshakes against a harness-owned peer ---------------------------- */
+
+struct st_peer {
+    SSL *ssl;
+};
+
+void st_be_peer_free(void *p)
+{
+    struct st_peer *peer = p;
+
+    if (peer == NULL)
+        return;
+    SSL_free(peer->ssl);
+    free(peer);
+}
+
+static struct st_peer *peer_new(SSL *s)
+{
+    struct st_peer *peer = calloc(1, sizeof(*peer));
+    BIO *to_s = NULL, *from_s = NULL;
+    bool server = SSL_is_server(s) != 0;
+
+    if (peer == NULL)
+        return NULL;
+    if (server && SSL_get_certificate(s) == NULL &&
+        (!SSL_use_certificate(s, test_cert) ||
+         !SSL_use_PrivateKey(s, test_key)))
+        goto err;
+    peer->ssl = SSL_new(server ? peer_client_ctx : peer_server_ctx);
+    to_s = BIO_new(BIO_s_mem());
+    from_s = BIO_new(BIO_s_mem());
+    if (peer->ssl == NULL || to_s == NULL || from_s == NULL)
+        goto err;
+    /* Each BIO is shared: one reference for s, one for the peer. */
+    if (!BIO_up_ref(to_s) || !BIO_up_ref(from_s))
+        goto err;
+    SSL_set_bio(s, to_s, from_s);
+    SSL_set_bio(peer->ssl, from_s, to_s);
+    if (server)
+        SSL_set_connect_state(peer->ssl);
+    else
+        SSL_set_accept_state(peer->ssl);
+    return peer;
+ err:
+    BIO_free(to_s);
+    BIO_free(from_s);
+    st_be_peer_free(peer);
+    return NULL;
+}
+
+/* One SSL_do_handshake; 1 finished, 0 wants more, -1 failed. */
+static int hs_step(SSL *s)
+{
+    return peer_step(s);
+}
+
+static int peer_step(SSL *s)
+{
+    int r = SSL_do_handshake(s);
+
+    if (r == 1)
+        return 1;
+    switch (SSL_get_error(s, r)) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE:
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+int st_be_handshake(void **peerp, void *ssl, enum st_hs_state until,
+                    long long steps)
+{
+    SSL *s = ssl;
+    struct st_peer *peer = *peerp;
+    long long done_steps = 0;
+    int sr = 0, pr = 0;
+    bool server;
+
+    if (peer == NULL) {
+        if ((peer = peer_new(s)) == NULL)
+            return -EIO;
+        *peerp = peer;
+    }
+    server = SSL_is_server(s) != 0;
+    for (int round = 0; round < 64; round++) {
+        if (server || round > 0) {
+            if (pr != 1 && (pr = hs_step(peer->ssl)) < 0)
+                return -EIO;
+        }
+        if (sr != 1) {
+            if (steps > 0 && done_steps >= steps)
+                return 0;
+            sr = hs_step(s);
+            done_steps++;
+            if (sr < 0)
+                return -EIO;
+        }
+        if (until == ST_HS_MID && !SSL_in_before(s))
+            return 0;
+        if (sr == 1 && SSL_is_init_finished(s)) {
+            if (until == ST_HS_SHUTDOWN && SSL_shutdown(s) < 0)
+                return -EIO;
+            return 0;
+        }
+    }
+    return -EIO;    /* no progress: the handshake is stuck */
+}
+
+/* ---- settings ------------------------------------------------------------ */
+
+static int cb_verify(int ok, X509_STORE_CTX *x)
+{
+    (void)x;
+    return ok;
+}
+
+static int cb_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
+                       int nid, void *other, void *ex)
+{
+    (void)s; (void)ctx; (void)op; (void)bits; (void)nid; (void)other;
+    (void)ex;
+    return 1;
+}
+
+static void cb_info(const SSL *s, int where, int ret)
+{
+    (void)s; (void)where; (void)ret;
+}
+
+static void cb_msg(int write_p, int version, int content_type,
+                   const void *buf, size_t len, SSL *s, void *arg)
+{
+    (void)write_p; (void)version; (void)content_type; (void)buf; (void)len;
+    (void)s; (void)arg;
+}
+
+static int cb_passwd(char *buf, int size, int rwflag, void *u)
+{
+    (void)rwflag; (void)u;
+    if (size < 1)
+        return 0;
+    buf[0] = '\0';
+    return 0;
+}
+
+static int cb_gen_session_id(SSL *s, unsigned char *id, unsigned int *len)
+{
+    (void)s;
+    memset(id, 0x5a, *len);
+    return 1;
+}
+
+static int cb_ext_add(SSL *s, unsigned int ext_type, unsigned int context,
+                      const unsigned char **out, size_t *outlen, X509 *x,
+                      size_t chainidx, int *al, void *add_arg)
+{
+    (void)s; (void)ext_type; (void)context; (void)x; (void)chainidx;
+    (void)al; (void)add_arg;
+    *out = NULL;
+    *outlen = 0;
+    return 0;   /* 0: do not send the extension */
+}
+
+static int cb_ext_parse(SSL *s, unsigned int ext_type, unsigned int context,
+                        const unsigned char *in, size_t inlen, X509 *x,
+                        size_t chainidx, int *al, void *parse_arg)
+{
+    (void)s; (void)ext_type; (void)context; (void)in; (void)inlen; (void)x;
+    (void)chainidx; (void)al; (void)parse_arg;
+    return 1;
+}
+
+static STACK_OF(X509_NAME) *test_names(void)
+{
+    STACK_OF(X509_NAME) *sk = sk_X509_NAME_new_null();
+    X509_NAME *n;
+
+    if (sk == NULL)
+        return NULL;
+    if ((n = X509_NAME_dup(test_name)) == NULL || !sk_X509_NAME_push(sk, n)) {
+        X509_NAME_free(n);
+        sk_X509_NAME_pop_free(sk, X509_NAME_free);
+        return NULL;
+    }
+    return sk;
+}
+
+static int set_exbox(SSL *s, long value)
+{
+    struct st_exbox *old = SSL_get_ex_data(s, exdata_index);
+    struct st_exbox *box = malloc(sizeof(*box));
+
+    if (box == NULL)
+        return 0;
+    box->value = value;
+    if (!SSL_set_ex_data(s, exdata_index, box)) {
+        free(box);
+        return 0;
+    }
+    free(old);
+    return 1;
+}
+
+static int set_ssl(SSL *s, const struct st_setting *st, void *const *slots)
+{
+    const struct st_value *v = &st->val;
+    bool on = v->kind == ST_V_ON || v->kind == ST_V_TEST;
+    const char *str = v->str != NULL ? v->str : "";
+    long long num = v->num;
+    unsigned char buf[64];
+
+    switch (st->key) {
+    case ST_K_OPTIONS:
+        SSL_set_options(s, (uint64_t)num);
+        return 1;
+    case ST_K_MODE:
+        SSL_set_mode(s, (long)num);
+        return 1;
+    case ST_K_VERIFY:
+        SSL_set_verify(s, (int)num, SSL_get_verify_callback(s));
+        return 1;
+    case ST_K_VERIFY_DEPTH:
+        SSL_set_verify_depth(s, (int)num);
+        return 1;
+    case ST_K_VERIFY_CB:
+        SSL_set_verify(s, SSL_get_verify_mode(s), on ? cb_verify : NULL);
+        return 1;
+    case ST_K_MIN_PROTO:
+        return SSL_set_min_proto_version(s, (int)num);
+    case ST_K_MAX_PROTO:
+        return SSL_set_max_proto_version(s, (int)num);
+    case ST_K_READ_AHEAD:
+        SSL_set_read_ahead(s, (int)num);
+        return 1;
+    case ST_K_MAX_CERT_LIST:
+        SSL_set_max_cert_list(s, (long)num);
+        return 1;
+    case ST_K_CIPHER_LIST:
+        return SSL_set_cipher_list(s, str);
+    case ST_K_CIPHERSUITES:
+        return SSL_set_ciphersuites(s, str);
+    case ST_K_SID_CTX:
+        return SSL_set_session_id_context(s, (const unsigned char *)str,
+                                          (unsigned)strlen(str));
+    case ST_K_SESSION:
+        return SSL_set_session(s, v->kind == ST_V_NAME ? slots[v->slot]
+                                                       : NULL);
+    case ST_K_CERT:
+        return on ? SSL_use_certificate(s, test_cert) : 1;
+    case ST_K_KEY:
+        return on ? SSL_use_PrivateKey(s, test_key) : 1;
+    case ST_K_CHAIN:
+        return on ? (int)SSL_add1_chain_cert(s, test_cert) : 1;
+    case ST_K_SIGALGS:
+        return (int)SSL_set1_sigalgs_list(s, str);
+    case ST_K_CLIENT_SIGALGS:
+        return (int)SSL_set1_client_sigalgs_list(s, str);
+    case ST_K_DANE:
+        if (v->kind == ST_V_OFF || v->kind == ST_V_NONE)
+            return 1;
+        if (SSL_CTX_dane_enable(SSL_get_SSL_CTX(s)) <= 0)
+            return 0;
+        return SSL_dane_enable(s, v->kind == ST_V_STR ? str
+                                                      : "sslstress.test") > 0;
+    case ST_K_TMP_DH:
+        if (!on)
+            return 1;
+        if (!EVP_PKEY_up_ref(test_key))
+            return 0;
+        /* A test key stands in for DH parameters; the setter only stores
+         * it (set0: the SSL takes our reference). */
+        if (!SSL_set0_tmp_dh_pkey(s, test_key)) {
+            EVP_PKEY_free(test_key);
+            return 0;
+        }
+        return 1;
+    case ST_K_DH_AUTO:
+        return (int)SSL_set_dh_auto(s, (int)(v->kind == ST_V_ON ? 1 : num));
+    case ST_K_SECURITY_LEVEL:
+        SSL_set_security_level(s, (int)num);
+        return 1;
+    case ST_K_SECURITY_CB:
+        SSL_set_security_callback(s, on ? cb_security : NULL);
+        return 1;
+    case ST_K_INFO_CB:
+        SSL_set_info_callback(s, on ? cb_info : NULL);
+        return 1;
+    case ST_K_MSG_CB:
+        SSL_set_msg_callback(s, on ? cb_msg : NULL);
+        return 1;
+    case ST_K_PASSWD_CB:
+        SSL_set_default_passwd_cb(s, on ? cb_passwd : NULL);
+        SSL_set_default_passwd_cb_userdata(s, on ? (void *)s : NULL);
+        return 1;
+    case ST_K_GEN_SESSION_ID_CB:
+        return SSL_set_generate_session_id(s, on ? cb_gen_session_id : NULL);
+    case ST_K_PSK_HINT:
+        return SSL_use_psk_identity_hint(s, str);
+    case ST_K_CA_LIST: {
+        STACK_OF(X509_NAME) *sk = on ? test_names() : NULL;
+
+        if (on && sk == NULL)
+            return 0;
+        SSL_set0_CA_list(s, sk);
+        return 1;
+    }
+    case ST_K_CLIENT_CA_LIST: {
+        STACK_OF(X509_NAME) *sk = on ? test_names() : NULL;
+
+        if (on && sk == NULL)
+            return 0;
+        SSL_set_client_CA_list(s, sk);
+        return 1;
+    }
+    case ST_K_APP_DATA:
+        SSL_set_app_data(s, (char *)(intptr_t)num);
+        return set_exbox(s, (long)num);
+    case ST_K_SERVERINFO:
+        /* OpenSSL sets serverinfo per SSL_CTX only. */
+        return st_be_inspect_set_ssl(s, st->key, str, on);
+    case ST_K_CUSTOM_EXT:
+        return st_be_inspect_set_ssl(s, st->key, str, on);
+    case ST_K_CLIENT_CERT_TYPES: {
+        size_t n = st_cert_types(v, buf, sizeof(buf));
+
+        return (int)SSL_set1_client_certificate_types(s, buf, n);
+    }
+    default:
+        return -1;
+    }
+}
+
+static int set_ctx(SSL_CTX *c, const struct st_setting *st)
+{
+    const struct st_value *v = &st->val;
+    bool on = v->kind == ST_V_ON || v->kind == ST_V_TEST;
+    const char *str = v->str != NULL ? v->str : "";
+    long long num = v->num;
+    unsigned char buf[64];
+
+    switch (st->key) {
+    case ST_K_OPTIONS:
+        SSL_CTX_set_options(c, (uint64_t)num);
+        return 1;
+    case ST_K_MODE:
+        SSL_CTX_set_mode(c, (long)num);
+        return 1;
+    case ST_K_VERIFY:
+        SSL_CTX_set_verify(c, (int)num, SSL_CTX_get_verify_callback(c));
+        return 1;
+    case ST_K_VERIFY_DEPTH:
+        SSL_CTX_set_verify_depth(c, (int)num);
+        return 1;
+    case ST_K_VERIFY_CB:
+        SSL_CTX_set_verify(c, SSL_CTX_get_verify_mode(c),
+                           on ? cb_verify : NULL);
+        return 1;
+    case ST_K_MIN_PROTO:
+        return (int)SSL_CTX_set_min_proto_version(c, (int)num);
+    case ST_K_MAX_PROTO:
+        return (int)SSL_CTX_set_max_proto_version(c, (int)num);
+    case ST_K_READ_AHEAD:
+        SSL_CTX_set_read_ahead(c, (int)num);
+        return 1;
+    case ST_K_MAX_CERT_LIST:
+        SSL_CTX_set_max_cert_list(c, (long)num);
+        return 1;
+    case ST_K_CIPHER_LIST:
+        return SSL_CTX_set_cipher_list(c, str);
+    case ST_K_CIPHERSUITES:
+        return SSL_CTX_set_ciphersuites(c, str);
+    case ST_K_SID_CTX:
+        return SSL_CTX_set_session_id_context(c, (const unsigned char *)str,
+                                              (unsigned)strlen(str));
+    case ST_K_CERT:
+        return on ? SSL_CTX_use_certificate(c, test_cert) : 1;
+    case ST_K_KEY:
+        return on ? SSL_CTX_use_PrivateKey(c, test_key) : 1;
+    case ST_K_CHAIN:
+        return on ? (int)SSL_CTX_add1_chain_cert(c, test_cert) : 1;
+    case ST_K_SIGALGS:
+        return (int)SSL_CTX_set1_sigalgs_list(c, str);
+    case ST_K_CLIENT_SIGALGS:
+        return (int)SSL_CTX_set1_client_sigalgs_list(c, str);
+    case ST_K_DANE:
+        if (v->kind == ST_V_OFF || v->kind == ST_V_NONE)
+            return 1;
+        return SSL_CTX_dane_enable(c) > 0;
+    case ST_K_TMP_DH:
+        if (!on)
+            return 1;
+        if (!EVP_PKEY_up_ref(test_key))
+            return 0;
+        if (!SSL_CTX_set0_tmp_dh_pkey(c, test_key)) {
+            EVP_PKEY_free(test_key);
+            return 0;
+        }
+        return 1;
+    case ST_K_DH_AUTO:
+        return (int)SSL_CTX_set_dh_auto(c, (int)(v->kind == ST_V_ON ? 1
+                                                                    : num));
+    case ST_K_SECURITY_LEVEL:
+        SSL_CTX_set_security_level(c, (int)num);
+        return 1;
+    case ST_K_SECURITY_CB:
+        SSL_CTX_set_security_callback(c, on ? cb_security : NULL);
+        return 1;
+    case ST_K_INFO_CB:
+        SSL_CTX_set_info_callback(c, on ? cb_info : NULL);
+        return 1;
+    case ST_K_MSG_CB:
+        SSL_CTX_set_msg_callback(c, on ? cb_msg : NULL);
+        return 1;
+    case ST_K_PASSWD_CB:
+        SSL_CTX_set_default_passwd_cb(c, on ? cb_passwd : NULL);
+        SSL_CTX_set_default_passwd_cb_userdata(c, on ? (void *)c : NULL);
+        return 1;
+    case ST_K_GEN_SESSION_ID_CB:
+        return SSL_CTX_set_generate_session_id(c, on ? cb_gen_session_id
+                                                     : NULL);
+    case ST_K_PSK_HINT:
+        return SSL_CTX_use_psk_identity_hint(c, str);
+    case ST_K_CA_LIST: {
+        STACK_OF(X509_NAME) *sk = on ? test_names() : NULL;
+
+        if (on && sk == NULL)
+            return 0;
+        SSL_CTX_set0_CA_list(c, sk);
+        return 1;
+    }
+    case ST_K_CLIENT_CA_LIST: {
+        STACK_OF(X509_NAME) *sk = on ? test_names() : NULL;
+
+        if (on && sk == NULL)
+            return 0;
+        SSL_CTX_set_client_CA_list(c, sk);
+        return 1;
+    }
+    case ST_K_APP_DATA:
+        SSL_CTX_set_app_data(c, (char *)(intptr_t)num);
+        return 1;
+    case ST_K_SERVERINFO: {
+        size_t len = strlen(str) > sizeof(buf) - 4 ? sizeof(buf) - 4
+                                                   : strlen(str);
+
+        buf[0] = 0xff;
+        buf[1] = 0xdc;
+        buf[2] = (unsigned char)(len >> 8);
+        buf[3] = (unsigned char)len;
+        memcpy(buf + 4, str, len);
+        return SSL_CTX_use_serverinfo(c, buf, len + 4);
+    }
+    case ST_K_CLIENT_CERT_TYPES: {
+        size_t n = st_cert_types(v, buf, sizeof(buf));
+
+        return (int)SSL_CTX_set1_client_certificate_types(c, buf, n);
+    }
+    case ST_K_CUSTOM_EXT:
+        if (!on)
+            return 1;
+        return SSL_CTX_add_custom_ext(c, 0xff77, SSL_EXT_CLIENT_HELLO,
+                                      cb_ext_add, NULL, NULL, cb_ext_parse,
+                                      NULL);
+    default:
+        return -1;
+    }
+}
+
+int st_be_set(enum st_type t, void *obj, const struct st_setting *set,
+              void *const *slots)
+{
+    int r;
+
+    if (t == ST_TY_SSL)
+        r = set_ssl(obj, set, slots);
+    else if (t == ST_TY_CTX)
+        r = set_ctx(obj, set);
+    else
+        return -ENOTSUP;
+    if (r < 0)
+        return -ENOTSUP;
+    return r > 0 ? 0 : -EIO;
+}
+
+/* ---- expressions ----------------------------------------------------------- */
+
+static bool names_equal(const STACK_OF(X509_NAME) *a,
+                        const STACK_OF(X509_NAME) *b)
+{
+    int n = a == NULL ? 0 : sk_X509_NAME_num(a);
+
+    if (n != (b == NULL ? 0 : sk_X509_NAME_num(b)))
+        return false;
+    for (int i = 0; i < n; i++)
+        if (X509_NAME_cmp(sk_X509_NAME_value(a, i),
+                          sk_X509_NAME_value(b, i)) != 0)
+            return false;
+    return true;
+}
+
+static bool exbox_equal(const SSL *a, const SSL *b)
+{
+    const struct st_exbox *x = SSL_get_ex_data(a, exdata_index);
+    const struct st_exbox *y = SSL_get_ex_data(b, exdata_index);
+
+    if (x == NULL || y == NULL)
+        return x == y;
+    /* A copy must hold its own box (the dup callback made one). */
+    return x != y && x->value == y->value;
+}
+
+#define DIFF(cond, what) \
+    do { \
+        if (cond) { \
+            snprintf(why, whylen, "%s differs", what); \
+            return false; \
+        } \
+    } while (0)
+
+bool st_be_copied(void *pa, void *pb, char *why, size_t whylen)
+{
+    SSL *a = pa, *b = pb;
+    const char *ca, *cb;
+    const char *ha, *hb;
+
+    if (a == NULL || b == NULL) {
+        snprintf(why, whylen, "an object is missing");
+        return false;
+    }
+    DIFF(SSL_get_SSL_CTX(a) != SSL_get_SSL_CTX(b), "SSL_CTX");
+    DIFF(SSL_get_options(a) != SSL_get_options(b), "options");
+    DIFF(SSL_get_mode(a) != SSL_get_mode(b), "mode");
+    DIFF(SSL_get_verify_mode(a) != SSL_get_verify_mode(b), "verify mode");
+    DIFF(SSL_get_verify_callback(a) != SSL_get_verify_callback(b),
+         "verify callback");
+    DIFF(SSL_get_verify_depth(a) != SSL_get_verify_depth(b), "verify depth");
+    DIFF(SSL_get_min_proto_version(a) != SSL_get_min_proto_version(b),
+         "min protocol");
+    DIFF(SSL_get_max_proto_version(a) != SSL_get_max_proto_version(b),
+         "max protocol");
+    DIFF(SSL_get_read_ahead(a) != SSL_get_read_ahead(b), "read_ahead");
+    DIFF(SSL_get_max_cert_list(a) != SSL_get_max_cert_list(b),
+         "max cert list");
+    for (int i = 0;; i++) {
+        ca = SSL_get_cipher_list(a, i);
+        cb = SSL_get_cipher_list(b, i);
+        if (ca == NULL || cb == NULL) {
+            DIFF(ca != cb, "cipher list");
+            break;
+        }
+        DIFF(strcmp(ca, cb) != 0, "cipher list");
+    }
+    DIFF(SSL_get_session(a) != SSL_get_session(b), "session");
+    DIFF(SSL_get_certificate(a) != SSL_get_certificate(b), "certificate");
+    DIFF(SSL_get_privatekey(a) != SSL_get_privatekey(b), "private key");
+    DIFF(SSL_get_security_level(a) != SSL_get_security_level(b),
+         "security level");
+    DIFF(SSL_get_security_callback(a) != SSL_get_security_callback(b),
+         "security callback");
+    DIFF(SSL_get_info_callback(a) != SSL_get_info_callback(b),
+         "info callback");
+    DIFF(SSL_get_default_passwd_cb(a) != SSL_get_default_passwd_cb(b),
+         "password callback");
+    DIFF((SSL_get_default_passwd_cb_userdata(a) == a) !=
+         (SSL_get_default_passwd_cb_userdata(b) == b) &&
+         SSL_get_default_passwd_cb_userdata(a) !=
+         SSL_get_default_passwd_cb_userdata(b), "password callback userdata");
+    DIFF(SSL_get_app_data(a) != SSL_get_app_data(b), "app_data");
+    DIFF(!exbox_equal(a, b), "ex_data (dup callback)");
+    DIFF(!names_equal(SSL_get0_CA_list(a), SSL_get0_CA_list(b)), "CA list");
+    DIFF(!names_equal(SSL_get_client_CA_list(a), SSL_get_client_CA_list(b)),
+         "client CA list");
+    DIFF(SSL_is_server(a) != SSL_is_server(b), "accept/connect state");
+    ha = X509_VERIFY_PARAM_get0_host(SSL_get0_param(a), 0);
+    hb = X509_VERIFY_PARAM_get0_host(SSL_get0_param(b), 0);
+    DIFF((ha == NULL) != (hb == NULL) ||
+         (ha != NULL && strcmp(ha, hb) != 0), "verify param host");
+    DIFF(X509_VERIFY_PARAM_get_flags(SSL_get0_param(a)) !=
+         X509_VERIFY_PARAM_get_flags(SSL_get0_param(b)), "verify param flags");
+    return st_be_inspect_copied(a, b, why, whylen);
+}
+
+enum st_hs_state st_be_state(void *ssl)
+{
+    SSL *s = ssl;
+
+    if (SSL_get_shutdown(s) != 0)
+        return ST_HS_SHUTDOWN;
+    if (SSL_in_before(s))
+        return ST_HS_BEFORE;
+    if (SSL_is_init_finished(s))
+        return ST_HS_DONE;
+    return ST_HS_MID;
+}
+
+/* ---- errors ------------------------------------------------------------------ */
+
+unsigned long st_be_peek_error(void)
+{
+    return ERR_peek_error();
+}
+
+void st_be_clear_errors(void)
+{
+    ERR_clear_error();
+}
+
+int st_be_error_reason(unsigned long code)
+{
+    return ERR_GET_REASON(code);
+}
+
+void st_be_error_text(unsigned long code, char *buf, size_t len)
+{
+    const char *r = ERR_reason_error_string(code);
+
+    if (r != NULL)
+        snprintf(buf, len, "%s", r);
+    else
+        snprintf(buf, len, "reason %d", ERR_GET_REASON(code));
+}
+
+bool st_be_error_is(unsigned long code, const char *reason)
+{
+    char text[256];
+    const char *a = text, *b = reason;
+
+    int want;
+
+    if (code == 0)
+        return false;
+    if (st_reason_code(reason, &want))
+        return ERR_GET_REASON(code) == want;
+    st_be_error_text(code, text, sizeof(text));
+    if (strncmp(b, "SSL_R_", 6) == 0)
+        b += 6;
+    for (; *a != '\0' && *b != '\0'; a++, b++) {
+        char x = (char)tolower((unsigned char)*a);
+        char y = (char)tolower((unsigned char)*b);
+
+        if (x == '_')
+            x = ' ';
+        if (y == '_')
+            y = ' ';
+        if (x != y)
+            return false;
+    }
+    return *a == '\0' && *b == '\0';
+}
+
+void st_be_last_error(char *buf, size_t len)
+{
+    unsigned long e;
+    size_t used = 0;
+
+    buf[0] = '\0';
+    while ((e = ERR_get_error()) != 0) {
+        char t[160];
+
+        st_be_error_text(e, t, sizeof(t));
+        if (used < len)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s",
+                                     used ? "; " : "", t);
+    }
+    if (buf[0] == '\0')
+        snprintf(buf, len, "no reason on the error stack");
+}
+
+/* ---- introspection ---------------------------------------------------------- */
+
+int st_be_refs(enum st_type t, void *obj)
+{
+    return st_be_inspect_refs(t, obj);
+}
+
+uint64_t st_be_id(enum st_type t, void *obj)
+{
+    return st_be_inspect_id(t, obj);
+}
+
+bool st_be_freed(enum st_type t, void *obj, uint64_t id)
+{
+    return st_be_inspect_freed(t, obj, id);
+}
+
+long long st_be_live_ssl(void)
+{
+    return st_be_inspect_live_ssl();
+}
+
+long long st_be_live(void)
+{
+    long long n;
+
+    if (st_be_inspect_features() & ST_FEAT_INTROSPECTION)
+        return st_be_inspect_live();
+    if (!counting)
+        return 0;
+    /* relaxed: see the counters' comment. */
+    n = atomic_load_explicit(&live_allocs, memory_order_relaxed);
+    return n;
+}
+
+void st_be_detectors(struct st_be_detect *d)
+{
+    st_be_inspect_detectors(d);
+}
+
+#endif /* !ST_BACKEND_STUB */

@@ -1,0 +1,31 @@
+/* minissl-only introspection for the backend (backend_inspect.c): the one
+ * place that includes minissl/inspect.h, behind ST_BACKEND_MINISSL.  On the
+ * OpenSSL backend every function reports "not available": features 0, refs
+ * -1, id 0, freed false, live 0, detectors zero, copied true (nothing more
+ * to compare).  Objects are SSL / SSL_CTX / SSL_SESSION as void *. */
+#ifndef ST_BACKEND_INSPECT_H
+#define ST_BACKEND_INSPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+
+unsigned st_be_inspect_features(void);      /* ST_FEAT_INTROSPECTION or 0 */
+int st_be_inspect_refs(enum st_type t, void *obj);
+uint64_t st_be_inspect_id(enum st_type t, void *obj);
+bool st_be_inspect_freed(enum st_type t, void *obj, uint64_t id);
+long long st_be_inspect_live(void);
+long long st_be_inspect_live_ssl(void);
+/* Settings OpenSSL sets per SSL_CTX only (serverinfo, custom_ext) on an
+ * SSL: 1 set, 0 failed, -1 not available on this backend. */
+int st_be_inspect_set_ssl(void *ssl, enum st_key key, const char *str,
+                          bool on);
+void st_be_inspect_detectors(struct st_be_detect *d);
+/* The dup-list settings only minissl exposes (session id context, tmp_dh,
+ * sigalgs, DANE, msg callback, session id callback, serverinfo, PSK hint,
+ * custom extensions, client certificate types). */
+bool st_be_inspect_copied(void *a, void *b, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,303 @@
+/* The harness benchmark.  See bench.h.
+ *
+ * Targets (issue 5): the 2-thread scenario at >= 2M iterations/s on 2
+ * cores and within 2x of the hand-written loop; the 64-thread scenario no
+ * worse than linear in the thread count (rate64 >= rate2 * 2 / 64). */
+#include "bench.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "barrier.h"
+#include "runner.h"
+#include "scenario.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The scenario text when scenarios/updown-N.scn is not found: N threads,
+ * each `up_ref s` then `free s` on one SSL made in `global`. */
+static char *updown_text(unsigned n)
+{
+    size_t cap = 512 + (size_t)n * 64, len;
+    char *s = malloc(cap);
+
+    if (s == NULL)
+        return NULL;
+    len = (size_t)snprintf(s, cap,
+        "scenario updown-%u\n"
+        "about \"%u threads each take and drop a reference to one SSL\"\n"
+        "iterations 1000000\n"
+        "global\n  ctx c\n  s = new c\n", n, n);
+    for (unsigned i = 0; i < n; i++)
+        len += (size_t)snprintf(s + len, cap - len,
+                                "thread t%u\n  up_ref s\n  free s\n", i);
+    return s;
+}
+
+static struct st_scenario *load_updown(const char *dir, unsigned n,
+                                       char *path, size_t plen)
+{
+    struct st_diag d;
+    struct st_scenario *sc;
+    char *text;
+
+    snprintf(path, plen, "%s/updown-%u.scn", dir, n);
+    if (access(path, R_OK) == 0) {
+        if ((sc = st_scenario_load(path, &d)) == NULL)
+            st_diag_print(stderr, &d);
+        return sc;
+    }
+    snprintf(path, plen, "(built in) updown-%u", n);
+    if ((text = updown_text(n)) == NULL)
+        return NULL;
+    sc = st_scenario_parse(path, text, strlen(text), &d);
+    if (sc == NULL)
+        st_diag_print(stderr, &d);
+    free(text);
+    return sc;
+}
+
+/* ---- the hand-written loop ------------------------------------------------------ */
+
+struct spin_barrier {
+    _Alignas(64) atomic_uint count;
+    _Alignas(64) atomic_uint gen;
+    unsigned n;
+};
+
+static void spin_wait(struct spin_barrier *b)
+{
+    /* acquire/acq_rel: a plain sense-reversing barrier; the last arriver
+     * releases the round with the gen increment. */
+    unsigned g = atomic_load_explicit(&b->gen, memory_order_acquire);
+
+    if (atomic_fetch_add_explicit(&b->count, 1, memory_order_acq_rel) ==
+        b->n - 1) {
+        atomic_store_explicit(&b->count, 0, memory_order_relaxed);
+        atomic_fetch_add_explicit(&b->gen, 1, memory_order_release);
+        return;
+    }
+    while (atomic_load_explicit(&b->gen, memory_order_acquire) == g)
+        st_cpu_relax();
+}
+
+struct hand {
+    struct spin_barrier b;
+    void *ssl;
+    atomic_bool stop;
+    double deadline;
+    uint64_t iterations;
+};
+
+static void hand_round(struct hand *h)
+{
+    spin_wait(&h->b);
+    st_be_up_ref(ST_TY_SSL, h->ssl);
+    st_be_free(ST_TY_SSL, h->ssl);
+    spin_wait(&h->b);
+}
+
+static void *hand_worker(void *arg)
+{
+    struct hand *h = arg;
+
+    for (;;) {
+        spin_wait(&h->b);
+        /* relaxed: set by the leader before the barrier crossing above. */
+        if (atomic_load_explicit(&h->stop, memory_order_relaxed))
+            return NULL;
+        hand_round(h);
+    }
+}
+
+/* Iterations/s of the hand-written loop with n threads (leader included). */
+static double hand_rate(unsigned n, double seconds)
+{
+    struct hand h;
+    pthread_t *t = calloc(n, sizeof(*t));
+    void *ctx = st_be_ctx_new(ST_METHOD_TLS);
+    double t0, el;
+    unsigned started = 0;
+
+    memset(&h, 0, sizeof(h));
+    if (t == NULL || ctx == NULL || (h.ssl = st_be_ssl_new(ctx)) == NULL) {
+        free(t);
+        if (ctx != NULL)
+            st_be_free(ST_TY_CTX, ctx);
+        return -1;
+    }
+    h.b.n = n;
+    atomic_init(&h.stop, false);
+    for (unsigned i = 1; i < n; i++)
+        if (pthread_create(&t[i], NULL, hand_worker, &h) == 0)
+            started++;
+    if (started != n - 1) {
+        /* cannot happen in practice; the barrier would hang */
+        fprintf(stderr, "sslstress bench: pthread_create failed\n");
+        exit(2);
+    }
+    t0 = now_s();
+    for (;;) {
+        atomic_store_explicit(&h.stop, (h.iterations & 63) == 0 &&
+                              now_s() - t0 >= seconds, memory_order_relaxed);
+        spin_wait(&h.b);
+        if (atomic_load_explicit(&h.stop, memory_order_relaxed))
+            break;
+        hand_round(&h);
+        h.iterations++;
+    }
+    el = now_s() - t0;
+    for (unsigned i = 1; i < n; i++)
+        pthread_join(t[i], NULL);
+    st_be_free(ST_TY_SSL, h.ssl);
+    st_be_free(ST_TY_CTX, ctx);
+    free(t);
+    return (double)h.iterations / el;
+}
+
+/* ---- the harness ---------------------------------------------------------------- */
+
+static double harness_rate(const struct st_scenario *sc, double seconds)
+{
+    struct st_opts o;
+    struct st_result r;
+    struct st_range rg = { 0, UINT64_MAX / 2 };
+    double rate;
+
+    st_opts_default(&o);
+    o.seed = 1;
+    o.seconds = seconds;
+    o.max_failures = 1;
+    if (st_run_scenario(sc, &o, &rg, 1, NULL, &r) != 0)
+        return -1;
+    if (r.verdict != ST_PASS) {
+        fprintf(stderr, "sslstress bench: %s: %s\n", sc->name,
+                r.nfailures ? r.failures[0].message
+                            : r.reason ? r.reason : "did not pass");
+        st_result_free(&r);
+        return -1;
+    }
+    rate = r.seconds > 0 ? (double)r.iterations_run / r.seconds : 0;
+    st_result_free(&r);
+    return rate;
+}
+
+static void human(double v, char *buf, size_t len)
+{
+    if (v >= 1e6)
+        snprintf(buf, len, "%.2fM", v / 1e6);
+    else if (v >= 1e3)
+        snprintf(buf, len, "%.1fk", v / 1e3);
+    else
+        snprintf(buf, len, "%.0f", v);
+}
+
+int st_bench_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "seconds", required_argument, NULL, 's' },
+        { "dir", required_argument, NULL, 'd' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *dir = "scenarios";
+    double seconds = 2.0, h2, h64, s2, s64;
+    struct st_scenario *sc2, *sc64;
+    char p2[512], p64[512], a[32], b[32];
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    bool ok2, okhand, oklin;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "s:d:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            seconds = strtod(optarg, NULL);
+            if (!(seconds > 0)) {
+                fprintf(stderr, "sslstress bench: --seconds: '%s' is not a "
+                        "positive number\n", optarg);
+                return 2;
+            }
+            break;
+        case 'd':
+            dir = optarg;
+            break;
+        case 'h':
+            printf("usage: sslstress bench [--seconds S] [--dir DIR]\n"
+                   "Measure the harness's iterations/s on DIR/updown-2.scn "
+                   "and DIR/updown-64.scn\n(default DIR: scenarios; the same "
+                   "text is built in) beside a hand-written\nloop making the "
+                   "same calls with a spin barrier; S seconds per "
+                   "measurement\n(default 2).\n");
+            return 0;
+        default:
+            return 2;
+        }
+    }
+    if (st_be_missing(0) != NULL) {
+        fprintf(stderr, "sslstress bench: %s\n", st_be_missing(0));
+        return 2;
+    }
+    if (st_be_init() != 0) {
+        fprintf(stderr, "sslstress bench: backend initialisation failed\n");
+        return 2;
+    }
+    sc2 = load_updown(dir, 2, p2, sizeof(p2));
+    sc64 = load_updown(dir, 64, p64, sizeof(p64));
+    if (sc2 == NULL || sc64 == NULL) {
+        st_scenario_free(sc2);
+        st_scenario_free(sc64);
+        return 2;
+    }
+    printf("sslstress bench: backend %s (%s), %ld CPUs, %.1f s per "
+           "measurement\n", st_be_name(), st_be_version(), ncpu, seconds);
+    printf("  2-thread scenario:  %s\n  64-thread scenario: %s\n\n", p2, p64);
+    fflush(stdout);
+    h2 = harness_rate(sc2, seconds);
+    s2 = hand_rate(2, seconds);
+    h64 = harness_rate(sc64, seconds);
+    s64 = hand_rate(64, seconds);
+    st_scenario_free(sc2);
+    st_scenario_free(sc64);
+    if (h2 < 0 || h64 < 0 || s2 < 0 || s64 < 0) {
+        fprintf(stderr, "sslstress bench: a measurement failed\n");
+        return 2;
+    }
+    printf("%-22s %14s %16s %14s\n", "scenario", "harness it/s",
+           "hand loop it/s", "harness/hand");
+    human(h2, a, sizeof(a));
+    human(s2, b, sizeof(b));
+    printf("%-22s %14s %16s %14.2f\n", "updown-2 (2 threads)", a, b, h2 / s2);
+    human(h64, a, sizeof(a));
+    human(s64, b, sizeof(b));
+    printf("%-22s %14s %16s %14.2f\n", "updown-64 (64 threads)", a, b,
+           h64 / s64);
+    printf("\n64-thread / 2-thread harness rate: %.4f (linear in the thread "
+           "count: >= %.4f)\n", h64 / h2, 2.0 / 64.0);
+    ok2 = h2 >= 2e6;
+    okhand = h2 * 2 >= s2;
+    oklin = h64 * 64 >= h2 * 2;
+    printf("target: 2-thread >= 2M it/s ............ %s (%.2fM)\n",
+           ok2 ? "yes" : "NO", h2 / 1e6);
+    printf("target: within 2x of the hand loop ..... %s (%.2fx)\n",
+           okhand ? "yes" : "NO", s2 / h2);
+    printf("target: 64 threads no worse than linear  %s\n",
+           oklin ? "yes" : "NO");
+    return ok2 && okhand && oklin ? 0 : 1;
+}

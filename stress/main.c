@@ -1,0 +1,634 @@
+/* sslstress: the command line.
+ *
+ *   sslstress run [options] FILE|DIR...   run scenarios (exit 0/1/2)
+ *   sslstress check FILE...               validate without running
+ *   sslstress list DIR|FILE...            name and about of each scenario
+ *   sslstress merge A.json B.json ...     combine shard results (merge.c)
+ *   sslstress bench [options]             harness throughput (bench.c)
+ *
+ * Exit status: 0 all passed (or skipped), 1 a failure found, 2 usage or
+ * scenario error. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "bench.h"
+#include "prng.h"
+#include "progress.h"
+#include "report.h"
+#include "result.h"
+#include "runner.h"
+#include "scenario.h"
+#include "shard.h"
+
+#define TOOL_VERSION "1.0"
+
+static const char *prog = "sslstress";
+
+static void usage_main(FILE *f)
+{
+    fprintf(f,
+"usage: %s COMMAND [options] [ARGS]\n"
+"\n"
+"A thread-safety stress harness for TLS libraries' reference counting.\n"
+"It runs scenario files (*.scn, see doc/scenario-format.md) that race\n"
+"SSL_up_ref, SSL_dup, SSL_free and friends, checks every iteration and\n"
+"prints a command that replays each failure.\n"
+"\n"
+"Commands:\n"
+"  run [options] FILE|DIR...  run scenarios (a DIR means its *.scn files)\n"
+"  check FILE...              validate scenario files without running them\n"
+"  list DIR|FILE...           print the name and about line of each scenario\n"
+"  merge A.json B.json ...    combine the JSON results of shards into one\n"
+"                             report (see `%s merge --help`)\n"
+"  bench [--seconds S]        iterations/s of the 2- and 64-thread\n"
+"                             up_ref/free scenarios beside a hand-written loop\n"
+"\n"
+"Options of run:\n"
+"  -n, --iterations N     iterations per scenario (default: the file's\n"
+"                         `iterations`, else 10000)\n"
+"  -d, --duration T       time budget of the whole run, shared evenly by the\n"
+"                         scenarios (e.g. 30s, 2m, 500ms); a scenario stops\n"
+"                         at its iterations or its share, whichever is first\n"
+"  -s, --seed N           base seed (decimal or 0x hex); random when absent;\n"
+"                         always printed\n"
+"  -j, --jitter MODE      none|low|high: random busy-waits before each\n"
+"                         statement from a per-thread PRNG (default none)\n"
+"  -f, --max-failures N   stop a scenario after N failing iterations\n"
+"                         (default 1; 0: run the whole budget and report the\n"
+"                         failure rate)\n"
+"  -a, --affinity MODE    none|pin|spread: pin thread i to CPU i mod ncpu, or\n"
+"                         spread the threads evenly over the CPUs\n"
+"      --shard I/N        run the deterministic I-th of N shares of the\n"
+"                         work (0 <= I < N); see `merge`\n"
+"      --start I          begin at iteration I (replay commands use it)\n"
+"      --json FILE        write the results as JSON (\"-\": stdout)\n"
+"      --junit FILE       write JUnit XML for CI systems\n"
+"      --html FILE        write one self-contained HTML report\n"
+"  -q, --quiet            print only failures, the summary and the verdict\n"
+"      --no-color         no ANSI colours (NO_COLOR is honoured too)\n"
+"      --no-fork          run scenarios in this process (debugging; a crash\n"
+"                         ends the run)\n"
+"\n"
+"Every run prints its parameters (seed included) first, then per scenario\n"
+"its outcome histogram and failures (each with a replay command), then a\n"
+"summary table and the verdict.\n"
+"\n"
+"Other options:\n"
+"  -h, --help             this help\n"
+"  -V, --version          version and backend\n"
+"\n"
+"Exit status: 0 all passed, 1 a failure was found, 2 usage or scenario\n"
+"error.\n"
+"\n"
+"Examples:\n"
+"  %s run scenarios/\n"
+"  %s run --iterations 100000 --jitter low --seed 42 scenarios/updown-2.scn\n"
+"  %s run --shard 0/4 --json shard0.json scenarios/   # CI job 0 of 4\n"
+"  %s merge shard*.json --junit report.xml --html report.html\n",
+            prog, prog, prog, prog, prog, prog);
+}
+
+/* ---- argument helpers ------------------------------------------------------- */
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (s[0] == '-' || s[0] == '\0')
+        return -EINVAL;
+    errno = 0;
+    v = strtoull(s, &end, 0);
+    if (errno != 0 || *end != '\0')
+        return -EINVAL;
+    *out = v;
+    return 0;
+}
+
+/* "30s", "2m", "1h", "500ms", "1.5" (seconds). */
+static int parse_duration(const char *s, double *out)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (end == s || errno != 0 || !(v >= 0) || isinf(v))
+        return -EINVAL;
+    if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
+        ;
+    else if (strcmp(end, "ms") == 0)
+        v /= 1000;
+    else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+        v *= 60;
+    else if (strcmp(end, "h") == 0)
+        v *= 3600;
+    else
+        return -EINVAL;
+    *out = v;
+    return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct paths {
+    char **v;
+    size_t n, cap;
+};
+
+static int paths_add(struct paths *p, const char *dir, const char *name)
+{
+    char *s;
+
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        char **nv = realloc(p->v, cap * sizeof(*nv));
+
+        if (nv == NULL)
+            return -ENOMEM;
+        p->v = nv;
+        p->cap = cap;
+    }
+    if (dir != NULL) {
+        size_t dl = strlen(dir);
+
+        if (asprintf(&s, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/",
+                     name) < 0)
+            return -ENOMEM;
+    } else if ((s = strdup(name)) == NULL) {
+        return -ENOMEM;
+    }
+    p->v[p->n++] = s;
+    return 0;
+}
+
+static void paths_free(struct paths *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i]);
+    free(p->v);
+}
+
+/* Expand FILE|DIR arguments: a directory gives its *.scn files (not
+ * recursive), sorted.  Prints an error and returns -1 on a bad path. */
+static int collect(char **args, int nargs, struct paths *out)
+{
+    for (int i = 0; i < nargs; i++) {
+        struct stat st;
+
+        if (stat(args[i], &st) != 0) {
+            fprintf(stderr, "%s: %s: %s\n", prog, args[i], strerror(errno));
+            return -1;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            DIR *d = opendir(args[i]);
+            struct dirent *de;
+            size_t first = out->n;
+
+            if (d == NULL) {
+                fprintf(stderr, "%s: %s: %s\n", prog, args[i],
+                        strerror(errno));
+                return -1;
+            }
+            while ((de = readdir(d)) != NULL)
+                if (de->d_name[0] != '.' && ends_with(de->d_name, ".scn") &&
+                    paths_add(out, args[i], de->d_name) != 0) {
+                    closedir(d);
+                    return -1;
+                }
+            closedir(d);
+            qsort(out->v + first, out->n - first, sizeof(char *), cmp_str);
+            if (out->n == first)
+                fprintf(stderr, "%s: %s: no *.scn files\n", prog, args[i]);
+        } else if (paths_add(out, NULL, args[i]) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Load every file; print each diagnostic.  Returns the number that failed. */
+static size_t load_all(const struct paths *p, struct st_scenario **sc)
+{
+    size_t bad = 0;
+
+    for (size_t i = 0; i < p->n; i++) {
+        struct st_diag d;
+
+        memset(&d, 0, sizeof(d));
+        sc[i] = st_scenario_load(p->v[i], &d);
+        if (sc[i] == NULL) {
+            st_diag_print(stderr, &d);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+static void free_all(struct st_scenario **sc, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        st_scenario_free(sc[i]);
+    free(sc);
+}
+
+/* ---- check and list ----------------------------------------------------------- */
+
+static int cmd_check(int argc, char **argv)
+{
+    struct paths p = { 0 };
+    struct st_scenario **sc;
+    size_t bad;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        fprintf(argc < 2 ? stderr : stdout,
+                "usage: %s check FILE|DIR...\n"
+                "Validate scenario files without running them; print\n"
+                "FILE:LINE:COL: error: ... for the first problem of each.\n"
+                "Exit 0 when all are valid, 2 otherwise.\n", prog);
+        return argc < 2 ? 2 : 0;
+    }
+    if (collect(argv + 1, argc - 1, &p) != 0) {
+        paths_free(&p);
+        return 2;
+    }
+    if ((sc = calloc(p.n ? p.n : 1, sizeof(*sc))) == NULL) {
+        paths_free(&p);
+        return 2;
+    }
+    bad = load_all(&p, sc);
+    for (size_t i = 0; i < p.n; i++)
+        if (sc[i] != NULL)
+            printf("%s: ok (%s, %zu thread%s)\n", p.v[i], sc[i]->name,
+                   sc[i]->nthreads, sc[i]->nthreads == 1 ? "" : "s");
+    free_all(sc, p.n);
+    paths_free(&p);
+    return bad ? 2 : 0;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+    struct paths p = { 0 };
+    struct st_scenario **sc;
+    size_t bad, w = 0;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        fprintf(argc < 2 ? stderr : stdout,
+                "usage: %s list DIR|FILE...\n"
+                "Print the name and the about line of each scenario.\n",
+                prog);
+        return argc < 2 ? 2 : 0;
+    }
+    if (collect(argv + 1, argc - 1, &p) != 0) {
+        paths_free(&p);
+        return 2;
+    }
+    if ((sc = calloc(p.n ? p.n : 1, sizeof(*sc))) == NULL) {
+        paths_free(&p);
+        return 2;
+    }
+    bad = load_all(&p, sc);
+    for (size_t i = 0; i < p.n; i++)
+        if (sc[i] != NULL && strlen(sc[i]->name) > w)
+            w = strlen(sc[i]->name);
+    for (size_t i = 0; i < p.n; i++)
+        if (sc[i] != NULL)
+            printf("%-*s  %s\n", (int)w, sc[i]->name,
+                   sc[i]->about != NULL ? sc[i]->about : "");
+    free_all(sc, p.n);
+    paths_free(&p);
+    return bad ? 2 : 0;
+}
+
+/* ---- run ------------------------------------------------------------------------ */
+
+enum {
+    OPT_SHARD = 256, OPT_START, OPT_JSON, OPT_JUNIT, OPT_HTML, OPT_NO_COLOR,
+    OPT_NO_FORK,
+};
+
+static const struct option run_options[] = {
+    { "iterations", required_argument, NULL, 'n' },
+    { "duration", required_argument, NULL, 'd' },
+    { "seed", required_argument, NULL, 's' },
+    { "jitter", required_argument, NULL, 'j' },
+    { "max-failures", required_argument, NULL, 'f' },
+    { "affinity", required_argument, NULL, 'a' },
+    { "shard", required_argument, NULL, OPT_SHARD },
+    { "start", required_argument, NULL, OPT_START },
+    { "json", required_argument, NULL, OPT_JSON },
+    { "junit", required_argument, NULL, OPT_JUNIT },
+    { "html", required_argument, NULL, OPT_HTML },
+    { "quiet", no_argument, NULL, 'q' },
+    { "no-color", no_argument, NULL, OPT_NO_COLOR },
+    { "no-fork", no_argument, NULL, OPT_NO_FORK },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static char *join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    char *s;
+
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 3;
+    if ((s = malloc(len)) == NULL)
+        return NULL;
+    s[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        bool q = strpbrk(argv[i], " \t'\"$") != NULL;
+
+        if (i)
+            strcat(s, " ");
+        if (q)
+            strcat(s, "'");
+        strcat(s, argv[i]);
+        if (q)
+            strcat(s, "'");
+    }
+    return s;
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "%s: ", prog);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry '%s --help'.\n", prog);
+    return 2;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct st_opts o;
+    struct st_run run;
+    struct st_progress pg;
+    struct paths p = { 0 };
+    struct st_scenario **sc = NULL;
+    const char *json = NULL, *junit = NULL, *html = NULL;
+    bool quiet = false, no_color = false, no_fork = false, have_seed = false;
+    double duration = 0;
+    uint64_t unit_base = 0;
+    int c, status = 2, color;
+
+    st_opts_default(&o);
+    o.argv0 = prog;
+    memset(&run, 0, sizeof(run));
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "n:d:s:j:f:a:qh", run_options,
+                            NULL)) != -1) {
+        switch (c) {
+        case 'n':
+            if (parse_u64(optarg, &o.iterations) != 0 || o.iterations == 0)
+                return bad_usage("--iterations: '%s' is not a positive "
+                                 "number", optarg);
+            break;
+        case 'd':
+            if (parse_duration(optarg, &duration) != 0 || duration <= 0)
+                return bad_usage("--duration: '%s' is not a duration (e.g. "
+                                 "30s, 2m, 500ms)", optarg);
+            break;
+        case 's':
+            if (parse_u64(optarg, &o.seed) != 0)
+                return bad_usage("--seed: '%s' is not a number", optarg);
+            have_seed = true;
+            break;
+        case 'j':
+            if (strcmp(optarg, "none") == 0)
+                o.jitter = ST_JITTER_NONE;
+            else if (strcmp(optarg, "low") == 0)
+                o.jitter = ST_JITTER_LOW;
+            else if (strcmp(optarg, "high") == 0)
+                o.jitter = ST_JITTER_HIGH;
+            else
+                return bad_usage("--jitter: '%s': choose none, low or high",
+                                 optarg);
+            break;
+        case 'f':
+            if (parse_u64(optarg, &o.max_failures) != 0)
+                return bad_usage("--max-failures: '%s' is not a number",
+                                 optarg);
+            break;
+        case 'a':
+            if (strcmp(optarg, "none") == 0)
+                o.affinity = ST_AFFINITY_NONE;
+            else if (strcmp(optarg, "pin") == 0)
+                o.affinity = ST_AFFINITY_PIN;
+            else if (strcmp(optarg, "spread") == 0)
+                o.affinity = ST_AFFINITY_SPREAD;
+            else
+                return bad_usage("--affinity: '%s': choose none, pin or "
+                                 "spread", optarg);
+            break;
+        case OPT_SHARD:
+            if (st_shard_parse(optarg, &o.shard_index, &o.shard_count) != 0)
+                return bad_usage("--shard: '%s' is not I/N with 0 <= I < N",
+                                 optarg);
+            break;
+        case OPT_START:
+            if (parse_u64(optarg, &o.start) != 0)
+                return bad_usage("--start: '%s' is not a number", optarg);
+            break;
+        case OPT_JSON: json = optarg; break;
+        case OPT_JUNIT: junit = optarg; break;
+        case OPT_HTML: html = optarg; break;
+        case 'q': quiet = true; break;
+        case OPT_NO_COLOR: no_color = true; break;
+        case OPT_NO_FORK: no_fork = true; break;
+        case 'h':
+            usage_main(stdout);
+            return 0;
+        default:
+            fprintf(stderr, "Try '%s --help'.\n", prog);
+            return 2;
+        }
+    }
+    if (optind >= argc)
+        return bad_usage("run: %s", "no scenario FILE or DIR given");
+    if (o.start > 0 && o.shard_count > 1)
+        return bad_usage("%s", "--start and --shard cannot be combined");
+    if (json != NULL && strcmp(json, "-") == 0 && !quiet)
+        quiet = true;   /* stdout carries the JSON */
+    if (!have_seed)
+        o.seed = st_random_seed();
+    if (collect(argv + optind, argc - optind, &p) != 0)
+        goto out;
+    if (p.n == 0) {
+        fprintf(stderr, "%s: no scenarios to run\n", prog);
+        goto out;
+    }
+    if ((sc = calloc(p.n, sizeof(*sc))) == NULL)
+        goto out;
+    if (load_all(&p, sc) != 0)
+        goto out;   /* status 2: a scenario error; nothing ran */
+    if (st_be_init() != 0) {
+        fprintf(stderr, "%s: the %s backend failed to initialise\n", prog,
+                st_be_name());
+        goto out;
+    }
+    if (duration > 0)
+        o.seconds = duration / (double)p.n;
+
+    run.tool_version = strdup(TOOL_VERSION);
+    run.backend = strdup(st_be_name());
+    run.backend_version = strdup(st_be_version());
+    run.seed = o.seed;
+    run.jitter = strdup(st_jitter_name(o.jitter));
+    run.iterations = o.iterations;
+    run.duration = duration;
+    run.max_failures = o.max_failures;
+    run.affinity = strdup(st_affinity_name(o.affinity));
+    run.shard_index = o.shard_index;
+    run.shard_count = o.shard_count;
+    run.command = join_args(argc + 1, argv - 1);
+    run.results = calloc(p.n, sizeof(*run.results));
+    if (run.tool_version == NULL || run.backend == NULL ||
+        run.backend_version == NULL || run.jitter == NULL ||
+        run.affinity == NULL || run.command == NULL || run.results == NULL) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        goto out;
+    }
+    st_progress_init(&pg, stdout, quiet, no_color);
+    color = pg.color;
+    /* Parameters first: a run is reproducible from this block. */
+    st_run_print_params(stdout, &run);
+    printf("scenarios: %zu\n\n", p.n);
+    fflush(stdout);
+
+    for (size_t i = 0; i < p.n; i++) {
+        struct st_result *res = &run.results[i];
+        uint64_t planned = st_planned_iterations(sc[i], &o);
+        uint64_t chunks = st_shard_chunks(planned, o.shard_count);
+        struct st_range *rg = calloc(chunks ? chunks : 1, sizeof(*rg));
+        const char *missing = st_be_missing(st_scenario_needs(sc[i]));
+        size_t nrg;
+        int e;
+
+        if (rg == NULL)
+            goto out;
+        if (o.start > 0) {
+            rg[0].begin = o.start < planned ? o.start : planned;
+            rg[0].end = planned;
+            nrg = rg[0].begin < rg[0].end;
+        } else {
+            nrg = st_shard_ranges(planned, unit_base, o.shard_index,
+                                  o.shard_count, rg, chunks);
+        }
+        unit_base += chunks;
+        st_progress_begin(&pg, i + 1, p.n, sc[i]->name);
+        if (missing != NULL)
+            e = st_result_skip(sc[i], &o, missing, res);
+        else if (no_fork)
+            e = st_run_scenario(sc[i], &o, rg, nrg, NULL, res);
+        else
+            e = st_run_isolated(sc[i], &o, rg, nrg, res, st_progress_tick,
+                                &pg);
+        free(rg);
+        if (e != 0) {
+            st_progress_clear(&pg);
+            fprintf(stderr, "%s: %s: the run failed: %s\n", prog, p.v[i],
+                    strerror(-e));
+            /* Keep the table complete: an ERROR result for this file. */
+            if (st_result_skip(sc[i], &o, strerror(-e), res) == 0)
+                res->verdict = ST_ERROR;
+        }
+        run.nresults = i + 1;
+        st_progress_end(&pg, res);
+        if (!quiet && res->nrows > 0)
+            st_result_print_outcomes(stdout, res, color);
+        for (size_t k = 0; k < res->nfailures; k++)
+            st_failure_print(stdout, res, &res->failures[k], color);
+        if (!quiet && (res->nrows > 0 || res->nfailures > 0))
+            putchar('\n');
+        fflush(stdout);
+    }
+    for (size_t i = 0; i < run.nresults; i++)
+        run.seconds += run.results[i].seconds;
+
+    putchar('\n');
+    st_run_print_summary(stdout, &run, color);
+    fflush(stdout);
+    status = st_run_exit_status(&run);
+    if (json != NULL && st_run_write_json(&run, json) != 0) {
+        fprintf(stderr, "%s: %s: could not write the JSON report\n", prog,
+                json);
+        status = 2;
+    }
+    if (junit != NULL && st_run_write_junit(&run, junit) != 0) {
+        fprintf(stderr, "%s: %s: could not write the JUnit report\n", prog,
+                junit);
+        status = 2;
+    }
+    if (html != NULL && st_run_write_html(&run, html) != 0) {
+        fprintf(stderr, "%s: %s: could not write the HTML report\n", prog,
+                html);
+        status = 2;
+    }
+ out:
+    st_run_free(&run);
+    if (sc != NULL)
+        free_all(sc, p.n);
+    paths_free(&p);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd;
+
+    st_be_preinit();    /* before the library allocates anything */
+    if (argc > 0 && argv[0] != NULL && argv[0][0] != '\0')
+        prog = argv[0];
+    if (argc < 2) {
+        usage_main(stderr);
+        return 2;
+    }
+    cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        usage_main(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 ||
+        strcmp(cmd, "version") == 0) {
+        printf("sslstress %s (backend %s: %s)\n", TOOL_VERSION, st_be_name(),
+               st_be_version());
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return st_merge_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0)
+        return st_bench_main(argc - 1, argv + 1);
+    fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
+    usage_main(stderr);
+    return 2;
+}

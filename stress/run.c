@@ -1,0 +1,1325 @@
+/* The free-running runner.  See runner.h for the contract.
+ *
+ * Threads and ordering
+ *   Thread 0 is the caller (the "leader"); threads 1..n-1 are workers
+ *   created once per run.  Per iteration the leader runs `setup`, opens the
+ *   gate, runs its own block, joins the gate, then runs `check`.  The gate
+ *   (barrier.h) orders the leader's setup before every worker's block and
+ *   every worker's block before the leader's check, so the run's plain
+ *   arrays (slots, observations, per-thread failure records) need no other
+ *   synchronisation: during the threads phase each thread writes only the
+ *   slots it creates and its own record.  The scenario's own objects are
+ *   the experiment: racing on them is the point.
+ *
+ * Hot path: when nothing fails an iteration makes no allocation and no
+ * system call (the gate sleeps on a futex only when a thread must wait).
+ * Strings are made only for failures and new outcome rows. */
+#include "runner.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "barrier.h"
+#include "names.h"
+#include "prng.h"
+
+#define KEEP_FAILURES_DEFAULT 8
+#define TRACE_MAX_LINES 200
+
+/* ---- observed values ----------------------------------------------------- */
+
+enum { V_NUM, V_WORD, V_ERR };
+enum { W_UNSET, W_FALSE, W_TRUE, W_SAME, W_COPY, W_BEFORE, W_MID, W_DONE,
+       W_SHUTDOWN, W_NONE };
+static const char *const words[] = {
+    "-", "false", "true", "same", "copy", "before", "mid", "done",
+    "shutdown", "none",
+};
+
+struct val {
+    int64_t v;
+    int tag;
+};
+
+static bool val_eq(const struct val *a, const struct val *b)
+{
+    return a->tag == b->tag && a->v == b->v;
+}
+
+static void val_str(const struct val *x, char *buf, size_t len)
+{
+    switch (x->tag) {
+    case V_WORD:
+        snprintf(buf, len, "%s", words[x->v]);
+        break;
+    case V_ERR: {
+        const char *name = x->v == 0 ? "none" :
+            st_reason_name(st_be_error_reason((unsigned long)x->v));
+
+        if (name != NULL)
+            snprintf(buf, len, "%s", name);
+        else
+            st_be_error_text((unsigned long)x->v, buf, len);
+        break;
+    }
+    default:
+        snprintf(buf, len, "%" PRId64, x->v);
+        break;
+    }
+}
+
+static struct val word(int w)
+{
+    return (struct val){ .v = w, .tag = V_WORD };
+}
+
+static struct val boolean(bool b)
+{
+    return word(b ? W_TRUE : W_FALSE);
+}
+
+/* ---- run state ------------------------------------------------------------- */
+
+struct run;
+
+#define ROLE_SERVER 1u          /* takes the server role in a handshake */
+#define ROLE_SET 2u             /* chosen by `connect`/`accept` */
+
+struct thr {
+    struct run *r;
+    unsigned idx;
+    pthread_t tid;
+    const struct st_block *blk;
+    struct st_prng prng;
+    unsigned pos;
+    atomic_uint *shpos;
+    /* This iteration's first problem, if any (written by this thread only). */
+    bool failed;
+    bool aborted;
+    const char *kind;
+    const struct st_stmt *where;
+    char msg[320];
+    char pad[64];
+};
+
+struct row {
+    struct val *vals;
+    uint64_t count;
+    enum st_class cls;
+    const char *desc;
+};
+
+struct run {
+    const struct st_scenario *sc;
+    const struct st_opts *o;
+    struct st_shared *sh;
+    struct st_shared local_sh;
+    void **slot;
+    uint64_t *ids;
+    void **peer;
+    unsigned char *server;      /* ROLE_* bits of each slot's object */
+    struct val *obs;
+    struct thr *thr;
+    unsigned nthr;
+    struct st_gate gate;
+    bool gate_ok;
+    unsigned nstarted;
+    atomic_bool quit;
+    uint64_t iteration;
+    atomic_uint finished;       /* threads done this iteration */
+    atomic_uint arrived;        /* threads at the start rendezvous */
+    unsigned meet_spin, meet_yields;
+    atomic_bool no_overlap;     /* a thread started after one finished */
+    long long live_base, live_ssl_base;
+    bool uses_leaks, uses_freed, uses_errors, detect_live;
+    unsigned jitter_max;
+    struct thr leader_setup, leader_check, leader_global;
+    struct row *rows;
+    size_t nrows, caprows;
+    struct st_result *res;
+    size_t capfail;
+    bool stop;                  /* max failures reached or a hard error */
+    bool error;
+    bool unsupported;           /* a setting the backend lacks: skip */
+    char error_msg[320];
+    struct st_be_detect det_base;
+};
+
+/* ---- scenario analysis ------------------------------------------------------ */
+
+static void scan_expr(const struct st_expr *e, unsigned *needs,
+                      struct run *r)
+{
+    switch (e->kind) {
+    case ST_E_REFS:
+        *needs |= ST_FEAT_INTROSPECTION;
+        break;
+    case ST_E_FREED:
+        *needs |= ST_FEAT_INTROSPECTION;
+        if (r != NULL)
+            r->uses_freed = true;
+        break;
+    case ST_E_LEAKS:
+        if (r != NULL)
+            r->uses_leaks = true;
+        break;
+    case ST_E_ERRORS:
+        if (r != NULL)
+            r->uses_errors = true;
+        break;
+    default:
+        break;
+    }
+}
+
+static void scan_stmts(const struct st_stmt *st, size_t n, unsigned *needs,
+                       struct run *r)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (st[i].op == ST_OP_HANDSHAKE)
+            *needs |= ST_FEAT_HANDSHAKE;
+        if (st[i].op == ST_OP_EXPECT || st[i].op == ST_OP_OBSERVE)
+            scan_expr(&st[i].expr, needs, r);
+        if (st[i].op == ST_OP_REPEAT)
+            scan_stmts(st[i].body, st[i].nbody, needs, r);
+    }
+}
+
+static unsigned scan(const struct st_scenario *sc, struct run *r)
+{
+    unsigned needs = sc->requires;
+
+    if (sc->has_global)
+        scan_stmts(sc->global.stmts, sc->global.nstmts, &needs, r);
+    if (sc->has_setup)
+        scan_stmts(sc->setup.stmts, sc->setup.nstmts, &needs, r);
+    if (sc->has_check)
+        scan_stmts(sc->check.stmts, sc->check.nstmts, &needs, r);
+    for (size_t i = 0; i < sc->nthreads; i++)
+        scan_stmts(sc->threads[i].stmts, sc->threads[i].nstmts, &needs, r);
+    return needs;
+}
+
+unsigned st_scenario_needs(const struct st_scenario *sc)
+{
+    return scan(sc, NULL);
+}
+
+void st_opts_default(struct st_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->max_failures = 1;
+    o->shard_count = 1;
+    o->argv0 = "sslstress";
+}
+
+const char *st_jitter_name(enum st_jitter j)
+{
+    return j == ST_JITTER_LOW ? "low" : j == ST_JITTER_HIGH ? "high" : "none";
+}
+
+const char *st_affinity_name(enum st_affinity a)
+{
+    return a == ST_AFFINITY_PIN ? "pin"
+         : a == ST_AFFINITY_SPREAD ? "spread" : "none";
+}
+
+uint64_t st_planned_iterations(const struct st_scenario *sc,
+                               const struct st_opts *o)
+{
+    if (o->iterations > 0)
+        return o->iterations;
+    return sc->iterations > 0 ? (uint64_t)sc->iterations : 10000;
+}
+
+/* ---- traces and replay commands -------------------------------------------- */
+
+struct trace {
+    char *buf;
+    size_t len, cap;
+    unsigned left;          /* statements still to list */
+    unsigned lines;
+    bool oom;
+};
+
+static void trace_add(struct trace *t, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (t->oom)
+        return;
+    if (t->len + n + 2 > t->cap) {
+        size_t cap = (t->cap + n + 2) * 2;
+        char *b = realloc(t->buf, cap);
+
+        if (b == NULL) {
+            t->oom = true;
+            return;
+        }
+        t->buf = b;
+        t->cap = cap;
+    }
+    if (t->len > 0)
+        t->buf[t->len++] = '\n';
+    memcpy(t->buf + t->len, s, n + 1);
+    t->len += n;
+}
+
+static void trace_walk(struct trace *t, const struct st_stmt *st, size_t n)
+{
+    for (size_t i = 0; i < n && t->left > 0; i++) {
+        char line[600];
+
+        t->left--;
+        if (t->lines < TRACE_MAX_LINES || t->left == 0) {
+            snprintf(line, sizeof(line), "%d: %s", st[i].loc.line,
+                     st[i].text != NULL ? st[i].text : "?");
+            trace_add(t, line);
+        } else if (t->lines == TRACE_MAX_LINES) {
+            trace_add(t, "...");
+        }
+        t->lines++;
+        if (st[i].op == ST_OP_REPEAT)
+            for (long long k = 0; k < st[i].n && t->left > 0; k++)
+                trace_walk(t, st[i].body, st[i].nbody);
+    }
+}
+
+char *st_block_trace(const struct st_block *blk, unsigned pos)
+{
+    struct trace t = { .left = pos };
+
+    trace_walk(&t, blk->stmts, blk->nstmts);
+    if (t.buf == NULL && !t.oom)
+        trace_add(&t, "(no statement started)");
+    if (t.oom) {
+        free(t.buf);
+        return NULL;
+    }
+    return t.buf;
+}
+
+static bool shell_safe(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if (strchr("/._-+,:=@%", *s) == NULL &&
+            !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
+char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
+                        uint64_t iteration)
+{
+    char aff[32] = "";
+    char *cmd = NULL;
+    const char *path = sc->path != NULL ? sc->path : "SCENARIO";
+    int n;
+
+    if (o->affinity != ST_AFFINITY_NONE)
+        snprintf(aff, sizeof(aff), " --affinity %s",
+                 st_affinity_name(o->affinity));
+    n = asprintf(&cmd, "%s run --seed %" PRIu64 " --jitter %s --start %"
+                 PRIu64 " --iterations %" PRIu64 "%s %s%s%s",
+                 o->argv0 != NULL ? o->argv0 : "sslstress", o->seed,
+                 st_jitter_name(o->jitter), iteration,
+                 st_planned_iterations(sc, o), aff,
+                 shell_safe(path) ? "" : "'", path,
+                 shell_safe(path) ? "" : "'");
+    return n < 0 ? NULL : cmd;
+}
+
+/* ---- failures ---------------------------------------------------------------- */
+
+/* Record the first problem of this iteration in thread |t|. */
+static void fail(struct thr *t, const char *kind, const struct st_stmt *where,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void fail(struct thr *t, const char *kind, const struct st_stmt *where,
+                 const char *fmt, ...)
+{
+    va_list ap;
+
+    if (t->failed)
+        return;
+    t->failed = true;
+    t->kind = kind;
+    t->where = where;
+    va_start(ap, fmt);
+    vsnprintf(t->msg, sizeof(t->msg), fmt, ap);
+    va_end(ap);
+}
+
+static char *xstrdup(const char *s)
+{
+    return s == NULL ? NULL : strdup(s);
+}
+
+static void keep_failure(struct run *r, struct thr *t)
+{
+    struct st_result *res = r->res;
+    unsigned keep = r->o->keep_failures ? r->o->keep_failures
+                                        : KEEP_FAILURES_DEFAULT;
+    struct st_failure *f;
+    char where[300];
+
+    if (res->nfailures >= keep)
+        return;
+    if (res->nfailures == r->capfail) {
+        size_t cap = r->capfail ? r->capfail * 2 : 4;
+        struct st_failure *nf = realloc(res->failures, cap * sizeof(*nf));
+
+        if (nf == NULL)
+            return;
+        res->failures = nf;
+        r->capfail = cap;
+    }
+    f = &res->failures[res->nfailures++];
+    memset(f, 0, sizeof(*f));
+    f->iteration = r->iteration;
+    f->seed = r->o->seed;
+    f->kind = xstrdup(t->kind);
+    f->message = xstrdup(t->msg);
+    if (t->where != NULL) {
+        snprintf(where, sizeof(where), "%s:%d:%d", r->sc->path,
+                 t->where->loc.line, t->where->loc.col);
+        f->where = xstrdup(where);
+    }
+    f->nthreads = r->nthr;
+    f->thread_names = calloc(r->nthr, sizeof(char *));
+    f->thread_trace = calloc(r->nthr, sizeof(char *));
+    if (f->thread_names != NULL && f->thread_trace != NULL)
+        for (unsigned i = 0; i < r->nthr; i++) {
+            f->thread_names[i] = xstrdup(r->sc->threads[i].name);
+            f->thread_trace[i] = st_block_trace(&r->sc->threads[i],
+                                                r->thr[i].pos);
+        }
+    f->replay = st_replay_command(r->sc, r->o, r->iteration);
+}
+
+/* ---- expressions --------------------------------------------------------------- */
+
+static enum st_type slot_type(const struct run *r, int slot)
+{
+    return r->sc->names[slot].type;
+}
+
+static const char *slot_name(const struct run *r, int slot)
+{
+    return slot >= 0 ? r->sc->names[slot].name : "?";
+}
+
+static struct val eval_value(struct run *r, struct thr *t,
+                             const struct st_expr *e, char *why, size_t wl)
+{
+    void *a = e->a >= 0 ? r->slot[e->a] : NULL;
+    void *b = e->b >= 0 ? r->slot[e->b] : NULL;
+
+    (void)t;
+    why[0] = '\0';
+    switch (e->kind) {
+    case ST_E_IDENT:
+        return boolean((a == b) != (e->negate != 0));
+    case ST_E_SAME:
+        return word(a == b ? W_SAME : W_COPY);
+    case ST_E_COPIED:
+        return boolean(st_be_copied(a, b, why, wl));
+    case ST_E_STATE:
+        return word(W_BEFORE + (int)st_be_state(a));
+    case ST_E_REFS:
+        return (struct val){ .v = st_be_refs(slot_type(r, e->a), a),
+                             .tag = V_NUM };
+    case ST_E_FREED:
+        return boolean(st_be_freed(slot_type(r, e->a), a, r->ids[e->a]));
+    case ST_E_LEAKS:
+        return (struct val){ .v = st_be_live() - r->live_base, .tag = V_NUM };
+    case ST_E_ERRORS:
+        return (struct val){ .v = (int64_t)st_be_peek_error(), .tag = V_ERR };
+    }
+    return word(W_UNSET);
+}
+
+/* The truth of an `expect`; on false, *why says what was seen. */
+static bool eval_expect(struct run *r, struct thr *t, const struct st_expr *e,
+                        char *why, size_t wl)
+{
+    char vs[160];
+    struct val v = eval_value(r, t, e, why, wl);
+    bool ok;
+
+    switch (e->kind) {
+    case ST_E_IDENT:
+        ok = v.v == W_TRUE;
+        if (!ok)
+            snprintf(why, wl, "%s and %s are %s objects", slot_name(r, e->a),
+                     slot_name(r, e->b),
+                     r->slot[e->a] == r->slot[e->b] ? "the same" : "different");
+        return ok;
+    case ST_E_SAME:
+        return v.v == W_SAME;
+    case ST_E_COPIED:
+        return v.v == W_TRUE;
+    case ST_E_FREED:
+        ok = v.v == W_TRUE;
+        if (!ok)
+            snprintf(why, wl, "%s is still live", slot_name(r, e->a));
+        return ok;
+    case ST_E_STATE:
+        if (!e->has_cmp)
+            return true;
+        ok = ((int)v.v - W_BEFORE == (int)e->state) != (e->negate != 0);
+        if (!ok)
+            snprintf(why, wl, "state %s is %s", slot_name(r, e->a),
+                     words[v.v]);
+        return ok;
+    case ST_E_REFS:
+    case ST_E_LEAKS:
+        if (!e->has_cmp)
+            return v.v != 0;
+        ok = (v.v == e->num) != (e->negate != 0);
+        if (!ok)
+            snprintf(why, wl, "%s%s%s is %" PRId64,
+                     e->kind == ST_E_REFS ? "refs " : "leaks",
+                     e->kind == ST_E_REFS ? slot_name(r, e->a) : "", "",
+                     v.v);
+        return ok;
+    case ST_E_ERRORS:
+        if (e->reason == NULL)
+            ok = v.v == 0;
+        else
+            ok = st_be_error_is((unsigned long)v.v, e->reason);
+        ok = ok != (e->negate != 0);
+        if (!ok) {
+            val_str(&v, vs, sizeof(vs));
+            snprintf(why, wl, "the error stack holds: %s", vs);
+        }
+        return ok;
+    }
+    return true;
+}
+
+static int label_index(const struct st_scenario *sc, const char *label)
+{
+    for (size_t i = 0; i < sc->nlabels; i++)
+        if (strcmp(sc->observe_labels[i], label) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* ---- statements -------------------------------------------------------------- */
+
+static void jitter(struct thr *t, unsigned max)
+{
+    unsigned n = st_prng_below(&t->prng, max);
+
+    for (unsigned i = 0; i < n; i++)
+        st_cpu_relax();
+}
+
+/* Slots another slot's lookup may read now: during the threads phase a
+ * thread reads only the slots of global/setup/check and its own (the others
+ * are being written by their threads). */
+static bool slot_visible(const struct run *r, size_t i)
+{
+    int owner = r->sc->names[i].owner;
+
+    return st_current_thread < 0 || owner < 0 || owner == st_current_thread;
+}
+
+static bool role_server(const struct run *r, int slot, void *obj)
+{
+    if (r->server[slot] & ROLE_SERVER)
+        return true;
+    /* A dup that returned the same handle shares its source's role. */
+    for (size_t i = 0; i < r->sc->nnames; i++)
+        if (slot_visible(r, i) && r->slot[i] == obj &&
+            (r->server[i] & ROLE_SERVER))
+            return true;
+    return false;
+}
+
+static void **peer_of(struct run *r, int slot, void *obj)
+{
+    if (r->peer[slot] == NULL)
+        for (size_t i = 0; i < r->sc->nnames; i++)
+            if (slot_visible(r, i) && r->slot[i] == obj &&
+                r->peer[i] != NULL)
+                return &r->peer[i];
+    return &r->peer[slot];
+}
+
+static void created(struct run *r, int dst, void *obj)
+{
+    r->slot[dst] = obj;
+    if (r->uses_freed && obj != NULL)
+        r->ids[dst] = st_be_id(slot_type(r, dst), obj);
+}
+
+static int exec(struct run *r, struct thr *t, const struct st_stmt *st,
+                size_t n);
+
+static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
+{
+    char why[320], err[256];
+    void *a = s->a >= 0 ? r->slot[s->a] : NULL;
+    void *o;
+    int e;
+
+    switch (s->op) {
+    case ST_OP_CTX:
+        if ((o = st_be_ctx_new(s->method)) == NULL)
+            goto failed;
+        r->server[s->dst] = s->method == ST_METHOD_SERVER ? ROLE_SERVER : 0;
+        created(r, s->dst, o);
+        return 0;
+    case ST_OP_NEW:
+        if ((o = st_be_ssl_new(a)) == NULL)
+            goto failed;
+        r->server[s->dst] = r->server[s->a];
+        r->peer[s->dst] = NULL;
+        created(r, s->dst, o);
+        return 0;
+    case ST_OP_DUP:
+        if ((o = st_be_dup(a)) == NULL)
+            goto failed;
+        r->server[s->dst] = r->server[s->a];
+        r->peer[s->dst] = NULL;
+        created(r, s->dst, o);
+        return 0;
+    case ST_OP_SESSION:
+        if ((o = st_be_session_new()) == NULL)
+            goto failed;
+        created(r, s->dst, o);
+        return 0;
+    case ST_OP_GET1_SESSION:
+        /* NULL is a valid answer: no session yet.  `free` accepts it. */
+        created(r, s->dst, st_be_get1_session(a));
+        return 0;
+    case ST_OP_UP_REF:
+        if (st_be_up_ref(slot_type(r, s->a), a) != 0)
+            goto failed;
+        return 0;
+    case ST_OP_FREE:
+        st_be_free(slot_type(r, s->a), a);
+        return 0;
+    case ST_OP_CONNECT:
+        r->server[s->a] = ROLE_SET;
+        return st_be_connect(a) == 0 ? 0 : -1;
+    case ST_OP_ACCEPT:
+        r->server[s->a] = ROLE_SET | ROLE_SERVER;
+        return st_be_accept(a) == 0 ? 0 : -1;
+    case ST_OP_HANDSHAKE: {
+        void **peer = peer_of(r, s->a, a);
+
+        /* Choose the role from the SSL_CTX's method unless a `connect` or
+         * `accept` statement chose it. */
+        if (*peer == NULL && !(r->server[s->a] & ROLE_SET)) {
+            if (role_server(r, s->a, a))
+                st_be_accept(a);
+            else
+                st_be_connect(a);
+        }
+        if (st_be_handshake(peer, a, s->until, s->n) != 0)
+            goto failed;
+        return 0;
+    }
+    case ST_OP_SET:
+        for (size_t i = 0; i < s->nsettings; i++) {
+            e = st_be_set(slot_type(r, s->a), a, &s->settings[i], r->slot);
+            if (e == -ENOTSUP) {
+                fail(t, "error", s, "set %s %s=...: the %s backend cannot "
+                     "set this on this object", slot_name(r, s->a),
+                     st_key_name(s->settings[i].key), st_be_name());
+                t->aborted = true;
+                r->unsupported = true;
+                return -1;
+            }
+            /* A scenario that reads the error stack expects setters to
+             * fail: the reason stays on the stack for `errors`. */
+            if (e != 0 && !r->uses_errors) {
+                st_be_last_error(err, sizeof(err));
+                fail(t, "statement", s, "%s failed: %s", s->text, err);
+                t->aborted = true;
+                return -1;
+            }
+        }
+        return 0;
+    case ST_OP_EXPECT:
+        if (!eval_expect(r, t, &s->expr, why, sizeof(why)))
+            fail(t, "expect", s, "%s: %s", s->text,
+                 why[0] ? why : "false");
+        return 0;
+    case ST_OP_OBSERVE: {
+        int li = label_index(r->sc, s->label);
+        struct val v = eval_value(r, t, &s->expr, why, sizeof(why));
+
+        if (s->expr.has_cmp || s->expr.kind == ST_E_IDENT ||
+            s->expr.kind == ST_E_FREED || s->expr.kind == ST_E_COPIED)
+            v = boolean(eval_expect(r, t, &s->expr, why, sizeof(why)));
+        if (li >= 0)
+            r->obs[li] = v;
+        return 0;
+    }
+    case ST_OP_SPIN:
+        for (long long i = 0; i < s->n; i++)
+            st_cpu_relax();
+        return 0;
+    case ST_OP_REPEAT:
+        for (long long i = 0; i < s->n; i++)
+            if (exec(r, t, s->body, s->nbody) != 0)
+                return -1;
+        return 0;
+    }
+    return 0;
+ failed:
+    st_be_last_error(err, sizeof(err));
+    fail(t, "statement", s, "%s failed: %s", s->text, err);
+    t->aborted = true;
+    return -1;
+}
+
+static int exec(struct run *r, struct thr *t, const struct st_stmt *st,
+                size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        t->pos++;
+        if (t->shpos != NULL)
+            /* relaxed: a position snapshot for the parent, see runner.h. */
+            atomic_store_explicit(t->shpos, t->pos, memory_order_relaxed);
+        if (r->jitter_max)
+            jitter(t, r->jitter_max);
+        if (st_stmt_hook != NULL)
+            st_stmt_hook(r->iteration, st_current_thread, &st[i]);
+        if (exec_one(r, t, &st[i]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void thr_reset(struct thr *t)
+{
+    t->pos = 0;
+    t->failed = false;
+    t->aborted = false;
+}
+
+/* The start rendezvous: the gate has released every thread, but a thread
+ * woken from a futex needs microseconds while a minissl up_ref/free pair
+ * takes nanoseconds, so without this the leader would finish its block
+ * before the others start.  Each thread announces itself and waits (a
+ * bounded spin; a few yields when the threads outnumber the CPUs) until
+ * all have, so the blocks really start together.  Bounded: a descheduled
+ * thread costs at most the budget, never a hang. */
+static void rendezvous(struct run *r)
+{
+    /* relaxed: a timing aid only; no data is published through it. */
+    unsigned a = atomic_fetch_add_explicit(&r->arrived, 1,
+                                           memory_order_relaxed) + 1;
+
+    for (unsigned i = 0; a < r->nthr && i < r->meet_spin; i++) {
+        st_cpu_relax();
+        a = atomic_load_explicit(&r->arrived, memory_order_relaxed);
+    }
+    for (unsigned i = 0; a < r->nthr && i < r->meet_yields; i++) {
+        sched_yield();
+        a = atomic_load_explicit(&r->arrived, memory_order_relaxed);
+    }
+}
+
+_Thread_local int st_current_thread = -1;
+void (*st_stmt_hook)(uint64_t iteration, int thread,
+                     const struct st_stmt *st);
+
+/* One thread's block of the current iteration. */
+static void run_block(struct run *r, struct thr *t)
+{
+    st_current_thread = (int)t->idx;
+    thr_reset(t);
+    if (t->shpos != NULL)
+        atomic_store_explicit(t->shpos, 0, memory_order_relaxed);
+    if (r->jitter_max) {
+        st_prng_seed(&t->prng, r->o->seed, r->iteration, t->idx);
+        jitter(t, r->jitter_max * 4);
+    }
+    if (r->uses_errors)
+        st_be_clear_errors();
+    if (r->nthr > 1)
+        rendezvous(r);
+    if (r->nthr > 1 &&
+        /* seq_cst: pairs with the increment below; a start after another
+         * thread's finish must see it (the overlap statistic). */
+        atomic_load_explicit(&r->finished, memory_order_seq_cst) != 0)
+        atomic_store_explicit(&r->no_overlap, true, memory_order_relaxed);
+    exec(r, t, t->blk->stmts, t->blk->nstmts);
+    /* seq_cst: see the load above. */
+    atomic_fetch_add_explicit(&r->finished, 1, memory_order_seq_cst);
+    st_current_thread = -1;
+}
+
+static void set_affinity(struct run *r, unsigned idx, pthread_t tid)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned cpu, stride;
+    cpu_set_t set;
+
+    if (r->o->affinity == ST_AFFINITY_NONE || ncpu < 1)
+        return;
+    stride = 1;
+    if (r->o->affinity == ST_AFFINITY_SPREAD && r->nthr < (unsigned)ncpu)
+        stride = (unsigned)ncpu / r->nthr;
+    cpu = (idx * stride) % (unsigned)ncpu;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(tid, sizeof(set), &set);   /* best effort */
+}
+
+static void *worker(void *arg)
+{
+    struct thr *t = arg;
+    struct run *r = t->r;
+    unsigned seen = 0;
+
+    for (;;) {
+        st_gate_pass(&r->gate, &seen);
+        /* relaxed: the gate opening that woke us ordered the store. */
+        if (atomic_load_explicit(&r->quit, memory_order_relaxed))
+            return NULL;
+        run_block(r, t);
+        st_gate_done(&r->gate);
+    }
+}
+
+/* ---- outcomes ---------------------------------------------------------------- */
+
+static bool value_matches(const char *want, const char *got)
+{
+    size_t n = strlen(got);
+
+    if (strcmp(want, "*") == 0)
+        return true;
+    while (*want != '\0') {
+        size_t len = strcspn(want, "|");
+
+        if (len == n && strncmp(want, got, n) == 0)
+            return true;
+        want += len;
+        if (*want == '|')
+            want++;
+    }
+    return false;
+}
+
+static void classify(struct run *r, struct row *row)
+{
+    const struct st_scenario *sc = r->sc;
+    char got[160];
+
+    row->desc = NULL;
+    if (sc->noutcomes == 0) {
+        row->cls = ST_ACCEPTABLE;
+        return;
+    }
+    for (size_t i = 0; i < sc->noutcomes; i++) {
+        const struct st_outcome *oc = &sc->outcomes[i];
+        bool all = true;
+
+        for (size_t k = 0; k < oc->nkeys && all; k++) {
+            int li = label_index(sc, oc->keys[k]);
+
+            if (li < 0) {
+                all = false;
+                break;
+            }
+            val_str(&row->vals[li], got, sizeof(got));
+            all = value_matches(oc->values[k], got);
+        }
+        if (all) {
+            row->cls = oc->cls;
+            row->desc = oc->desc;
+            return;
+        }
+    }
+    row->cls = ST_FORBIDDEN;
+}
+
+/* Count this iteration's observations; returns the row (NULL: no memory). */
+static struct row *count_outcome(struct run *r)
+{
+    size_t nl = r->sc->nlabels;
+    struct row *row;
+
+    for (size_t i = 0; i < r->nrows; i++) {
+        size_t k;
+
+        for (k = 0; k < nl; k++)
+            if (!val_eq(&r->rows[i].vals[k], &r->obs[k]))
+                break;
+        if (k == nl) {
+            r->rows[i].count++;
+            return &r->rows[i];
+        }
+    }
+    if (r->nrows == r->caprows) {
+        size_t cap = r->caprows ? r->caprows * 2 : 8;
+        struct row *nr = realloc(r->rows, cap * sizeof(*nr));
+
+        if (nr == NULL)
+            return NULL;
+        r->rows = nr;
+        r->caprows = cap;
+    }
+    row = &r->rows[r->nrows];
+    if ((row->vals = malloc(nl * sizeof(struct val) + 1)) == NULL)
+        return NULL;
+    memcpy(row->vals, r->obs, nl * sizeof(struct val));
+    row->count = 1;
+    classify(r, row);
+    r->nrows++;
+    return row;
+}
+
+static void outcome_text(struct run *r, const struct row *row, char *buf,
+                         size_t len)
+{
+    size_t used = 0;
+    char v[160];
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < r->sc->nlabels && used < len; i++) {
+        val_str(&row->vals[i], v, sizeof(v));
+        used += (size_t)snprintf(buf + used, len - used, "%s%s=%s",
+                                 i ? " " : "", r->sc->observe_labels[i], v);
+    }
+}
+
+/* ---- the iteration loop -------------------------------------------------------- */
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void set_phase(struct run *r, enum st_phase p)
+{
+    /* relaxed: progress snapshot for the parent. */
+    atomic_store_explicit(&r->sh->phase, (int)p, memory_order_relaxed);
+}
+
+static void free_peers(struct run *r)
+{
+    for (size_t i = 0; i < r->sc->nnames; i++)
+        if (r->peer[i] != NULL) {
+            st_be_peer_free(r->peer[i]);
+            r->peer[i] = NULL;
+        }
+}
+
+/* Returns true when the iteration failed. */
+static bool iteration(struct run *r)
+{
+    const struct st_scenario *sc = r->sc;
+    struct thr *bad = NULL;
+    struct row *row;
+    bool ran_threads = false;
+
+    atomic_store_explicit(&r->sh->iteration, r->iteration,
+                          memory_order_relaxed);
+    for (size_t i = 0; i < sc->nlabels; i++)
+        r->obs[i] = word(W_UNSET);
+    if (r->uses_leaks)
+        r->live_base = st_be_live();
+    if (r->detect_live)
+        r->live_ssl_base = st_be_live_ssl();
+    if (r->uses_errors)
+        st_be_clear_errors();
+    thr_reset(&r->leader_setup);
+    thr_reset(&r->leader_check);
+    for (unsigned i = 0; i < r->nthr; i++)
+        thr_reset(&r->thr[i]);
+    if (sc->has_setup) {
+        set_phase(r, ST_PH_SETUP);
+        exec(r, &r->leader_setup, sc->setup.stmts, sc->setup.nstmts);
+        if (r->leader_setup.failed)
+            bad = &r->leader_setup;
+    }
+    if (!r->leader_setup.aborted) {
+        set_phase(r, ST_PH_THREADS);
+        /* relaxed: published to the workers by the gate opening. */
+        atomic_store_explicit(&r->finished, 0, memory_order_relaxed);
+        atomic_store_explicit(&r->arrived, 0, memory_order_relaxed);
+        atomic_store_explicit(&r->no_overlap, false, memory_order_relaxed);
+        st_gate_open(&r->gate);
+        run_block(r, &r->thr[0]);
+        st_gate_join(&r->gate);
+        ran_threads = true;
+        if (atomic_load_explicit(&r->no_overlap, memory_order_relaxed))
+            r->res->no_overlap++;
+        for (unsigned i = 0; i < r->nthr && bad == NULL; i++)
+            if (r->thr[i].failed)
+                bad = &r->thr[i];
+        for (unsigned i = 0; i < r->nthr; i++)
+            if (r->thr[i].aborted)
+                ran_threads = false;    /* do not trust the objects */
+    }
+    free_peers(r);      /* harness objects: not the check's to count */
+    if (sc->has_check && ran_threads) {
+        set_phase(r, ST_PH_CHECK);
+        exec(r, &r->leader_check, sc->check.stmts, sc->check.nstmts);
+        if (bad == NULL && r->leader_check.failed)
+            bad = &r->leader_check;
+    }
+    free_peers(r);
+    if (ran_threads && sc->nlabels > 0) {
+        row = count_outcome(r);
+        if (row != NULL && row->cls == ST_FORBIDDEN && bad == NULL) {
+            char txt[256];
+
+            outcome_text(r, row, txt, sizeof(txt));
+            bad = &r->leader_check;
+            fail(bad, "outcome", NULL, "forbidden outcome: %s", txt);
+        }
+    }
+    if (bad == NULL && ran_threads) {
+        struct st_be_detect d;
+
+        st_be_detectors(&d);
+        if (d.quarantine_hits != r->det_base.quarantine_hits ||
+            d.misuse != r->det_base.misuse) {
+            bad = &r->leader_check;
+            fail(bad, "detector", NULL, "minissl detector fired: %" PRIu64
+                 " quarantine hit(s), %" PRIu64 " refcount misuse(s)",
+                 d.quarantine_hits - r->det_base.quarantine_hits,
+                 d.misuse - r->det_base.misuse);
+        }
+        r->det_base = d;
+        if (bad == NULL && r->detect_live) {
+            long long live = st_be_live_ssl() - r->live_ssl_base;
+
+            if (live != 0) {
+                bad = &r->leader_check;
+                fail(bad, "leak", NULL, "%lld SSL object(s) created in the "
+                     "iteration still live after it", live);
+            }
+        }
+    }
+    if (bad == NULL)
+        return false;
+    keep_failure(r, bad);
+    if (r->error || r->unsupported) {
+        r->stop = true;
+        snprintf(r->error_msg, sizeof(r->error_msg), "%s", bad->msg);
+    }
+    return true;
+}
+
+static void free_global(struct run *r)
+{
+    const struct st_scenario *sc = r->sc;
+
+    /* Everything `global` created, newest first, one reference each. */
+    for (size_t i = sc->nnames; i-- > 0;)
+        if (sc->names[i].owner == ST_OWNER_GLOBAL && r->slot[i] != NULL) {
+            st_be_free(sc->names[i].type, r->slot[i]);
+            r->slot[i] = NULL;
+        }
+}
+
+static int fill_rows(struct run *r)
+{
+    struct st_result *res = r->res;
+    const struct st_scenario *sc = r->sc;
+    char v[160];
+
+    res->nlabels = sc->nlabels;
+    if (sc->nlabels > 0 &&
+        (res->labels = calloc(sc->nlabels, sizeof(char *))) == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < sc->nlabels; i++)
+        if ((res->labels[i] = strdup(sc->observe_labels[i])) == NULL)
+            return -ENOMEM;
+    if (r->nrows == 0)
+        return 0;
+    if ((res->rows = calloc(r->nrows, sizeof(*res->rows))) == NULL)
+        return -ENOMEM;
+    res->nrows = r->nrows;
+    for (size_t i = 0; i < r->nrows; i++) {
+        struct st_outcome_row *row = &res->rows[i];
+
+        row->count = r->rows[i].count;
+        row->cls = r->rows[i].cls;
+        row->desc = xstrdup(r->rows[i].desc);
+        if ((row->values = calloc(sc->nlabels, sizeof(char *))) == NULL)
+            return -ENOMEM;
+        for (size_t k = 0; k < sc->nlabels; k++) {
+            val_str(&r->rows[i].vals[k], v, sizeof(v));
+            if ((row->values[k] = strdup(v)) == NULL)
+                return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
+/* The failures kept so far (a skipped scenario reports none). */
+static void drop_failures(struct st_result *res)
+{
+    for (size_t i = 0; i < res->nfailures; i++) {
+        struct st_failure *f = &res->failures[i];
+
+        for (size_t k = 0; k < f->nthreads; k++) {
+            if (f->thread_names != NULL)
+                free(f->thread_names[k]);
+            if (f->thread_trace != NULL)
+                free(f->thread_trace[k]);
+        }
+        free(f->thread_names);
+        free(f->thread_trace);
+        free(f->kind);
+        free(f->message);
+        free(f->where);
+        free(f->replay);
+    }
+    free(res->failures);
+    res->failures = NULL;
+    res->nfailures = 0;
+}
+
+static int result_head(const struct st_scenario *sc, const struct st_opts *o,
+                       struct st_result *res)
+{
+    memset(res, 0, sizeof(*res));
+    res->file = xstrdup(sc->path);
+    res->name = xstrdup(sc->name);
+    res->about = xstrdup(sc->about);
+    res->backend = xstrdup(st_be_name());
+    res->backend_version = xstrdup(st_be_version());
+    res->seed = o->seed;
+    res->jitter = xstrdup(st_jitter_name(o->jitter));
+    res->schedule = xstrdup("free");
+    res->nthreads = (unsigned)sc->nthreads;
+    res->shard_index = o->shard_index;
+    res->shard_count = o->shard_count > 0 ? o->shard_count : 1;
+    if (res->file == NULL || res->name == NULL || res->backend == NULL ||
+        res->backend_version == NULL || res->jitter == NULL ||
+        res->schedule == NULL || (sc->about != NULL && res->about == NULL))
+        return -ENOMEM;
+    return 0;
+}
+
+int st_result_skip(const struct st_scenario *sc, const struct st_opts *o,
+                   const char *reason, struct st_result *out)
+{
+    int e = result_head(sc, o, out);
+
+    out->verdict = ST_SKIP;
+    out->reason = xstrdup(reason);
+    if (e == 0 && out->reason == NULL)
+        e = -ENOMEM;
+    if (e != 0) {
+        st_result_free(out);
+        memset(out, 0, sizeof(*out));
+    }
+    return e;
+}
+
+static void run_free(struct run *r)
+{
+    for (size_t i = 0; i < r->nrows; i++)
+        free(r->rows[i].vals);
+    free(r->rows);
+    free(r->slot);
+    free(r->ids);
+    free(r->peer);
+    free(r->server);
+    free(r->obs);
+    free(r->thr);
+}
+
+static int run_alloc(struct run *r)
+{
+    const struct st_scenario *sc = r->sc;
+    size_t nn = sc->nnames ? sc->nnames : 1;
+
+    r->slot = calloc(nn, sizeof(*r->slot));
+    r->ids = calloc(nn, sizeof(*r->ids));
+    r->peer = calloc(nn, sizeof(*r->peer));
+    r->server = calloc(nn, 1);
+    r->obs = calloc(sc->nlabels ? sc->nlabels : 1, sizeof(*r->obs));
+    r->thr = calloc(r->nthr ? r->nthr : 1, sizeof(*r->thr));
+    if (r->slot == NULL || r->ids == NULL || r->peer == NULL ||
+        r->server == NULL || r->obs == NULL || r->thr == NULL)
+        return -ENOMEM;
+    return 0;
+}
+
+static int start_workers(struct run *r)
+{
+    unsigned spin = st_barrier_spin_for(r->nthr);
+    int e;
+
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+    if ((e = st_gate_init(&r->gate, r->nthr - 1, spin)) != 0)
+        return e;
+    st_declare_atomic(&r->finished, sizeof(r->finished),
+                      "overlap statistic: seq_cst RMW, see run_block");
+    st_declare_atomic(&r->no_overlap, sizeof(r->no_overlap),
+                      "overlap statistic: read after the gate join");
+    st_declare_atomic(&r->arrived, sizeof(r->arrived),
+                      "start rendezvous: timing only, publishes nothing");
+    if (st_on_valgrind()) {
+        r->meet_spin = 0;
+        r->meet_yields = 1;
+    } else if (ncpu >= 1 && r->nthr <= (unsigned)ncpu) {
+        r->meet_spin = 1u << 12;
+    } else {
+        r->meet_yields = 2;
+    }
+    r->gate_ok = true;
+    for (unsigned i = 0; i < r->nthr; i++) {
+        struct thr *t = &r->thr[i];
+
+        t->r = r;
+        t->idx = i;
+        t->blk = &r->sc->threads[i];
+        t->shpos = &r->sh->th[i].pos;
+    }
+    set_affinity(r, 0, pthread_self());
+    for (unsigned i = 1; i < r->nthr; i++) {
+        if ((e = pthread_create(&r->thr[i].tid, NULL, worker,
+                                &r->thr[i])) != 0)
+            return -e;
+        r->nstarted++;
+        set_affinity(r, i, r->thr[i].tid);
+    }
+    return 0;
+}
+
+static void stop_workers(struct run *r)
+{
+    if (!r->gate_ok)
+        return;
+    /* relaxed: the gate opening below publishes it. */
+    atomic_store_explicit(&r->quit, true, memory_order_relaxed);
+    st_gate_open(&r->gate);
+    for (unsigned i = 1; i <= r->nstarted; i++)
+        pthread_join(r->thr[i].tid, NULL);
+    st_gate_destroy(&r->gate);
+}
+
+int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
+                    const struct st_range *rg, size_t nrg,
+                    struct st_shared *sh, struct st_result *out)
+{
+    struct run r;
+    double t0, deadline;
+    uint64_t planned = 0, count = 0;
+    int e;
+
+    memset(&r, 0, sizeof(r));
+    r.sc = sc;
+    r.o = o;
+    r.res = out;
+    r.sh = sh != NULL ? sh : &r.local_sh;
+    r.nthr = (unsigned)sc->nthreads;
+    atomic_init(&r.quit, false);
+    atomic_init(&r.finished, 0);
+    atomic_init(&r.arrived, 0);
+    atomic_init(&r.no_overlap, false);
+    if ((e = result_head(sc, o, out)) != 0)
+        goto err;
+    for (size_t i = 0; i < nrg; i++)
+        planned += rg[i].end - rg[i].begin;
+    out->iterations_planned = planned;
+    scan(sc, &r);
+    r.detect_live = st_be_live_ssl() >= 0;
+    r.jitter_max = o->jitter == ST_JITTER_LOW ? 32
+                 : o->jitter == ST_JITTER_HIGH ? 1024 : 0;
+    if (r.nthr == 0 || r.nthr > ST_MAX_THREADS) {
+        e = -EINVAL;
+        goto err;
+    }
+    if ((e = run_alloc(&r)) != 0)
+        goto err;
+    r.leader_setup.r = r.leader_check.r = r.leader_global.r = &r;
+    r.leader_setup.shpos = &r.sh->setup_pos;
+    r.leader_check.shpos = &r.sh->check_pos;
+    r.leader_global.shpos = &r.sh->global_pos;
+    r.leader_setup.prng.s = r.leader_check.prng.s = o->seed;
+
+    t0 = now_s();
+    deadline = o->seconds > 0 ? t0 + o->seconds : 0;
+    if (sc->has_global) {
+        set_phase(&r, ST_PH_GLOBAL);
+        exec(&r, &r.leader_global, sc->global.stmts, sc->global.nstmts);
+        if (r.leader_global.failed) {
+            out->verdict = ST_ERROR;
+            out->reason = xstrdup(r.leader_global.msg);
+            free_global(&r);
+            goto done;
+        }
+    }
+    if ((e = start_workers(&r)) != 0) {
+        stop_workers(&r);
+        free_global(&r);
+        goto err;
+    }
+    st_be_detectors(&r.det_base);
+    for (size_t k = 0; k < nrg && !r.stop; k++)
+        for (uint64_t it = rg[k].begin; it < rg[k].end && !r.stop; it++) {
+            r.iteration = it;
+            if (iteration(&r)) {
+                out->iterations_failed++;
+                atomic_store_explicit(&r.sh->failed, out->iterations_failed,
+                                      memory_order_relaxed);
+                if (o->max_failures > 0 &&
+                    out->iterations_failed >= o->max_failures)
+                    r.stop = true;
+            }
+            out->iterations_run++;
+            atomic_store_explicit(&r.sh->done, out->iterations_run,
+                                  memory_order_relaxed);
+            if (deadline > 0 && (++count & 63) == 0 && now_s() >= deadline)
+                r.stop = true;
+        }
+    stop_workers(&r);
+    free_global(&r);
+    set_phase(&r, ST_PH_END);
+ done:
+    out->seconds = now_s() - t0;
+    if ((e = fill_rows(&r)) != 0)
+        goto err;
+    if (out->verdict != ST_ERROR) {
+        if (r.unsupported) {
+            /* Not a failure of the library: this backend cannot run it. */
+            out->verdict = ST_SKIP;
+            out->reason = xstrdup(r.error_msg);
+            out->iterations_failed = 0;
+            drop_failures(out);
+        } else if (r.error) {
+            out->verdict = ST_ERROR;
+            out->reason = xstrdup(r.error_msg);
+        } else {
+            out->verdict = out->iterations_failed > 0 ? ST_FAIL : ST_PASS;
+        }
+    }
+    run_free(&r);
+    return 0;
+ err:
+    run_free(&r);
+    st_result_free(out);
+    memset(out, 0, sizeof(*out));
+    return e < 0 ? e : -ENOMEM;
+}

@@ -1,0 +1,121 @@
+/* The free-running runner: runs one parsed scenario for a range of
+ * iterations and fills a struct st_result.
+ *
+ *   st_run_scenario()   in this process (used by the forked child, by the
+ *                       tests and by `bench`).
+ *   st_run_isolated()   in a forked child (isolate.c): a crash or a hang is
+ *                       a reported failure, and the caller goes on.
+ *
+ * Iteration model (ARCHITECTURE.md, "free-running"): worker threads are
+ * created once per run and reused.  The calling thread is thread 0 (it runs
+ * the first `thread` block) and also runs `global` once, `setup` before and
+ * `check` after each iteration; a gate (barrier.h) releases all threads
+ * together and joins them.  Every random choice of iteration I derives from
+ * (seed, I, thread) only (prng.h), so `--start I` replays iteration I's
+ * jitter exactly, and a shard running iterations [a, b) makes the choices
+ * an unsharded run makes there.
+ *
+ * Returns: 0, or a negative errno when the run could not be set up (no
+ * memory, no threads); a scenario that fails is a result, not an error. */
+#ifndef ST_RUNNER_H
+#define ST_RUNNER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "result.h"
+#include "scenario.h"
+
+enum st_jitter { ST_JITTER_NONE, ST_JITTER_LOW, ST_JITTER_HIGH };
+enum st_affinity { ST_AFFINITY_NONE, ST_AFFINITY_PIN, ST_AFFINITY_SPREAD };
+
+struct st_opts {
+    uint64_t seed;
+    enum st_jitter jitter;
+    uint64_t iterations;        /* 0: each file's own */
+    uint64_t start;             /* first iteration (replay); 0 normally */
+    double seconds;             /* time budget of this scenario; 0: none */
+    uint64_t max_failures;      /* stop after this many; 0: never */
+    enum st_affinity affinity;
+    int shard_index, shard_count;   /* 0/1 when not sharded */
+    const char *argv0;          /* program name for replay commands */
+    unsigned keep_failures;     /* failures kept in a result (0: 8) */
+};
+
+/* A half-open range of iteration numbers [begin, end). */
+struct st_range {
+    uint64_t begin, end;
+};
+
+/* Live state of a run, in a MAP_SHARED region when isolated, so the parent
+ * can draw progress and, after the child died, say where each thread was.
+ * Written by the child's threads with relaxed stores (a snapshot for
+ * reports; the parent reads it after waitpid, or racily for progress). */
+enum st_phase { ST_PH_START, ST_PH_GLOBAL, ST_PH_SETUP, ST_PH_THREADS,
+                ST_PH_CHECK, ST_PH_END };
+struct st_shared {
+    _Alignas(64) atomic_uint_least64_t iteration;   /* current */
+    atomic_uint_least64_t done;                     /* iterations run */
+    atomic_uint_least64_t failed;                   /* iterations failed */
+    atomic_int phase;                               /* enum st_phase */
+    atomic_int crash_thread;    /* thread that took a fatal signal; -1 */
+    atomic_uint setup_pos, check_pos, global_pos;
+    struct {
+        _Alignas(64) atomic_uint pos;   /* statements started this iteration */
+    } th[ST_MAX_THREADS];
+};
+
+/* The scenario thread index the calling thread runs (-1: setup, check,
+ * global or not a runner thread); read by the child's crash handler. */
+extern _Thread_local int st_current_thread;
+
+/* Test hook: when non-NULL, called before every statement with the
+ * iteration, the scenario thread index (-1 for setup/check/global) and the
+ * statement.  Tests use it to make an iteration crash or hang on purpose
+ * (isolation and watchdog tests); set it before st_run_isolated forks. */
+extern void (*st_stmt_hook)(uint64_t iteration, int thread,
+                            const struct st_stmt *st);
+
+/* Fill |o| with the defaults (seed must still be chosen). */
+void st_opts_default(struct st_opts *o);
+const char *st_jitter_name(enum st_jitter j);
+const char *st_affinity_name(enum st_affinity a);
+
+/* The iterations this scenario plans without sharding: o->iterations or
+ * the file's own. */
+uint64_t st_planned_iterations(const struct st_scenario *sc,
+                               const struct st_opts *o);
+/* Features the scenario needs: its `requires` plus what its statements
+ * imply (refs/freed: introspection; handshake: handshake). */
+unsigned st_scenario_needs(const struct st_scenario *sc);
+
+/* Run |sc| over the iteration ranges |rg| in this process.  |sh| may be
+ * NULL.  |out| is filled (previous contents ignored; st_result_free). */
+int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
+                    const struct st_range *rg, size_t nrg,
+                    struct st_shared *sh, struct st_result *out);
+
+/* The same in a forked child.  |tick| (may be NULL) is called about every
+ * 100 ms with the shared state, for progress.  A crash or a hang past the
+ * scenario's timeout becomes a FAIL result with kind "crash" / "timeout",
+ * the signal, the iteration, and each thread's position. */
+int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
+                    const struct st_range *rg, size_t nrg,
+                    struct st_result *out,
+                    void (*tick)(void *arg, const struct st_shared *sh),
+                    void *arg);
+
+/* A result for a scenario that does not run: SKIP with |reason|. */
+int st_result_skip(const struct st_scenario *sc, const struct st_opts *o,
+                   const char *reason, struct st_result *out);
+
+/* For reports of crashes: the statements thread |th| (or the block |blk|)
+ * had started when its position counter was |pos|, one per line, repeat
+ * bodies expanded.  malloc'ed; NULL on allocation failure. */
+char *st_block_trace(const struct st_block *blk, unsigned pos);
+/* The replay command of a failure at |iteration|; malloc'ed. */
+char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
+                        uint64_t iteration);
+
+#endif

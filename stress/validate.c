@@ -1,0 +1,677 @@
+/* The validator: names, types and reference balance of a parsed scenario.
+ *
+ * Names.  Every object name is created by exactly one statement (`ctx`,
+ * `new`, `dup`, `session`, `get1_session`) and is unique in the file.  Its
+ * owner is the block that creates it.  A name may be used by its owner after
+ * the creating statement; names of `global` everywhere after that; names of
+ * `setup` by the threads and `check`; names of a thread by that thread and
+ * `check` (another thread gets "belongs to thread A").
+ *
+ * References.  The validator runs the iteration abstractly, counting the
+ * references each name holds: a creation gives 1, `up_ref` +1, `free` -1,
+ * `repeat N` multiplies its body.  The iteration runs setup, then the
+ * threads, then check:
+ *
+ *  - setup and check run alone: a name whose count is 0 has been freed, and
+ *    any later use is "used after its last reference was dropped".
+ *  - threads run at once.  A thread may take over references that setup
+ *    (or global) left: it borrows as many as it frees beyond what it took
+ *    itself (its deficit).  After the free that returns its last borrowed
+ *    reference the thread no longer holds the name, and any use is "used
+ *    after thread A dropped its last reference".  A thread that borrows
+ *    nothing uses the name under the references of others: that is safe
+ *    only if some reference outlives all the threads, i.e. if the threads'
+ *    deficits together leave setup's references not all taken; otherwise
+ *    "thread B uses 's' while the other threads drop every reference to
+ *    it".  The deficits together may not exceed what setup leaves.
+ *  - after check every name must be back to 0: every new/dup/up_ref/
+ *    get1_session matched by exactly one free over the whole iteration.
+ *    Names of `global` keep the harness's own reference, released after the
+ *    last iteration: in an iteration their up_refs and frees must match,
+ *    and a free may not take the harness's reference.
+ *
+ * Statements that compare handles without touching the objects (`A == B`,
+ * `same(A, B)`, `freed A`) may name an object that is already freed.
+ *
+ * A repeat body is simulated for its first round.  If that round leaves
+ * every count where it found it, all rounds are alike and the others are
+ * only counted.  Otherwise the rounds between are added arithmetically (the
+ * counts move by the same amount each round, so the extremes are in the
+ * first or the last round) and the last round is simulated too. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "parse_local.h"
+
+#define HASH_SIZE 2048                  /* > 2 * ST_MAX_NAMES, power of 2 */
+/* Bounds the work on hostile input: repeat bodies whose counts change
+ * every round are simulated twice per nesting level. */
+#define ST_MAX_CHECK_STEPS 20000000LL
+
+struct frame {
+    unsigned epoch;
+    int *touched;                       /* slots saved in this frame */
+    size_t ntouched;
+};
+
+struct vstate {
+    struct st_scenario *sc;
+    const struct st_prefs *refs;
+    const struct st_src *src;
+    struct st_diag *d;
+    int *ref2slot;
+    int hash[HASH_SIZE];                /* slot + 1, 0 empty */
+    size_t nslots;
+
+    int ctx;                            /* ST_OWNER_* or a thread index */
+    int pass;                           /* threads: 1 infer, 2 check; else 0 */
+    long long *val;                     /* cnt or tl */
+    long long *cnt;                     /* the iteration's counts */
+    long long *tl;                      /* the current thread's counts */
+    long long *minv;                    /* thread pass 1: lowest tl */
+    long long *deficit;                 /* thread: borrowed references */
+    long long *taken, *freed;
+    unsigned char *created;
+    struct st_loc *deficit_loc;         /* thread: first free into deficit */
+    unsigned char *deficit_set;
+    struct st_loc *share_loc;           /* first use under others' refs */
+    int *share_thread;                  /* -1 none */
+    struct st_loc *first_ref;           /* global names: first up_ref/free */
+    unsigned char *first_ref_set;
+
+    int fdepth;
+    unsigned epoch_next;
+    long long steps;                    /* statements simulated so far */
+    struct frame frames[ST_MAX_REPEAT_DEPTH + 1];
+    unsigned *stamp[ST_MAX_REPEAT_DEPTH + 1];
+    long long *saved[ST_MAX_REPEAT_DEPTH + 1];  /* 3 per slot */
+};
+
+static int verr(struct vstate *v, struct st_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int verr(struct vstate *v, struct st_loc loc, const char *fmt, ...)
+{
+    const char *line;
+    size_t len;
+    va_list ap;
+
+    st_src_line(v->src, loc.line, &line, &len);
+    va_start(ap, fmt);
+    st_diag_vset(v->d, v->src->path, line, len, loc, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static unsigned hash_name(const char *s)
+{
+    unsigned h = 2166136261u;
+
+    while (*s != '\0')
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h;
+}
+
+static int find_slot(struct vstate *v, const char *name)
+{
+    unsigned h = hash_name(name) & (HASH_SIZE - 1);
+
+    while (v->hash[h] != 0) {
+        if (strcmp(v->sc->names[v->hash[h] - 1].name, name) == 0)
+            return v->hash[h] - 1;
+        h = (h + 1) & (HASH_SIZE - 1);
+    }
+    return -1;
+}
+
+static const char *a_type(enum st_type t)
+{
+    switch (t) {
+    case ST_TY_CTX: return "a ctx";
+    case ST_TY_SSL: return "an SSL";
+    case ST_TY_SESSION: return "a session";
+    }
+    return "?";
+}
+
+/* ---- phase 1: the names ---- */
+
+static int collect(struct vstate *v, struct st_stmt *st, size_t n, int owner)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const struct st_pref *r;
+        struct st_name *nm;
+        int s;
+        unsigned h;
+
+        if (st[i].op == ST_OP_REPEAT) {
+            if (collect(v, st[i].body, st[i].nbody, owner) < 0)
+                return -1;
+            continue;
+        }
+        if (st[i].dst < 0)
+            continue;
+        r = &v->refs->v[st[i].dst];
+        s = find_slot(v, r->name);
+        if (s >= 0)
+            return verr(v, r->loc, "duplicate name '%s' (first created at %d:%d)",
+                        r->name, v->sc->names[s].loc.line,
+                        v->sc->names[s].loc.col);
+        if (v->nslots == ST_MAX_NAMES)
+            return verr(v, r->loc, "more than %d names", ST_MAX_NAMES);
+        nm = &v->sc->names[v->nslots];
+        memcpy(nm->name, r->name, sizeof(nm->name));
+        nm->type = st[i].op == ST_OP_CTX ? ST_TY_CTX
+                   : st[i].op == ST_OP_NEW || st[i].op == ST_OP_DUP ? ST_TY_SSL
+                   : ST_TY_SESSION;
+        nm->owner = owner;
+        nm->loc = r->loc;
+        for (h = hash_name(r->name) & (HASH_SIZE - 1); v->hash[h] != 0;
+             h = (h + 1) & (HASH_SIZE - 1))
+            ;
+        v->hash[h] = (int)v->nslots + 1;
+        v->nslots++;
+    }
+    return 0;
+}
+
+/* ---- phase 2: the abstract iteration ---- */
+
+/* Save slot s in every open repeat frame before it changes. */
+static void touch(struct vstate *v, int s)
+{
+    int k;
+
+    for (k = 0; k < v->fdepth; k++) {
+        struct frame *f = &v->frames[k];
+
+        if (v->stamp[k][s] == f->epoch)
+            continue;
+        v->stamp[k][s] = f->epoch;
+        v->saved[k][3 * s] = v->val[s];
+        v->saved[k][3 * s + 1] = v->taken[s];
+        v->saved[k][3 * s + 2] = v->freed[s];
+        f->touched[f->ntouched++] = s;
+    }
+}
+
+enum { USE_EXEMPT = 1 };        /* compares handles only */
+
+#define T_CTX (1u << ST_TY_CTX)
+#define T_SSL (1u << ST_TY_SSL)
+#define T_SESSION (1u << ST_TY_SESSION)
+#define T_ANY (T_CTX | T_SSL | T_SESSION)
+
+/* A use of reference ix as `what` (for type errors), needing a type in
+ * types.  Returns the slot or -1 with the diagnostic. */
+static int use(struct vstate *v, int ix, unsigned types, const char *what,
+               unsigned flags)
+{
+    const struct st_pref *r = &v->refs->v[ix];
+    int s = v->ref2slot[ix];
+    const struct st_name *nm;
+
+    if (s < 0)
+        return verr(v, r->loc, "unknown name '%s'", r->name);
+    nm = &v->sc->names[s];
+    if (nm->owner >= 0 && v->ctx >= 0 && nm->owner != v->ctx)
+        return verr(v, r->loc, "name '%s' belongs to thread %s", r->name,
+                    v->sc->threads[nm->owner].name);
+    if ((nm->owner == v->ctx && !v->created[s])
+        || (nm->owner != ST_OWNER_GLOBAL && v->ctx == ST_OWNER_GLOBAL)
+        || (nm->owner != ST_OWNER_GLOBAL && nm->owner != ST_OWNER_SETUP
+            && v->ctx == ST_OWNER_SETUP)
+        || (nm->owner == ST_OWNER_CHECK && v->ctx != ST_OWNER_CHECK))
+        return verr(v, r->loc, "name '%s' used before it is created", r->name);
+    if (!(types & (1u << nm->type))) {
+        const char *need = types == (T_SSL | T_CTX) ? "an SSL or a ctx"
+                           : types == T_SSL ? "an SSL"
+                           : types == T_CTX ? "a ctx" : "a session";
+
+        return verr(v, r->loc, "type mismatch: %s needs %s, '%s' is %s", what,
+                    need, r->name, a_type(nm->type));
+    }
+    if ((flags & USE_EXEMPT) || v->ctx == ST_OWNER_GLOBAL
+        || nm->owner == ST_OWNER_GLOBAL || v->val[s] > 0)
+        return s;
+    if (v->ctx < 0)
+        return verr(v, r->loc, "name '%s' used after its last reference was "
+                    "dropped", r->name);
+    /* A thread, count 0. */
+    if (nm->owner == v->ctx || (v->pass == 2 && v->deficit[s] > 0))
+        return verr(v, r->loc, "name '%s' used after thread %s dropped its last "
+                    "reference", r->name, v->sc->threads[v->ctx].name);
+    if (v->pass == 2) {
+        if (v->share_thread[s] < 0) {
+            v->share_thread[s] = v->ctx;
+            v->share_loc[s] = r->loc;
+        }
+    }
+    return s;
+}
+
+static void note_ref(struct vstate *v, int s, struct st_loc loc)
+{
+    if (!v->first_ref_set[s]) {
+        v->first_ref_set[s] = 1;
+        v->first_ref[s] = loc;
+    }
+}
+
+static int create(struct vstate *v, const struct st_stmt *st)
+{
+    const struct st_pref *r = &v->refs->v[st->dst];
+    int s = v->ref2slot[st->dst];
+
+    touch(v, s);
+    if (v->created[s] && v->val[s] > 0 && v->ctx != ST_OWNER_GLOBAL)
+        return verr(v, r->loc, "name '%s' created again while it holds a "
+                    "reference (free it before the repeat comes round)",
+                    r->name);
+    if (v->created[s] && v->ctx == ST_OWNER_GLOBAL)
+        return verr(v, r->loc, "name '%s' created again in global (global "
+                    "objects are made once)", r->name);
+    v->created[s] = 1;
+    v->val[s] = 1;
+    if (v->pass != 2)
+        v->taken[s]++;
+    return 0;
+}
+
+static int check_expr(struct vstate *v, const struct st_expr *e)
+{
+    int a, b;
+
+    switch (e->kind) {
+    case ST_E_IDENT:
+    case ST_E_SAME:
+        if ((a = use(v, e->a, T_ANY, e->kind == ST_E_SAME ? "'same'" : "'=='",
+                     USE_EXEMPT)) < 0
+            || (b = use(v, e->b, T_ANY, "'=='", USE_EXEMPT)) < 0)
+            return -1;
+        if (v->sc->names[a].type != v->sc->names[b].type)
+            return verr(v, v->refs->v[e->b].loc, "type mismatch: '%s' is %s, "
+                        "'%s' is %s", v->sc->names[a].name,
+                        a_type(v->sc->names[a].type), v->sc->names[b].name,
+                        a_type(v->sc->names[b].type));
+        return 0;
+    case ST_E_COPIED:
+        if (use(v, e->a, T_SSL, "'copied'", 0) < 0
+            || use(v, e->b, T_SSL, "'copied'", 0) < 0)
+            return -1;
+        return 0;
+    case ST_E_STATE:
+        return use(v, e->a, T_SSL, "'state'", 0) < 0 ? -1 : 0;
+    case ST_E_REFS:
+        v->sc->requires |= ST_FEAT_INTROSPECTION;
+        return use(v, e->a, T_ANY, "'refs'", 0) < 0 ? -1 : 0;
+    case ST_E_FREED:
+        v->sc->requires |= ST_FEAT_INTROSPECTION;
+        return use(v, e->a, T_ANY, "'freed'", USE_EXEMPT) < 0 ? -1 : 0;
+    case ST_E_LEAKS:
+    case ST_E_ERRORS:
+        return 0;
+    }
+    return 0;
+}
+
+static int walk(struct vstate *v, const struct st_stmt *st, size_t n);
+
+static int run_repeat(struct vstate *v, const struct st_stmt *st)
+{
+    struct frame *f = &v->frames[v->fdepth];
+    int d = v->fdepth, same = 1;
+    long long k;
+    size_t i;
+
+    f->epoch = ++v->epoch_next;
+    f->ntouched = 0;
+    v->fdepth++;
+    if (walk(v, st->body, st->nbody) < 0)
+        goto err;
+    for (i = 0; i < f->ntouched; i++)
+        if (v->val[f->touched[i]] != v->saved[d][3 * f->touched[i]])
+            same = 0;
+    /* If the first round left every count as it found it, every round
+     * runs like the first: count the others without running them.  Else
+     * move the counts over the middle rounds and run the last one. */
+    k = same ? st->n - 1 : st->n - 2;
+    for (i = 0; k > 0 && i < f->ntouched; i++) {
+        int s = f->touched[i];
+
+        v->val[s] += (v->val[s] - v->saved[d][3 * s]) * k;
+        v->taken[s] += (v->taken[s] - v->saved[d][3 * s + 1]) * k;
+        v->freed[s] += (v->freed[s] - v->saved[d][3 * s + 2]) * k;
+    }
+    if (!same && st->n >= 2 && walk(v, st->body, st->nbody) < 0)
+        goto err;
+    v->fdepth--;
+    return 0;
+ err:
+    v->fdepth--;
+    return -1;
+}
+
+static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
+{
+    size_t i, k;
+    int s;
+
+    for (i = 0; i < n; i++, st++) {
+        if (++v->steps > ST_MAX_CHECK_STEPS)
+            return verr(v, st->loc, "scenario too large to check (repeats "
+                        "would take over %lld steps)", ST_MAX_CHECK_STEPS);
+        switch (st->op) {
+        case ST_OP_CTX:
+        case ST_OP_SESSION:
+            if (create(v, st) < 0)
+                return -1;
+            break;
+        case ST_OP_NEW:
+        case ST_OP_DUP:
+        case ST_OP_GET1_SESSION:
+            if (use(v, st->a, st->op == ST_OP_NEW ? T_CTX : T_SSL,
+                    st->op == ST_OP_NEW ? "'new'" : st->op == ST_OP_DUP
+                    ? "'dup'" : "'get1_session'", 0) < 0
+                || create(v, st) < 0)
+                return -1;
+            break;
+        case ST_OP_UP_REF:
+            if ((s = use(v, st->a, T_ANY, "'up_ref'", 0)) < 0)
+                return -1;
+            touch(v, s);
+            v->val[s]++;
+            if (v->pass != 2) {
+                v->taken[s]++;
+                note_ref(v, s, v->refs->v[st->a].loc);
+            }
+            break;
+        case ST_OP_FREE:
+            if ((s = use(v, st->a, T_ANY, "'free'", 0)) < 0)
+                return -1;
+            if (v->ctx < 0 && v->sc->names[s].owner == ST_OWNER_GLOBAL
+                && v->val[s] == 0)
+                return verr(v, v->refs->v[st->a].loc, "free of '%s' would drop "
+                            "the reference that global holds (up_ref it in the "
+                            "iteration first)", v->sc->names[s].name);
+            touch(v, s);
+            v->val[s]--;
+            if (v->pass != 2) {
+                v->freed[s]++;
+                note_ref(v, s, v->refs->v[st->a].loc);
+            }
+            if (v->pass == 1 && v->val[s] < v->minv[s]) {
+                v->minv[s] = v->val[s];
+                if (!v->deficit_set[s]) {
+                    v->deficit_set[s] = 1;
+                    v->deficit_loc[s] = v->refs->v[st->a].loc;
+                }
+            }
+            break;
+        case ST_OP_CONNECT:
+        case ST_OP_ACCEPT:
+        case ST_OP_HANDSHAKE:
+            if (use(v, st->a, T_SSL, st->op == ST_OP_CONNECT ? "'connect'"
+                    : st->op == ST_OP_ACCEPT ? "'accept'" : "'handshake'", 0) < 0)
+                return -1;
+            if (st->op == ST_OP_HANDSHAKE)
+                v->sc->requires |= ST_FEAT_HANDSHAKE;
+            break;
+        case ST_OP_SET:
+            if ((s = use(v, st->a, T_SSL | T_CTX, "'set'", 0)) < 0)
+                return -1;
+            for (k = 0; k < st->nsettings; k++) {
+                const struct st_setting *se = &st->settings[k];
+                const struct st_keyspec *ks = st_key_spec(se->key);
+                enum st_type ty = v->sc->names[s].type;
+
+                if (!(ks->on & (ty == ST_TY_CTX ? ST_ON_CTX : ST_ON_SSL)))
+                    return verr(v, se->loc, "key '%s' is for %s, '%s' is %s",
+                                ks->name, ks->on == ST_ON_CTX ? "a ctx"
+                                : "an SSL", v->sc->names[s].name, a_type(ty));
+                if (se->val.kind == ST_V_NAME
+                    && use(v, se->val.slot, T_SESSION, "'session'", 0) < 0)
+                    return -1;
+            }
+            break;
+        case ST_OP_EXPECT:
+        case ST_OP_OBSERVE:
+            if (check_expr(v, &st->expr) < 0)
+                return -1;
+            break;
+        case ST_OP_SPIN:
+            break;
+        case ST_OP_REPEAT:
+            if (run_repeat(v, st) < 0)
+                return -1;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* ---- phase 3: slots into the model ---- */
+
+static void remap(struct vstate *v, struct st_stmt *st, size_t n)
+{
+    size_t i, k;
+
+    for (i = 0; i < n; i++, st++) {
+        if (st->dst >= 0)
+            st->dst = v->ref2slot[st->dst];
+        if (st->a >= 0)
+            st->a = v->ref2slot[st->a];
+        if (st->expr.a >= 0)
+            st->expr.a = v->ref2slot[st->expr.a];
+        if (st->expr.b >= 0)
+            st->expr.b = v->ref2slot[st->expr.b];
+        for (k = 0; k < st->nsettings; k++)
+            if (st->settings[k].val.kind == ST_V_NAME)
+                st->settings[k].val.slot = v->ref2slot[st->settings[k].val.slot];
+            else
+                st->settings[k].val.slot = -1;
+        remap(v, st->body, st->nbody);
+    }
+}
+
+static int run_thread(struct vstate *v, int t)
+{
+    const struct st_block *b = &v->sc->threads[t];
+    size_t s;
+
+    v->ctx = t;
+    v->val = v->tl;
+    for (s = 0; s < v->nslots; s++) {
+        v->tl[s] = 0;
+        v->minv[s] = 0;
+        v->deficit_set[s] = 0;
+        if (v->sc->names[s].owner == t)
+            v->created[s] = 0;
+    }
+    v->pass = 1;
+    if (walk(v, b->stmts, b->nstmts) < 0)
+        return -1;
+    for (s = 0; s < v->nslots; s++) {
+        v->deficit[s] = v->sc->names[s].owner == t ? 0 : -v->minv[s];
+        v->tl[s] = v->deficit[s];
+        if (v->sc->names[s].owner == t)
+            v->created[s] = 0;
+    }
+    v->pass = 2;
+    return walk(v, b->stmts, b->nstmts);
+}
+
+int st_validate(struct st_scenario *sc, const struct st_prefs *refs,
+                const struct st_src *src, struct st_diag *d)
+{
+    struct vstate *v = calloc(1, sizeof(*v));
+    long long *sumd = NULL, *tnet = NULL;
+    size_t i, s, n;
+    int t, k, rc = -1;
+
+    if (v == NULL)
+        goto oom;
+    v->sc = sc;
+    v->refs = refs;
+    v->src = src;
+    v->d = d;
+    sc->names = calloc(ST_MAX_NAMES, sizeof(*sc->names));
+    if (sc->names == NULL)
+        goto oom;
+    if (collect(v, sc->global.stmts, sc->global.nstmts, ST_OWNER_GLOBAL) < 0
+        || collect(v, sc->setup.stmts, sc->setup.nstmts, ST_OWNER_SETUP) < 0)
+        goto out;
+    for (i = 0; i < sc->nthreads; i++)
+        if (collect(v, sc->threads[i].stmts, sc->threads[i].nstmts, (int)i) < 0)
+            goto out;
+    if (collect(v, sc->check.stmts, sc->check.nstmts, ST_OWNER_CHECK) < 0)
+        goto out;
+    sc->nnames = n = v->nslots;
+
+    v->ref2slot = malloc((refs->n + 1) * sizeof(int));
+    v->cnt = calloc(n + 1, sizeof(long long));
+    v->tl = calloc(n + 1, sizeof(long long));
+    v->minv = calloc(n + 1, sizeof(long long));
+    v->deficit = calloc(n + 1, sizeof(long long));
+    v->taken = calloc(n + 1, sizeof(long long));
+    v->freed = calloc(n + 1, sizeof(long long));
+    v->created = calloc(n + 1, 1);
+    v->deficit_loc = calloc(n + 1, sizeof(struct st_loc));
+    v->deficit_set = calloc(n + 1, 1);
+    v->share_loc = calloc(n + 1, sizeof(struct st_loc));
+    v->share_thread = malloc((n + 1) * sizeof(int));
+    v->first_ref = calloc(n + 1, sizeof(struct st_loc));
+    v->first_ref_set = calloc(n + 1, 1);
+    sumd = calloc(n + 1, sizeof(long long));
+    tnet = calloc(n + 1, sizeof(long long));
+    if (v->ref2slot == NULL || v->cnt == NULL || v->tl == NULL
+        || v->minv == NULL || v->deficit == NULL || v->taken == NULL
+        || v->freed == NULL || v->created == NULL || v->deficit_loc == NULL
+        || v->deficit_set == NULL || v->share_loc == NULL
+        || v->share_thread == NULL || v->first_ref == NULL
+        || v->first_ref_set == NULL || sumd == NULL || tnet == NULL)
+        goto oom;
+    for (k = 0; k <= ST_MAX_REPEAT_DEPTH; k++) {
+        v->stamp[k] = calloc(n + 1, sizeof(unsigned));
+        v->saved[k] = calloc(3 * (n + 1), sizeof(long long));
+        v->frames[k].touched = malloc((n + 1) * sizeof(int));
+        if (v->stamp[k] == NULL || v->saved[k] == NULL
+            || v->frames[k].touched == NULL)
+            goto oom;
+    }
+    for (i = 0; i < refs->n; i++)
+        v->ref2slot[i] = find_slot(v, refs->v[i].name);
+    for (s = 0; s < n; s++)
+        v->share_thread[s] = -1;
+
+    /* global, then setup, alone. */
+    v->val = v->cnt;
+    v->ctx = ST_OWNER_GLOBAL;
+    if (walk(v, sc->global.stmts, sc->global.nstmts) < 0)
+        goto out;
+    for (s = 0; s < n; s++) {       /* the harness's reference is not counted */
+        v->cnt[s] = 0;
+        v->taken[s] = 0;
+    }
+    v->ctx = ST_OWNER_SETUP;
+    if (walk(v, sc->setup.stmts, sc->setup.nstmts) < 0)
+        goto out;
+
+    /* The threads, each against what setup left. */
+    for (t = 0; t < (int)sc->nthreads; t++) {
+        if (run_thread(v, t) < 0)
+            goto out;
+        for (s = 0; s < n; s++) {
+            tnet[s] += v->tl[s] - v->deficit[s];
+            sumd[s] += v->deficit[s];
+            if (v->deficit[s] > 0 && sumd[s] > v->cnt[s])
+                goto unbalanced_threads;
+        }
+        continue;
+ unbalanced_threads:
+        verr(v, v->deficit_loc[s], "references not balanced: the threads drop "
+             "%lld reference%s to '%s' but setup leaves %lld", sumd[s],
+             sumd[s] == 1 ? "" : "s", sc->names[s].name, v->cnt[s]);
+        goto out;
+    }
+    for (s = 0; s < n; s++) {
+        if (v->share_thread[s] >= 0 && v->cnt[s] == 0) {
+            verr(v, v->share_loc[s], "name '%s' used after its last reference "
+                 "was dropped", sc->names[s].name);
+            goto out;
+        }
+        if (v->share_thread[s] >= 0 && sumd[s] >= v->cnt[s]) {
+            verr(v, v->share_loc[s], "thread %s uses '%s' while the other "
+                 "threads drop every reference to it",
+                 sc->threads[v->share_thread[s]].name, sc->names[s].name);
+            goto out;
+        }
+        v->cnt[s] += tnet[s];
+    }
+
+    /* check, alone; then every count must be back to 0. */
+    v->val = v->cnt;
+    v->pass = 0;
+    v->ctx = ST_OWNER_CHECK;
+    if (walk(v, sc->check.stmts, sc->check.nstmts) < 0)
+        goto out;
+    for (s = 0; s < n; s++) {
+        if (v->cnt[s] == 0)
+            continue;
+        if (sc->names[s].owner == ST_OWNER_GLOBAL)
+            verr(v, v->first_ref[s], "references not balanced: '%s' (made in "
+                 "global) gets %lld up_ref%s but %lld free%s in an iteration",
+                 sc->names[s].name, v->taken[s], v->taken[s] == 1 ? "" : "s",
+                 v->freed[s], v->freed[s] == 1 ? "" : "s");
+        else
+            verr(v, sc->names[s].loc, "references not balanced: '%s' gets %lld "
+                 "reference%s but %lld free%s", sc->names[s].name, v->taken[s],
+                 v->taken[s] == 1 ? "" : "s", v->freed[s],
+                 v->freed[s] == 1 ? "" : "s");
+        goto out;
+    }
+
+    remap(v, sc->global.stmts, sc->global.nstmts);
+    remap(v, sc->setup.stmts, sc->setup.nstmts);
+    for (i = 0; i < sc->nthreads; i++)
+        remap(v, sc->threads[i].stmts, sc->threads[i].nstmts);
+    remap(v, sc->check.stmts, sc->check.nstmts);
+    rc = 0;
+    goto out;
+ oom:
+    {
+        struct st_loc loc = { 1, 1 };
+
+        st_diag_set(d, src->path, "", 0, loc, "out of memory");
+    }
+ out:
+    if (v != NULL) {
+        free(v->ref2slot);
+        free(v->cnt);
+        free(v->tl);
+        free(v->minv);
+        free(v->deficit);
+        free(v->taken);
+        free(v->freed);
+        free(v->created);
+        free(v->deficit_loc);
+        free(v->deficit_set);
+        free(v->share_loc);
+        free(v->share_thread);
+        free(v->first_ref);
+        free(v->first_ref_set);
+        for (k = 0; k <= ST_MAX_REPEAT_DEPTH; k++) {
+            free(v->stamp[k]);
+            free(v->saved[k]);
+            free(v->frames[k].touched);
+        }
+    }
+    free(sumd);
+    free(tnet);
+    free(v);
+    return rc;
+}

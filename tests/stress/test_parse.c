@@ -1,0 +1,513 @@
+/* Suite parse: valid scenario files become the model of stress/scenario.h
+ * (statements, slots, settings values, expressions, outcomes, defaults). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "scenario.h"
+#include "testutil.h"
+
+/* tests/data/good/NAME, found beside this source file (make runs the tests
+ * from the top of the tree; ST_TEST_DATA overrides). */
+static const char *good(const char *name)
+{
+    static char path[512];
+    const char *dir = getenv("ST_TEST_DATA");
+
+    if (dir != NULL)
+        snprintf(path, sizeof(path), "%s/good/%s", dir, name);
+    else
+        snprintf(path, sizeof(path), "%.*sdata/good/%s",
+                 (int)(strlen(__FILE__) - strlen("stress/test_parse.c")),
+                 __FILE__, name);
+    return path;
+}
+
+static struct st_scenario *load_good(const char *name)
+{
+    struct st_diag d;
+    struct st_scenario *sc = st_scenario_load(good(name), &d);
+
+    if (sc == NULL)
+        ck_abort_msg("%s:%d:%d: %s", d.file, d.loc.line, d.loc.col, d.msg);
+    return sc;
+}
+
+static struct st_scenario *parse_text(const char *text)
+{
+    struct st_diag d;
+    struct st_scenario *sc = st_scenario_parse("mem.scn", text, strlen(text),
+                                               &d);
+
+    if (sc == NULL)
+        ck_abort_msg("%d:%d: %s", d.loc.line, d.loc.col, d.msg);
+    return sc;
+}
+
+static int slot(const struct st_scenario *sc, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sc->nnames; i++)
+        if (strcmp(sc->names[i].name, name) == 0)
+            return (int)i;
+    ck_abort_msg("no name %s", name);
+    return -1;
+}
+
+static long long cval(enum st_ctab t, const char *name)
+{
+    long long v = -1;
+
+    ck_assert_msg(st_const_lookup(t, name, strlen(name), &v), "no constant %s",
+                  name);
+    return v;
+}
+
+START_TEST(the_format_page_example_parses_to_its_model)
+{
+    struct st_scenario *sc = load_good("example.scn");
+    const struct st_block *a, *b;
+    int c, s, d;
+
+    ck_assert_str_eq(sc->name, "dup-free-mid-handshake");
+    ck_assert_str_eq(sc->about, "SSL_dup of a mid-handshake SSL only takes a "
+                     "reference; racing frees free once");
+    ck_assert_int_eq(sc->iterations, 200000);
+    ck_assert_int_eq(sc->timeout_ms, 10000);
+    /* handshake and freed imply their features */
+    ck_assert_uint_eq(sc->requires, ST_FEAT_HANDSHAKE | ST_FEAT_INTROSPECTION);
+    ck_assert_int_eq(sc->expect_race, 0);
+    ck_assert_ptr_null(sc->fault);
+    ck_assert(sc->has_global && sc->has_setup && sc->has_check);
+    ck_assert_uint_eq(sc->nthreads, 2);
+    ck_assert_uint_eq(sc->nnames, 3);
+    c = slot(sc, "c");
+    s = slot(sc, "s");
+    d = slot(sc, "d");
+    ck_assert_int_eq(sc->names[c].type, ST_TY_CTX);
+    ck_assert_int_eq(sc->names[c].owner, ST_OWNER_GLOBAL);
+    ck_assert_int_eq(sc->names[s].type, ST_TY_SSL);
+    ck_assert_int_eq(sc->names[s].owner, ST_OWNER_SETUP);
+    ck_assert_int_eq(sc->names[d].owner, 0);
+    ck_assert_int_eq(sc->names[d].loc.line, 16);
+    ck_assert_int_eq(sc->names[d].loc.col, 3);
+
+    ck_assert_uint_eq(sc->global.nstmts, 1);
+    ck_assert_int_eq(sc->global.stmts[0].op, ST_OP_CTX);
+    ck_assert_int_eq(sc->global.stmts[0].dst, c);
+    ck_assert_int_eq(sc->global.stmts[0].method, ST_METHOD_CLIENT);
+
+    ck_assert_uint_eq(sc->setup.nstmts, 3);
+    ck_assert_int_eq(sc->setup.stmts[0].op, ST_OP_NEW);
+    ck_assert_int_eq(sc->setup.stmts[0].dst, s);
+    ck_assert_int_eq(sc->setup.stmts[0].a, c);
+    ck_assert_int_eq(sc->setup.stmts[1].op, ST_OP_HANDSHAKE);
+    ck_assert_int_eq(sc->setup.stmts[1].until, ST_HS_MID);
+    ck_assert_int_eq(sc->setup.stmts[1].n, 0);
+    ck_assert_int_eq(sc->setup.stmts[2].op, ST_OP_UP_REF);
+    ck_assert_int_eq(sc->setup.stmts[2].a, s);
+    ck_assert_str_eq(sc->setup.stmts[2].text, "up_ref s");
+
+    a = &sc->threads[0];
+    b = &sc->threads[1];
+    ck_assert_str_eq(a->name, "A");
+    ck_assert_str_eq(b->name, "B");
+    ck_assert_int_eq(a->loc.line, 15);
+    ck_assert_uint_eq(a->nstmts, 4);
+    ck_assert_int_eq(a->stmts[0].op, ST_OP_DUP);
+    ck_assert_int_eq(a->stmts[0].dst, d);
+    ck_assert_int_eq(a->stmts[0].a, s);
+    ck_assert_int_eq(a->stmts[1].op, ST_OP_EXPECT);
+    ck_assert_int_eq(a->stmts[1].expr.kind, ST_E_IDENT);
+    ck_assert_int_eq(a->stmts[1].expr.a, d);
+    ck_assert_int_eq(a->stmts[1].expr.b, s);
+    ck_assert_int_eq(a->stmts[1].expr.negate, 0);
+    ck_assert_int_eq(a->stmts[3].op, ST_OP_FREE);
+    ck_assert_int_eq(a->stmts[3].a, s);
+    ck_assert_uint_eq(b->nstmts, 1);
+
+    ck_assert_uint_eq(sc->check.nstmts, 2);
+    ck_assert_int_eq(sc->check.stmts[0].expr.kind, ST_E_FREED);
+    ck_assert_int_eq(sc->check.stmts[0].expr.a, s);
+    ck_assert_int_eq(sc->check.stmts[1].expr.kind, ST_E_LEAKS);
+    ck_assert_int_eq(sc->check.stmts[1].expr.has_cmp, 1);
+    ck_assert_int_eq(sc->check.stmts[1].expr.num, 0);
+    ck_assert_uint_eq(sc->noutcomes, 0);
+    ck_assert_uint_eq(sc->nlabels, 0);
+    st_scenario_free(sc);
+}
+END_TEST
+
+static const struct st_setting *find_setting(const struct st_scenario *sc,
+                                             enum st_key k)
+{
+    size_t i, j;
+
+    for (i = 0; i < sc->setup.nstmts; i++) {
+        const struct st_stmt *st = &sc->setup.stmts[i];
+
+        for (j = 0; j < st->nsettings; j++)
+            if (st->settings[j].key == k)
+                return &st->settings[j];
+    }
+    return NULL;
+}
+
+START_TEST(every_settings_key_gets_its_value_kind)
+{
+    struct st_scenario *sc = load_good("all-settings.scn");
+    const struct st_setting *se;
+    unsigned char ct[4];
+    int k;
+
+    ck_assert_int_eq(sc->iterations, 16);       /* 0x10 */
+    ck_assert_int_eq(sc->timeout_ms, 500);
+    ck_assert_uint_eq(sc->requires, ST_FEAT_INTROSPECTION);
+    ck_assert_int_eq(sc->global.stmts[0].method, ST_METHOD_SERVER);
+    ck_assert_int_eq(sc->global.stmts[1].settings[0].key, ST_K_CUSTOM_EXT);
+    ck_assert_int_eq(sc->global.stmts[1].settings[0].val.kind, ST_V_ON);
+    for (k = 0; k < ST_K_COUNT; k++)
+        if (k != ST_K_CUSTOM_EXT)
+            ck_assert_msg(find_setting(sc, k) != NULL, "key %s not set",
+                          st_key_name(k));
+
+    se = find_setting(sc, ST_K_OPTIONS);
+    ck_assert_int_eq(se->val.kind, ST_V_FLAGS);
+    ck_assert_int_eq(se->val.num, cval(ST_CT_OPTIONS, "NO_TICKET")
+                     | cval(ST_CT_OPTIONS, "NO_COMPRESSION"));
+    ck_assert_str_eq(se->val.str, "NO_TICKET|NO_COMPRESSION");
+    ck_assert_int_eq(se->loc.line, 16);
+    ck_assert_int_eq(se->loc.col, 9);
+    se = find_setting(sc, ST_K_MODE);
+    ck_assert_int_eq(se->val.num, cval(ST_CT_MODE, "AUTO_RETRY"));
+    se = find_setting(sc, ST_K_VERIFY);
+    ck_assert_int_eq(se->val.num, cval(ST_CT_VERIFY, "PEER")
+                     | cval(ST_CT_VERIFY, "FAIL_IF_NO_PEER_CERT"));
+    se = find_setting(sc, ST_K_VERIFY_DEPTH);
+    ck_assert_int_eq(se->val.kind, ST_V_NUM);
+    ck_assert_int_eq(se->val.num, 7);
+    ck_assert_int_eq(find_setting(sc, ST_K_VERIFY_CB)->val.kind, ST_V_ON);
+    se = find_setting(sc, ST_K_MIN_PROTO);
+    ck_assert_int_eq(se->val.kind, ST_V_FLAGS);
+    ck_assert_int_eq(se->val.num, cval(ST_CT_PROTO, "TLS1_2"));
+    ck_assert_int_eq(find_setting(sc, ST_K_MAX_PROTO)->val.num,
+                     cval(ST_CT_PROTO, "TLS1_3"));
+    se = find_setting(sc, ST_K_READ_AHEAD);
+    ck_assert_int_eq(se->val.kind, ST_V_NUM);
+    ck_assert_int_eq(se->val.num, 1);
+    ck_assert_int_eq(find_setting(sc, ST_K_MAX_CERT_LIST)->val.num, 0x4000);
+    se = find_setting(sc, ST_K_CIPHER_LIST);
+    ck_assert_int_eq(se->val.kind, ST_V_STR);
+    ck_assert_str_eq(se->val.str,
+                     "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384");
+    /* a bare name is a string too */
+    ck_assert_str_eq(find_setting(sc, ST_K_CIPHERSUITES)->val.str,
+                     "TLS_AES_128_GCM_SHA256");
+    ck_assert_str_eq(find_setting(sc, ST_K_SID_CTX)->val.str,
+                     "ctx \"one\" \\ two");
+    se = find_setting(sc, ST_K_SESSION);       /* the first: session=sess */
+    ck_assert_int_eq(se->val.kind, ST_V_NAME);
+    ck_assert_int_eq(se->val.slot, slot(sc, "sess"));
+    ck_assert_int_eq(sc->setup.stmts[10].settings[0].val.kind, ST_V_NONE);
+    ck_assert_int_eq(sc->setup.stmts[10].settings[0].val.slot, -1);
+    ck_assert_int_eq(find_setting(sc, ST_K_CERT)->val.kind, ST_V_TEST);
+    ck_assert_int_eq(find_setting(sc, ST_K_KEY)->val.kind, ST_V_TEST);
+    ck_assert_int_eq(find_setting(sc, ST_K_CHAIN)->val.kind, ST_V_NONE);
+    ck_assert_str_eq(find_setting(sc, ST_K_SIGALGS)->val.str, "RSA-PSS+SHA256");
+    ck_assert_int_eq(find_setting(sc, ST_K_DANE)->val.kind, ST_V_OFF);
+    ck_assert_int_eq(find_setting(sc, ST_K_TMP_DH)->val.kind, ST_V_TEST);
+    se = find_setting(sc, ST_K_DH_AUTO);
+    ck_assert_int_eq(se->val.kind, ST_V_NUM);
+    ck_assert_int_eq(se->val.num, 0);
+    ck_assert_int_eq(find_setting(sc, ST_K_SECURITY_LEVEL)->val.num, 2);
+    ck_assert_int_eq(find_setting(sc, ST_K_SECURITY_CB)->val.kind, ST_V_OFF);
+    ck_assert_int_eq(find_setting(sc, ST_K_INFO_CB)->val.kind, ST_V_ON);
+    ck_assert_int_eq(find_setting(sc, ST_K_MSG_CB)->val.kind, ST_V_ON);
+    ck_assert_int_eq(find_setting(sc, ST_K_PASSWD_CB)->val.kind, ST_V_ON);
+    ck_assert_int_eq(find_setting(sc, ST_K_GEN_SESSION_ID_CB)->val.kind, ST_V_ON);
+    ck_assert_str_eq(find_setting(sc, ST_K_PSK_HINT)->val.str, "hint");
+    ck_assert_int_eq(find_setting(sc, ST_K_CA_LIST)->val.kind, ST_V_TEST);
+    ck_assert_int_eq(find_setting(sc, ST_K_CLIENT_CA_LIST)->val.kind, ST_V_NONE);
+    ck_assert_int_eq(find_setting(sc, ST_K_APP_DATA)->val.num, 42);
+    ck_assert_int_eq(find_setting(sc, ST_K_SERVERINFO)->val.kind, ST_V_TEST);
+    se = find_setting(sc, ST_K_CLIENT_CERT_TYPES);
+    ck_assert_str_eq(se->val.str, "RSA_SIGN|ECDSA_SIGN");
+    ck_assert_uint_eq(st_cert_types(&se->val, ct, sizeof(ct)), 2);
+    ck_assert_int_eq(ct[0], 1);
+    ck_assert_int_eq(ct[1], 64);
+
+    ck_assert_int_eq(sc->threads[0].stmts[2].expr.kind, ST_E_COPIED);
+    ck_assert_int_eq(sc->threads[0].stmts[1].expr.negate, 1);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(observe_records_values_and_outcomes_list_them)
+{
+    struct st_scenario *sc = load_good("outcomes.scn");
+    const struct st_block *dup = &sc->threads[1];
+    const struct st_outcome *o;
+    static const char *const labels[] = { "kind", "st", "r", "e", "f", "eq",
+                                          "l", "r2" };
+    size_t i;
+
+    ck_assert_int_eq(sc->expect_race, 1);
+    ck_assert_str_eq(sc->fault, "dup_no_lock");
+    ck_assert_int_eq(sc->timeout_ms, 2000);
+    ck_assert_uint_eq(sc->requires, ST_FEAT_HANDSHAKE | ST_FEAT_CONTROLLED
+                      | ST_FEAT_INTROSPECTION);
+    ck_assert_int_eq(sc->threads[0].stmts[0].until, ST_HS_DONE);
+    ck_assert_int_eq(sc->threads[0].stmts[0].n, 12);
+
+    ck_assert_uint_eq(sc->nlabels, 8);
+    for (i = 0; i < 8; i++)
+        ck_assert_str_eq(sc->observe_labels[i], labels[i]);
+    ck_assert_int_eq(dup->stmts[1].op, ST_OP_OBSERVE);
+    ck_assert_str_eq(dup->stmts[1].label, "kind");
+    ck_assert_int_eq(dup->stmts[1].expr.kind, ST_E_SAME);
+    ck_assert_int_eq(dup->stmts[1].expr.a, slot(sc, "d"));
+    ck_assert_int_eq(dup->stmts[1].expr.b, slot(sc, "s"));
+    ck_assert_int_eq(dup->stmts[2].expr.kind, ST_E_STATE);
+    ck_assert_int_eq(dup->stmts[2].expr.has_cmp, 0);
+    ck_assert_int_eq(dup->stmts[3].expr.kind, ST_E_REFS);
+    ck_assert_int_eq(dup->stmts[3].expr.has_cmp, 0);
+    ck_assert_int_eq(dup->stmts[4].expr.kind, ST_E_ERRORS);
+    ck_assert_int_eq(dup->stmts[4].expr.has_cmp, 0);
+    ck_assert_int_eq(dup->stmts[5].expr.kind, ST_E_FREED);
+    ck_assert_int_eq(dup->stmts[6].expr.kind, ST_E_IDENT);
+    ck_assert_int_eq(dup->stmts[7].expr.kind, ST_E_STATE);
+    ck_assert_int_eq(dup->stmts[7].expr.has_cmp, 1);
+    ck_assert_int_eq(dup->stmts[7].expr.negate, 1);
+    ck_assert_int_eq(dup->stmts[7].expr.state, ST_HS_SHUTDOWN);
+    ck_assert_int_eq(sc->check.stmts[0].expr.kind, ST_E_LEAKS);
+    ck_assert_int_eq(sc->check.stmts[0].expr.has_cmp, 0);
+    ck_assert_ptr_null(sc->check.stmts[2].expr.reason);     /* == none */
+    ck_assert_str_eq(sc->check.stmts[3].expr.reason, "NULL_SSL_CTX");
+    ck_assert_int_eq(sc->check.stmts[3].expr.negate, 1);
+
+    ck_assert_uint_eq(sc->noutcomes, 3);
+    o = &sc->outcomes[0];
+    ck_assert_uint_eq(o->nkeys, 8);
+    ck_assert_str_eq(o->keys[0], "kind");
+    ck_assert_str_eq(o->values[0], "copy");
+    ck_assert_str_eq(o->values[1], "before");
+    ck_assert_int_eq(o->cls, ST_ACCEPTABLE);
+    ck_assert_str_eq(o->desc, "full copy");
+    ck_assert_int_eq(o->loc.line, 37);
+    o = &sc->outcomes[1];
+    ck_assert_str_eq(o->values[2], "2");                    /* 0x2 */
+    ck_assert_str_eq(o->values[3], "NULL_SSL_CTX");         /* SSL_R_ dropped */
+    ck_assert_int_eq(o->cls, ST_INTERESTING);
+    ck_assert_ptr_null(o->desc);
+    ck_assert_int_eq(sc->outcomes[2].cls, ST_FORBIDDEN);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(repeat_bodies_nest_and_crlf_and_bom_are_accepted)
+{
+    struct st_scenario *sc = load_good("repeat-threads.scn");
+    const struct st_stmt *r;
+
+    ck_assert_str_eq(sc->name, "repeat-threads");
+    ck_assert_uint_eq(sc->nthreads, 4);
+    ck_assert_uint_eq(sc->threads[0].nstmts, 1);
+    r = &sc->threads[0].stmts[0];
+    ck_assert_int_eq(r->op, ST_OP_REPEAT);
+    ck_assert_int_eq(r->n, 100);
+    ck_assert_uint_eq(r->nbody, 3);
+    ck_assert_int_eq(r->body[0].op, ST_OP_UP_REF);
+    ck_assert_int_eq(r->body[1].op, ST_OP_REPEAT);
+    ck_assert_int_eq(r->body[1].n, 2);
+    ck_assert_uint_eq(r->body[1].nbody, 1);
+    ck_assert_int_eq(r->body[1].body[0].op, ST_OP_SPIN);
+    ck_assert_int_eq(r->body[1].body[0].n, 3);
+    ck_assert_str_eq(r->body[1].body[0].text, "spin 3");    /* no CR */
+    ck_assert_int_eq(r->body[2].op, ST_OP_FREE);
+    ck_assert_uint_eq(sc->threads[3].nstmts, 1);
+    ck_assert_int_eq(sc->threads[3].stmts[0].n, 0);
+    ck_assert_int_eq(sc->names[slot(sc, "x")].type, ST_TY_SESSION);
+    ck_assert_int_eq(sc->names[slot(sc, "x")].owner, 2);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(sessions_pass_between_setup_threads_and_check)
+{
+    struct st_scenario *sc = load_good("sessions.scn");
+
+    ck_assert_int_eq(sc->has_global, 0);
+    ck_assert_int_eq(sc->names[slot(sc, "c")].owner, ST_OWNER_SETUP);
+    ck_assert_int_eq(sc->names[slot(sc, "y")].type, ST_TY_SESSION);
+    ck_assert_int_eq(sc->threads[0].stmts[0].op, ST_OP_GET1_SESSION);
+    ck_assert_int_eq(sc->setup.stmts[5].op, ST_OP_CONNECT);
+    ck_assert_int_eq(sc->check.stmts[0].op, ST_OP_ACCEPT);
+    ck_assert_uint_eq(sc->requires, 0);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(defaults_apply_when_headers_are_left_out)
+{
+    struct st_scenario *sc = parse_text("scenario min\nthread A\n  spin 5\n");
+
+    ck_assert_str_eq(sc->path, "mem.scn");
+    ck_assert_int_eq(sc->iterations, 10000);
+    ck_assert_int_eq(sc->timeout_ms, 10000);
+    ck_assert_ptr_null(sc->about);
+    ck_assert_uint_eq(sc->requires, 0);
+    ck_assert(!sc->has_global && !sc->has_setup && !sc->has_check);
+    ck_assert_uint_eq(sc->nnames, 0);
+    ck_assert_uint_eq(sc->threads[0].stmts[0].n, 5);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(a_thread_may_drop_two_references_setup_left_for_it)
+{
+    /* A's deficit is 2, B's 1: setup leaves exactly 3. */
+    struct st_scenario *sc = parse_text(
+        "scenario borrow\nglobal\n ctx c\nsetup\n s = new c\n up_ref s\n"
+        " up_ref s\nthread A\n repeat 2\n  free s\n end\nthread B\n free s\n");
+
+    ck_assert_uint_eq(sc->threads[0].stmts[0].nbody, 1);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(threads_may_share_a_reference_that_outlives_them)
+{
+    struct st_scenario *sc = parse_text(
+        "scenario share\nglobal\n ctx c\nsetup\n s = new c\n"
+        "thread A\n up_ref s\n free s\nthread B\n up_ref s\n free s\n"
+        "check\n expect refs s == 1\n free s\n");
+
+    ck_assert_uint_eq(sc->nthreads, 2);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(objects_may_be_named_like_header_and_block_words)
+{
+    struct st_scenario *sc = parse_text(
+        "scenario words\nsetup\n ctx timeout\n thread = new timeout\n"
+        "thread A\n free thread\n free timeout\n");
+
+    ck_assert_int_eq(sc->names[slot(sc, "thread")].type, ST_TY_SSL);
+    ck_assert_int_eq(sc->setup.stmts[1].op, ST_OP_NEW);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(global_objects_may_be_referenced_in_balance)
+{
+    struct st_scenario *sc = parse_text(
+        "scenario g\nglobal\n ctx c\n s = new c\nsetup\n up_ref c\n"
+        "thread A\n free c\n d = dup s\n free d\n");
+
+    ck_assert_int_eq(sc->names[slot(sc, "s")].owner, ST_OWNER_GLOBAL);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(the_reference_page_examples_parse)
+{
+    char path[512], *text = NULL, *p, *end;
+    size_t cap = 0;
+    int n = 0;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%.*sdoc/scenario-format.md",
+             (int)(strlen(__FILE__) - strlen("tests/stress/test_parse.c")),
+             __FILE__);
+    f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    ck_assert(getdelim(&text, &cap, '\0', f) > 0);
+    fclose(f);
+    /* every ``` block holding a whole scenario (a "scenario" line) */
+    for (p = text; (p = strstr(p, "```\n")) != NULL; p = end + 4) {
+        struct st_diag d;
+        struct st_scenario *sc;
+
+        p += 4;
+        end = strstr(p, "```");
+        ck_assert_ptr_nonnull(end);
+        if (strncmp(p, "scenario ", 9) != 0 && strstr(p, "\nscenario ") == NULL)
+            continue;
+        if (strstr(p, "\nscenario ") != NULL && strstr(p, "\nscenario ") > end)
+            continue;
+        sc = st_scenario_parse("doc.scn", p, (size_t)(end - p), &d);
+        ck_assert_msg(sc != NULL, "example %d: %d:%d: %s", n, d.loc.line,
+                      d.loc.col, d.msg);
+        st_scenario_free(sc);
+        n++;
+    }
+    ck_assert_int_ge(n, 2);
+    free(text);
+}
+END_TEST
+
+START_TEST(statements_print_back_in_the_format)
+{
+    struct st_scenario *sc = load_good("outcomes.scn");
+    char buf[128];
+
+    st_stmt_format(sc, &sc->threads[1].stmts[1], buf, sizeof(buf));
+    ck_assert_str_eq(buf, "observe kind same(d, s)");
+    st_stmt_format(sc, &sc->threads[0].stmts[0], buf, sizeof(buf));
+    ck_assert_str_eq(buf, "handshake s until=done steps=12");
+    st_stmt_format(sc, &sc->check.stmts[3], buf, sizeof(buf));
+    ck_assert_str_eq(buf, "expect errors != NULL_SSL_CTX");
+    /* truncation still reports the full length, as snprintf */
+    ck_assert_int_eq(st_stmt_format(sc, &sc->threads[1].stmts[0], buf, 4), 9);
+    ck_assert_str_eq(buf, "d =");
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(constant_tables_map_names_both_ways)
+{
+    long long v;
+    int code;
+
+    ck_assert(st_const_lookup(ST_CT_VERIFY, "PEER", 4, &v));
+    ck_assert_str_eq(st_const_name(ST_CT_VERIFY, v), "PEER");
+    ck_assert(!st_const_lookup(ST_CT_VERIFY, "peer", 4, &v));
+    ck_assert(st_const_count(ST_CT_REASON) > 0);
+    ck_assert(st_reason_code("SSL_R_NULL_SSL_CTX", &code));
+    ck_assert_str_eq(st_reason_name(code), "NULL_SSL_CTX");
+    ck_assert(st_reason_code("NULL_SSL_CTX", NULL));
+    ck_assert(!st_reason_code("NOT_A_REASON", &code));
+    ck_assert_str_eq(st_key_name(ST_K_CLIENT_CERT_TYPES), "client_cert_types");
+    ck_assert_int_eq(st_key_lookup("custom_ext", 10), ST_K_CUSTOM_EXT);
+    ck_assert_str_eq(st_hs_state_name(ST_HS_SHUTDOWN), "shutdown");
+    ck_assert_str_eq(st_class_name(ST_INTERESTING), "interesting");
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("parse");
+    TCase *files = tcase_create("files");
+    TCase *rules = tcase_create("rules");
+    TCase *helpers = tcase_create("helpers");
+
+    tcase_add_test(files, the_format_page_example_parses_to_its_model);
+    tcase_add_test(files, every_settings_key_gets_its_value_kind);
+    tcase_add_test(files, observe_records_values_and_outcomes_list_them);
+    tcase_add_test(files, repeat_bodies_nest_and_crlf_and_bom_are_accepted);
+    tcase_add_test(files, sessions_pass_between_setup_threads_and_check);
+    tcase_add_test(files, the_reference_page_examples_parse);
+    tcase_add_test(rules, defaults_apply_when_headers_are_left_out);
+    tcase_add_test(rules, a_thread_may_drop_two_references_setup_left_for_it);
+    tcase_add_test(rules, threads_may_share_a_reference_that_outlives_them);
+    tcase_add_test(rules, global_objects_may_be_referenced_in_balance);
+    tcase_add_test(rules, objects_may_be_named_like_header_and_block_words);
+    tcase_add_test(helpers, statements_print_back_in_the_format);
+    tcase_add_test(helpers, constant_tables_map_names_both_ways);
+    suite_add_tcase(s, files);
+    suite_add_tcase(s, rules);
+    suite_add_tcase(s, helpers);
+    return s;
+}

@@ -1,0 +1,1320 @@
+/* Suite report: the JSON, JUnit and HTML writers of stress/report*.c, fed a
+ * run built by hand with every awkward string a scenario or a crash can
+ * produce (quotes, <, &, ]]>, control characters, non-ASCII, invalid UTF-8,
+ * NULL members, 64-bit seeds). */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "testutil.h"
+
+#define SCHEMA "../shared/schemas/junit-10.xsd"
+
+static const char *const TRICKY =
+    "q\"uo'te <tag> & amp; ]]> \x01\x02\x1b[31m tab\t nl\n cr\r é ✓ 🚀";
+
+static char *S(const char *s)
+{
+    char *d;
+
+    if (s == NULL)
+        return NULL;
+    d = strdup(s);
+    ck_assert_ptr_nonnull(d);
+    return d;
+}
+
+static char **strv(size_t n, ...)
+{
+    char **v = calloc(n, sizeof(*v));
+    va_list ap;
+
+    ck_assert_ptr_nonnull(v);
+    va_start(ap, n);
+    for (size_t i = 0; i < n; i++)
+        v[i] = S(va_arg(ap, const char *));
+    va_end(ap);
+    return v;
+}
+
+/* A failing scenario with histogram, failures and a detector finding. */
+static void fill_failing(struct st_result *r)
+{
+    struct st_failure *f;
+
+    memset(r, 0, sizeof(*r));
+    r->file = S("scenarios/dup-free \"mid\" <handshake>.scn");
+    r->name = S("dup-free-mid-handshake");
+    r->about = S(TRICKY);
+    r->backend = S("minissl");
+    r->backend_version = S("minissl 0.1 & <friends>");
+    r->verdict = ST_FAIL;
+    r->reason = NULL;
+    r->seed = UINT64_MAX - 5;           /* above INT64_MAX on purpose */
+    r->jitter = S("high");
+    r->schedule = S("free");
+    r->nthreads = 2;
+    r->iterations_planned = 10000;
+    r->iterations_run = 4321;
+    r->iterations_failed = 3;
+    r->no_overlap = 17;
+    r->seconds = 1.25;
+    r->nlabels = 2;
+    r->labels = strv(2, "dup", "ref<s>");
+    r->nrows = 3;
+    r->rows = calloc(3, sizeof(*r->rows));
+    ck_assert_ptr_nonnull(r->rows);
+    r->rows[0].values = strv(2, "copy", "1");
+    r->rows[0].count = 4000;
+    r->rows[0].cls = ST_ACCEPTABLE;
+    r->rows[0].desc = S("a full copy & \"fine\"");
+    r->rows[1].values = strv(2, "same", "2");
+    r->rows[1].count = 318;
+    r->rows[1].cls = ST_INTERESTING;
+    r->rows[1].desc = NULL;
+    r->rows[2].values = strv(2, "torn<>&", "0");
+    r->rows[2].count = 3;
+    r->rows[2].cls = ST_FORBIDDEN;
+    r->rows[2].desc = S(TRICKY);
+    r->nfailures = 2;
+    r->failures = calloc(2, sizeof(*r->failures));
+    ck_assert_ptr_nonnull(r->failures);
+    f = &r->failures[0];
+    f->iteration = 17;
+    f->seed = UINT64_MAX - 5;
+    f->kind = S("outcome");
+    f->message = S("forbidden outcome dup=torn<>& refs=0 ]]>");
+    f->where = S("dup-free.scn:12:5");
+    f->signal = 0;
+    f->nthreads = 2;
+    f->thread_names = strv(2, "owner", "du\"per");
+    f->thread_trace = strv(2, "handshake s until=mid\nfree s",
+                           "d = dup s\nobserve dup same(s, d)\n\x07<bell>");
+    f->replay = S("sslstress run --seed 18446744073709551610 --jitter high "
+                  "'scenarios/dup-free \"mid\" <handshake>.scn'");
+    f = &r->failures[1];
+    f->iteration = 99;
+    f->seed = 42;
+    f->kind = S("crash");
+    f->message = S("SIGSEGV in thread owner");
+    f->where = NULL;
+    f->signal = 11;
+    f->nthreads = 1;
+    f->thread_names = NULL;             /* NULL arrays must survive too */
+    f->thread_trace = strv(1, NULL);
+    f->replay = NULL;
+    r->detector = S("tsan");
+    r->detector_reports = 2;
+    r->detector_summary = S("SUMMARY: ThreadSanitizer: data race "
+                            "ssl.c:42 in SSL_free & <co>");
+    r->detector_log = S("build/tsan/logs/dup-free.tsan.1234");
+    r->shard_index = 1;
+    r->shard_count = 3;
+}
+
+static void fill_skipped(struct st_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->file = S("scenarios/controlled.scn");
+    r->name = S("controlled-only");
+    r->backend = S("openssl");
+    r->verdict = ST_SKIP;
+    r->reason = S("requires introspection: not available on \"openssl\" <3>");
+    r->seed = 7;
+    r->shard_count = 1;
+}
+
+static void fill_passing(struct st_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->file = S("scenarios/upref-free-64.scn");
+    r->name = S("upref-free-64");
+    r->about = S("64 threads race SSL_up_ref and SSL_free");
+    r->backend = S("minissl");
+    r->backend_version = S("minissl 0.1");
+    r->verdict = ST_PASS;
+    r->seed = 7;
+    r->jitter = S("none");
+    r->schedule = S("free");
+    r->nthreads = 64;
+    r->iterations_planned = (uint64_t)INT64_MAX + 10;  /* string in JSON */
+    r->iterations_run = 100000;
+    r->seconds = 0.1 + 0.2;             /* not exactly representable */
+    r->nlabels = 1;
+    r->labels = strv(1, "refs");
+    r->nrows = 2;
+    r->rows = calloc(2, sizeof(*r->rows));
+    ck_assert_ptr_nonnull(r->rows);
+    r->rows[0].values = strv(1, "1");
+    r->rows[0].count = 100000;
+    r->rows[0].cls = ST_ACCEPTABLE;
+    r->rows[1].values = NULL;           /* a declared row never seen */
+    r->rows[1].count = 0;
+    r->rows[1].cls = ST_INTERESTING;
+    r->shard_count = 1;
+}
+
+static void fill_error(struct st_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->file = S("scenarios/broken.scn");
+    r->name = S("broken");
+    r->verdict = ST_ERROR;
+    r->reason = S("broken.scn:3:1: error: unknown statement 'frob'");
+    r->shard_count = 1;
+}
+
+static void fill_run(struct st_run *run)
+{
+    memset(run, 0, sizeof(*run));
+    run->tool_version = S("sslstress 0.1");
+    run->backend = S("minissl");
+    run->backend_version = S("minissl 0.1 & <friends>");
+    run->seed = UINT64_MAX - 5;
+    run->jitter = S("high");
+    run->iterations = 0;
+    run->duration = 30;
+    run->max_failures = 0;
+    run->affinity = S("spread");
+    run->shard_index = 0;
+    run->shard_count = 1;
+    run->command = S("sslstress run --seed 18446744073709551610 "
+                     "--json 'out \"x\".json' scenarios/");
+    run->seconds = 12.3456789;
+    run->nresults = 4;
+    run->results = calloc(4, sizeof(*run->results));
+    ck_assert_ptr_nonnull(run->results);
+    fill_failing(&run->results[0]);
+    fill_skipped(&run->results[1]);
+    fill_passing(&run->results[2]);
+    fill_error(&run->results[3]);
+}
+
+/* ---- field-by-field equality ---------------------------------------- */
+
+static void eq_str(const char *a, const char *b, const char *what)
+{
+    if (a == NULL || b == NULL)
+        ck_assert_msg(a == b, "%s: %s vs %s", what, a ? a : "NULL",
+                      b ? b : "NULL");
+    else
+        ck_assert_msg(strcmp(a, b) == 0, "%s: \"%s\" vs \"%s\"", what, a, b);
+}
+
+static void eq_strv(char **a, char **b, size_t n, const char *what)
+{
+    ck_assert_msg((a == NULL) == (b == NULL), "%s: NULL-ness differs", what);
+    if (a != NULL)
+        for (size_t i = 0; i < n; i++)
+            eq_str(a[i], b[i], what);
+}
+
+static void eq_result(const struct st_result *a, const struct st_result *b)
+{
+    eq_str(a->file, b->file, "file");
+    eq_str(a->name, b->name, "name");
+    eq_str(a->about, b->about, "about");
+    eq_str(a->backend, b->backend, "backend");
+    eq_str(a->backend_version, b->backend_version, "backend_version");
+    ck_assert_int_eq(a->verdict, b->verdict);
+    eq_str(a->reason, b->reason, "reason");
+    ck_assert_uint_eq(a->seed, b->seed);
+    eq_str(a->jitter, b->jitter, "jitter");
+    eq_str(a->schedule, b->schedule, "schedule");
+    ck_assert_uint_eq(a->nthreads, b->nthreads);
+    ck_assert_uint_eq(a->iterations_planned, b->iterations_planned);
+    ck_assert_uint_eq(a->iterations_run, b->iterations_run);
+    ck_assert_uint_eq(a->iterations_failed, b->iterations_failed);
+    ck_assert_uint_eq(a->no_overlap, b->no_overlap);
+    ck_assert(a->seconds == b->seconds);
+    ck_assert_uint_eq(a->nlabels, b->nlabels);
+    eq_strv(a->labels, b->labels, a->nlabels, "labels");
+    ck_assert_uint_eq(a->nrows, b->nrows);
+    for (size_t i = 0; i < a->nrows; i++) {
+        eq_strv(a->rows[i].values, b->rows[i].values, a->nlabels, "values");
+        ck_assert_uint_eq(a->rows[i].count, b->rows[i].count);
+        ck_assert_int_eq(a->rows[i].cls, b->rows[i].cls);
+        eq_str(a->rows[i].desc, b->rows[i].desc, "desc");
+    }
+    ck_assert_uint_eq(a->nfailures, b->nfailures);
+    for (size_t i = 0; i < a->nfailures; i++) {
+        const struct st_failure *f = &a->failures[i], *g = &b->failures[i];
+
+        ck_assert_uint_eq(f->iteration, g->iteration);
+        ck_assert_uint_eq(f->seed, g->seed);
+        eq_str(f->kind, g->kind, "kind");
+        eq_str(f->message, g->message, "message");
+        eq_str(f->where, g->where, "where");
+        ck_assert_int_eq(f->signal, g->signal);
+        ck_assert_uint_eq(f->nthreads, g->nthreads);
+        eq_strv(f->thread_names, g->thread_names, f->nthreads, "thread_names");
+        eq_strv(f->thread_trace, g->thread_trace, f->nthreads, "thread_trace");
+        eq_str(f->replay, g->replay, "replay");
+    }
+    eq_str(a->detector, b->detector, "detector");
+    ck_assert_uint_eq(a->detector_reports, b->detector_reports);
+    eq_str(a->detector_summary, b->detector_summary, "detector_summary");
+    eq_str(a->detector_log, b->detector_log, "detector_log");
+    ck_assert_int_eq(a->shard_index, b->shard_index);
+    ck_assert_int_eq(a->shard_count, b->shard_count);
+}
+
+static void eq_run(const struct st_run *a, const struct st_run *b)
+{
+    eq_str(a->tool_version, b->tool_version, "tool_version");
+    eq_str(a->backend, b->backend, "backend");
+    eq_str(a->backend_version, b->backend_version, "backend_version");
+    ck_assert_uint_eq(a->seed, b->seed);
+    eq_str(a->jitter, b->jitter, "jitter");
+    ck_assert_uint_eq(a->iterations, b->iterations);
+    ck_assert(a->duration == b->duration);
+    ck_assert_uint_eq(a->max_failures, b->max_failures);
+    eq_str(a->affinity, b->affinity, "affinity");
+    ck_assert_int_eq(a->shard_index, b->shard_index);
+    ck_assert_int_eq(a->shard_count, b->shard_count);
+    eq_str(a->command, b->command, "command");
+    ck_assert(a->seconds == b->seconds);
+    ck_assert_uint_eq(a->nresults, b->nresults);
+    for (size_t i = 0; i < a->nresults; i++)
+        eq_result(&a->results[i], &b->results[i]);
+}
+
+/* ---- helpers -------------------------------------------------------- */
+
+static char tmpdir[64];
+
+static void make_tmpdir(void)
+{
+    strcpy(tmpdir, "/tmp/test_report.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void remove_tmpdir(void)
+{
+    char cmd[128];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static char *tmp_path(const char *name)
+{
+    static char buf[4][128];
+    static int k;
+
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
+    return buf[k];
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *s;
+    long n;
+
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    s = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static void spit(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+static int have_xmllint(void)
+{
+    return system("command -v xmllint >/dev/null 2>&1") == 0;
+}
+
+/* Exit status of a shell command (its output goes to our stderr). */
+static int sh(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    int st;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* ---- JSON ----------------------------------------------------------- */
+
+START_TEST(json_file_round_trips_every_field)
+{
+    struct st_run run, back;
+    char err[256];
+
+    make_tmpdir();
+    fill_run(&run);
+    ck_assert_int_eq(st_run_write_json(&run, tmp_path("run.json")), 0);
+    ck_assert_msg(st_run_read_json(tmp_path("run.json"), &back, err,
+                                   sizeof(err)) == 0, "%s", err);
+    eq_run(&run, &back);
+    st_run_free(&back);
+    st_run_free(&run);
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(json_string_round_trips_a_result_for_the_pipe)
+{
+    struct st_run run;
+    struct st_result back;
+    char err[256], *s;
+
+    fill_run(&run);
+    for (size_t i = 0; i < run.nresults; i++) {
+        s = st_result_to_json_string(&run.results[i]);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_ptr_null(strchr(s, '\n'));    /* one line on the pipe */
+        ck_assert_msg(st_result_from_json_string(s, strlen(s), &back, err,
+                                                 sizeof(err)) == 0, "%s", err);
+        eq_result(&run.results[i], &back);
+        st_result_free(&back);
+        free(s);
+    }
+    st_run_free(&run);
+}
+END_TEST
+
+START_TEST(json_seeds_are_decimal_strings)
+{
+    struct st_result r;
+    char *s;
+
+    fill_failing(&r);
+    s = st_result_to_json_string(&r);
+    ck_assert_ptr_nonnull(strstr(s, "\"seed\":\"18446744073709551610\""));
+    free(s);
+    st_result_free(&r);
+}
+END_TEST
+
+START_TEST(json_invalid_utf8_becomes_replacement_characters)
+{
+    struct st_result r, back;
+    char *s;
+
+    fill_skipped(&r);
+    free(r.reason);
+    r.reason = S("bad \xff\xfe byte, overlong \xc0\xaf, cut \xe2\x82");
+    s = st_result_to_json_string(&r);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(st_result_from_json_string(s, strlen(s), &back, NULL, 0),
+                     0);
+    ck_assert_str_eq(back.reason, "bad \xEF\xBF\xBD\xEF\xBF\xBD byte, "
+                     "overlong \xEF\xBF\xBD\xEF\xBF\xBD, cut "
+                     "\xEF\xBF\xBD\xEF\xBF\xBD");
+    st_result_free(&back);
+    st_result_free(&r);
+    free(s);
+}
+END_TEST
+
+START_TEST(json_copy_is_deep_and_equal)
+{
+    struct st_result r, c;
+
+    fill_failing(&r);
+    ck_assert_int_eq(st_result_copy(&c, &r), 0);
+    eq_result(&r, &c);
+    ck_assert_ptr_ne(c.failures[0].thread_trace[0],
+                     r.failures[0].thread_trace[0]);
+    st_result_free(&r);
+    st_result_free(&c);
+}
+END_TEST
+
+/* Each line is a malformed input and the message it must produce. */
+static const struct {
+    const char *json;
+    const char *msg;
+} bad_results[] = {
+    { "{", "1:1:" },
+    { "[]", "expected an object" },
+    { "{\"verdict\":\"pass\"}", "name: missing" },
+    { "{\"name\":\"x\"}", "verdict: missing" },
+    { "{\"name\":\"x\",\"verdict\":\"maybe\"}",
+      "verdict: expected one of pass, fail, skip, error" },
+    { "{\"name\":7,\"verdict\":\"pass\"}", "name: expected a string or null" },
+    { "{\"name\":\"x\",\"verdict\":\"pass\",\"seed\":\"12a\"}",
+      "seed: expected a non-negative integer" },
+    { "{\"name\":\"x\",\"verdict\":\"pass\",\"seed\":\"99999999999999999999\"}",
+      "seed: expected a non-negative integer" },
+    { "{\"name\":\"x\",\"verdict\":\"pass\",\"iterations_run\":-1}",
+      "iterations_run: expected a non-negative integer" },
+    { "{\"name\":\"x\",\"verdict\":\"pass\",\"labels\":[\"a\"],"
+      "\"rows\":[{\"values\":[],\"count\":1,\"class\":\"acceptable\"}]}",
+      "rows[0].values: expected 1 elements, found 0" },
+    { "{\"name\":\"x\",\"verdict\":\"pass\",\"labels\":[\"a\"],"
+      "\"rows\":[{\"values\":[\"1\"],\"count\":1,\"class\":\"fine\"}]}",
+      "rows[0].class: expected one of acceptable, interesting, forbidden" },
+    { "{\"name\":\"x\",\"verdict\":\"fail\",\"failures\":[{\"nthreads\":2,"
+      "\"thread_trace\":[\"a\"]}]}",
+      "failures[0].thread_trace: expected 2 elements, found 1" },
+    { "{\"name\":\"x\",\"verdict\":\"fail\",\"failures\":{}}",
+      "failures: expected an array" },
+    { "{\"name\":\"x\",\"verdict\":\"pass\",\"shard_index\":3,"
+      "\"shard_count\":2}", "shard_index: 3 is not below shard_count 2" },
+    { "{\"name\":\"x\",\"verdict\":\"pass\",\"name\":\"y\"}", "duplicate" },
+};
+
+START_TEST(json_malformed_result_is_a_named_error)
+{
+    struct st_result r;
+    char err[256];
+    const char *j = bad_results[_i].json;
+
+    ck_assert_int_eq(st_result_from_json_string(j, strlen(j), &r, err,
+                                                sizeof(err)), -EINVAL);
+    ck_assert_msg(strstr(err, bad_results[_i].msg) != NULL,
+                  "input %s: message \"%s\" lacks \"%s\"", j, err,
+                  bad_results[_i].msg);
+    ck_assert_ptr_null(r.name);         /* left zeroed, nothing to free */
+    ck_assert_ptr_null(r.failures);
+}
+END_TEST
+
+START_TEST(json_read_rejects_files_that_are_not_runs)
+{
+    struct st_run run;
+    char err[256];
+
+    make_tmpdir();
+    ck_assert_int_eq(st_run_read_json(tmp_path("missing.json"), &run, err,
+                                      sizeof(err)), -ENOENT);
+    ck_assert_ptr_nonnull(strstr(err, "missing.json: No such file"));
+    spit(tmp_path("empty.json"), "");
+    ck_assert_int_eq(st_run_read_json(tmp_path("empty.json"), &run, err,
+                                      sizeof(err)), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "empty.json:"));
+    spit(tmp_path("other.json"), "{\"format\":\"something-else\"}");
+    ck_assert_int_eq(st_run_read_json(tmp_path("other.json"), &run, err,
+                                      sizeof(err)), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "not an sslstress JSON report"));
+    spit(tmp_path("trunc.json"), "{\"format\":\"sslstress-run\",\"results\":[");
+    ck_assert_int_eq(st_run_read_json(tmp_path("trunc.json"), &run, err,
+                                      sizeof(err)), -EINVAL);
+    spit(tmp_path("badres.json"), "{\"format\":\"sslstress-run\","
+         "\"results\":[{\"name\":\"a\",\"verdict\":\"pass\"},{\"name\":1}]}");
+    ck_assert_int_eq(st_run_read_json(tmp_path("badres.json"), &run, err,
+                                      sizeof(err)), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "results[1].name: expected a string"));
+    ck_assert_ptr_null(run.results);
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(json_writer_reports_a_missing_directory)
+{
+    struct st_run run;
+
+    fill_run(&run);
+    ck_assert_int_eq(st_run_write_json(&run, "/nonexistent-dir/x/run.json"),
+                     -ENOENT);
+    st_run_free(&run);
+}
+END_TEST
+
+START_TEST(json_writer_leaves_no_temporary_file_when_rename_fails)
+{
+    struct st_run run;
+    char cmd[256];
+
+    make_tmpdir();
+    fill_run(&run);
+    /* the target is a non-empty directory: the rename over it fails */
+    ck_assert_int_eq(mkdir(tmp_path("sub"), 0700), 0);
+    spit(tmp_path("sub/keep"), "x");
+    ck_assert_int_lt(st_run_write_json(&run, tmp_path("sub")), 0);
+    snprintf(cmd, sizeof(cmd), "test $(ls -A '%s' | wc -l) -eq 1", tmpdir);
+    ck_assert_msg(system(cmd) == 0, "a temporary file was left in %s",
+                  tmpdir);
+    st_run_free(&run);
+    remove_tmpdir();
+}
+END_TEST
+
+/* ---- JUnit --------------------------------------------------------- */
+
+/* The output of `xmllint --xpath EXPR FILE` (the caller frees), or NULL
+ * when it failed. */
+static char *xpath(const char *file, const char *expr)
+{
+    char cmd[1024], *buf = NULL;
+    size_t cap = 0, len = 0;
+    FILE *p;
+
+    size_t k = 0;
+
+    k += (size_t)snprintf(cmd, sizeof(cmd), "xmllint --xpath '");
+    for (const char *e = expr; *e != '\0' && k < sizeof(cmd) - 8; e++) {
+        if (*e == '\'') {                    /* ' -> '\'' for the shell */
+            memcpy(cmd + k, "'\\''", 4);
+            k += 4;
+        } else {
+            cmd[k++] = *e;
+        }
+    }
+    snprintf(cmd + k, sizeof(cmd) - k, "' '%s' 2>/dev/null", file);
+    ck_assert_ptr_nonnull(p = popen(cmd, "r"));
+    for (;;) {
+        if (len + 512 > cap) {
+            cap = cap * 2 + 1024;
+            ck_assert_ptr_nonnull(buf = realloc(buf, cap));
+        }
+        size_t n = fread(buf + len, 1, cap - len - 1, p);
+
+        if (n == 0)
+            break;
+        len += n;
+    }
+    if (len > 0 && buf[len - 1] == '\n')    /* xmllint adds one */
+        len--;
+    buf[len] = '\0';
+    if (pclose(p) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static void assert_xpath(const char *file, const char *expr, const char *want)
+{
+    char *got = xpath(file, expr);
+
+    ck_assert_msg(got != NULL, "xpath %s failed on %s", expr, file);
+    ck_assert_msg(strcmp(got, want) == 0, "xpath %s: \"%s\", want \"%s\"",
+                  expr, got, want);
+    free(got);
+}
+
+static void assert_xpath_has(const char *file, const char *expr,
+                             const char *part)
+{
+    char *got = xpath(file, expr);
+
+    ck_assert_msg(got != NULL, "xpath %s failed on %s", expr, file);
+    ck_assert_msg(strstr(got, part) != NULL, "xpath %s: \"%s\" lacks \"%s\"",
+                  expr, got, part);
+    free(got);
+}
+
+/* 0 when |file| validates against the JUnit schema; xmllint's complaints
+ * go to stderr, its "validates" line nowhere. */
+static int validate(const char *file)
+{
+    return sh("out=$(xmllint --noout --schema %s '%s' 2>&1) "
+              "|| { printf '%%s\\n' \"$out\" >&2; exit 1; }", SCHEMA, file);
+}
+
+static void write_junit_fixture(const char *path)
+{
+    struct st_run run;
+
+    fill_run(&run);
+    ck_assert_int_eq(st_run_write_junit(&run, path), 0);
+    st_run_free(&run);
+}
+
+START_TEST(junit_validates_against_the_jenkins_schema)
+{
+    if (!have_xmllint()) {
+        fprintf(stderr, "junit_validates_against_the_jenkins_schema: SKIPPED, "
+                "xmllint not installed\n");
+        return;
+    }
+    ck_assert_msg(access(SCHEMA, R_OK) == 0, "%s not found: run the test "
+                  "from the repository root", SCHEMA);
+    make_tmpdir();
+    write_junit_fixture(tmp_path("junit.xml"));
+    ck_assert_int_eq(validate(tmp_path("junit.xml")), 0);
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(junit_of_an_empty_run_validates)
+{
+    struct st_run run;
+
+    if (!have_xmllint())
+        return;
+    memset(&run, 0, sizeof(run));
+    run.shard_count = 1;
+    make_tmpdir();
+    ck_assert_int_eq(st_run_write_junit(&run, tmp_path("e.xml")), 0);
+    ck_assert_int_eq(validate(tmp_path("e.xml")), 0);
+    assert_xpath(tmp_path("e.xml"), "string(/testsuites/@tests)", "0");
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(junit_counts_and_verdicts_match_the_run)
+{
+    const char *f;
+
+    if (!have_xmllint())
+        return;
+    make_tmpdir();
+    f = tmp_path("junit.xml");
+    write_junit_fixture(f);
+    assert_xpath(f, "string(/testsuites/@tests)", "4");
+    assert_xpath(f, "string(/testsuites/@failures)", "1");
+    assert_xpath(f, "string(/testsuites/@errors)", "1");
+    /* minissl and openssl results: one suite each */
+    assert_xpath(f, "count(//testsuite)", "2");
+    assert_xpath(f, "string(//testsuite[1]/@name)", "sslstress.minissl");
+    assert_xpath(f, "string(//testsuite[1]/@tests)", "3");
+    assert_xpath(f, "string(//testsuite[2]/@skipped)", "1");
+    assert_xpath(f, "count(//testcase)", "4");
+    assert_xpath(f, "count(//testcase/failure)", "1");
+    assert_xpath(f, "count(//testcase/error)", "1");
+    assert_xpath(f, "count(//testcase/skipped)", "1");
+    assert_xpath(f, "string(//testcase[skipped]/skipped/@message)",
+                 "requires introspection: not available on \"openssl\" <3>");
+    assert_xpath(f, "string(//testcase[error]/@name)", "broken");
+    assert_xpath(f, "string(//testsuite[1]/properties/"
+                 "property[@name=\"seed\"]/@value)", "18446744073709551610");
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(junit_failure_says_what_fired_with_seed_trace_and_replay)
+{
+    const char *f;
+
+    if (!have_xmllint())
+        return;
+    make_tmpdir();
+    f = tmp_path("junit.xml");
+    write_junit_fixture(f);
+    /* the message attribute round-trips its awkward characters */
+    assert_xpath(f, "string(//failure/@message)", "outcome: forbidden outcome "
+                 "dup=torn<>& refs=0 ]]> (3 failing iterations)");
+    assert_xpath(f, "string(//failure/@type)", "outcome");
+    assert_xpath_has(f, "string(//failure)", "iteration 17, seed "
+                     "18446744073709551610");
+    assert_xpath_has(f, "string(//failure)", "thread du\"per:\n"
+                     "    d = dup s\n");
+    assert_xpath_has(f, "string(//failure)", "\\x07<bell>   <- here");
+    assert_xpath_has(f, "string(//failure)", "replay: sslstress run --seed "
+                     "18446744073709551610 --jitter high "
+                     "'scenarios/dup-free \"mid\" <handshake>.scn'");
+    assert_xpath_has(f, "string(//failure)", "signal: SIGSEGV (11)");
+    /* detector finding: summary and log, in the failure and system-out */
+    assert_xpath_has(f, "string(//failure)", "SUMMARY: ThreadSanitizer: data "
+                     "race ssl.c:42 in SSL_free & <co>");
+    assert_xpath_has(f, "string(//testcase[failure]/system-out)",
+                     "log: build/tsan/logs/dup-free.tsan.1234");
+    assert_xpath_has(f, "string(//testcase[failure]/system-out)",
+                     "torn<>&  0  ");
+    assert_xpath_has(f, "string(//testcase[failure]/system-out)",
+                     " 3    0.07%  FORBIDDEN ");
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(junit_detector_only_failure_names_the_detector)
+{
+    struct st_run run;
+    struct st_result *r;
+    const char *f;
+
+    if (!have_xmllint())
+        return;
+    fill_run(&run);
+    r = &run.results[0];
+    for (size_t i = 0; i < r->nfailures; i++) {
+        free(r->failures[i].kind);
+        free(r->failures[i].message);
+        free(r->failures[i].where);
+        free(r->failures[i].replay);
+        for (size_t t = 0; t < r->failures[i].nthreads; t++) {
+            if (r->failures[i].thread_names)
+                free(r->failures[i].thread_names[t]);
+            free(r->failures[i].thread_trace[t]);
+        }
+        free(r->failures[i].thread_names);
+        free(r->failures[i].thread_trace);
+    }
+    free(r->failures);
+    r->failures = NULL;
+    r->nfailures = 0;
+    make_tmpdir();
+    f = tmp_path("d.xml");
+    ck_assert_int_eq(st_run_write_junit(&run, f), 0);
+    ck_assert_int_eq(validate(f), 0);
+    assert_xpath(f, "string(//failure/@type)", "detector");
+    assert_xpath(f, "string(//failure/@message)", "tsan: SUMMARY: "
+                 "ThreadSanitizer: data race ssl.c:42 in SSL_free & <co>");
+    st_run_free(&run);
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(junit_control_characters_and_bad_utf8_stay_well_formed)
+{
+    struct st_run run;
+    const char *f;
+
+    if (!have_xmllint())
+        return;
+    fill_run(&run);
+    free(run.results[1].reason);
+    run.results[1].reason = S("nul-less \x01\x1f\x7f bad \xff\xc3 "
+                              "nonchar \xef\xbf\xbf end");
+    make_tmpdir();
+    f = tmp_path("c.xml");
+    ck_assert_int_eq(st_run_write_junit(&run, f), 0);
+    ck_assert_int_eq(validate(f), 0);
+    assert_xpath(f, "string(//skipped/@message)", "nul-less \\x01\\x1f"
+                 "\\x7f bad \xEF\xBF\xBD\xEF\xBF\xBD nonchar "
+                 "\xEF\xBF\xBD end");
+    st_run_free(&run);
+    remove_tmpdir();
+}
+END_TEST
+
+/* ---- HTML ---------------------------------------------------------- */
+
+static void write_html_fixture(const char *path)
+{
+    struct st_run run;
+
+    fill_run(&run);
+    ck_assert_int_eq(st_run_write_html(&run, path), 0);
+    st_run_free(&run);
+}
+
+START_TEST(html_is_well_formed_and_self_contained)
+{
+    const char *f;
+    char *text, *p;
+
+    make_tmpdir();
+    f = tmp_path("r.html");
+    write_html_fixture(f);
+    text = slurp(f);
+    ck_assert_ptr_nonnull(strstr(text, "<!DOCTYPE html>"));
+    ck_assert_ptr_null(strstr(text, "<script"));
+    ck_assert_ptr_null(strstr(text, "<link"));
+    ck_assert_ptr_null(strstr(text, "src="));
+    ck_assert_ptr_null(strstr(text, "@import"));
+    ck_assert_ptr_null(strstr(text, "url("));
+    /* the only URI is the SVG namespace name; links are in-page */
+    for (p = text; (p = strstr(p, "http")) != NULL; p++)
+        ck_assert_msg(strncmp(p, "http://www.w3.org/2000/svg\"", 27) == 0,
+                      "external reference at: %.40s", p);
+    for (p = text; (p = strstr(p, "href=\"")) != NULL; p++)
+        ck_assert_msg(p[6] == '#', "non-local link at: %.40s", p);
+    free(text);
+    if (have_xmllint()) {
+        /* strict: well-formed XML; and the HTML parser finds nothing but
+         * the HTML5/SVG element names its HTML4 tables do not know */
+        ck_assert_int_eq(sh("xmllint --noout '%s'", f), 0);
+        ck_assert_int_eq(sh("xmllint --html --noout '%s' 2>&1 | grep 'error' "
+                            "| grep -v 'Tag [a-z]* invalid' >&2; "
+                            "test $? -eq 1", f), 0);
+    } else {
+        fprintf(stderr, "html_is_well_formed_and_self_contained: xmllint "
+                "not installed, parse check SKIPPED\n");
+    }
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(html_draws_one_histogram_per_scenario_with_a_bar_per_outcome)
+{
+    const char *f;
+    char *text;
+
+    make_tmpdir();
+    f = tmp_path("r.html");
+    write_html_fixture(f);
+    text = slurp(f);
+    /* the failing and the passing scenario observed outcomes */
+    ck_assert_uint_eq(count(text, "<svg "), 2);
+    ck_assert_uint_eq(count(text, "</svg>"), 2);
+    free(text);
+    if (!have_xmllint())
+        return;
+    assert_xpath(f, "count(//section)", "4");
+    assert_xpath(f, "count(//section[1]//*[local-name()='svg'])", "1");
+    assert_xpath(f, "count(//section[3]//*[local-name()='svg'])", "1");
+    /* one bar group per outcome row, coloured by its class */
+    assert_xpath(f, "count(//section[1]//*[local-name()='g'])", "3");
+    assert_xpath(f, "string(//section[1]//*[local-name()='g'][1]/"
+                 "*[local-name()='rect']/@fill)", "#2e7d32");
+    assert_xpath(f, "string(//section[1]//*[local-name()='g'][2]/"
+                 "*[local-name()='rect']/@fill)", "#f9a825");
+    assert_xpath(f, "string(//section[1]//*[local-name()='g'][3]/"
+                 "*[local-name()='rect']/@fill)", "#c62828");
+    /* the largest count gets the full width; labels carry values, counts */
+    assert_xpath(f, "string(//section[1]//*[local-name()='g'][1]/"
+                 "*[local-name()='rect']/@width)", "360.0");
+    assert_xpath(f, "string(//section[1]//*[local-name()='g'][3]/"
+                 "*[local-name()='text'][1])", "dup=torn<>&, ref<s>=0");
+    assert_xpath(f, "string(//section[1]//*[local-name()='g'][3]/"
+                 "*[local-name()='text'][2])", "3 (0.07%) forbidden");
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(html_shows_failures_with_trace_replay_and_detector)
+{
+    const char *f;
+
+    if (!have_xmllint())
+        return;
+    make_tmpdir();
+    f = tmp_path("r.html");
+    write_html_fixture(f);
+    assert_xpath(f, "count(//section[1]//div[@class='failure'])", "2");
+    assert_xpath(f, "string(//section[1]//pre[@class='replay'])",
+                 "sslstress run --seed 18446744073709551610 --jitter high "
+                 "'scenarios/dup-free \"mid\" <handshake>.scn'");
+    assert_xpath(f, "string((//section[1]//div[@class='failure'][1]"
+                 "//span[@class='here'])[2])", "\\x07<bell>");
+    assert_xpath_has(f, "string(//section[1]//div[@class='detector'])",
+                     "SUMMARY: ThreadSanitizer: data race ssl.c:42 in "
+                     "SSL_free & <co>");
+    assert_xpath_has(f, "string(//section[1]//div[@class='detector'])",
+                     "build/tsan/logs/dup-free.tsan.1234");
+    assert_xpath_has(f, "string(//section[2])", "requires introspection: "
+                     "not available on \"openssl\" <3>");
+    assert_xpath_has(f, "string(//section[1]/p[1])", "q\"uo'te <tag> & amp; "
+                     "]]> \\x01\\x02\\x1b[31m tab\t nl\n cr\r é ✓ 🚀");
+    remove_tmpdir();
+}
+END_TEST
+
+/* ---- plain text ----------------------------------------------------- */
+
+/* Everything the text printers say about the fixture run, colour or not. */
+static char *text_of(int color)
+{
+    struct st_run run;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    ck_assert_ptr_nonnull(f);
+    fill_run(&run);
+    st_run_print_params(f, &run);
+    for (size_t i = 0; i < run.nresults; i++) {
+        const struct st_result *r = &run.results[i];
+
+        st_result_print_outcomes(f, r, color);
+        st_result_print_detector(f, r, color);
+        for (size_t k = 0; k < r->nfailures; k++)
+            st_failure_print(f, r, &r->failures[k], color);
+    }
+    st_run_print_summary(f, &run, color);
+    st_run_free(&run);
+    ck_assert_int_eq(fclose(f), 0);
+    return buf;
+}
+
+START_TEST(text_summary_lists_every_scenario_and_ends_with_the_verdict)
+{
+    char *t = text_of(0);
+
+    ck_assert_ptr_nonnull(strstr(t, "dup-free-mid-handshake  FAIL"));
+    ck_assert_ptr_nonnull(strstr(t, "controlled-only         SKIP"));
+    ck_assert_ptr_nonnull(strstr(t, "upref-free-64           PASS"));
+    ck_assert_ptr_nonnull(strstr(t, "broken                  ERROR"));
+    /* 100000 iterations in 0.3 s */
+    ck_assert_ptr_nonnull(strstr(t, "  100000          0       333333 "));
+    ck_assert_ptr_nonnull(strstr(t, "4 scenarios: 1 passed, 1 failed, 1 "
+                                 "skipped, 1 error; 104321 iterations, 3 "
+                                 "failed, in 12.35 s\n"));
+    ck_assert_ptr_nonnull(strstr(t, "iterations without thread overlap: "
+                                 "17\n"));
+    /* the verdict is the summary's last line */
+    ck_assert_msg(strlen(t) > 43 && strcmp(t + strlen(t) - 43, "\nverdict: "
+                  "FAIL (seed 18446744073709551610)\n") == 0,
+                  "summary ends: %s", t + strlen(t) - 60);
+    free(t);
+}
+END_TEST
+
+START_TEST(text_histogram_gives_count_share_and_class_of_each_outcome)
+{
+    char *t = text_of(0);
+
+    ck_assert_ptr_nonnull(strstr(t, "outcomes of dup-free-mid-handshake "
+                                 "(4321 iterations, 17 without thread "
+                                 "overlap):\n"));
+    ck_assert_ptr_nonnull(strstr(t, "    dup      ref<s>         COUNT     "
+                                 "FREQ  EXPECT       DESCRIPTION\n"));
+    ck_assert_ptr_nonnull(strstr(t, "    copy     1               4000   "
+                                 "92.57%  ACCEPTABLE   a full copy & "
+                                 "\"fine\"\n"));
+    ck_assert_ptr_nonnull(strstr(t, "    torn<>&  0                  3    "
+                                 "0.07%  FORBIDDEN    "));
+    free(t);
+}
+END_TEST
+
+START_TEST(text_failure_gives_seed_trace_and_replay)
+{
+    char *t = text_of(0);
+
+    ck_assert_ptr_nonnull(strstr(t, "FAILURE in dup-free-mid-handshake "
+                                 "(scenarios/dup-free \"mid\" "
+                                 "<handshake>.scn): iteration 17, seed "
+                                 "18446744073709551610\n"));
+    ck_assert_ptr_nonnull(strstr(t, "  thread owner:\n    handshake s "
+                                 "until=mid\n    free s   <- here\n"));
+    ck_assert_ptr_nonnull(strstr(t, "  replay: sslstress run --seed "
+                                 "18446744073709551610 --jitter high "));
+    ck_assert_ptr_nonnull(strstr(t, "  signal: SIGSEGV (11)\n"));
+    ck_assert_ptr_nonnull(strstr(t, "  thread #0:\n    (no statement "
+                                 "executed)\n"));
+    free(t);
+}
+END_TEST
+
+START_TEST(text_never_passes_control_characters_to_the_terminal)
+{
+    char *plain = text_of(0), *colored = text_of(1);
+
+    /* the fixture's strings carry ESC, BEL, CR and \x01..: all escaped */
+    for (const char *p = plain; *p; p++)
+        ck_assert_msg((unsigned char)*p >= 0x20 || *p == '\n' || *p == '\t',
+                      "raw control character 0x%02x in: %.40s",
+                      (unsigned char)*p, p);
+    ck_assert_ptr_nonnull(strstr(plain, "\\x1b[31m"));
+    /* with colour, ESC appears only as the start of our own SGR codes */
+    for (const char *p = colored; (p = strchr(p, '\033')) != NULL; p++)
+        ck_assert_msg(p[1] == '[' && (strncmp(p + 2, "0m", 2) == 0
+                                      || strncmp(p + 2, "1m", 2) == 0
+                                      || strncmp(p + 2, "2m", 2) == 0
+                                      || strncmp(p + 2, "32m", 3) == 0
+                                      || strncmp(p + 2, "33m", 3) == 0
+                                      || strncmp(p + 2, "1;31m", 5) == 0
+                                      || strncmp(p + 2, "1;35m", 5) == 0),
+                      "unexpected escape: %.12s", p);
+    ck_assert_ptr_nonnull(strstr(colored, "\033[1;31mFAIL"));
+    free(plain);
+    free(colored);
+}
+END_TEST
+
+/* ---- failing allocations -------------------------------------------- */
+
+/* The writers and readers must survive any allocation failing: return
+ * NULL / -ENOMEM and free everything they took.  This binary replaces
+ * malloc (glibc supports that: malloc, calloc, realloc and free forward to
+ * __libc_*) to fail the Nth allocation and count what is still live.  Not
+ * under ASan/TSan, whose runtimes own malloc. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define NO_MALLOC_HOOK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) \
+    || __has_feature(memory_sanitizer)
+#define NO_MALLOC_HOOK 1
+#endif
+#endif
+
+#ifndef NO_MALLOC_HOOK
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t m);
+extern void *__libc_realloc(void *p, size_t n);
+extern void __libc_free(void *p);
+
+static int counting;            /* hook armed */
+static long fail_at;            /* allocations to let through; -1: none */
+static long live;               /* allocations minus frees while armed */
+static int in_parser;           /* inside jansson's json_load* */
+
+/* jansson 2.14's lexer is not safe against a failing allocation (it
+ * ignores a failed buffer append and then asserts, load.c
+ * lex_scan_string), so allocations made while it parses are let through:
+ * the loaders are interposed here to say when that is. */
+typedef json_t *(*loadb_fn)(const char *, size_t, size_t, json_error_t *);
+typedef json_t *(*loadf_fn)(FILE *, size_t, json_error_t *);
+static loadb_fn real_loadb;
+static loadf_fn real_loadf;
+
+static void find_real_loaders(void)
+{
+    *(void **)&real_loadb = dlsym(RTLD_NEXT, "json_loadb");
+    *(void **)&real_loadf = dlsym(RTLD_NEXT, "json_loadf");
+    if (real_loadb == NULL || real_loadf == NULL)
+        abort();                        /* jansson not linked dynamically */
+}
+
+json_t *json_loadb(const char *buffer, size_t buflen, size_t flags,
+                   json_error_t *error)
+{
+    json_t *j;
+
+    if (real_loadb == NULL)
+        find_real_loaders();
+    in_parser++;
+    j = real_loadb(buffer, buflen, flags, error);
+    in_parser--;
+    return j;
+}
+
+json_t *json_loadf(FILE *input, size_t flags, json_error_t *error)
+{
+    json_t *j;
+
+    if (real_loadf == NULL)
+        find_real_loaders();
+    in_parser++;
+    j = real_loadf(input, flags, error);
+    in_parser--;
+    return j;
+}
+
+static int hook_fails(void)
+{
+    if (!counting || fail_at < 0 || in_parser)
+        return 0;
+    if (fail_at-- == 0) {
+        errno = ENOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+void *malloc(size_t n)
+{
+    void *p;
+
+    if (hook_fails())
+        return NULL;
+    p = __libc_malloc(n);
+    if (p != NULL && counting)
+        live++;
+    return p;
+}
+
+void *calloc(size_t n, size_t m)
+{
+    void *p;
+
+    if (hook_fails())
+        return NULL;
+    p = __libc_calloc(n, m);
+    if (p != NULL && counting)
+        live++;
+    return p;
+}
+
+void *realloc(void *p, size_t n)
+{
+    void *q;
+
+    if (hook_fails())
+        return NULL;
+    q = __libc_realloc(p, n);
+    if (q != NULL && p == NULL && counting)
+        live++;
+    return q;
+}
+
+void free(void *p)
+{
+    if (p != NULL && counting)
+        live--;
+    __libc_free(p);
+}
+
+static void arm(long n)
+{
+    live = 0;
+    fail_at = n;
+    counting = 1;
+}
+
+/* Disarm; true when the Nth allocation was reached (so it failed). */
+static int disarm(void)
+{
+    counting = 0;
+    return fail_at < 0;
+}
+
+enum op { OP_TO_STRING, OP_FROM_STRING, OP_JUNIT, OP_HTML, OP_MERGE,
+          OP_WRITE_JSON, OP_READ_JSON, OP_COUNT };
+static const char *const op_names[] = { "to_json_string",
+    "from_json_string", "junit", "html", "merge", "write_json", "read_json" };
+
+START_TEST(every_failing_allocation_is_reported_and_leaks_nothing)
+{
+    struct st_run run, shards[2], out;
+    struct st_result back;
+    char *json, err[256];
+    long n;
+    int ret = 0, failed;
+
+    err[0] = '\0';
+    make_tmpdir();
+    fill_run(&run);
+    if (real_loadb == NULL)
+        find_real_loaders();            /* dlsym may allocate: not armed */
+    ck_assert_ptr_nonnull(json = st_result_to_json_string(&run.results[0]));
+    ck_assert_int_eq(st_run_write_json(&run, tmp_path("in.json")), 0);
+    run.shard_count = 2;
+    ck_assert_int_eq(st_run_write_json(&run, tmp_path("s0.json")), 0);
+    ck_assert_int_eq(st_run_read_json(tmp_path("s0.json"), &shards[0], err,
+                                      sizeof(err)), 0);
+    ck_assert_int_eq(st_run_read_json(tmp_path("s0.json"), &shards[1], err,
+                                      sizeof(err)), 0);
+    shards[1].shard_index = 1;
+    for (int op = 0; op < OP_COUNT; op++) {
+        for (n = 0;; n++) {
+            FILE *f = NULL;
+            char *s;
+
+            arm(n);
+            switch (op) {
+            case OP_TO_STRING:
+                s = st_result_to_json_string(&run.results[0]);
+                ret = s != NULL ? 0 : -ENOMEM;
+                free(s);
+                break;
+            case OP_FROM_STRING:
+                ret = st_result_from_json_string(json, strlen(json), &back,
+                                                 err, sizeof(err));
+                if (ret == 0)
+                    st_result_free(&back);
+                break;
+            case OP_JUNIT:
+            case OP_HTML:
+                if ((f = fopen("/dev/null", "w")) == NULL) {
+                    ret = -ENOMEM;
+                    break;
+                }
+                ret = op == OP_JUNIT ? st_run_write_junit_fp(&run, f)
+                    : st_run_write_html_fp(&run, f);
+                fclose(f);
+                break;
+            case OP_MERGE:
+                ret = st_run_merge(shards, 2, &out, err, sizeof(err));
+                if (ret == 0)
+                    st_run_free(&out);
+                break;
+            case OP_WRITE_JSON:
+                ret = st_run_write_json(&run, tmp_path("out.json"));
+                break;
+            case OP_READ_JSON:
+                ret = st_run_read_json(tmp_path("in.json"), &out, err,
+                                       sizeof(err));
+                if (ret == 0)
+                    st_run_free(&out);
+                break;
+            }
+            failed = disarm();
+            ck_assert_msg(live == 0, "%s, allocation %ld failing: %ld "
+                          "allocations leaked", op_names[op], n, live);
+            if (!failed) {
+                ck_assert_msg(ret == 0, "%s: %d with no failure", op_names[op],
+                              ret);
+                break;
+            }
+            ck_assert_msg(ret == 0 || ret == -ENOMEM || ret == -EIO,
+                          "%s, allocation %ld failing: returned %d (%s)",
+                          op_names[op], n, ret, err);
+        }
+        ck_assert_msg(n > 0, "%s allocated nothing", op_names[op]);
+    }
+    free(json);
+    st_run_free(&shards[0]);
+    st_run_free(&shards[1]);
+    st_run_free(&run);
+    remove_tmpdir();
+}
+END_TEST
+#endif
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("report");
+    TCase *json = tcase_create("json");
+    TCase *junit = tcase_create("junit");
+    TCase *html = tcase_create("html");
+    TCase *text = tcase_create("text");
+
+    tcase_add_test(json, json_file_round_trips_every_field);
+    tcase_add_test(json, json_string_round_trips_a_result_for_the_pipe);
+    tcase_add_test(json, json_seeds_are_decimal_strings);
+    tcase_add_test(json, json_invalid_utf8_becomes_replacement_characters);
+    tcase_add_test(json, json_copy_is_deep_and_equal);
+    tcase_add_loop_test(json, json_malformed_result_is_a_named_error, 0,
+                        (int)(sizeof(bad_results) / sizeof(bad_results[0])));
+    tcase_add_test(json, json_read_rejects_files_that_are_not_runs);
+    tcase_add_test(json, json_writer_reports_a_missing_directory);
+    tcase_add_test(json,
+                   json_writer_leaves_no_temporary_file_when_rename_fails);
+    suite_add_tcase(s, json);
+    tcase_add_test(junit, junit_validates_against_the_jenkins_schema);
+    tcase_add_test(junit, junit_of_an_empty_run_validates);
+    tcase_add_test(junit, junit_counts_and_verdicts_match_the_run);
+    tcase_add_test(junit,
+                   junit_failure_says_what_fired_with_seed_trace_and_replay);
+    tcase_add_test(junit, junit_detector_only_failure_names_the_detector);
+    tcase_add_test(junit,
+                   junit_control_characters_and_bad_utf8_stay_well_formed);
+    tcase_set_timeout(junit, 30);
+    suite_add_tcase(s, junit);
+    tcase_add_test(html, html_is_well_formed_and_self_contained);
+    tcase_add_test(html,
+                   html_draws_one_histogram_per_scenario_with_a_bar_per_outcome);
+    tcase_add_test(html, html_shows_failures_with_trace_replay_and_detector);
+    tcase_set_timeout(html, 30);
+    suite_add_tcase(s, html);
+    tcase_add_test(text, text_summary_lists_every_scenario_and_ends_with_the_verdict);
+    tcase_add_test(text,
+                   text_histogram_gives_count_share_and_class_of_each_outcome);
+    tcase_add_test(text, text_failure_gives_seed_trace_and_replay);
+    tcase_add_test(text, text_never_passes_control_characters_to_the_terminal);
+    suite_add_tcase(s, text);
+#ifndef NO_MALLOC_HOOK
+    {
+        TCase *mem = tcase_create("allocation_failures");
+
+        tcase_add_test(mem,
+                       every_failing_allocation_is_reported_and_leaks_nothing);
+        tcase_set_timeout(mem, 120);
+        suite_add_tcase(s, mem);
+    }
+#endif
+    return s;
+}
