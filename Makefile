@@ -26,22 +26,24 @@ CFLAGS ?= -O2 -g
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-VARIANTS := native tsan asan faults sched
+VARIANTS := native tsan asan faults sched tsan-faults asan-faults
 ifeq ($(filter $(VARIANT),$(VARIANTS)),)
 $(error unknown VARIANT '$(VARIANT)': choose one of $(VARIANTS))
 endif
 
 VFLAGS :=
-ifeq ($(VARIANT),tsan)
+TSAN_FLAGS := -fsanitize=thread -g -O1
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g -O1
+ifneq ($(filter tsan%,$(VARIANT)),)
 CC := clang
-VFLAGS := -fsanitize=thread -g -O1
+VFLAGS := $(TSAN_FLAGS)
 endif
-ifeq ($(VARIANT),asan)
+ifneq ($(filter asan%,$(VARIANT)),)
 CC := clang
-VFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g -O1
+VFLAGS := $(ASAN_FLAGS)
 endif
-ifeq ($(VARIANT),faults)
-VFLAGS := -DMINISSL_FAULTS
+ifneq ($(filter %faults,$(VARIANT)),)
+VFLAGS += -DMINISSL_FAULTS
 endif
 ifeq ($(VARIANT),sched)
 VFLAGS := -DMINISSL_SCHED

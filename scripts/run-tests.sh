@@ -6,6 +6,8 @@ total=0
 failed=0
 status=0
 for bin in "$@"; do
+    # a glob like build/X/tests/lib/test_* also names .o/.d/.xml files
+    [ -f "$bin" ] && [ -x "$bin" ] || continue
     out=$(CK_XML_LOG_FILE_NAME="$bin.xml" "$bin" 2>&1)
     rc=$?
     printf '%s\n' "$out" | sed "s|^|$(basename "$bin"): |"

@@ -16,73 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef ST_BACKEND_STUB
-/* ---- minissl not linkable yet: every scenario is skipped -------------- */
-int st_be_preinit(void) { return 0; }
-int st_be_init(void) { return 0; }
-void st_be_cleanup(void) {}
-const char *st_be_name(void) { return "minissl"; }
-const char *st_be_version(void) { return "minissl (not built yet)"; }
-unsigned st_be_features(void) { return 0; }
-const char *st_be_missing(unsigned requires)
-{
-    (void)requires;
-    return "the minissl backend is not built yet (stub backend)";
-}
-void *st_be_ctx_new(enum st_method m) { (void)m; return NULL; }
-void *st_be_ssl_new(void *ctx) { (void)ctx; return NULL; }
-void *st_be_dup(void *ssl) { (void)ssl; return NULL; }
-void *st_be_session_new(void) { return NULL; }
-void *st_be_get1_session(void *ssl) { (void)ssl; return NULL; }
-int st_be_up_ref(enum st_type t, void *o) { (void)t; (void)o; return -EIO; }
-void st_be_free(enum st_type t, void *o) { (void)t; (void)o; }
-int st_be_connect(void *ssl) { (void)ssl; return -EIO; }
-int st_be_accept(void *ssl) { (void)ssl; return -EIO; }
-int st_be_handshake(void **peer, void *ssl, enum st_hs_state until,
-                    long long steps)
-{
-    (void)peer; (void)ssl; (void)until; (void)steps;
-    return -EIO;
-}
-void st_be_peer_free(void *peer) { (void)peer; }
-int st_be_set(enum st_type t, void *obj, const struct st_setting *set,
-              void *const *slots)
-{
-    (void)t; (void)obj; (void)set; (void)slots;
-    return -EIO;
-}
-bool st_be_copied(void *a, void *b, char *why, size_t whylen)
-{
-    (void)a; (void)b;
-    snprintf(why, whylen, "stub backend");
-    return false;
-}
-enum st_hs_state st_be_state(void *ssl) { (void)ssl; return ST_HS_BEFORE; }
-unsigned long st_be_peek_error(void) { return 0; }
-void st_be_clear_errors(void) {}
-bool st_be_error_is(unsigned long c, const char *r)
-{
-    (void)c; (void)r;
-    return false;
-}
-void st_be_error_text(unsigned long c, char *buf, size_t len)
-{
-    snprintf(buf, len, "error %lu", c);
-}
-int st_be_error_reason(unsigned long c) { return (int)(c & 0x7fffff); }
-void st_be_last_error(char *buf, size_t len) { snprintf(buf, len, "stub"); }
-int st_be_refs(enum st_type t, void *o) { (void)t; (void)o; return -1; }
-uint64_t st_be_id(enum st_type t, void *o) { (void)t; (void)o; return 0; }
-bool st_be_freed(enum st_type t, void *o, uint64_t id)
-{
-    (void)t; (void)o; (void)id;
-    return false;
-}
-long long st_be_live(void) { return 0; }
-long long st_be_live_ssl(void) { return -1; }
-void st_be_detectors(struct st_be_detect *d) { memset(d, 0, sizeof(*d)); }
-#else
-
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -1114,4 +1047,3 @@ void st_be_detectors(struct st_be_detect *d)
     st_be_inspect_detectors(d);
 }
 
-#endif /* !ST_BACKEND_STUB */

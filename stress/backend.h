@@ -26,16 +26,6 @@
 
 #include "scenario.h"
 
-/* Until minissl implements the calls backend.c makes, the minissl build
- * compiles a stub that reports every scenario as skipped ("minissl not
- * built yet") so that the tree keeps linking.  Define this once minissl
- * links (see the report of the runner module). */
-#define ST_MINISSL_READY 1
-
-#if defined(ST_BACKEND_MINISSL) && !defined(ST_MINISSL_READY)
-#define ST_BACKEND_STUB 1
-#endif
-
 /* Install the allocation counters (CRYPTO_set_mem_functions): call first
  * thing in main(), before the library allocates anything.  0 or -EBUSY
  * (too late: `leaks` then counts nothing on a backend without

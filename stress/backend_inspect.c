@@ -5,8 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#if defined(ST_BACKEND_MINISSL) && !defined(ST_BACKEND_STUB) && \
-    __has_include(<minissl/inspect.h>)
+#if defined(ST_BACKEND_MINISSL)
 #define ST_HAVE_INSPECT 1
 #include <minissl/inspect.h>
 #endif

@@ -73,7 +73,7 @@ unsigned st_barrier_spin_for(unsigned parties)
     if (ncpu < 1)
         ncpu = 1;
     if (parties <= (unsigned long)ncpu)
-        return 1u << 14;    /* about 10..100 us: the others are running */
+        return 1u << 12;    /* up to ~100-500 us: the others are running */
     return 64;              /* oversubscribed: the one we wait for needs a CPU */
 }
 

@@ -134,6 +134,7 @@ static double hand_rate(unsigned n, double seconds)
     void *ctx = st_be_ctx_new(ST_METHOD_TLS);
     double t0, el;
     unsigned started = 0;
+    uint64_t mask;
 
     memset(&h, 0, sizeof(h));
     if (t == NULL || ctx == NULL || (h.ssl = st_be_ssl_new(ctx)) == NULL) {
@@ -152,9 +153,12 @@ static double hand_rate(unsigned n, double seconds)
         fprintf(stderr, "sslstress bench: pthread_create failed\n");
         exit(2);
     }
+    /* Look at the clock every 64 rounds, or every round when the threads
+     * outnumber the CPUs (a spin barrier then crawls). */
+    mask = n > (unsigned)sysconf(_SC_NPROCESSORS_ONLN) ? 0 : 63;
     t0 = now_s();
     for (;;) {
-        atomic_store_explicit(&h.stop, (h.iterations & 63) == 0 &&
+        atomic_store_explicit(&h.stop, (h.iterations & mask) == 0 &&
                               now_s() - t0 >= seconds, memory_order_relaxed);
         spin_wait(&h.b);
         if (atomic_load_explicit(&h.stop, memory_order_relaxed))
@@ -295,8 +299,8 @@ int st_bench_main(int argc, char **argv)
     oklin = h64 * 64 >= h2 * 2;
     printf("target: 2-thread >= 2M it/s ............ %s (%.2fM)\n",
            ok2 ? "yes" : "NO", h2 / 1e6);
-    printf("target: within 2x of the hand loop ..... %s (%.2fx)\n",
-           okhand ? "yes" : "NO", s2 / h2);
+    printf("target: within 2x of the hand loop ..... %s (harness at %.2fx "
+           "the hand loop's rate)\n", okhand ? "yes" : "NO", h2 / s2);
     printf("target: 64 threads no worse than linear  %s\n",
            oklin ? "yes" : "NO");
     return ok2 && okhand && oklin ? 0 : 1;

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "barrier.h"
 #include "report.h"
 
 static struct st_shared *child_sh;
@@ -267,6 +268,19 @@ static int late_failure(struct st_result *r, const struct st_opts *o,
     return 0;
 }
 
+/* The watchdog's stretch: SSLSTRESS_TIMEOUT_MULTIPLIER (a positive
+ * number) if set, else 20 under Valgrind (it runs one thread at a time,
+ * 20-100x slower), else 1. */
+static double timeout_multiplier(void)
+{
+    const char *e = getenv("SSLSTRESS_TIMEOUT_MULTIPLIER");
+    double m;
+
+    if (e != NULL && (m = strtod(e, NULL)) > 0)
+        return m;
+    return st_on_valgrind() ? 20.0 : 1.0;
+}
+
 /* A sanitizer catches a fatal signal itself, reports it and exits with its
  * own status: recover the signal from its report ("ThreadSanitizer: SEGV"). */
 static int sanitizer_signal(const char *log)
@@ -303,6 +317,7 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
     char err[256];
 
     limit = (sc->timeout_ms > 0 ? (double)sc->timeout_ms : 10000.0) / 1000.0;
+    limit *= timeout_multiplier();
     sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sh == MAP_FAILED)

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -34,6 +35,14 @@
 #define TOOL_VERSION "1.0"
 
 static const char *prog = "sslstress";
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static void usage_main(FILE *f)
 {
@@ -57,9 +66,11 @@ static void usage_main(FILE *f)
 "Options of run:\n"
 "  -n, --iterations N     iterations per scenario (default: the file's\n"
 "                         `iterations`, else 10000)\n"
-"  -d, --duration T       time budget of the whole run, shared evenly by the\n"
-"                         scenarios (e.g. 30s, 2m, 500ms); a scenario stops\n"
-"                         at its iterations or its share, whichever is first\n"
+"  -d, --duration T       time budget of the whole run (e.g. 30s, 2m, 500ms):\n"
+"                         each scenario gets an equal share of the time\n"
+"                         left and stops at its iterations or its share,\n"
+"                         whichever comes first (without --iterations the\n"
+"                         time alone decides)\n"
 "  -s, --seed N           base seed (decimal or 0x hex); random when absent;\n"
 "                         always printed\n"
 "  -j, --jitter MODE      none|low|high: random busy-waits before each\n"
@@ -90,6 +101,11 @@ static void usage_main(FILE *f)
 "\n"
 "Exit status: 0 all passed, 1 a failure was found, 2 usage or scenario\n"
 "error.\n"
+"\n"
+"Environment:\n"
+"  NO_COLOR                       no colours (https://no-color.org)\n"
+"  SSLSTRESS_TIMEOUT_MULTIPLIER   stretch each scenario's per-iteration\n"
+"                                 timeout (default 1; 20 under Valgrind)\n"
 "\n"
 "Examples:\n"
 "  %s run scenarios/\n"
@@ -390,7 +406,8 @@ static int cmd_run(int argc, char **argv)
     struct st_scenario **sc = NULL;
     const char *json = NULL, *junit = NULL, *html = NULL;
     bool quiet = false, no_color = false, no_fork = false, have_seed = false;
-    double duration = 0;
+    FILE *txt = stdout;
+    double duration = 0, run_start;
     uint64_t unit_base = 0;
     int c, status = 2, color;
 
@@ -470,10 +487,13 @@ static int cmd_run(int argc, char **argv)
         return bad_usage("run: %s", "no scenario FILE or DIR given");
     if (o.start > 0 && o.shard_count > 1)
         return bad_usage("%s", "--start and --shard cannot be combined");
-    if (json != NULL && strcmp(json, "-") == 0 && !quiet)
-        quiet = true;   /* stdout carries the JSON */
+    if (json != NULL && strcmp(json, "-") == 0)
+        txt = stderr;   /* stdout carries the JSON */
     if (!have_seed)
         o.seed = st_random_seed();
+    /* --duration alone: the time decides, not the files' iteration counts. */
+    if (duration > 0 && o.iterations == 0)
+        o.iterations = UINT64_C(1) << 40;
     if (collect(argv + optind, argc - optind, &p) != 0)
         goto out;
     if (p.n == 0) {
@@ -489,8 +509,7 @@ static int cmd_run(int argc, char **argv)
                 st_be_name());
         goto out;
     }
-    if (duration > 0)
-        o.seconds = duration / (double)p.n;
+    run_start = now_s();
 
     run.tool_version = strdup(TOOL_VERSION);
     run.backend = strdup(st_be_name());
@@ -511,12 +530,12 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "%s: out of memory\n", prog);
         goto out;
     }
-    st_progress_init(&pg, stdout, quiet, no_color);
+    st_progress_init(&pg, txt, quiet, no_color);
     color = pg.color;
     /* Parameters first: a run is reproducible from this block. */
-    st_run_print_params(stdout, &run);
-    printf("scenarios: %zu\n\n", p.n);
-    fflush(stdout);
+    st_run_print_params(txt, &run);
+    fprintf(txt, "scenarios: %zu\n\n", p.n);
+    fflush(txt);
 
     for (size_t i = 0; i < p.n; i++) {
         struct st_result *res = &run.results[i];
@@ -538,6 +557,15 @@ static int cmd_run(int argc, char **argv)
                                   o.shard_count, rg, chunks);
         }
         unit_base += chunks;
+        /* --duration: what is left, shared by the scenarios still to run
+         * (one that ends early, by its iterations, leaves time to the
+         * others). */
+        if (duration > 0) {
+            double left = duration - (now_s() - run_start);
+
+            o.seconds = left > 0.01 * (double)(p.n - i)
+                      ? left / (double)(p.n - i) : 0.01;
+        }
         st_progress_begin(&pg, i + 1, p.n, sc[i]->name);
         if (missing != NULL)
             e = st_result_skip(sc[i], &o, missing, res);
@@ -558,19 +586,19 @@ static int cmd_run(int argc, char **argv)
         run.nresults = i + 1;
         st_progress_end(&pg, res);
         if (!quiet && res->nrows > 0)
-            st_result_print_outcomes(stdout, res, color);
+            st_result_print_outcomes(txt, res, color);
         for (size_t k = 0; k < res->nfailures; k++)
-            st_failure_print(stdout, res, &res->failures[k], color);
+            st_failure_print(txt, res, &res->failures[k], color);
         if (!quiet && (res->nrows > 0 || res->nfailures > 0))
-            putchar('\n');
-        fflush(stdout);
+            fputc('\n', txt);
+        fflush(txt);
     }
     for (size_t i = 0; i < run.nresults; i++)
         run.seconds += run.results[i].seconds;
 
-    putchar('\n');
-    st_run_print_summary(stdout, &run, color);
-    fflush(stdout);
+    fputc('\n', txt);
+    st_run_print_summary(txt, &run, color);
+    fflush(txt);
     status = st_run_exit_status(&run);
     if (json != NULL && st_run_write_json(&run, json) != 0) {
         fprintf(stderr, "%s: %s: could not write the JSON report\n", prog,

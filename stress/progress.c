@@ -100,9 +100,15 @@ void st_progress_end(struct st_progress *p, const struct st_result *r)
                                   r->iterations_run == 0))
         fprintf(p->out, " (%s)\n", r->reason != NULL ? r->reason : "");
     else
-        fprintf(p->out, ", %" PRIu64 " iterations in %.2f s (%s it/s), %"
+        fprintf(p->out, ", %" PRIu64 " iteration%s in %.2f s (%s it/s), %"
                 PRIu64 " failed, %" PRIu64 " without overlap\n",
-                r->iterations_run, r->seconds, rate, r->iterations_failed,
-                r->no_overlap);
+                r->iterations_run, r->iterations_run == 1 ? "" : "s",
+                r->seconds, rate, r->iterations_failed, r->no_overlap);
+    if (r->nthreads > 1 && r->iterations_run > 0 &&
+        r->no_overlap * 2 > r->iterations_run)
+        fprintf(p->out, "  note: in most iterations one thread finished before "
+                "another started, so they did not race; the machine may be "
+                "busy (fewer free CPUs than threads) or the blocks too short "
+                "for the start skew\n");
     fflush(p->out);
 }

@@ -720,17 +720,42 @@ static void thr_reset(struct thr *t)
  * bounded spin; a few yields when the threads outnumber the CPUs) until
  * all have, so the blocks really start together.  Bounded: a descheduled
  * thread costs at most the budget, never a hang. */
+static _Thread_local unsigned meet_budget = 256, meet_count;
+
 static void rendezvous(struct run *r)
 {
     /* relaxed: a timing aid only; no data is published through it. */
     unsigned a = atomic_fetch_add_explicit(&r->arrived, 1,
                                            memory_order_relaxed) + 1;
+    unsigned i, budget = meet_budget < r->meet_spin ? meet_budget
+                                                    : r->meet_spin;
 
-    for (unsigned i = 0; a < r->nthr && i < r->meet_spin; i++) {
+    if ((++meet_count & 63) == 0)
+        budget = r->meet_spin;      /* probe: has the machine gone quiet? */
+    if (a == r->nthr && r->meet_spin > 0) {
+        /* The last to arrive sees its own increment at once; the others
+         * see it a cache-line transfer later.  Wait about that long, so
+         * the last does not finish a short block before the others begin. */
+        for (i = 0; i < 8; i++)     /* a PAUSE is some 10-140 cycles */
+            st_cpu_relax();
+        return;
+    }
+
+    /* Adaptive, like the gate's spin: grow to twice what a meeting took,
+     * halve after a timeout (the others are not running: the machine is
+     * busy), never below 16; every 64th meeting probes the full budget. */
+    for (i = 0; a < r->nthr && i < budget; i++) {
         st_cpu_relax();
         a = atomic_load_explicit(&r->arrived, memory_order_relaxed);
     }
-    for (unsigned i = 0; a < r->nthr && i < r->meet_yields; i++) {
+    if (r->meet_spin > 0) {
+        if (a >= r->nthr)
+            meet_budget = i * 2 < 64 ? 64 : i * 2 > r->meet_spin
+                                              ? r->meet_spin : i * 2;
+        else
+            meet_budget = meet_budget / 2 < 16 ? 16 : meet_budget / 2;
+    }
+    for (unsigned y = 0; a < r->nthr && y < r->meet_yields; y++) {
         sched_yield();
         a = atomic_load_explicit(&r->arrived, memory_order_relaxed);
     }
@@ -977,6 +1002,10 @@ static bool iteration(struct run *r)
     free_peers(r);      /* harness objects: not the check's to count */
     if (sc->has_check && ran_threads) {
         set_phase(r, ST_PH_CHECK);
+        /* The leader also ran thread 0's block: `errors` in check sees
+         * only check's own errors, as in every other block. */
+        if (r->uses_errors)
+            st_be_clear_errors();
         exec(r, &r->leader_check, sc->check.stmts, sc->check.nstmts);
         if (bad == NULL && r->leader_check.failed)
             bad = &r->leader_check;

@@ -75,8 +75,17 @@ const BIO_METHOD *BIO_s_bio(void)
 
 static void pipe_free(struct ms_pipe *p)
 {
-    OPENSSL_free(p->buf);
+    ms_free(p->buf);
     memset(p, 0, sizeof(*p));
+}
+
+void *ms_realloc(void *p, size_t n)
+{
+    void *r = OPENSSL_realloc(p, n);
+
+    if (r == NULL)
+        ERR_raise(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE);
+    return r;
 }
 
 /* Makes room for |n| more bytes, up to |limit| in total; 1/0 (reason). */
@@ -95,7 +104,7 @@ static int pipe_reserve(struct ms_pipe *p, size_t n)
     ncap = p->cap < 256 ? 256 : p->cap;
     while (ncap < want)
         ncap *= 2;
-    nb = OPENSSL_realloc(p->buf, ncap);
+    nb = ms_realloc(p->buf, ncap);
     if (nb == NULL)
         return 0;
     p->buf = nb;
@@ -188,7 +197,7 @@ static void pair_detach(BIO *b)
         pthread_mutex_destroy(&p->lock);
         pipe_free(&p->dir[0]);
         pipe_free(&p->dir[1]);
-        OPENSSL_free(p);
+        ms_free(p);
     }
 }
 
@@ -536,10 +545,10 @@ int BIO_new_bio_pair(BIO **bio1, size_t writebuf1, BIO **bio2,
         return 0;
     }
     *bio1 = *bio2 = NULL;
-    if ((p = OPENSSL_zalloc(sizeof(*p))) == NULL)
+    if ((p = ms_zalloc(sizeof(*p))) == NULL)
         return 0;
     if (pthread_mutex_init(&p->lock, NULL) != 0) {
-        OPENSSL_free(p);
+        ms_free(p);
         ERR_raise(ERR_LIB_BIO, ERR_R_INTERNAL_ERROR);
         return 0;
     }
@@ -563,7 +572,7 @@ int BIO_new_bio_pair(BIO **bio1, size_t writebuf1, BIO **bio2,
         BIO_free(a);
     } else {
         pthread_mutex_destroy(&p->lock);
-        OPENSSL_free(p);
+        ms_free(p);
     }
     return 0;
 }

@@ -139,28 +139,32 @@ int ms_cfg_copy(struct ms_cfg *dst, const struct ms_cfg *src)
     if (src->client_ca_names != NULL
         && (dst->client_ca_names = ms_names_dup(src->client_ca_names)) == NULL)
         return 0;
-    if (src->psk_hint != NULL && (dst->psk_hint = ms_strdup(src->psk_hint)) == NULL)
+    if (src->psk_hint != NULL
+        && (dst->psk_hint = ms_strdup(src->psk_hint)) == NULL)
         return 0;
-    dst->client_cert_types = copy_bytes(src->client_cert_types, src->nclient_cert_types, &fail);
-    if (fail)
-        return 0;
-    dst->nclient_cert_types = src->nclient_cert_types;
-    dst->sigalgs = copy_bytes(src->sigalgs, src->nsigalgs * sizeof(*src->sigalgs), &fail);
-    if (fail)
-        return 0;
-    dst->nsigalgs = src->nsigalgs;
-    dst->client_sigalgs = copy_bytes(src->client_sigalgs, src->nclient_sigalgs * sizeof(*src->client_sigalgs), &fail);
-    if (fail)
-        return 0;
-    dst->nclient_sigalgs = src->nclient_sigalgs;
+    dst->client_cert_types = copy_bytes(src->client_cert_types,
+                                        src->nclient_cert_types, &fail);
+    dst->sigalgs = copy_bytes(src->sigalgs,
+                              src->nsigalgs * sizeof(*src->sigalgs), &fail);
+    dst->client_sigalgs = copy_bytes(src->client_sigalgs,
+                                     src->nclient_sigalgs
+                                         * sizeof(*src->client_sigalgs),
+                                     &fail);
     dst->serverinfo = copy_bytes(src->serverinfo, src->serverinfo_len, &fail);
-    if (fail)
-        return 0;
-    dst->serverinfo_len = src->serverinfo_len;
     dst->exts = copy_bytes(src->exts, src->nexts * sizeof(*src->exts), &fail);
+    /* A count is set only with its array: the cleanup frees by pointer. */
+    if (dst->client_cert_types != NULL)
+        dst->nclient_cert_types = src->nclient_cert_types;
+    if (dst->sigalgs != NULL)
+        dst->nsigalgs = src->nsigalgs;
+    if (dst->client_sigalgs != NULL)
+        dst->nclient_sigalgs = src->nclient_sigalgs;
+    if (dst->serverinfo != NULL)
+        dst->serverinfo_len = src->serverinfo_len;
+    if (dst->exts != NULL)
+        dst->nexts = src->nexts;
     if (fail)
         return 0;
-    dst->nexts = src->nexts;
     if (src->dane.basedomain != NULL
         && (dst->dane.basedomain = ms_strdup(src->dane.basedomain)) == NULL)
         return 0;

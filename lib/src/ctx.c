@@ -51,6 +51,7 @@ int SSL_CTX_up_ref(SSL_CTX *ctx)
         ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
         return 0;
     }
+    ms_obj_check_ref(&ctx->hdr, MINISSL_SSL_CTX, "SSL_CTX_up_ref");
     return ms_ref_up(&ctx->hdr.refs, "SSL_CTX", ctx->hdr.id);
 }
 
@@ -58,6 +59,7 @@ void SSL_CTX_free(SSL_CTX *ctx)
 {
     if (ctx == NULL)
         return;
+    ms_obj_check_ref(&ctx->hdr, MINISSL_SSL_CTX, "SSL_CTX_free");
     if (ms_ref_down(&ctx->hdr.refs, "SSL_CTX", ctx->hdr.id) > 0)
         return;
     ctx_destroy(ctx);

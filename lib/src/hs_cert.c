@@ -110,12 +110,14 @@ static int get_name(struct ms_rd *r, X509_NAME *nm, int *reason)
             *reason = SSL_R_BAD_PACKET;
             return 0;
         }
+        ERR_set_mark();
         if (!X509_NAME_add_entry_by_NID(nm, (int)nid, MBSTRING_UTF8, v,
                                         (int)len, -1, 0)) {
-            ERR_clear_error();          /* an unknown nid is the peer's */
+            ERR_pop_to_mark();          /* an unknown nid is the peer's */
             *reason = SSL_R_BAD_PACKET;
             return 0;
         }
+        ERR_clear_last_mark();
     }
     return 1;
 }

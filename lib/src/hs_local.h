@@ -9,6 +9,10 @@
 
 #include "record.h"
 
+/* OPENSSL_realloc that raises ERR_R_MALLOC_FAILURE when it fails (as the
+ * ms_ helpers of internal.h do); |p| is untouched then. */
+void *ms_realloc(void *p, size_t n);
+
 /* |n| unpredictable bytes (getrandom; a mixed counter if it fails). */
 void ms_random_bytes(unsigned char *out, size_t n);
 

@@ -80,6 +80,18 @@ void ms_obj_retire(void *obj, size_t size);
 void ms_obj_check(const struct ms_obj *h, enum minissl_type type,
                   const char *op);
 const char *ms_type_name(enum minissl_type type);
+/* For up_ref/free: aborts when |h| is a live object of another type (or
+ * not an object); a quarantined one is left to ms_ref_up/ms_ref_down,
+ * whose diagnosis ("double free of SSL #17") is the precise one.  Reading
+ * the header here races nothing in a correct program: the caller holds a
+ * reference, and the destroying thread writes it only after every other
+ * reference was dropped (acq_rel, refcount.h). */
+static inline void ms_obj_check_ref(const struct ms_obj *h,
+                                    enum minissl_type type, const char *op)
+{
+    if (h->magic != MS_MAGIC_DEAD)
+        ms_obj_check(h, type, op);
+}
 
 /* Entry checks for public functions: a NULL object raises
  * ERR_R_PASSED_NULL_PARAMETER and returns |fail| (leave it empty in a void

@@ -30,6 +30,7 @@ void EVP_PKEY_free(EVP_PKEY *pkey)
 {
     if (pkey == NULL)
         return;
+    ms_obj_check_ref(&pkey->hdr, MINISSL_EVP_PKEY, "EVP_PKEY_free");
     if (ms_ref_down(&pkey->hdr.refs, "EVP_PKEY", pkey->hdr.id) > 0)
         return;
     ms_obj_retire(pkey, sizeof(*pkey));

@@ -33,7 +33,7 @@ _Noreturn void ms_ref_misuse(const char *type, unsigned long id, int old,
     else if (old <= 0)
         what = "use after free";
     else
-        what = "reference count saturated";
+        what = "saturated reference count";
     /* relaxed: a tally; the process aborts right after. */
     atomic_fetch_add_explicit(&misuses, 1, memory_order_relaxed);
     if (old == INT_MIN)

@@ -82,7 +82,7 @@ static void free_entries(struct ms_cache_entry *e)
         struct ms_cache_entry *n = e->next;
 
         SSL_SESSION_free(e->sess);
-        OPENSSL_free(e);
+        ms_free(e);
         e = n;
     }
 }
@@ -101,7 +101,7 @@ void ms_cache_cleanup(SSL_CTX *ctx)
         dead = e;
     }
     free_entries(dead);
-    OPENSSL_free(c->buckets);
+    ms_free(c->buckets);
     c->buckets = NULL;
     c->nbuckets = 0;
     pthread_mutex_destroy(&c->lock);
@@ -138,17 +138,18 @@ static void maybe_grow(struct ms_sess_cache *c)
     if (c->nbuckets != 0 && c->count < c->nbuckets)
         return;
     n = c->nbuckets == 0 ? MS_CACHE_MIN_BUCKETS : c->nbuckets * 2;
-    if ((nb = OPENSSL_zalloc(n * sizeof(*nb))) == NULL) {
-        ERR_clear_error();      /* not the caller's failure */
+    ERR_set_mark();
+    nb = ms_zalloc(n * sizeof(*nb));
+    ERR_pop_to_mark();          /* not the caller's failure */
+    if (nb == NULL)
         return;
-    }
     for (i = 0; i < c->nbuckets; i++)
         for (e = c->buckets[i]; e != NULL; e = next) {
             next = e->next;
             e->next = nb[e->hash % n];
             nb[e->hash % n] = e;
         }
-    OPENSSL_free(c->buckets);
+    ms_free(c->buckets);
     c->buckets = nb;
     c->nbuckets = n;
 }
@@ -198,14 +199,14 @@ int ms_cache_add(SSL_CTX *ctx, SSL_SESSION *sess)
     struct ms_cache_entry *e, *dead = NULL;
     uint64_t h = id_hash(sess->id, sess->id_len);
 
-    if ((e = OPENSSL_zalloc(sizeof(*e))) == NULL)
+    if ((e = ms_zalloc(sizeof(*e))) == NULL)
         return 0;
     e->sess = sess;
     e->hash = h;
     pthread_mutex_lock(&c->lock);
     if (find(c, sess->id, sess->id_len, h) != NULL) {
         pthread_mutex_unlock(&c->lock);
-        OPENSSL_free(e);
+        ms_free(e);
         return 0;
     }
     SSL_SESSION_up_ref(sess);           /* the cache's reference */
@@ -213,7 +214,7 @@ int ms_cache_add(SSL_CTX *ctx, SSL_SESSION *sess)
     if (c->nbuckets == 0) {             /* no table at all: give up */
         pthread_mutex_unlock(&c->lock);
         SSL_SESSION_free(sess);
-        OPENSSL_free(e);
+        ms_free(e);
         return 0;
     }
     e->next = c->buckets[h % c->nbuckets];

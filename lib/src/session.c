@@ -37,6 +37,7 @@ int SSL_SESSION_up_ref(SSL_SESSION *ss)
         ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
         return 0;
     }
+    ms_obj_check_ref(&ss->hdr, MINISSL_SSL_SESSION, "SSL_SESSION_up_ref");
     return ms_ref_up(&ss->hdr.refs, "SSL_SESSION", ss->hdr.id);
 }
 
@@ -44,6 +45,7 @@ void SSL_SESSION_free(SSL_SESSION *ss)
 {
     if (ss == NULL)
         return;
+    ms_obj_check_ref(&ss->hdr, MINISSL_SSL_SESSION, "SSL_SESSION_free");
     if (ms_ref_down(&ss->hdr.refs, "SSL_SESSION", ss->hdr.id) > 0)
         return;
     session_destroy(ss);

@@ -59,6 +59,7 @@ int SSL_up_ref(SSL *s)
         ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
         return 0;
     }
+    ms_obj_check_ref(&s->hdr, MINISSL_SSL, "SSL_up_ref");
     return ms_ref_up(&s->hdr.refs, "SSL", s->hdr.id);
 }
 
@@ -66,6 +67,7 @@ void SSL_free(SSL *s)
 {
     if (s == NULL)
         return;
+    ms_obj_check_ref(&s->hdr, MINISSL_SSL, "SSL_free");
     if (ms_ref_down(&s->hdr.refs, "SSL", s->hdr.id) > 0)
         return;
     ssl_destroy(s);

@@ -216,7 +216,7 @@ static int out_reserve(SSL *s, size_t n)
     ncap = c->out_cap < 1024 ? 1024 : c->out_cap;
     while (ncap < c->out_len + n)
         ncap *= 2;
-    if ((nb = OPENSSL_realloc(c->out, ncap)) == NULL)
+    if ((nb = ms_realloc(c->out, ncap)) == NULL)
         return 0;
     c->out = nb;
     c->out_cap = ncap;
@@ -267,7 +267,7 @@ static int queue_hs(SSL *s, int type, const unsigned char *body, size_t len)
         ERR_raise(ERR_LIB_SSL, SSL_R_EXCESSIVE_MESSAGE_SIZE);
         return 0;
     }
-    if ((m = OPENSSL_malloc(MS_HS_HEADER + len)) == NULL)
+    if ((m = ms_malloc(MS_HS_HEADER + len)) == NULL)
         return 0;
     m[0] = (unsigned char)type;
     m[1] = (unsigned char)(len >> 16);
@@ -277,13 +277,13 @@ static int queue_hs(SSL *s, int type, const unsigned char *body, size_t len)
         memcpy(m + MS_HS_HEADER, body, len);
     ms_digest_update(&s->conn.transcript, m, MS_HS_HEADER + len);
     ok = queue_record(s, MS_CT_HANDSHAKE, m, MS_HS_HEADER + len);
-    OPENSSL_free(m);
+    ms_free(m);
     return ok;
 }
 
 /* Writes the queued output to wbio.  1 when all is written; -1 when the
- * BIO takes no more (rwstate SSL_WRITING: retry or transport failure, as
- * the BIO's flags say) or there is no wbio (reason raised). */
+ * BIO takes no more or there is no wbio (rwstate SSL_WRITING; io_retry
+ * tells a retry from a transport failure). */
 static int flush_out(SSL *s)
 {
     struct ms_conn *c = &s->conn;
@@ -293,7 +293,12 @@ static int flush_out(SSL *s)
         int n;
 
         if (c->wbio == NULL) {
-            ERR_raise(ERR_LIB_SSL, SSL_R_BIO_NOT_SET);
+            /* As OpenSSL 3 (whose buffering BIO then has nowhere to
+             * write): a transport failure without a reason, so
+             * SSL_get_error says SYSCALL.  Setting a BIO and calling
+             * again goes on. */
+            c->rwstate = SSL_WRITING;
+            c->io_retry = 0;
             return -1;
         }
         n = ms_bio_io(c->wbio, 1, c->out + c->out_off, chunk, &c->io_retry);
@@ -346,7 +351,7 @@ static int read_record(SSL *s, struct ms_record *rec)
 
             while (ncap < c->in_len + want)
                 ncap *= 2;
-            if ((nb = OPENSSL_realloc(c->in, ncap)) == NULL)
+            if ((nb = ms_realloc(c->in, ncap)) == NULL)
                 return fatal(s, SSL_AD_INTERNAL_ERROR, 0);
             c->in = nb;
             c->in_cap = ncap;
@@ -574,7 +579,7 @@ static int new_session(SSL *s, const unsigned char *id, size_t id_len)
     ss->version = s->conn.version;
     ss->cipher_id = s->conn.cipher;
     ss->time = time(NULL);
-    ss->timeout = s->ctx->cache.timeout;
+    ss->timeout = SSL_CTX_get_timeout(s->ctx);
     memcpy(ss->master_key, s->conn.master, sizeof(s->conn.master));
     ss->master_key_len = sizeof(s->conn.master);
     ss->not_resumable = id_len == 0;
@@ -640,8 +645,13 @@ static void publish_session(SSL *s)
     if (!s->conn.hit && ss->id_len > 0
         && !(mode & SSL_SESS_CACHE_NO_INTERNAL_STORE)
         && (mode & (s->server ? SSL_SESS_CACHE_SERVER
-                              : SSL_SESS_CACHE_CLIENT)))
+                              : SSL_SESS_CACHE_CLIENT))) {
+        /* A session the cache cannot take (no memory) is only not cached:
+         * the handshake has succeeded, so its reason is not kept. */
+        ERR_set_mark();
         (void)ms_cache_add(s->ctx, ss);
+        ERR_pop_to_mark();
+    }
     ms_ssl_lock(s);
     old = s->session;
     s->session = ss;
@@ -659,7 +669,7 @@ static int send_certificate(SSL *s, int own)
     int ok, i, n = 0;
     X509 *leaf = own ? s->cfg.cert : NULL;
 
-    if ((buf = OPENSSL_malloc(MS_REC_MAX)) == NULL)
+    if ((buf = ms_malloc(MS_REC_MAX)) == NULL)
         return 0;
     w.p = buf;
     w.len = 0;
@@ -676,12 +686,12 @@ static int send_certificate(SSL *s, int own)
             ms_x509_encode(sk_X509_value(s->cfg.chain, i), &w);
     }
     if (w.overflow) {
-        OPENSSL_free(buf);
+        ms_free(buf);
         ERR_raise(ERR_LIB_SSL, SSL_R_EXCESSIVE_MESSAGE_SIZE);
         return 0;
     }
     ok = queue_hs(s, MS_HT_CERTIFICATE, buf, w.len);
-    OPENSSL_free(buf);
+    ms_free(buf);
     return ok;
 }
 
@@ -1235,7 +1245,7 @@ static int fill_app(SSL *s)
                          SSL_R_UNEXPECTED_MESSAGE);
         }
         if (c->app_cap < rec.len) {
-            unsigned char *nb = OPENSSL_realloc(c->app, MS_REC_MAX);
+            unsigned char *nb = ms_realloc(c->app, MS_REC_MAX);
 
             if (nb == NULL) {
                 consume_record(s, &rec);
@@ -1647,9 +1657,9 @@ void ms_conn_cleanup(SSL *s)
     BIO_free_all(c->rbio);
     BIO_free_all(c->wbio);
     c->rbio = c->wbio = NULL;
-    OPENSSL_free(c->in);
-    OPENSSL_free(c->out);
-    OPENSSL_free(c->app);
+    ms_free(c->in);
+    ms_free(c->out);
+    ms_free(c->app);
     c->in = c->out = c->app = NULL;
     X509_free(c->peer);
     c->peer = NULL;

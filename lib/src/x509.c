@@ -133,6 +133,7 @@ void X509_free(X509 *x)
 {
     if (x == NULL)
         return;
+    ms_obj_check_ref(&x->hdr, MINISSL_X509, "X509_free");
     if (ms_ref_down(&x->hdr.refs, "X509", x->hdr.id) > 0)
         return;
     x509_destroy(x);

@@ -5,10 +5,15 @@
  * so SSL_dup takes the up_ref path; even rounds it copies.  Kept in its
  * own binary so that it can run alone under TSan, Helgrind and DRD.
  *
+ * A second test races SSL_dup against the owner's handshake on the same
+ * SSL (MS_TEST_ROUNDS / 500 + 1 handshakes): each dup is a whole copy
+ * taken before the handshake began, or the same handle.
+ *
  * Synchronisation of the test itself uses only pthread barriers, which
  * every detector understands; the SSL's memory is handed between threads
  * only by minissl's reference count. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
@@ -143,6 +148,98 @@ START_TEST(racing_up_ref_dup_and_free_destroys_the_ssl_exactly_once_per_round)
 }
 END_TEST
 
+/* ---- SSL_dup racing the owner's handshake (ssl.h contract 2) ---- */
+static atomic_int hs_done, dupper_started;
+static atomic_ulong race_copies, race_same;
+
+/* Dups the client until the owner's handshake is over.  Every copy must be
+ * whole and taken before the handshake began: in its initial state, a
+ * client, with the original's settings and without the session that the
+ * handshake installs. */
+static void *dupper(void *arg)
+{
+    SSL *c = arg;                   /* a reference the owner gave us */
+
+    do {
+        SSL *d = SSL_dup(c);
+
+        ck_assert_ptr_nonnull(d);
+        if (d == c) {
+            atomic_fetch_add(&race_same, 1);
+        } else {
+            atomic_fetch_add(&race_copies, 1);
+            ck_assert_int_eq(minissl_SSL_in_initial_state(d), 1);
+            ck_assert_int_eq(SSL_is_server(d), 0);
+            ck_assert_int_eq(SSL_get_verify_depth(d), 5);
+            ck_assert_ptr_null(SSL_get_session(d));
+        }
+        SSL_free(d);
+        atomic_store(&dupper_started, 1);
+    } while (!atomic_load(&hs_done));
+    SSL_free(c);
+    return NULL;
+}
+
+START_TEST(dup_racing_the_owners_handshake_gets_a_whole_copy_or_the_same_handle)
+{
+    unsigned long n = tu_env_ulong("MS_TEST_ROUNDS", 100000) / 500 + 1, r;
+    SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX *sctx = SSL_CTX_new(TLS_server_method());
+    EVP_PKEY *key;
+    X509 *x = tu_make_cert("server", &key);
+
+    ck_assert_int_eq(SSL_CTX_use_certificate(sctx, x), 1);
+    ck_assert_int_eq(SSL_CTX_use_PrivateKey(sctx, key), 1);
+    for (r = 0; r < n; r++) {
+        SSL *c = SSL_new(cctx), *sv = SSL_new(sctx);
+        BIO *c2s = BIO_new(BIO_s_mem()), *s2c = BIO_new(BIO_s_mem());
+        int rc = 0, rs = 0, i;
+        pthread_t t;
+
+        ck_assert_ptr_nonnull(c);
+        ck_assert_ptr_nonnull(sv);
+        ck_assert_ptr_nonnull(c2s);
+        ck_assert_ptr_nonnull(s2c);
+        BIO_up_ref(c2s);
+        BIO_up_ref(s2c);
+        SSL_set_bio(c, s2c, c2s);
+        SSL_set_bio(sv, c2s, s2c);
+        SSL_set_connect_state(c);
+        SSL_set_accept_state(sv);
+        SSL_set_verify_depth(c, 5);
+        atomic_store(&hs_done, 0);
+        atomic_store(&dupper_started, 0);
+        ck_assert_int_eq(SSL_up_ref(c), 1);
+        ck_assert_int_eq(pthread_create(&t, NULL, dupper, c), 0);
+        while (!atomic_load(&dupper_started))   /* one dup before we start */
+            sched_yield();
+        for (i = 0; i < 16 && (rc != 1 || rs != 1); i++) {
+            if (rc != 1)
+                rc = SSL_do_handshake(c);
+            if (rs != 1)
+                rs = SSL_do_handshake(sv);
+        }
+        atomic_store(&hs_done, 1);
+        pthread_join(t, NULL);
+        ck_assert_msg(rc == 1 && rs == 1, "round %lu: handshake failed", r);
+        ck_assert_ptr_nonnull(SSL_get_session(c));
+        SSL_free(c);
+        SSL_free(sv);
+    }
+    printf("concurrency: %lu handshakes raced by SSL_dup: %lu copies, "
+           "%lu same-handle\n", n, atomic_load(&race_copies),
+           atomic_load(&race_same));
+    ck_assert_uint_eq(minissl_live_objects(MINISSL_SSL), 0);
+    ck_assert_uint_ge(atomic_load(&race_copies), n);
+    if (n >= 100)       /* the dups really overlapped some handshakes */
+        ck_assert_uint_gt(atomic_load(&race_same), 0);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+    X509_free(x);
+    EVP_PKEY_free(key);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *su = suite_create("concurrency");
@@ -150,6 +247,7 @@ Suite *make_suite(void)
 
     tcase_set_timeout(tc, 900);     /* scaled by CK_TIMEOUT_MULTIPLIER */
     tcase_add_test(tc, racing_up_ref_dup_and_free_destroys_the_ssl_exactly_once_per_round);
+    tcase_add_test(tc, dup_racing_the_owners_handshake_gets_a_whole_copy_or_the_same_handle);
     tu_add_leak_checks(tc);
     suite_add_tcase(su, tc);
     return su;

@@ -4,6 +4,7 @@
  * SSL_get_error value, callbacks in order, sessions and resumption,
  * SSL_dup across the states, hostile records.  Each test ends with no
  * object and no allocation left alive. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -309,7 +310,7 @@ START_TEST(handshake_without_a_role_fails_with_connection_type_not_set)
 }
 END_TEST
 
-START_TEST(handshake_without_bios_fails_with_bio_not_set_and_can_resume)
+START_TEST(a_client_without_a_write_bio_gets_syscall_as_from_openssl)
 {
     struct pair p;
     SSL *c;
@@ -319,12 +320,25 @@ START_TEST(handshake_without_bios_fails_with_bio_not_set_and_can_resume)
     c = SSL_new(p.cctx);
     p.s = SSL_new(p.sctx);
     SSL_set_connect_state(c);
-    expect(c, SSL_do_handshake(c), -1, SSL_ERROR_SSL, SSL_R_BIO_NOT_SET);
+    expect(c, SSL_do_handshake(c), -1, SSL_ERROR_SYSCALL, 0);
+    ck_assert_int_eq(SSL_want_write(c), 1);
     SSL_free(c);
     p.c = SSL_new(p.cctx);
     wire(p.c, p.s);
     ck_assert(pump(p.c, p.s));
     pair_free(&p);
+}
+END_TEST
+
+START_TEST(a_server_without_a_read_bio_fails_with_read_bio_not_set)
+{
+    SSL_CTX *sc = server_ctx();
+    SSL *s = SSL_new(sc);
+
+    SSL_set_accept_state(s);
+    expect(s, SSL_do_handshake(s), -1, SSL_ERROR_SSL, SSL_R_READ_BIO_NOT_SET);
+    SSL_free(s);
+    SSL_CTX_free(sc);
 }
 END_TEST
 
@@ -1206,6 +1220,100 @@ START_TEST(an_alert_from_the_peer_mid_handshake_fails_with_its_reason)
 }
 END_TEST
 
+/* ---- allocation failures ---- */
+
+/* One connection on |cc|/|sc| (resuming |resume| if set) through the
+ * handshake and one byte each way.  1 if it all worked; else 0 with a
+ * reason on the stack. */
+static int run_once(SSL_CTX *cc, SSL_CTX *sc, SSL_SESSION *resume)
+{
+    SSL *c = SSL_new(cc), *s = SSL_new(sc);
+    BIO *c2s = BIO_new(BIO_s_mem()), *s2c = BIO_new(BIO_s_mem());
+    char b;
+    int ok = 0;
+
+    if (c == NULL || s == NULL || c2s == NULL || s2c == NULL)
+        goto out;
+    BIO_up_ref(c2s);
+    BIO_up_ref(s2c);
+    SSL_set_bio(c, s2c, c2s);
+    SSL_set_bio(s, c2s, s2c);
+    c2s = s2c = NULL;                   /* the SSLs own them now */
+    SSL_set_connect_state(c);
+    SSL_set_accept_state(s);
+    if (resume != NULL && !SSL_set_session(c, resume))
+        goto out;
+    ok = pump(c, s) && SSL_write(c, "a", 1) == 1 && SSL_read(s, &b, 1) == 1
+         && SSL_write(s, "b", 1) == 1 && SSL_read(c, &b, 1) == 1
+         && SSL_session_reused(c) == (resume != NULL);
+ out:
+    BIO_free(c2s);
+    BIO_free(s2c);
+    SSL_free(c);
+    SSL_free(s);
+    return ok;
+}
+
+/* Fails allocation k = 1, 2, ... of run_once until one run makes fewer
+ * than k allocations; each failing run must leave a reason and nothing
+ * allocated.  Returns the number of failure sites. */
+static int sweep(SSL_CTX *cc, SSL_CTX *sc, SSL_SESSION *resume)
+{
+    unsigned long k;
+    long base;
+    int sites = 0, ok, pending;
+
+    for (k = 1; k < 100000; k++) {
+        ERR_clear_error();
+        minissl_quarantine_flush();
+        base = minissl_live_allocations();
+        minissl_fail_allocation(k);
+        ok = run_once(cc, sc, resume);
+        pending = minissl_fail_allocation_pending();
+        minissl_fail_allocation(0);
+        if (pending) {
+            ck_assert_msg(ok, "a run without a failed allocation failed");
+            break;
+        }
+        sites++;
+        if (!ok)
+            ck_assert_msg(ERR_peek_error() != 0,
+                          "allocation %lu failed without a reason", k);
+        ERR_clear_error();
+        minissl_quarantine_flush();
+        ck_assert_msg(minissl_live_allocations() == base,
+                      "allocation %lu failing leaked %ld blocks", k,
+                      minissl_live_allocations() - base);
+    }
+    ck_assert_int_gt(sites, 10);
+    return sites;
+}
+
+START_TEST(every_allocation_failure_in_a_full_handshake_fails_cleanly)
+{
+    SSL_CTX *cc = client_ctx(), *sc = server_ctx();
+
+    SSL_CTX_set_session_cache_mode(sc, SSL_SESS_CACHE_OFF);  /* no growth */
+    printf("handshake allocfail: full handshake: %d failure sites swept, "
+           "0 leaks\n", sweep(cc, sc, NULL));
+    SSL_CTX_free(cc);
+    SSL_CTX_free(sc);
+}
+END_TEST
+
+START_TEST(every_allocation_failure_in_a_resumption_fails_cleanly)
+{
+    SSL_CTX *cc = client_ctx(), *sc = server_ctx();
+    SSL_SESSION *ss = first_session(cc, sc, 0);
+
+    printf("handshake allocfail: resumption: %d failure sites swept, "
+           "0 leaks\n", sweep(cc, sc, ss));
+    SSL_SESSION_free(ss);
+    SSL_CTX_free(cc);
+    SSL_CTX_free(sc);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("handshake");
@@ -1217,7 +1325,8 @@ Suite *make_suite(void)
     TCase *se = tcase_create("sessions");
     TCase *du = tcase_create("dup");
     TCase *ho = tcase_create("hostile");
-    TCase *all[] = {hs, vf, st, er, cb, se, du, ho};
+    TCase *af = tcase_create("allocfail");
+    TCase *all[] = {hs, vf, st, er, cb, se, du, ho, af};
     size_t i;
 
     for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -1234,8 +1343,8 @@ Suite *make_suite(void)
         version_ranges_that_do_not_meet_fail_with_unsupported_protocol);
     tcase_add_test(hs, cipher_lists_that_do_not_meet_fail_with_no_shared_cipher);
     tcase_add_test(hs, handshake_without_a_role_fails_with_connection_type_not_set);
-    tcase_add_test(hs,
-        handshake_without_bios_fails_with_bio_not_set_and_can_resume);
+    tcase_add_test(hs, a_client_without_a_write_bio_gets_syscall_as_from_openssl);
+    tcase_add_test(hs, a_server_without_a_read_bio_fails_with_read_bio_not_set);
     tcase_add_test(vf, verify_peer_without_a_callback_refuses_a_self_signed_server);
     tcase_add_test(vf, verify_callback_is_told_the_depth_and_may_accept);
     tcase_add_test(vf, server_requiring_a_client_certificate_fails_without_one);
@@ -1283,5 +1392,7 @@ Suite *make_suite(void)
     tcase_add_test(ho, a_byte_changed_in_flight_fails_the_finished_check);
     tcase_add_test(ho,
         an_alert_from_the_peer_mid_handshake_fails_with_its_reason);
+    tcase_add_test(af, every_allocation_failure_in_a_full_handshake_fails_cleanly);
+    tcase_add_test(af, every_allocation_failure_in_a_resumption_fails_cleanly);
     return s;
 }

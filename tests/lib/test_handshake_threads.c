@@ -227,6 +227,71 @@ START_TEST(a_client_and_a_server_on_two_threads_share_their_memory_bios)
 }
 END_TEST
 
+/* ---- SSL_dup racing the owner's first handshake call ---- */
+
+#define DUP_ROUNDS 500
+
+struct dup_race {
+    SSL *c;
+    SSL *got;
+    pthread_barrier_t go;
+};
+
+static void *dup_side(void *arg)
+{
+    struct dup_race *r = arg;
+
+    pthread_barrier_wait(&r->go);
+    r->got = SSL_dup(r->c);
+    return NULL;
+}
+
+START_TEST(dup_racing_the_first_handshake_call_copies_or_shares_never_tears)
+{
+    int round, copies = 0, shared = 0;
+
+    cctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_verify(cctx, SSL_VERIFY_PEER, NULL);
+    for (round = 0; round < DUP_ROUNDS; round++) {
+        struct dup_race r;
+        pthread_t t;
+        BIO *b = BIO_new(BIO_s_mem());
+        int ret;
+
+        r.c = SSL_new(cctx);
+        r.got = NULL;
+        SSL_set_bio(r.c, b, b);
+        SSL_set_connect_state(r.c);
+        pthread_barrier_init(&r.go, NULL, 2);
+        ck_assert_int_eq(pthread_create(&t, NULL, dup_side, &r), 0);
+        pthread_barrier_wait(&r.go);
+        ret = SSL_do_handshake(r.c);
+        pthread_join(t, NULL);
+        pthread_barrier_destroy(&r.go);
+        ck_assert_int_eq(ret, -1);
+        ck_assert_ptr_nonnull(r.got);
+        if (r.got == r.c) {
+            shared++;
+            ck_assert_int_eq(minissl_refcount(r.c), 2);
+        } else {
+            /* A copy of the SSL as it was before the handshake began. */
+            copies++;
+            ck_assert_int_eq(SSL_in_before(r.got), 1);
+            ck_assert_int_eq(SSL_is_server(r.got), 0);
+            ck_assert_int_eq(SSL_get_verify_mode(r.got), SSL_VERIFY_PEER);
+            ck_assert_ptr_null(SSL_get_rbio(r.got));
+        }
+        SSL_free(r.got);
+        SSL_free(r.c);
+    }
+    ck_assert_int_eq(copies + shared, DUP_ROUNDS);
+    SSL_CTX_free(cctx);
+    ERR_clear_error();
+    minissl_quarantine_flush();
+    ck_assert_int_eq(minissl_live_objects_total(), 0);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("handshake_threads");
@@ -236,6 +301,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, eight_threads_share_one_ctx_pair_and_its_session_cache);
     tcase_add_test(tc,
         a_client_and_a_server_on_two_threads_share_their_memory_bios);
+    tcase_add_test(tc,
+        dup_racing_the_first_handshake_call_copies_or_shares_never_tears);
     suite_add_tcase(s, tc);
     return s;
 }

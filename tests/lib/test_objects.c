@@ -134,6 +134,15 @@ static void double_free_session(void)
     SSL_SESSION_free(ss);
 }
 
+static void free_of_the_wrong_type(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+
+    printf("victim=0\n");
+    fflush(stdout);
+    SSL_free((SSL *)(void *)ctx);
+}
+
 static void saturated_up_ref(void)
 {
     SSL_SESSION *ss = SSL_SESSION_new();
@@ -173,9 +182,22 @@ START_TEST(double_free_of_a_session_is_diagnosed)
 }
 END_TEST
 
+START_TEST(ssl_free_of_an_ssl_ctx_pointer_is_diagnosed)
+{
+    char out[1024];
+    int status = run_child(free_of_the_wrong_type, out, sizeof(out));
+
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 99,
+                  "child did not abort (status %d): %s", status, out);
+    ck_assert_msg(strstr(out, "minissl: use of an invalid object: SSL_free "
+                         "called on a pointer that is not a live SSL") != NULL,
+                  "unexpected diagnosis: %s", out);
+}
+END_TEST
+
 START_TEST(up_ref_past_saturation_is_diagnosed)
 {
-    expect_diagnosis(saturated_up_ref, "reference count saturated of SSL_SESSION");
+    expect_diagnosis(saturated_up_ref, "saturated reference count of SSL_SESSION");
 }
 END_TEST
 
@@ -435,6 +457,7 @@ Suite *make_suite(void)
     tcase_add_test(mis, double_free_of_an_ssl_ctx_is_diagnosed);
     tcase_add_test(mis, double_free_of_a_session_is_diagnosed);
     tcase_add_test(mis, up_ref_past_saturation_is_diagnosed);
+    tcase_add_test(mis, ssl_free_of_an_ssl_ctx_pointer_is_diagnosed);
     tu_add_leak_checks(mis);
     tcase_add_test(tc, a_freed_ssl_is_poisoned_and_held_in_quarantine);
     tcase_add_test(tc, quarantine_is_bounded_and_releases_the_oldest);
