@@ -150,7 +150,7 @@ END_TEST
 
 /* ---- SSL_dup racing the owner's handshake (ssl.h contract 2) ---- */
 static atomic_int hs_done, dupper_started;
-static atomic_ulong race_copies, race_same;
+static atomic_ulong race_copies, race_same, race_after;
 
 /* Dups the client until the owner's handshake is over.  Every copy must be
  * whole and taken before the handshake began: in its initial state, a
@@ -176,6 +176,14 @@ static void *dupper(void *arg)
         SSL_free(d);
         atomic_store(&dupper_started, 1);
     } while (!atomic_load(&hs_done));
+    /* The handshake is over: every dup from now on shares the handle. */
+    {
+        SSL *d = SSL_dup(c);
+
+        ck_assert_ptr_eq(d, c);
+        atomic_fetch_add(&race_after, 1);
+        SSL_free(d);
+    }
     SSL_free(c);
     return NULL;
 }
@@ -230,9 +238,12 @@ START_TEST(dup_racing_the_owners_handshake_gets_a_whole_copy_or_the_same_handle)
            "%lu same-handle\n", n, atomic_load(&race_copies),
            atomic_load(&race_same));
     ck_assert_uint_eq(minissl_live_objects(MINISSL_SSL), 0);
+    /* Every round: at least one whole copy before the handshake began
+     * (the owner waits for it) and a shared handle once it is over.  How
+     * many dups fell inside the handshake depends on the scheduler, so it
+     * is printed above, not asserted. */
     ck_assert_uint_ge(atomic_load(&race_copies), n);
-    if (n >= 100)       /* the dups really overlapped some handshakes */
-        ck_assert_uint_gt(atomic_load(&race_same), 0);
+    ck_assert_uint_eq(atomic_load(&race_after), n);
     SSL_CTX_free(cctx);
     SSL_CTX_free(sctx);
     X509_free(x);
