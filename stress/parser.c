@@ -470,10 +470,10 @@ static int parse_set(struct parser *p, struct st_stmt *st)
     return 0;
 }
 
-/* `handshake S [until=mid|done] [steps=N]` and `ctx NAME [method=...]`. */
+/* `handshake S [until=mid|done|shutdown] [steps=N]` and `ctx NAME [method=...]`. */
 static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
 {
-    static const char *const untils[] = { "mid", "done", NULL };
+    static const char *const untils[] = { "mid", "done", "shutdown", NULL };
     static const char *const methods[] = { "tls", "client", "server", NULL };
     int seen_until = 0, seen_steps = 0, seen_method = 0, w;
 
@@ -501,7 +501,7 @@ static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
         if (is_word(t, "until")) {
             if (one_of(p, i + 2, "until", untils, &w) < 0)
                 return -1;
-            st->until = w == 0 ? ST_HS_MID : ST_HS_DONE;
+            st->until = w == 0 ? ST_HS_MID : w == 1 ? ST_HS_DONE : ST_HS_SHUTDOWN;
         } else if (is_word(t, "steps")) {
             if (number(p, i + 2, "steps", 1, MAX_STEPS, &st->n) < 0)
                 return -1;

@@ -31,13 +31,15 @@ static SSL *dup_locked(SSL *s)
 
     if (d == NULL)
         return NULL;
+    if (MS_FAULT(dup_cert_noref)) { X509_free(d->cfg.cert); EVP_PKEY_free(d->cfg.key); }  /* FAULT: drops the copy's references */
     d->method = s->method;
     d->server = s->server;
     d->role_set = s->role_set;
     if (s->session != NULL) {
-        SSL_SESSION_up_ref(s->session);
+        if (!MS_FAULT(dup_session_noref)) SSL_SESSION_up_ref(s->session);  /* FAULT: skipped */
         d->session = s->session;
     }
+    if (MS_FAULT(dup_shared_cfg)) { ms_free(d->cfg.psk_hint); d->cfg.psk_hint = s->cfg.psk_hint; }  /* FAULT */
     if (!ms_ex_dup(CRYPTO_EX_INDEX_SSL, &d->ex_data, &s->ex_data)) {
         SSL_free(d);
         return NULL;
@@ -50,14 +52,30 @@ static int in_initial(const SSL *s)
     return !s->forced_not_initial && ms_conn_in_initial(s);
 }
 
+/* FAULT dup_check_unlocked: OpenSSL 3.0's SSL_dup, which takes no lock:
+ * the state check and the copy race the owner's handshake (a torn copy:
+ * reads of the connection state, the session and the settings while the
+ * handshake writes them). */
+static SSL *ms_fault_dup_unlocked(SSL *s)
+{
+    if (!in_initial(s)) {
+        ms_ref_up(&s->hdr.refs, "SSL", s->hdr.id);
+        return s;
+    }
+    ms_fault_window();
+    return dup_locked(s);
+}
+
 SSL *SSL_dup(SSL *s)
 {
     SSL *d;
 
     MS_CHECK(s, MINISSL_SSL, NULL);
+    if (MS_FAULT(dup_check_unlocked)) { return ms_fault_dup_unlocked(s); }  /* FAULT */
     ms_ssl_lock(s);
     if (!in_initial(s)) {
-        ms_ref_up(&s->hdr.refs, "SSL", s->hdr.id);
+        if (!MS_FAULT(dup_noref) && !MS_FAULT(ssl_free_ndebug))  /* FAULT: skipped */
+            ms_ref_up(&s->hdr.refs, "SSL", s->hdr.id);
         ms_ssl_unlock(s);
         return s;
     }

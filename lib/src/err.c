@@ -25,7 +25,18 @@ struct ms_err_state {
     int count;
 };
 
-static _Thread_local struct ms_err_state es;
+static _Thread_local struct ms_err_state es_own;
+/* FAULT err_stack_shared: one global error stack for every thread, as in
+ * libraries whose error queue was a process global (errors of one thread
+ * show up in another; the ring is updated without synchronisation). */
+static struct ms_err_state es_shared;
+
+static inline struct ms_err_state *es_state(void)
+{
+    if (MS_FAULT(err_stack_shared)) { return &es_shared; }  /* FAULT */
+    return &es_own;
+}
+#define es (*es_state())
 
 static struct ms_err_entry *entry(int i)        /* 0: oldest */
 {

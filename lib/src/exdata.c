@@ -162,6 +162,7 @@ int ms_ex_dup(int class_index, CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from)
     for (i = 0; i < n; i++) {
         void *ptr = from->slot[i];
 
+        if (MS_FAULT(exdata_dup_skipped)) { to->slot[i] = ptr; continue; }  /* FAULT */
         if (i > 0 && cb[i].live && cb[i].dup_func != NULL
             && !cb[i].dup_func(to, from, &ptr, i, cb[i].argl, cb[i].argp)) {
             ERR_raise(ERR_LIB_CRYPTO, ERR_R_OPERATION_FAIL);

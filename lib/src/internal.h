@@ -29,6 +29,7 @@
 #include <minissl/inspect.h>
 
 #include "refcount.h"
+#include "faults.h"
 #include "conn.h"
 
 /* ------------------------------------------------------------------ */

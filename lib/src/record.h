@@ -12,6 +12,7 @@
  *                 | sid_len u8 (<= 32) | sid | n u16 (even, >= 2) | ciphers u16..
  *   ServerHello   version u16 | random[32] | sid_len u8 (<= 32) | sid | cipher u16
  *   Certificate   count u8 (<= MS_MAX_CHAIN) | { len u16 (>= 1) | bytes }..
+ *                 (a certificate's bytes: hs_cert.c)
  *   CertificateRequest, ServerHelloDone   empty
  *   Finished      verify_data[MS_FINISHED_LEN]
  * Alert body: level u8 (1 warning, 2 fatal) | description u8.
@@ -124,8 +125,9 @@ unsigned ms_rd_u8(struct ms_rd *r);
 unsigned ms_rd_u16(struct ms_rd *r);
 int ms_rd_done(const struct ms_rd *r);
 
-/* Writers append to a caller-sized buffer.  A writer returns the bytes it
- * wrote, or 0 if |cap| is too small (then nothing useful was written). */
+/* Writers append big-endian integers and bytes to a caller-sized buffer;
+ * one that does not fit sets |overflow| (and every later one does nothing),
+ * so a builder checks once, at its end. */
 struct ms_wbuf {
     unsigned char *p;
     size_t len, cap;

@@ -15,11 +15,42 @@ static void ssl_destroy(SSL *s)
     ms_ex_free(CRYPTO_EX_INDEX_SSL, s, &s->ex_data);
     ms_conn_cleanup(s);
     SSL_SESSION_free(s->session);
+    /* s->session is left dangling but only compared with NULL below. */
     sk_X509_NAME_pop_free(s->peer_ca_names, X509_NAME_free);
     ms_cfg_cleanup(&s->cfg);
+    if (MS_FAULT(ssl_free_ctx_twice) && s->session != NULL) { SSL_CTX_free(s->ctx); }  /* FAULT */
     SSL_CTX_free(s->ctx);
     pthread_mutex_destroy(&s->lock);
     ms_obj_retire(s, sizeof(*s));
+}
+
+/* FAULT ssl_new_fail_early_free, the shape of openssl/openssl#4580 and
+ * #15052: SSL_new stores its SSL_CTX pointer first and sets the count,
+ * the lock and the SSL_CTX reference last; a failure in between (every
+ * 4th call fails its settings copy here, as under allocation failure)
+ * hands the half-built object to the full destructor, which drops an
+ * SSL_CTX reference that was never taken. */
+static SSL *ms_fault_ssl_new_early_free(SSL *s, SSL_CTX *ctx,
+                                        const struct ms_cfg *cfg)
+{
+    static atomic_uint calls;
+
+    s->ctx = ctx;
+    s->method = ctx->method;
+    s->server = ctx->method->can_accept;
+    ms_ref_init(&s->hdr.refs, 0);           /* "set later" */
+    if (atomic_fetch_add(&calls, 1) % 4 == 3 || !ms_cfg_copy(&s->cfg, cfg)) {
+        ssl_destroy(s);                     /* the bug */
+        return NULL;
+    }
+    pthread_mutex_init(&s->lock, NULL);
+    SSL_CTX_up_ref(ctx);
+    ms_ref_init(&s->hdr.refs, 1);
+    if (!ms_ex_new(CRYPTO_EX_INDEX_SSL, s, &s->ex_data) || !ms_conn_init(s)) {
+        ssl_destroy(s);
+        return NULL;
+    }
+    return s;
 }
 
 SSL *ms_ssl_new_from(SSL_CTX *ctx, const struct ms_cfg *cfg)
@@ -28,8 +59,9 @@ SSL *ms_ssl_new_from(SSL_CTX *ctx, const struct ms_cfg *cfg)
 
     if (s == NULL)
         return NULL;
+    if (MS_FAULT(ssl_new_fail_early_free)) { return ms_fault_ssl_new_early_free(s, ctx, cfg); }  /* FAULT */
     pthread_mutex_init(&s->lock, NULL);
-    SSL_CTX_up_ref(ctx);
+    if (!MS_FAULT(ssl_new_ctx_noref)) SSL_CTX_up_ref(ctx);  /* FAULT: skipped */
     s->ctx = ctx;
     s->method = ctx->method;
     /* OpenSSL: a server unless the method cannot accept. */
@@ -60,6 +92,7 @@ int SSL_up_ref(SSL *s)
         return 0;
     }
     ms_obj_check_ref(&s->hdr, MINISSL_SSL, "SSL_up_ref");
+    if (MS_FAULT(ssl_ref_nonatomic)) { return ms_fault_ref_plain(&s->hdr.refs, 1) > 0; }  /* FAULT */
     return ms_ref_up(&s->hdr.refs, "SSL", s->hdr.id);
 }
 
@@ -68,6 +101,10 @@ void SSL_free(SSL *s)
     if (s == NULL)
         return;
     ms_obj_check_ref(&s->hdr, MINISSL_SSL, "SSL_free");
+    if (MS_FAULT(ssl_ref_nonatomic)) { if (ms_fault_ref_plain(&s->hdr.refs, -1) == 0) ssl_destroy(s); return; }  /* FAULT */
+    if (MS_FAULT(ssl_free_check_then_act)) { if (ms_fault_ref_down_cta(&s->hdr.refs) == 0) ssl_destroy(s); return; }  /* FAULT */
+    if (MS_FAULT(ssl_free_relaxed)) { if (ms_fault_ref_down_relaxed(&s->hdr.refs) == 0) ssl_destroy(s); return; }  /* FAULT */
+    if (MS_FAULT(ssl_free_ndebug)) { if (ms_fault_ref_down_unchecked(&s->hdr.refs) <= 0) ssl_destroy(s); return; }  /* FAULT */
     if (ms_ref_down(&s->hdr.refs, "SSL", s->hdr.id) > 0)
         return;
     ssl_destroy(s);

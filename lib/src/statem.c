@@ -19,12 +19,14 @@
  *                    S: reads it                             -> 1
  * Finished carries a digest of the transcript and of the session's master
  * value, so a dropped, altered or reordered message, or a resumption with
- * the wrong secret, fails with SSL_R_DIGEST_CHECK_FAILED.
+ * the wrong secret, fails with SSL_R_DIGEST_CHECK_FAILED.  Nothing here is
+ * cryptography: records travel in the clear and a full handshake's master
+ * value comes from the two public randoms.  It is a protocol with TLS's
+ * shape and OpenSSL's observable behaviour, for exercising the objects.
  *
  * Locking: see conn.h.  set_pos() is the one writer of the position
  * fields; it takes the SSL's lock.  Nothing else here takes it, except
  * around replacing s->session, and no callback runs with it held. */
-#include <errno.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -102,6 +104,22 @@ static void info_cb(const SSL *s, int where, int ret)
 static void loop_cb(const SSL *s)
 {
     info_cb(s, (s->server ? SSL_ST_ACCEPT : SSL_ST_CONNECT) | SSL_CB_LOOP, 1);
+}
+
+/* Moves to |state| and tells the info callback, as each step does. */
+static void enter(SSL *s, int state)
+{
+    set_pos(s, -1, -1, state);
+    loop_cb(s);
+}
+
+/* OpenSSL passes through states for messages minissl does not send
+ * (EncryptedExtensions, CertificateVerify, key exchange, ChangeCipherSpec,
+ * NewSessionTicket); minissl passes through them too, at the same points,
+ * so that the info callback and SSL_get_state read alike. */
+static void pass(SSL *s, int state)
+{
+    enter(s, state);
 }
 
 static int proto_version(const SSL *s)
@@ -812,8 +830,9 @@ static int client_read_server_hello(SSL *s, const struct ms_hs_msg *m)
             return fatal(s, SSL_AD_INTERNAL_ERROR, 0);
         s->conn.step = ST_C_READ_CERT;
     }
-    set_pos(s, -1, -1, TLS_ST_CR_SRVR_HELLO);
-    loop_cb(s);
+    enter(s, TLS_ST_CR_SRVR_HELLO);
+    if (s->conn.version >= TLS1_3_VERSION)
+        pass(s, TLS_ST_CR_ENCRYPTED_EXTENSIONS);
     return 1;
 }
 
@@ -848,8 +867,9 @@ static int client_step(SSL *s)
                     X509_up_ref(s->conn.peer);
                     s->conn.new_sess->peer = s->conn.peer;
                 }
-                set_pos(s, -1, -1, TLS_ST_CR_CERT);
-                loop_cb(s);
+                enter(s, TLS_ST_CR_CERT);
+                pass(s, s->conn.version >= TLS1_3_VERSION
+                        ? TLS_ST_CR_CERT_VRFY : TLS_ST_CR_KEY_EXCH);
                 s->conn.step = ST_C_READ_AFTER_CERT;
             }
         }
@@ -893,9 +913,11 @@ static int client_step(SSL *s)
         if (s->conn.cert_requested) {
             if (!send_certificate(s, 1))
                 return fatal(s, SSL_AD_INTERNAL_ERROR, 0);
-            set_pos(s, -1, -1, TLS_ST_CW_CERT);
-            loop_cb(s);
+            enter(s, TLS_ST_CW_CERT);
         }
+        if (s->conn.version <= TLS1_2_VERSION && !s->conn.hit)
+            pass(s, TLS_ST_CW_KEY_EXCH);
+        pass(s, TLS_ST_CW_CHANGE);
         if (!send_finished(s))
             return fatal(s, SSL_AD_INTERNAL_ERROR, 0);
         set_pos(s, -1, -1, TLS_ST_CW_FINISHED);
@@ -908,8 +930,12 @@ static int client_step(SSL *s)
         if (m.type != MS_HT_FINISHED) {
             r = fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
         } else if ((r = check_finished(s, &m)) > 0) {
-            set_pos(s, -1, -1, TLS_ST_CR_FINISHED);
-            loop_cb(s);
+            if (s->conn.version <= TLS1_2_VERSION) {
+                if (!s->conn.hit)
+                    pass(s, TLS_ST_CR_SESSION_TICKET);
+                pass(s, TLS_ST_CR_CHANGE);
+            }
+            enter(s, TLS_ST_CR_FINISHED);
             /* resumed: our Finished follows; full 1.2: we are done. */
             s->conn.step = s->conn.hit ? ST_C_SEND_FINISH : ST_DONE;
         }
@@ -1003,21 +1029,23 @@ static int server_send_flight(SSL *s)
     ms_wbuf_u16(&w, s->conn.cipher);
     if (w.overflow || !queue_hs(s, MS_HT_SERVER_HELLO, buf, w.len))
         return fatal(s, SSL_AD_INTERNAL_ERROR, 0);
-    set_pos(s, -1, -1, TLS_ST_SW_SRVR_HELLO);
-    loop_cb(s);
+    enter(s, TLS_ST_SW_SRVR_HELLO);
+    if (tls13) {
+        pass(s, TLS_ST_SW_CHANGE);
+        pass(s, TLS_ST_SW_ENCRYPTED_EXTENSIONS);
+    }
     if (!s->conn.hit) {
         if (!send_certificate(s, 1))
             return fatal(s, SSL_AD_INTERNAL_ERROR, 0);
-        set_pos(s, -1, -1, TLS_ST_SW_CERT);
-        loop_cb(s);
+        enter(s, TLS_ST_SW_CERT);
         if (s->cfg.verify_mode & SSL_VERIFY_PEER) {
             if (!queue_hs(s, MS_HT_CERTIFICATE_REQUEST, NULL, 0))
                 return fatal(s, SSL_AD_INTERNAL_ERROR, 0);
             s->conn.cert_requested = 1;
-            set_pos(s, -1, -1, TLS_ST_SW_CERT_REQ);
-            loop_cb(s);
+            enter(s, TLS_ST_SW_CERT_REQ);
         }
         if (!tls13) {
+            pass(s, TLS_ST_SW_KEY_EXCH);
             if (!queue_hs(s, MS_HT_SERVER_HELLO_DONE, NULL, 0))
                 return fatal(s, SSL_AD_INTERNAL_ERROR, 0);
             set_pos(s, -1, -1, TLS_ST_SW_SRVR_DONE);
@@ -1026,7 +1054,10 @@ static int server_send_flight(SSL *s)
                                                   : ST_S_READ_FINISHED;
             return 1;
         }
+        pass(s, TLS_ST_SW_CERT_VRFY);
     }
+    if (!tls13)
+        pass(s, TLS_ST_SW_CHANGE);
     if (!send_finished(s))
         return fatal(s, SSL_AD_INTERNAL_ERROR, 0);
     set_pos(s, -1, -1, TLS_ST_SW_FINISHED);
@@ -1086,13 +1117,19 @@ static int server_step(SSL *s)
         if (m.type != MS_HT_FINISHED) {
             r = fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
         } else if ((r = check_finished(s, &m)) > 0) {
-            set_pos(s, -1, -1, TLS_ST_SR_FINISHED);
-            loop_cb(s);
+            if (s->conn.version <= TLS1_2_VERSION) {
+                if (!s->conn.hit)
+                    pass(s, TLS_ST_SR_KEY_EXCH);
+                pass(s, TLS_ST_SR_CHANGE);
+            }
+            enter(s, TLS_ST_SR_FINISHED);
             s->conn.step = s->conn.version <= TLS1_2_VERSION && !s->conn.hit
                            ? ST_S_SEND_FINISHED : ST_DONE;
         }
         break;
     case ST_S_SEND_FINISHED:
+        pass(s, TLS_ST_SW_SESSION_TICKET);
+        pass(s, TLS_ST_SW_CHANGE);
         if (!send_finished(s))
             return fatal(s, SSL_AD_INTERNAL_ERROR, 0);
         set_pos(s, -1, -1, TLS_ST_SW_FINISHED);

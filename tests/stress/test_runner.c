@@ -324,6 +324,56 @@ START_TEST(hanging_scenario_is_killed_by_the_watchdog)
 }
 END_TEST
 
+static const char repeat_text[] =
+    "scenario repeated\n"
+    "iterations 5\n"
+    "global\n"
+    "  ctx c\n"
+    "  s = new c\n"
+    "thread A\n"
+    "  up_ref s\n"
+    "  free s\n"
+    "thread B\n"
+    "  repeat 3\n"
+    "    up_ref s\n"
+    "    free s\n"
+    "  end\n";
+
+static int frees_seen;
+
+static void abort_at_second_free(uint64_t it, int thread,
+                                 const struct st_stmt *st)
+{
+    if (it == 2 && thread == 1 && st->op == ST_OP_FREE && ++frees_seen == 2)
+        abort();
+}
+
+START_TEST(crash_trace_lists_each_statement_run_with_repeats_expanded)
+{
+    struct st_scenario *sc = load_text("repeat.scn", repeat_text);
+    struct st_opts o;
+    struct st_range rg = { 0, 5 };
+    struct st_result r;
+
+    opts_for(&o, 21);
+    frees_seen = 0;
+    st_stmt_hook = abort_at_second_free;
+    ck_assert_int_eq(st_run_isolated(sc, &o, &rg, 1, &r, NULL, NULL), 0);
+    st_stmt_hook = NULL;
+    ck_assert_str_eq(r.failures[0].kind, "crash");
+    ck_assert_int_eq(r.failures[0].signal, SIGABRT);
+    ck_assert_uint_eq(r.failures[0].iteration, 2);
+    /* repeat, up_ref, free, up_ref, free: the abort came at the last. */
+    ck_assert_str_eq(r.failures[0].thread_trace[1],
+                     "10: repeat 3\n11: up_ref s\n12: free s\n"
+                     "11: up_ref s\n12: free s");
+    ck_assert_ptr_nonnull(r.failures[0].where);
+    ck_assert_ptr_nonnull(strstr(r.failures[0].where, "thread B"));
+    st_result_free(&r);
+    st_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(every_parameter_and_the_seed_are_in_the_result)
 {
     struct st_scenario *sc = load_text("count.scn", counting_text);
@@ -365,6 +415,7 @@ Suite *make_suite(void)
         tcase_add_test(t, crashing_scenario_is_reported_and_the_run_goes_on);
         tcase_add_test(t, hanging_scenario_is_killed_by_the_watchdog);
         tcase_add_test(t, every_parameter_and_the_seed_are_in_the_result);
+        tcase_add_test(t, crash_trace_lists_each_statement_run_with_repeats_expanded);
     }
     suite_add_tcase(s, t);
     return s;

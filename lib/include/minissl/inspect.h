@@ -9,7 +9,9 @@
  *    objects) before its memory is released, so a use after free, an
  *    up_ref after free or a double free of a recently freed object is
  *    reported deterministically ("minissl: double free of SSL #17 ...")
- *    and aborts, instead of corrupting memory;
+ *    and aborts, instead of corrupting memory (MINISSL_QUARANTINE=0 in
+ *    the environment at start-up turns it off, so that AddressSanitizer
+ *    sees the raw use after free instead);
  *  - allocation-failure injection: fail the k-th allocation from now;
  *  - getters for settings OpenSSL has no public getter for, and setters
  *    for the ones OpenSSL sets on an SSL_CTX only, so that tests can

@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""The detection matrix: every seeded fault x every detector, 5 seeds each.
+
+Detectors (columns):
+  harness   the scenario's expectations + minissl's own checks (double free,
+            use after free, saturation diagnoses), VARIANT=faults build
+  tsan      ThreadSanitizer, VARIANT=tsan-faults build
+  asan      AddressSanitizer + UBSan, VARIANT=asan-faults build, with
+            MINISSL_QUARANTINE=0 so that ASan (not minissl) sees freed memory
+  helgrind  valgrind --tool=helgrind on the faults build
+  drd       valgrind --tool=drd on the faults build
+
+A cell counts a seed as detected only when that detector itself reported
+(harness: the run failed; the others: their own report in the output, not
+merely a failed expectation).  Every fault's scenario is also run once per
+detector with the fault off (control): a control that fails is a false
+positive and is printed in the document.
+
+Usage: scripts/matrix.py [--out doc/detection-matrix.md] [--seeds 5]
+                         [--faults a,b] [--detectors harness,tsan]
+Environment: MATRIX_BUILD (build-dir prefix, default build/), MAKE.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+CAT = __import__("faults-catalogue").catalogue()
+
+PREFIX = os.environ.get("MATRIX_BUILD", "build/")
+VG = ["valgrind", "-q", "--error-exitcode=9", "--exit-on-first-error=yes",
+      "--suppressions=scripts/valgrind.supp"]
+TSAN_OPT = ("halt_on_error=1 exitcode=66 suppressions=%s/scripts/tsan.supp"
+            % ROOT)
+FREE_CAP = ["--iterations", "20000", "--duration", "3s"]
+VG_CAP = ["--iterations", "40"]
+
+DETECTORS = {
+    "harness": dict(variant="faults", wrap=[], env={},
+                    args=["-f", "1"] + FREE_CAP, sig=None, timeout=30),
+    "tsan": dict(variant="tsan-faults", wrap=[],
+                 env={"TSAN_OPTIONS": TSAN_OPT},
+                 args=["-f", "0"] + FREE_CAP,
+                 sig=r"WARNING: ThreadSanitizer|ThreadSanitizer: ",
+                 timeout=60),
+    "asan": dict(variant="asan-faults", wrap=[],
+                 env={"ASAN_OPTIONS": "detect_leaks=0 abort_on_error=0",
+                      "UBSAN_OPTIONS": "print_stacktrace=1 halt_on_error=1",
+                      "MINISSL_QUARANTINE": "0"},
+                 args=["-f", "0"] + FREE_CAP,
+                 sig=r"ERROR: AddressSanitizer|runtime error:", timeout=60),
+    "helgrind": dict(variant="faults", wrap=VG + ["--tool=helgrind"], env={},
+                     args=["-f", "0"] + VG_CAP,
+                     sig=r"==\d+== (Possible data race|Thread #\d+ |"
+                         r"Lock at|.*lock order|.*unlocked|.*pthread)",
+                     timeout=120),
+    "drd": dict(variant="faults", wrap=VG + ["--tool=drd"], env={},
+                args=["-f", "0"] + VG_CAP,
+                sig=r"==\d+== (Conflicting (load|store)|.*[Mm]utex|"
+                    r".*[Rr]ace)", timeout=120),
+}
+ORDER = ["harness", "tsan", "asan", "helgrind", "drd"]
+
+
+def build_dir(variant):
+    return PREFIX + ("h6-" if False else "") + variant
+
+
+def build(variant, log):
+    cmd = [os.environ.get("MAKE", "make"), "--no-print-directory", "-j2",
+           "VARIANT=" + variant, "BUILDDIR=" + build_dir(variant),
+           build_dir(variant) + "/sslstress"]
+    log.write("$ %s\n" % " ".join(cmd))
+    r = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    log.write(r.stdout)
+    if r.returncode != 0:
+        sys.exit("matrix: build of %s failed (see the log)" % variant)
+
+
+def command(det, fault, seed, on, jsonfile):
+    d = DETECTORS[det]
+    env = dict(d["env"])
+    if on:
+        env["MINISSL_FAULT"] = fault
+    argv = d["wrap"] + [build_dir(d["variant"]) + "/sslstress", "run", "-q",
+                        "--seed", str(seed)] + d["args"] + [
+        "--json", jsonfile, "scenarios/bugs/%s.scn" % fault]
+    return env, argv
+
+
+def shown(env, argv):
+    e = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in sorted(env.items())
+                 if k != "TSAN_OPTIONS") + (
+        " TSAN_OPTIONS=..." if "TSAN_OPTIONS" in env else "")
+    i = argv.index("--json")
+    argv = argv[:i] + argv[i + 2:]
+    return (e + " " if e else "") + " ".join(shlex.quote(a) for a in argv)
+
+
+def run_cell(det, fault, seed, on, log):
+    fd, jf = tempfile.mkstemp(prefix="matrix-", suffix=".json")
+    os.close(fd)
+    env, argv = command(det, fault, seed, on, jf)
+    full = dict(os.environ)
+    full.pop("MINISSL_FAULT", None)
+    full.update(env)
+    t0 = time.monotonic()
+    try:
+        r = subprocess.run(argv, cwd=ROOT, env=full, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True,
+                           errors="replace",
+                           timeout=DETECTORS[det]["timeout"])
+        out, rc = r.stdout, r.returncode
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode("utf-8", "replace") \
+            if isinstance(e.stdout, bytes) else (e.stdout or "")
+        rc = -1
+    wall = time.monotonic() - t0
+    res = None
+    try:
+        with open(jf) as f:
+            res = json.load(f)["results"][0]
+    except (OSError, ValueError, KeyError, IndexError):
+        pass
+    os.unlink(jf)
+    sig = DETECTORS[det]["sig"]
+    if sig is None:
+        detected = rc == 1 and res is not None and res["verdict"] == "fail"
+    else:
+        detected = re.search(sig, out, re.M) is not None
+    iters = secs = None
+    if detected and res is not None:
+        fails = res.get("failures") or []
+        crash = [f for f in fails if f.get("kind") in ("crash", "detector")]
+        pick = crash[-1] if (sig is not None and crash) else (
+            fails[0] if fails else None)
+        iters = int(pick["iteration"]) + 1 - int(
+            res.get("start", 0) or 0) if pick else res["iterations_run"]
+        secs = res["seconds"]
+    log.write("%s %s seed=%d fault=%s rc=%d detected=%s it=%s s=%s wall=%.2f\n"
+              % (det, fault, seed, "on" if on else "off", rc, detected, iters,
+                 secs, wall))
+    if not on and detected:
+        log.write(out[-3000:] + "\n")
+    return dict(detected=detected, iters=iters, secs=secs, wall=wall,
+                cmd=shown(env, argv), rc=rc)
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def fmt_cell(cells, nseeds):
+    k = sum(c["detected"] for c in cells)
+    if k * 2 <= nseeds:
+        return "no (%d/%d)" % (k, nseeds) if k else "no"
+    it = med([c["iters"] for c in cells if c["detected"]])
+    s = med([c["secs"] for c in cells if c["detected"]])
+    return "**yes** %d/%d · %s it · %s s" % (
+        k, nseeds, "%g" % it if it is not None else "?",
+        "%.3f" % s if s is not None else "?")
+
+
+def tool_versions():
+    def first(cmd):
+        try:
+            return subprocess.run(cmd, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True
+                                  ).stdout.splitlines()[0]
+        except (OSError, IndexError):
+            return "?"
+    return [first(["gcc", "--version"]), first(["clang", "--version"]),
+            first(["valgrind", "--version"])]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default="doc/detection-matrix.md")
+    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--faults", default="")
+    ap.add_argument("--detectors", default=",".join(ORDER))
+    ap.add_argument("--no-control", action="store_true")
+    a = ap.parse_args()
+    faults = [c[0] for c in CAT]
+    if a.faults:
+        faults = [f for f in a.faults.split(",") if f]
+    dets = [d for d in a.detectors.split(",") if d]
+    for d in dets:
+        if d not in DETECTORS:
+            sys.exit("matrix: unknown detector %s" % d)
+    os.makedirs(os.path.join(ROOT, PREFIX + "matrix"), exist_ok=True)
+    logpath = os.path.join(ROOT, PREFIX + "matrix", "matrix.log")
+    t_start = time.monotonic()
+    with open(logpath, "w") as log:
+        for v in sorted({DETECTORS[d]["variant"] for d in dets}):
+            print("matrix: building VARIANT=%s" % v, flush=True)
+            build(v, log)
+        results = {}
+        controls = {}
+        for f in faults:
+            if not os.path.exists(os.path.join(ROOT, "scenarios", "bugs",
+                                               f + ".scn")):
+                print("matrix: %s has no scenario, skipped" % f)
+                continue
+            for d in dets:
+                cells = [run_cell(d, f, s, True, log)
+                         for s in range(1, a.seeds + 1)]
+                results[(f, d)] = cells
+                if not a.no_control:
+                    controls[(f, d)] = run_cell(d, f, 1, False, log)
+                log.flush()
+                print("  %-26s %-9s %s%s" % (
+                    f, d, fmt_cell(cells, a.seeds),
+                    "" if a.no_control or not controls[(f, d)]["detected"]
+                    else "  (CONTROL FAILED)"), flush=True)
+    total = time.monotonic() - t_start
+    write_doc(a, faults, dets, results, controls, total, logpath)
+
+
+def write_doc(a, faults, dets, results, controls, total, logpath):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    lines = []
+    w = lines.append
+    w("# Detection matrix")
+    w("")
+    w("Generated by `make matrix` (scripts/matrix.sh) on %s UTC, machine "
+      "`%s` (%s, %d CPUs), in %.0f s." % (
+          now.strftime("%Y-%m-%d %H:%M"), platform.node(),
+          platform.platform(), os.cpu_count() or 0, total))
+    w("Tools: %s." % "; ".join(tool_versions()))
+    w("")
+    w("Each cell: the seeded fault switched on (`MINISSL_FAULT=NAME`), its "
+      "scenario `scenarios/bugs/NAME.scn` run with seeds 1..%d under the "
+      "detector.  **yes k/%d** when the detector itself reported in a "
+      "majority of the seeds, then the median iterations and the median "
+      "seconds (the harness's own clock for the scenario, process start-up "
+      "excluded) to the first report, over the detecting seeds.  "
+      "Free-running schedule, no jitter." % (a.seeds, a.seeds))
+    w("")
+    w("| fault | " + " | ".join(dets) + " | detectors |")
+    w("| --- | " + " | ".join("---" for _ in dets) + " | --- |")
+    short = []
+    for f in faults:
+        if (f, dets[0]) not in results:
+            continue
+        row = [fmt_cell(results[(f, d)], a.seeds) for d in dets]
+        n = sum(1 for d in dets
+                if sum(c["detected"] for c in results[(f, d)]) * 2 > a.seeds)
+        fast = sum(1 for d in dets
+                   if sum(c["detected"] for c in results[(f, d)]) * 2
+                   > a.seeds and (med([c["secs"] for c in results[(f, d)]
+                                       if c["detected"]]) or 0) <= 1.0)
+        if n < 2 or fast < 2:
+            short.append(f)
+        w("| `%s` | %s | %d (%d within 1 s) |" % (f, " | ".join(row), n,
+                                                  fast))
+    w("")
+    if short:
+        w("**Below the bar** (fewer than two detectors within a median of "
+          "1 s): %s." % ", ".join("`%s`" % s for s in short))
+    else:
+        w("Every fault is caught by at least two detectors within a median "
+          "of 1 s.")
+    w("")
+    fp = [k for k, c in controls.items() if c["detected"]]
+    if controls:
+        w("Controls (each scenario with its fault off, seed 1, every "
+          "detector): %s." % (
+              "no false positive" if not fp else
+              "FALSE POSITIVES in " + ", ".join("%s/%s" % k for k in fp)))
+        w("")
+    w("## Commands")
+    w("")
+    w("Each cell ran, for seeds 1..%d (shown here for the first fault, "
+      "seed 1; `--json` omitted):" % a.seeds)
+    w("")
+    first = next((f for f in faults if (f, dets[0]) in results), None)
+    if first:
+        w("```sh")
+        for d in dets:
+            w("# %s" % d)
+            w(results[(first, d)][0]["cmd"])
+        w("```")
+    w("")
+    w("Detection rules: harness = the run failed (exit 1: an expectation, "
+      "an outcome, a crash or a minissl diagnosis); tsan = a "
+      "`WARNING: ThreadSanitizer` report; asan = an `ERROR: AddressSanitizer` "
+      "or UBSan `runtime error:` report; helgrind / drd = an error report "
+      "from the tool (`--exit-on-first-error=yes` stops the run at the "
+      "first).  The sanitizer and Valgrind runs use `-f 0`, so a failed "
+      "expectation does not stop the run before the tool has its say.  "
+      "Caps per run: %s (sanitizers and harness), %s under Valgrind." % (
+          " ".join(FREE_CAP), " ".join(VG_CAP)))
+    w("")
+    w("Regenerate: `make matrix` (or `scripts/matrix.sh`); per-run log: "
+      "`%s`." % os.path.relpath(logpath, ROOT))
+    with open(os.path.join(ROOT, a.out), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("matrix: wrote %s in %.0f s" % (a.out, total))
+
+
+if __name__ == "__main__":
+    main()
