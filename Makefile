@@ -76,11 +76,11 @@ LIBA := $(B)/libminissl.a
 LIBSO := $(B)/libminissl.so
 SSLSTRESS := $(B)/sslstress
 
-.PHONY: all deps check unit stress bench tsan asan helgrind drd fuzz install clean
+.PHONY: openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: $(LIBA) $(LIBSO) $(if $(ST_SRC),$(SSLSTRESS)) $(TLIB_BIN) $(TST_BIN)
+all: $(LIBA) $(LIBSO) $(if $(ST_SRC),$(SSLSTRESS) $(SSLSTRESS_OSSL)) $(TLIB_BIN) $(TST_BIN)
 ifeq ($(VARIANT)$(BUILDDIR),nativebuild/native)
 all: lib/libminissl.a lib/libminissl.so $(if $(ST_SRC),sslstress)
 lib/libminissl.a: $(LIBA)
@@ -113,6 +113,30 @@ $(LIBSO): $(LIB_OBJ)
 $(SSLSTRESS): $(ST_OBJ) $(LIBA)
 	@$(if $(Q),echo "  LD [$(VARIANT)] $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(ST_OBJ) $(LIBA) $(JANSSON_LIBS) -lm
+
+# sslstress-openssl: the same harness sources against the system OpenSSL
+# (pkg-config openssl), without minissl's headers or inspect.h.
+OSSL_B := build/openssl$(if $(filter-out native,$(VARIANT)),-$(VARIANT))
+OSSL_CFLAGS := $(shell pkg-config --cflags openssl 2>/dev/null)
+OSSL_LIBS := $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcrypto)
+OSSL_OBJ := $(ST_SRC:%.c=$(OSSL_B)/%.o)
+SSLSTRESS_OSSL := $(OSSL_B)/sslstress-openssl
+
+$(OSSL_B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC [openssl$(if $(filter-out native,$(VARIANT)),-$(VARIANT))] $<")
+	$(Q)$(CC) -D_GNU_SOURCE $(OSSL_CFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(SSLSTRESS_OSSL): $(OSSL_OBJ)
+	@$(if $(Q),echo "  LD [openssl] $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(OSSL_OBJ) $(OSSL_LIBS) $(JANSSON_LIBS) -lm
+
+openssl: $(SSLSTRESS_OSSL)
+ifeq ($(VARIANT)$(BUILDDIR),nativebuild/native)
+all: sslstress-openssl
+sslstress-openssl: $(SSLSTRESS_OSSL)
+	$(Q)cp $< $@
+endif
 
 $(B)/tests/lib/%: $(B)/tests/lib/%.o $(TUTIL_OBJ) $(LIBA)
 	@$(if $(Q),echo "  LD [$(VARIANT)] $@")
@@ -163,6 +187,6 @@ install: all
 
 
 clean:
-	rm -rf build lib/libminissl.a lib/libminissl.so sslstress
+	rm -rf build lib/libminissl.a lib/libminissl.so sslstress sslstress-openssl
 
--include $(LIB_OBJ:.o=.d) $(ST_OBJ:.o=.d) $(TLIB_BIN:=.d) $(TST_BIN:=.d) $(TUTIL_OBJ:.o=.d)
+-include $(OSSL_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(ST_OBJ:.o=.d) $(TLIB_BIN:=.d) $(TST_BIN:=.d) $(TUTIL_OBJ:.o=.d)

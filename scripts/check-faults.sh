@@ -6,6 +6,8 @@
 # checked in the tsan-faults build instead.
 #   BUILD       faults build dir (default build/faults)
 #   TSAN_BUILD  tsan-faults build dir (default build/tsan-faults)
+#   NATIVE_BUILD  the normal build, where every bug scenario must pass
+#               (default build/native; skipped when not built)
 # Exit 1 if any scenario misbehaves; prints one line per scenario.
 set -eu
 cd "$(dirname "$0")/.."
@@ -14,7 +16,6 @@ BUILD=${BUILD:-build/faults}
 TSAN_BUILD=${TSAN_BUILD:-build/tsan-faults}
 TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(pwd)/scripts/tsan.supp"
 export TSAN_OPTIONS
-unset MINISSL_FAULT 2>/dev/null || true
 
 $MAKE --no-print-directory VARIANT=faults BUILDDIR="$BUILD" "$BUILD/sslstress" \
     | grep -v '^  \(CC\|LD\|AR\) ' || true
@@ -38,7 +39,8 @@ for scn in scenarios/bugs/*.scn; do
     MINISSL_FAULT=$name "$bin" run -q --seed 1 --iterations 200000 \
         --duration 20s "$scn" >/dev/null 2>&1
     on=$?
-    "$bin" run -q --seed 1 --iterations 2000 "$scn" >/dev/null 2>&1
+    MINISSL_FAULT=none "$bin" run -q --seed 1 --iterations 2000 "$scn" \
+        >/dev/null 2>&1
     off=$?
     set -e
     if [ $on -eq 1 ] && [ $off -eq 0 ]; then
@@ -48,5 +50,16 @@ for scn in scenarios/bugs/*.scn; do
         bad=$((bad + 1))
     fi
 done
+# The normal build contains no fault: every bug scenario passes there.
+NATIVE=${NATIVE_BUILD:-build/native}
+if [ -x "$NATIVE/sslstress" ]; then
+    if "$NATIVE/sslstress" run -q --seed 1 --iterations 2000 scenarios/bugs/ \
+        >/dev/null 2>&1; then
+        echo "ok    the normal build ($NATIVE) passes every scenarios/bugs/*.scn"
+    else
+        echo "FAIL  the normal build ($NATIVE) fails a scenarios/bugs/*.scn"
+        bad=$((bad + 1))
+    fi
+fi
 echo "check-faults: $n scenarios, $bad misbehaved"
 [ $bad -eq 0 ]
