@@ -1,82 +1,198 @@
 #!/bin/sh
 # Run the project's tests under a race or memory detector.
 #   scripts/detect.sh tsan|asan     build/VARIANT: every unit suite, then the
-#                                   scenario suite, under the sanitizer
+#                                   scenario suite, under the sanitizer, then
+#                                   the sensitivity checks
 #   scripts/detect.sh helgrind|drd  the native build's threaded suites and a
-#                                   bounded scenario run under Valgrind
+#                                   bounded scenario run under Valgrind, then
+#                                   the sensitivity checks
 #   scripts/detect.sh check         what `make check` runs after the unit
-#                                   suites: scenarios natively, the TSan run,
-#                                   a bounded Helgrind and DRD run
-# A detector report anywhere is a failure.  Environment:
-#   VG_ROUNDS     rounds of the threaded suites under Valgrind (default 2000)
-#   SUITE_ITER    iterations per scenario under a detector (default 200)
+#                                   suites: the scenarios natively, the TSan
+#                                   run, a bounded Helgrind run, and the
+#                                   sensitivity checks of TSan, Helgrind,
+#                                   DRD, ASan and the quarantine
+# A detector report anywhere is a failure, except in scenarios/race/, whose
+# scenarios race on purpose (`expect race`): there each race detector MUST
+# report (sensitivity), and a double free must be diagnosed by minissl's
+# quarantine and by ASan (tests/stress/test_detector.c).
+#
+# Findings: sslstress writes each scenario's detector output to
+# $B/detector-logs/LABEL/NAME.DETECTOR.log and its reports (text, and JSON
+# in $B/detector-logs/LABEL.json) name the detector, the report count, the
+# first report's summary and that log.
+#
+# Environment:
+#   DETECT_PREFIX  build directories are ${DETECT_PREFIX}VARIANT
+#                  (default build/: build/native, build/tsan, build/asan)
+#   SUITE_ITER     iterations per scenario under a sanitizer (default 200)
+#   VG_ITER        iterations per scenario under Valgrind (default 20;
+#                  `check`: 10).  DRD needs ~0.6 s per iteration of
+#                  upref-free-last-64, Helgrind ~0.1 s
+#   VG_ROUNDS      rounds of the threaded unit suites under Valgrind
+#                  (default 2000 under Helgrind, 200 under DRD, which takes
+#                  minutes per 1000 handshakes of test_handshake_threads)
 set -eu
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
-VG_ROUNDS=${VG_ROUNDS:-2000}
+P=${DETECT_PREFIX:-build/}
 SUITE_ITER=${SUITE_ITER:-200}
-# Threaded unit suites: the ones that race on purpose.
-THREADED="test_concurrency test_handshake_threads"
+# Threaded unit suites: the ones that race on purpose, and the detector's.
+THREADED="lib/test_concurrency lib/test_handshake_threads stress/test_detector"
+ROOT=$(pwd)
 
 say() { printf '%s\n' "== $*"; }
+fail() { printf '%s\n' "detect.sh: FAILED: $*" >&2; exit 1; }
+
+build() {   # build VARIANT
+    say "building VARIANT=$1 in $P$1"
+    $MAKE --no-print-directory VARIANT="$1" BUILDDIR="$P$1" all
+}
 
 threaded_bins() {
     for t in $THREADED; do
-        [ -x "$1/tests/lib/$t" ] && printf '%s ' "$1/tests/lib/$t"
+        [ -x "$1/tests/$t" ] && printf '%s ' "$1/tests/$t"
     done
     return 0
 }
 
-suite() {   # suite BUILDDIR ITER [wrapper...]
-    b=$1; it=$2; shift 2
-    [ -f stress/main.c ] || return 0      # the harness is not in this tree yet
-    say "scenario suite ($b, $it iterations each)"
-    "$@" "$b/sslstress" run --quiet --iterations "$it" --seed 1 scenarios/
+# The sanitizers' options.  halt_on_error=0: the harness counts the reports
+# and fails the scenario itself, and a child must live to hand over its
+# result (an `expect race` scenario passes by its report); exitcode=66
+# still fails any process that reported.
+sanitizer_env() {
+    export TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 suppressions=$ROOT/scripts/tsan.supp ${TSAN_OPTIONS:-}"
+    export ASAN_OPTIONS="detect_leaks=1 abort_on_error=0 ${ASAN_OPTIONS:-}"
+    export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1 ${UBSAN_OPTIONS:-}"
+    # A sanitizer makes the code 2-15x slower: stretch Check's per-test
+    # timeouts (a 4 s default) so that a busy 2-core CI machine does not
+    # time out the parser's 100 KB hostile inputs.
+    export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-4}
+}
+
+# vg TOOL LOGDIR CMD...: CMD under Valgrind, each process logging to
+# LOGDIR/vg.PID.log; sslstress folds a scenario child's log into that
+# scenario's log (SSLSTRESS_VALGRIND_LOG) and deletes it.
+vg() {
+    tool=$1; dir=$2; shift 2
+    mkdir -p "$dir"
+    SSLSTRESS_DETECTOR=$tool SSLSTRESS_VALGRIND_LOG="$dir/vg.%p.log" \
+        valgrind -q --tool="$tool" --error-exitcode=9 \
+        --suppressions=scripts/valgrind.supp --log-file="$dir/vg.%p.log" "$@"
+}
+
+# Any Valgrind log left non-empty holds errors of a process that was not a
+# scenario child (the harness's parent, a unit suite): show them, fail.
+vg_leftovers() {    # vg_leftovers LOGDIR
+    bad=0
+    for f in "$1"/vg.*.log; do
+        [ -s "$f" ] || { rm -f "$f"; continue; }
+        say "Valgrind errors in $f:"
+        cat "$f" >&2
+        bad=1
+    done
+    [ "$bad" = 0 ] || fail "Valgrind reported errors (logs above)"
+}
+
+# suite BUILDDIR ITER LABEL [wrapper...]: the default suite; any detector
+# report fails it (sslstress exits non-zero).
+suite() {
+    b=$1; it=$2; label=$3; shift 3
+    logs="$ROOT/$b/detector-logs"
+    mkdir -p "$logs"
+    say "scenario suite ($b, $label, $it iterations each)"
+    SSLSTRESS_LOG_DIR="$logs/$label" "$@" "$b/sslstress" run --quiet \
+        --iterations "$it" --seed 1 --json "$logs/$label.json" scenarios/ ||
+        fail "scenario suite under $label (see $logs/$label.json)"
+}
+
+# race BUILDDIR LABEL EXPECT [wrapper...]: scenarios/race/ (`expect race`).
+# EXPECT=report: a race detector must report each (sslstress exits 0 only
+# then; a skip would also exit 0, so the JSON must show no skip and no zero
+# count).  EXPECT=skip: no race detector, each must be skipped.
+race() {
+    b=$1; label=$2; want=$3; shift 3
+    logs="$ROOT/$b/detector-logs"
+    j="$logs/race-$label.json"
+    mkdir -p "$logs"
+    say "sensitivity: scenarios/race/ ($label must $want)"
+    SSLSTRESS_LOG_DIR="$logs/race-$label" "$@" "$b/sslstress" run --quiet \
+        --seed 1 --json "$j" scenarios/race/ ||
+        fail "scenarios/race/ under $label: a racy scenario went unreported ($j)"
+    case $want in
+    report)
+        ! grep -q '"verdict": *"skip"' "$j" ||
+            fail "scenarios/race/ under $label: skipped ($j)"
+        ! grep -q '"detector_reports": *0[,}]' "$j" ||
+            fail "scenarios/race/ under $label: no report ($j)"
+        grep -o '"detector_summary": *"[^"]*"' "$j" | sed 's/^/   /'
+        ;;
+    skip)
+        ! grep -q '"verdict": *"pass"' "$j" ||
+            fail "scenarios/race/ natively: ran without a race detector ($j)"
+        ;;
+    esac
 }
 
 run_sanitizer() {   # run_sanitizer tsan|asan
     v=$1
-    say "building VARIANT=$v"
-    $MAKE --no-print-directory VARIANT="$v" all
-    export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$(pwd)/scripts/tsan.supp ${TSAN_OPTIONS:-}"
-    export ASAN_OPTIONS="detect_leaks=1 abort_on_error=0 ${ASAN_OPTIONS:-}"
-    export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1 ${UBSAN_OPTIONS:-}"
+    build "$v"
+    sanitizer_env
     say "unit suites under $v"
-    scripts/run-tests.sh $(find build/$v/tests -name 'test_*' -type f -perm -u+x | sort)
-    suite build/$v "$SUITE_ITER"
+    scripts/run-tests.sh $(find "$P$v/tests" -name 'test_*' -type f -perm -u+x | sort)
+    suite "$P$v" "$SUITE_ITER" "$v"
+    if [ "$v" = tsan ]; then
+        race "$P$v" tsan report
+    else
+        race "$P$v" asan skip      # ASan does not see races
+    fi
 }
 
-run_valgrind() {    # run_valgrind helgrind|drd
-    tool=$1
-    $MAKE --no-print-directory all
-    bins=$(threaded_bins build/native)
-    if [ -z "$bins" ]; then
-        echo "no threaded suites built" >&2
-        exit 1
-    fi
+# run_valgrind TOOL ITER [all|sensitivity]
+run_valgrind() {
+    tool=$1; it=$2; what=${3:-all}
+    b=${P}native
+    [ -x "$b/sslstress" ] || build native
+    logs="$ROOT/$b/detector-logs/$tool-vg"
+    rm -rf "$logs"
+    bins=$(threaded_bins "$b")
+    [ -n "$bins" ] || fail "no threaded suites built in $b"
     for bin in $bins; do
-        say "$tool: $(basename "$bin") ($VG_ROUNDS rounds)"
-        CK_FORK=no MS_TEST_ROUNDS=$VG_ROUNDS valgrind -q --tool="$tool" \
-            --error-exitcode=9 --suppressions=scripts/valgrind.supp "$bin"
+        case $what:$bin in
+        sensitivity:*test_detector) ;;
+        sensitivity:*) continue ;;
+        esac
+        rounds=${VG_ROUNDS:-$([ "$tool" = drd ] && echo 200 || echo 2000)}
+        say "$tool: $(basename "$bin") ($rounds rounds)"
+        CK_FORK=no MS_TEST_ROUNDS=$rounds vg "$tool" "$logs" "$bin" ||
+            { vg_leftovers "$logs"; fail "$tool: $(basename "$bin")"; }
     done
-    suite build/native 20 valgrind -q --tool="$tool" --error-exitcode=9 \
-        --suppressions=scripts/valgrind.supp
+    [ "$what" = sensitivity ] || suite "$b" "$it" "$tool" vg "$tool" "$logs"
+    race "$b" "$tool" report vg "$tool" "$logs"
+    vg_leftovers "$logs"
 }
 
 case "${1:-}" in
 tsan|asan) run_sanitizer "$1" ;;
-helgrind|drd) run_valgrind "$1" ;;
+helgrind|drd) run_valgrind "$1" "${VG_ITER:-20}" ;;
 check)
-    suite build/native 2000
-    $MAKE --no-print-directory VARIANT=tsan all
-    for bin in $(threaded_bins build/tsan); do
+    b=${P}native
+    [ -x "$b/sslstress" ] || build native
+    suite "$b" 2000 native
+    race "$b" native skip
+    build tsan
+    sanitizer_env
+    for bin in $(threaded_bins "$P"tsan); do
         say "tsan: $(basename "$bin")"
-        TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(pwd)/scripts/tsan.supp" \
-            scripts/run-tests.sh "$bin"
+        scripts/run-tests.sh "$bin"
     done
-    suite build/tsan "$SUITE_ITER"
-    run_valgrind helgrind
-    run_valgrind drd
+    suite "$P"tsan "$SUITE_ITER" tsan
+    race "$P"tsan tsan report
+    run_valgrind helgrind "${VG_ITER:-10}"
+    run_valgrind drd "${VG_ITER:-10}" sensitivity
+    build asan
+    say "asan: test_detector (double free: quarantine and ASan)"
+    scripts/run-tests.sh "$P"asan/tests/stress/test_detector
+    say "check: all detector runs clean, every detector fired where it must"
     ;;
 *) echo "usage: scripts/detect.sh tsan|asan|helgrind|drd|check" >&2; exit 2 ;;
 esac

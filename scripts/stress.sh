@@ -1,7 +1,15 @@
 #!/bin/sh
 # `make stress [DETECTOR=tsan|asan|helgrind|drd] [DURATION=2m] [JITTER=low]`:
 # the whole default suite with a time budget, then a summary table.
-# Reports land in build/stress/ (JSON, JUnit, HTML).
+# Reports land in build/stress/ (JSON, JUnit, HTML: NAME.json/.xml/.html,
+# NAME being the detector or "native"); under a detector each scenario's
+# detector output is in build/stress/logs-NAME/SCENARIO.DETECTOR.log, and
+# the reports name the detector, its report count, the first report's
+# summary line and that log.  Any report fails the run (exit status 1).
+# Under a sanitizer the build is build/tsan or build/asan; under Valgrind
+# the native build (build/native).  Environment: DURATION, JITTER, and
+# STRESS_BUILDDIR to use another build directory than build/native or
+# build/VARIANT.
 set -eu
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
@@ -9,24 +17,54 @@ det=${1:-}
 DURATION=${DURATION:-2m}
 JITTER=${JITTER:-low}
 out=build/stress
+name=${det:-native}
+root=$(pwd)
 mkdir -p "$out"
+export SSLSTRESS_LOG_DIR="$root/$out/logs-$name"
 
 case "$det" in
-"") bin=build/native/sslstress; wrap="" ;;
+"")
+    b=${STRESS_BUILDDIR:-build/native}
+    set --
+    ;;
 tsan|asan)
-    $MAKE --no-print-directory VARIANT="$det" all
-    bin=build/$det/sslstress; wrap=""
-    export TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(pwd)/scripts/tsan.supp ${TSAN_OPTIONS:-}"
+    b=${STRESS_BUILDDIR:-build/$det}
+    $MAKE --no-print-directory VARIANT="$det" BUILDDIR="$b" all
+    # halt_on_error=0: the harness counts the reports per scenario and
+    # fails it; a child must live to hand over its result.
+    export TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 suppressions=$root/scripts/tsan.supp ${TSAN_OPTIONS:-}"
+    export ASAN_OPTIONS="detect_leaks=1 abort_on_error=0 ${ASAN_OPTIONS:-}"
+    export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1 ${UBSAN_OPTIONS:-}"
+    set --
     ;;
 helgrind|drd)
-    bin=build/native/sslstress
-    wrap="valgrind -q --tool=$det --error-exitcode=9 --suppressions=scripts/valgrind.supp"
+    b=${STRESS_BUILDDIR:-build/native}
+    [ -x "$b/sslstress" ] || $MAKE --no-print-directory BUILDDIR="$b" all
+    # Each process logs to its own file (%p); sslstress folds a scenario
+    # child's file into that scenario's log.
+    vglogs=$root/$out/vg-$det
+    rm -rf "$vglogs"
+    mkdir -p "$vglogs"
+    export SSLSTRESS_DETECTOR=$det
+    export SSLSTRESS_VALGRIND_LOG="$vglogs/vg.%p.log"
+    set -- valgrind -q --tool="$det" --error-exitcode=9 \
+        --suppressions=scripts/valgrind.supp --log-file="$vglogs/vg.%p.log"
     ;;
 *) echo "stress: unknown DETECTOR '$det' (tsan, asan, helgrind, drd)" >&2; exit 2 ;;
 esac
 
-name=${det:-native}
-# shellcheck disable=SC2086
-exec $wrap "$bin" run --duration "$DURATION" --jitter "$JITTER" --max-failures 1 \
+status=0
+"$@" "$b/sslstress" run --duration "$DURATION" --jitter "$JITTER" \
+    --max-failures 1 \
     --json "$out/$name.json" --junit "$out/$name.xml" --html "$out/$name.html" \
-    scenarios/
+    scenarios/ || status=$?
+if [ -n "${vglogs:-}" ]; then
+    # What is left is not a scenario's: the harness's own process.
+    for f in "$vglogs"/vg.*.log; do
+        [ -s "$f" ] || { rm -f "$f"; continue; }
+        echo "== Valgrind errors outside the scenarios ($f):" >&2
+        cat "$f" >&2
+        [ "$status" != 0 ] || status=1
+    done
+fi
+exit "$status"

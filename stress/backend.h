@@ -29,7 +29,10 @@
 /* Install the allocation counters (CRYPTO_set_mem_functions): call first
  * thing in main(), before the library allocates anything.  0 or -EBUSY
  * (too late: `leaks` then counts nothing on a backend without
- * introspection). */
+ * introspection).  On OpenSSL the counters skip the library's one-time
+ * state: st_be_init() runs a warm-up handshake (process-wide caches), and
+ * each other thread runs one, uncounted, on its first backend call
+ * (per-thread random generators and error queue, freed at thread exit). */
 int st_be_preinit(void);
 /* Make the test material (key, self-signed certificate, CA names) and the
  * harness-owned peer contexts.  0 or a negative errno. */
@@ -51,6 +54,9 @@ void *st_be_dup(void *ssl);
 void *st_be_session_new(void);
 void *st_be_get1_session(void *ssl);
 int st_be_up_ref(enum st_type t, void *obj);
+/* Under TSan on the OpenSSL backend, also tells TSan about the ordering
+ * OpenSSL's (uninstrumented) atomic reference count gives the destroying
+ * free; see backend.c. */
 void st_be_free(enum st_type t, void *obj);
 int st_be_connect(void *ssl);
 int st_be_accept(void *ssl);

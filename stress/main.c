@@ -24,6 +24,7 @@
 
 #include "backend.h"
 #include "bench.h"
+#include "detector.h"
 #include "prng.h"
 #include "progress.h"
 #include "report.h"
@@ -106,6 +107,15 @@ static void usage_main(FILE *f)
 "  NO_COLOR                       no colours (https://no-color.org)\n"
 "  SSLSTRESS_TIMEOUT_MULTIPLIER   stretch each scenario's per-iteration\n"
 "                                 timeout (default 1; 20 under Valgrind)\n"
+"  SSLSTRESS_DETECTOR             the detector this runs under (tsan, asan,\n"
+"                                 helgrind, drd; \"none\"); default: found\n"
+"                                 by itself (sanitizer build, Valgrind tool)\n"
+"  SSLSTRESS_LOG_DIR              where each scenario's detector log goes\n"
+"                                 (default ${TMPDIR:-/tmp}/sslstress-logs)\n"
+"  SSLSTRESS_VALGRIND_LOG         Valgrind's --log-file pattern (with %%p),\n"
+"                                 so its reports reach the scenario's log\n"
+"A detector report fails its scenario; an `expect race' scenario passes by\n"
+"one and is skipped without a race detector (doc/race-detection.md).\n"
 "\n"
 "Examples:\n"
 "  %s run scenarios/\n"
@@ -567,6 +577,8 @@ static int cmd_run(int argc, char **argv)
                       ? left / (double)(p.n - i) : 0.01;
         }
         st_progress_begin(&pg, i + 1, p.n, sc[i]->name);
+        if (missing == NULL)
+            missing = st_detector_missing(sc[i]);  /* expect race */
         if (missing != NULL)
             e = st_result_skip(sc[i], &o, missing, res);
         else if (no_fork)
@@ -628,6 +640,7 @@ int main(int argc, char **argv)
     const char *cmd;
 
     st_be_preinit();    /* before the library allocates anything */
+    (void)st_detector_name();   /* decided once, before any thread */
     if (argc > 0 && argv[0] != NULL && argv[0][0] != '\0')
         prog = argv[0];
     if (argc < 2) {

@@ -370,8 +370,11 @@ static int scenario(FILE *f, const struct st_result *r, size_t i)
     if (r->detector != NULL) {
         fputs("<div class=\"detector\">\n<h3>Detector: ", f);
         esc(f, r->detector);
-        fprintf(f, "</h3>\n<p>%u report%s</p>\n", r->detector_reports,
-                r->detector_reports == 1 ? "" : "s");
+        fprintf(f, "</h3>\n<p>%u report%s%s</p>\n", r->detector_reports,
+                r->detector_reports == 1 ? "" : "s",
+                r->verdict == ST_PASS && r->detector_reports > 0
+                ? " (expected: the scenario declares <code>expect race</code>)"
+                : "");
         if (r->detector_summary != NULL) {
             fputs("<pre>", f);
             esc(f, r->detector_summary);

@@ -330,6 +330,9 @@ void st_result_print_detector(FILE *out, const struct st_result *r,
     fprintf(out, ": %s%u report%s%s", color && r->detector_reports ? C_RED : "",
             r->detector_reports, r->detector_reports == 1 ? "" : "s",
             color && r->detector_reports ? C_RESET : "");
+    /* Only an `expect race` scenario passes with reports (detector.h). */
+    if (r->verdict == ST_PASS && r->detector_reports > 0)
+        fputs(" (expected: the scenario declares `expect race`)", out);
     fputc('\n', out);
     if (r->detector_summary != NULL) {
         fputs("    ", out);

@@ -64,6 +64,11 @@ struct st_shared {
     struct {
         _Alignas(64) atomic_uint pos;   /* statements started this iteration */
     } th[ST_MAX_THREADS];
+    /* Detector reports seen by the child (detector.h), and the iteration
+     * that was running at the first one; kept here so that they survive a
+     * child killed by its detector (halt_on_error, ASan's exit). */
+    _Alignas(64) atomic_uint det_reports;
+    atomic_uint_least64_t det_first_iteration;
 };
 
 /* The scenario thread index the calling thread runs (-1: setup, check,

@@ -10,7 +10,7 @@
 
 #include <minissl/fault.h>
 
-#include "faults.h"
+#include "internal.h"
 
 static const struct minissl_fault_info catalogue[MS_FAULT_COUNT] = {
 #define MS_FAULT_INFO(n, a, m) { #n, a, m },
@@ -124,4 +124,45 @@ void ms_fault_window(void)
     /* volatile: the loop must not be optimised away; it only burns time. */
     for (volatile int i = 0; i < 400; i++)
         ;
+}
+
+/* ---- Helpers of the faults whose hooks sit in the handshake module.
+ * Called only from `if (MS_FAULT(...))` lines; in a normal build nothing
+ * calls them. ---- */
+
+/* FAULT resume_writes_shared_session, the shape of CVE-2010-3864 and
+ * CVE-2014-3509: a handshake that offered |ss| writes what it parsed from
+ * the ServerHello into |ss| itself, a session other connections share,
+ * instead of into its own new session. */
+void ms_fault_write_parsed_into(SSL_SESSION *ss, int version, uint16_t cipher)
+{
+    if (ss == NULL)
+        return;
+    ss->version = version;
+    ms_fault_window();
+    ss->cipher_id = cipher;
+    ss->time = time(NULL);
+}
+
+/* FAULT ticket_replace_in_place, the shape of CVE-2015-1791: each of the
+ * two tickets a TLS 1.3 server sends replaces the ticket of the session
+ * in place (read old, store new, free old) while other threads use the
+ * same session, instead of copying the session first (copy-on-write):
+ * two connections replacing at once free the same old ticket. */
+void ms_fault_replace_ticket_in_place(SSL_SESSION *ss)
+{
+    int i;
+
+    if (ss == NULL)
+        return;
+    for (i = 0; i < 2; i++) {
+        unsigned char t[32];
+        unsigned char *old = ss->ticket;
+
+        memset(t, 0x5a + i, sizeof(t));
+        ms_fault_window();
+        ss->ticket = ms_memdup(t, sizeof(t));
+        ss->ticket_len = ss->ticket != NULL ? sizeof(t) : 0;
+        ms_free(old);
+    }
 }

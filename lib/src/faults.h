@@ -59,6 +59,10 @@
     X(exdata_dup_skipped,                                                    \
       "SSL_dup copies ex_data pointers without calling the dup callback",    \
       "ex_data dup callback skipped: one pointer freed by both objects")     \
+    X(free_unfinished_not_resumable,                                         \
+      "SSL_free of an unfinished connection marks its shared session "       \
+      "not resumable",                                                       \
+      "openssl/openssl#20223: a write into a session another thread resumes") \
     X(err_stack_shared,                                                      \
       "the error stack is one global stack shared by every thread",          \
       "thread-unsafe error queue (errors leak between threads, races)")
@@ -78,6 +82,12 @@ extern atomic_uint_least64_t ms_fault_mask;
 #else
 #define MS_FAULT(name) 0
 #endif
+
+struct ssl_session_st;
+/* Helpers of the handshake module's faults (fault.c). */
+void ms_fault_write_parsed_into(struct ssl_session_st *ss, int version,
+                                uint16_t cipher);
+void ms_fault_replace_ticket_in_place(struct ssl_session_st *ss);
 
 /* A busy-wait that widens a fault's race window so that free-running
  * iterations hit it quickly (a few hundred pause instructions). */

@@ -353,6 +353,11 @@ struct ssl_session_st {
     size_t ticket_len;
     char *psk_hint;                 /* the server's hint, on a client */
     CRYPTO_EX_DATA ex_data;
+    /* The immutability check (session.c): a digest of the fields that
+     * must not change once the session is shared, taken when its count
+     * goes from 1 to 2 and compared whenever a reference is dropped from
+     * a shared state; 0: never shared. */
+    atomic_uint_least64_t seal;
 };
 
 /* ------------------------------------------------------------------ */

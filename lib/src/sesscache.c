@@ -19,7 +19,7 @@
 #include "internal.h"
 #include "hs_local.h"
 
-#define MS_CACHE_DEFAULT_TIMEOUT 300
+#define MS_CACHE_DEFAULT_TIMEOUT 7200     /* OpenSSL 3: two hours */
 #define MS_CACHE_MIN_BUCKETS 64
 
 struct ms_cache_entry {

@@ -1,6 +1,8 @@
 /* SSL_SESSION as an object: creation, reference counting (atomic, any
  * thread holding a reference), the fields a program sets before sharing
  * it.  A session is immutable once shared (ssl.h contract 5). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -31,6 +33,70 @@ SSL_SESSION *SSL_SESSION_new(void)
     return ss;
 }
 
+/* The immutability check ("a session is immutable once shared").  The
+ * thread that takes the count from 1 to 2 owns the only reference, so it
+ * reads the fields alone and seals them (a digest; never 0).  Every drop
+ * of a reference while the session is shared recomputes the digest: a
+ * difference means some thread wrote into a shared session (the class of
+ * CVE-2010-3864, CVE-2014-3509, CVE-2015-1791, openssl/openssl#20223),
+ * diagnosed and aborted like a double free.  The reads race nothing in a
+ * correct program: nobody writes a shared session.  Relaxed on |seal|:
+ * it is written before the reference that makes the session shared is
+ * handed to another thread, and that hand-over orders it. */
+static uint64_t seal_of(const SSL_SESSION *ss)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    const unsigned char *parts[] = {
+        ss->id, ss->sid_ctx, (const unsigned char *)&ss->version,
+        (const unsigned char *)&ss->cipher_id, ss->master_key,
+        (const unsigned char *)&ss->not_resumable,
+        (const unsigned char *)&ss->ticket,
+        (const unsigned char *)&ss->ticket_len,
+        (const unsigned char *)&ss->psk_hint,
+        (const unsigned char *)&ss->peer,
+        (const unsigned char *)&ss->id_len,
+        (const unsigned char *)&ss->sid_ctx_len,
+    };
+    const size_t lens[] = {
+        sizeof(ss->id), sizeof(ss->sid_ctx), sizeof(ss->version),
+        sizeof(ss->cipher_id), sizeof(ss->master_key),
+        sizeof(ss->not_resumable), sizeof(ss->ticket),
+        sizeof(ss->ticket_len), sizeof(ss->psk_hint), sizeof(ss->peer),
+        sizeof(ss->id_len), sizeof(ss->sid_ctx_len),
+    };
+    size_t i, j;
+
+    for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+        for (j = 0; j < lens[i]; j++)
+            h = (h ^ parts[i][j]) * 0x100000001b3ULL;
+    if (ss->ticket != NULL)
+        for (j = 0; j < ss->ticket_len; j++)
+            h = (h ^ ss->ticket[j]) * 0x100000001b3ULL;
+    return h | 1;
+}
+
+/* MINISSL_SEAL=0 in the environment (read once at load, before any
+ * thread exists) turns the check off, so that a race detector, not this
+ * check, is the one that reports a write into a shared session (the
+ * detection matrix's sanitizer and Valgrind columns). */
+static int seal_off;
+
+__attribute__((constructor)) static void seal_env_init(void)
+{
+    const char *e = getenv("MINISSL_SEAL");
+
+    seal_off = e != NULL && strcmp(e, "0") == 0;
+}
+
+_Noreturn static void shared_write_detected(const SSL_SESSION *ss)
+{
+    fprintf(stderr, "minissl: write to a shared SSL_SESSION #%lu (a session "
+            "is immutable once shared), seen by SSL_SESSION_free\n",
+            ss->hdr.id);
+    fflush(stderr);
+    abort();
+}
+
 int SSL_SESSION_up_ref(SSL_SESSION *ss)
 {
     if (ss == NULL) {
@@ -38,14 +104,21 @@ int SSL_SESSION_up_ref(SSL_SESSION *ss)
         return 0;
     }
     ms_obj_check_ref(&ss->hdr, MINISSL_SSL_SESSION, "SSL_SESSION_up_ref");
+    if (!seal_off && ms_ref_get(&ss->hdr.refs) == 1)  /* now shared: seal */
+        atomic_store_explicit(&ss->seal, seal_of(ss), memory_order_relaxed);
     return ms_ref_up(&ss->hdr.refs, "SSL_SESSION", ss->hdr.id);
 }
 
 void SSL_SESSION_free(SSL_SESSION *ss)
 {
+    uint64_t seal;
+
     if (ss == NULL)
         return;
     ms_obj_check_ref(&ss->hdr, MINISSL_SSL_SESSION, "SSL_SESSION_free");
+    seal = atomic_load_explicit(&ss->seal, memory_order_relaxed);
+    if (seal != 0 && ms_ref_get(&ss->hdr.refs) >= 2 && seal_of(ss) != seal)
+        shared_write_detected(ss);
     if (ms_ref_down(&ss->hdr.refs, "SSL_SESSION", ss->hdr.id) > 0)
         return;
     session_destroy(ss);

@@ -10,8 +10,19 @@
 
 #include "internal.h"
 
+/* FAULT free_unfinished_not_resumable, the shape of openssl/openssl
+ * #20223: SSL_free of a connection whose handshake did not finish marks
+ * its session not resumable (OpenSSL's bad-session clean-up), writing
+ * into a session that other connections share and may be resuming. */
+static void ms_fault_mark_not_resumable(SSL *s)
+{
+    if (s->session != NULL && SSL_in_init(s) && !SSL_in_before(s))
+        s->session->not_resumable = 1;
+}
+
 static void ssl_destroy(SSL *s)
 {
+    if (MS_FAULT(free_unfinished_not_resumable)) { ms_fault_mark_not_resumable(s); }  /* FAULT */
     ms_ex_free(CRYPTO_EX_INDEX_SSL, s, &s->ex_data);
     ms_conn_cleanup(s);
     SSL_SESSION_free(s->session);

@@ -912,13 +912,13 @@ START_TEST(a_shared_session_is_one_object_and_immutable)
     SSL_SESSION *ss = first_session(cc, sc, 0), *again;
     SSL *c = SSL_new(cc), *d = SSL_new(cc);
 
-    ck_assert_int_eq(SSL_CTX_get_timeout(sc), 300);
-    ck_assert_int_eq(SSL_SESSION_get_timeout(ss), 300);
+    ck_assert_int_eq(SSL_CTX_get_timeout(sc), 7200);
+    ck_assert_int_eq(SSL_SESSION_get_timeout(ss), 7200);
     SSL_set_session(c, ss);
     again = SSL_get1_session(c);
     ck_assert_ptr_eq(again, ss);
     ck_assert_int_eq(SSL_SESSION_set_timeout(ss, 5), 0);
-    ck_assert_int_eq(SSL_SESSION_get_timeout(ss), 300);
+    ck_assert_int_eq(SSL_SESSION_get_timeout(ss), 7200);
     ck_assert_int_eq(SSL_copy_session_id(d, c), 1);
     ck_assert_ptr_eq(SSL_get_session(d), ss);
     ERR_clear_error();

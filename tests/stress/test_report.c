@@ -1034,6 +1034,29 @@ START_TEST(text_never_passes_control_characters_to_the_terminal)
 }
 END_TEST
 
+START_TEST(text_detector_reports_on_a_passing_scenario_are_called_expected)
+{
+    struct st_result r;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    ck_assert_ptr_nonnull(f);
+    fill_failing(&r);
+    st_result_print_detector(f, &r, 0);     /* FAIL: no such remark */
+    r.verdict = ST_PASS;                    /* an `expect race` pass */
+    st_result_print_detector(f, &r, 0);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_uint_eq(count(buf, "detector tsan: 2 reports"), 2);
+    ck_assert_uint_eq(count(buf, "(expected: the scenario declares "
+                            "`expect race`)"), 1);
+    ck_assert_uint_eq(count(buf, "    log: build/tsan/logs/dup-free.tsan."
+                            "1234\n"), 2);
+    free(buf);
+    st_result_free(&r);
+}
+END_TEST
+
 /* ---- failing allocations -------------------------------------------- */
 
 /* The writers and readers must survive any allocation failing: return
@@ -1305,6 +1328,8 @@ Suite *make_suite(void)
                    text_histogram_gives_count_share_and_class_of_each_outcome);
     tcase_add_test(text, text_failure_gives_seed_trace_and_replay);
     tcase_add_test(text, text_never_passes_control_characters_to_the_terminal);
+    tcase_add_test(text,
+                   text_detector_reports_on_a_passing_scenario_are_called_expected);
     suite_add_tcase(s, text);
 #ifndef NO_MALLOC_HOOK
     {

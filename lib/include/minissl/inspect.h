@@ -12,6 +12,11 @@
  *    and aborts, instead of corrupting memory (MINISSL_QUARANTINE=0 in
  *    the environment at start-up turns it off, so that AddressSanitizer
  *    sees the raw use after free instead);
+ *  - the immutability check of sessions: a session is sealed when it
+ *    becomes shared (count 1 -> 2) and SSL_SESSION_free aborts with
+ *    "minissl: write to a shared SSL_SESSION #3" when a field changed
+ *    meanwhile (MINISSL_SEAL=0 in the environment at start-up turns it
+ *    off, so that a race detector reports instead);
  *  - allocation-failure injection: fail the k-th allocation from now;
  *  - getters for settings OpenSSL has no public getter for, and setters
  *    for the ones OpenSSL sets on an SSL_CTX only, so that tests can

@@ -347,8 +347,8 @@ int SSL_get_ex_data_X509_STORE_CTX_idx(void);
 const char *X509_verify_cert_error_string(long n);
 
 /* ---- sessions: timeouts and the SSL_CTX's cache ------------------------ */
-/* Lifetime in seconds given to the sessions |ctx| makes (default 300);
- * returns the previous value. */
+/* Lifetime in seconds given to the sessions |ctx| makes (default 7200,
+ * as in OpenSSL 3); returns the previous value. */
 long SSL_CTX_set_timeout(SSL_CTX *ctx, long t);
 long SSL_CTX_get_timeout(const SSL_CTX *ctx);
 /* A session's lifetime in seconds (its creation time is
