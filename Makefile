@@ -72,11 +72,19 @@ TLIB_BIN := $(TLIB_SRC:tests/%.c=$(B)/tests/%)
 TST_BIN := $(TST_SRC:tests/%.c=$(B)/tests/%)
 TUTIL_OBJ := $(B)/tests/check_main.o $(B)/tests/testutil.o
 
+# sslstress-openssl: the same harness sources against the system OpenSSL
+# (pkg-config openssl), without minissl's headers or inspect.h.
+OSSL_B := build/openssl$(if $(filter-out native,$(VARIANT)),-$(VARIANT))
+OSSL_CFLAGS := $(shell pkg-config --cflags openssl 2>/dev/null)
+OSSL_LIBS := $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcrypto)
+OSSL_OBJ := $(ST_SRC:%.c=$(OSSL_B)/%.o)
+SSLSTRESS_OSSL := $(OSSL_B)/sslstress-openssl
+
 LIBA := $(B)/libminissl.a
 LIBSO := $(B)/libminissl.so
 SSLSTRESS := $(B)/sslstress
 
-.PHONY: openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
+.PHONY: openssl stress-openssl tsan-openssl check-openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -113,14 +121,6 @@ $(LIBSO): $(LIB_OBJ)
 $(SSLSTRESS): $(ST_OBJ) $(LIBA)
 	@$(if $(Q),echo "  LD [$(VARIANT)] $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(ST_OBJ) $(LIBA) $(JANSSON_LIBS) -lm
-
-# sslstress-openssl: the same harness sources against the system OpenSSL
-# (pkg-config openssl), without minissl's headers or inspect.h.
-OSSL_B := build/openssl$(if $(filter-out native,$(VARIANT)),-$(VARIANT))
-OSSL_CFLAGS := $(shell pkg-config --cflags openssl 2>/dev/null)
-OSSL_LIBS := $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcrypto)
-OSSL_OBJ := $(ST_SRC:%.c=$(OSSL_B)/%.o)
-SSLSTRESS_OSSL := $(OSSL_B)/sslstress-openssl
 
 $(OSSL_B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -164,10 +164,31 @@ $(DETECTORS): deps
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory check-openssl
 	$(Q)scripts/detect.sh check
 
 stress: deps all
 	$(Q)scripts/stress.sh $(DETECTOR)
+
+# The suite against the system OpenSSL (see doc/openssl-findings.md).
+STRESS_OUT = --max-failures 1 --json build/stress/$(1).json \
+	--junit build/stress/$(1).xml --html build/stress/$(1).html
+stress-openssl: deps $(SSLSTRESS_OSSL)
+	$(Q)mkdir -p build/stress
+	$(Q)$(SSLSTRESS_OSSL) run --duration $(or $(DURATION),2m) \
+		--jitter $(or $(JITTER),low) $(call STRESS_OUT,openssl) scenarios/
+
+tsan-openssl: deps
+	$(Q)$(MAKE) --no-print-directory VARIANT=tsan build/openssl-tsan/sslstress-openssl
+	$(Q)mkdir -p build/stress
+	$(Q)TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(CURDIR)/scripts/tsan.supp $$TSAN_OPTIONS" \
+		build/openssl-tsan/sslstress-openssl run --duration $(or $(DURATION),2m) \
+		--jitter $(or $(JITTER),low) $(call STRESS_OUT,openssl-tsan) scenarios/
+
+check-openssl: $(SSLSTRESS_OSSL)
+	$(Q)$(SSLSTRESS_OSSL) run -q --no-color -n 200 -s 1 scenarios/ \
+		tests/openssl/scenarios/handshake-states.scn
+	$(Q)scripts/openssl-findings.sh --check
 
 bench: deps all
 	$(Q)scripts/bench.sh

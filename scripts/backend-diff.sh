@@ -41,13 +41,17 @@ mkdir -p "$out"
 if [ -n "${SSLSTRESS_MINISSL:-}" ] && [ -n "${SSLSTRESS_OPENSSL:-}" ]; then
     ms=$SSLSTRESS_MINISSL
     os=$SSLSTRESS_OPENSSL
-    [ "$tsan" = 0 ] || export TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(pwd)/scripts/tsan.supp ${TSAN_OPTIONS:-}"
+    if [ "$tsan" = 1 ]; then
+        TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(pwd)/scripts/tsan.supp ${TSAN_OPTIONS:-}"
+        export TSAN_OPTIONS
+    fi
 elif [ "$tsan" = 1 ]; then
     $MAKE --no-print-directory -s VARIANT=tsan build/tsan/sslstress \
         build/openssl-tsan/sslstress-openssl || exit 2
     ms=build/tsan/sslstress
     os=build/openssl-tsan/sslstress-openssl
-    export TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(pwd)/scripts/tsan.supp ${TSAN_OPTIONS:-}"
+    TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(pwd)/scripts/tsan.supp ${TSAN_OPTIONS:-}"
+    export TSAN_OPTIONS
 else
     $MAKE --no-print-directory -s build/native/sslstress \
         build/openssl/sslstress-openssl || exit 2

@@ -13,11 +13,14 @@
  *   4. observe d once: variant 1 -> COPIED, variant 2 -> SHARED (the
  *      change to s shows in d), the SSL_CTX's value -> "ctx's value",
  *      nothing -> DROPPED.
- * A probe that cannot observe the setting through public getters (OpenSSL
- * keeps many settings write-only, or only exposes the peer's value) says
- * "not observable" rather than guess.  Some observations drive d's first
- * handshake flight (a ClientHello into a memory BIO, no peer): the msg
- * callback, custom extensions and the signature algorithms are seen there.
+ * OpenSSL keeps many settings write-only (or its getter returns the peer's
+ * value), so some observations use the setting: d's first handshake flight
+ * (a ClientHello into a memory BIO, no peer) shows the msg callback, custom
+ * extensions and signature algorithms; a TLS 1.2 handshake with d as the
+ * server shows, to its client, DH parameters, the session id callback, the
+ * PSK identity hint, client certificate types and signature algorithms, and
+ * serverinfo.  What stays out of reach says "not observable" rather than
+ * guess.
  *
  * Output: one line per row, tab-separated:
  *   ROW <item#> <item> <aspect> <without session> <with session>
