@@ -84,7 +84,7 @@ LIBA := $(B)/libminissl.a
 LIBSO := $(B)/libminissl.so
 SSLSTRESS := $(B)/sslstress
 
-.PHONY: openssl stress-openssl tsan-openssl check-openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
+.PHONY: reproduce matrix openssl stress-openssl tsan-openssl check-openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -165,6 +165,7 @@ $(DETECTORS): deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory check-openssl
+	$(Q)scripts/check-faults.sh
 	$(Q)scripts/detect.sh check
 
 stress: deps all
@@ -189,6 +190,14 @@ check-openssl: $(SSLSTRESS_OSSL)
 	$(Q)$(SSLSTRESS_OSSL) run -q --no-color -n 200 -s 1 scenarios/ \
 		tests/openssl/scenarios/handshake-states.scn
 	$(Q)scripts/openssl-findings.sh --check
+
+# Seeded bugs (doc/seeded-bugs.md): `make reproduce BUG=NAME`, the
+# catalogue without BUG; `make matrix` rewrites doc/detection-matrix.md.
+reproduce: deps
+	$(Q)BUILD=$(or $(BUILD),build/faults) scripts/reproduce.sh $(BUG)
+
+matrix: deps
+	$(Q)scripts/matrix.sh
 
 bench: deps all
 	$(Q)scripts/bench.sh

@@ -384,11 +384,18 @@ unsigned st_detector_count(const char *detector, const char *log,
                 prev_sep = true;
             } else if (blank) {
                 prev_blank = true;
-            } else {
-                if (prev_sep && hg && q[0] != ' ')
+            } else if (prev_sep && hg) {
+                /* The error's first unindented line; before it Helgrind
+                 * may describe the locks involved (" Lock at ...", one
+                 * space in). */
+                if (q[0] != ' ') {
                     header = true;
-                else if (drd && prev_blank && q[0] != ' ' &&
-                         !drd_thread_line(q, e) && !vg_chatter(q, e))
+                    prev_sep = false;
+                }
+                prev_blank = false;
+            } else {
+                if (drd && prev_blank && q[0] != ' ' &&
+                    !drd_thread_line(q, e) && !vg_chatter(q, e))
                     header = true;
                 if (!drd_thread_line(q, e))
                     prev_blank = false;

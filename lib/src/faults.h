@@ -63,6 +63,14 @@
       "SSL_free of an unfinished connection marks its shared session "       \
       "not resumable",                                                       \
       "openssl/openssl#20223: a write into a session another thread resumes") \
+    X(resume_writes_shared_session,                                          \
+      "a handshake writes its parsed ServerHello into the session it "       \
+      "offered, which other connections share",                              \
+      "CVE-2010-3864, CVE-2014-3509: parsed data written into a shared "     \
+      "session")                                                            \
+    X(ticket_replace_in_place,                                               \
+      "new tickets replace the shared session's ticket in place (free old)", \
+      "CVE-2015-1791: NewSessionTicket double free (no copy-on-write)")     \
     X(err_stack_shared,                                                      \
       "the error stack is one global stack shared by every thread",          \
       "thread-unsafe error queue (errors leak between threads, races)")

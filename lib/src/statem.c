@@ -812,6 +812,8 @@ static int client_read_server_hello(SSL *s, const struct ms_hs_msg *m)
         return fatal(s, SSL_AD_ILLEGAL_PARAMETER,
                      SSL_R_WRONG_CIPHER_RETURNED);
     s->conn.cipher = sh.cipher;
+    if (MS_FAULT(resume_writes_shared_session)) { ms_fault_write_parsed_into(s->session, sh.version, sh.cipher); }  /* FAULT */
+    if (MS_FAULT(ticket_replace_in_place)) { ms_fault_replace_ticket_in_place(s->session); }  /* FAULT */
     if (s->conn.sent_sid_len > 0 && sh.sid_len == s->conn.sent_sid_len
         && memcmp(sh.sid, s->conn.sent_sid, sh.sid_len) == 0) {
         /* Resumed: the server echoed our session's id. */
