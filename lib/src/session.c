@@ -104,8 +104,13 @@ int SSL_SESSION_up_ref(SSL_SESSION *ss)
         return 0;
     }
     ms_obj_check_ref(&ss->hdr, MINISSL_SSL_SESSION, "SSL_SESSION_up_ref");
-    if (!seal_off && ms_ref_get(&ss->hdr.refs) == 1)  /* now shared: seal */
-        atomic_store_explicit(&ss->seal, seal_of(ss), memory_order_relaxed);
+    /* Now shared: seal.  An exchange, not a store: Helgrind and DRD take a
+     * relaxed store (a plain mov) for a write racing the seal's relaxed
+     * loads in SSL_SESSION_free; a locked read-modify-write they model as
+     * the atomic access it is. */
+    if (!seal_off && ms_ref_get(&ss->hdr.refs) == 1)
+        (void)atomic_exchange_explicit(&ss->seal, seal_of(ss),
+                                       memory_order_relaxed);
     return ms_ref_up(&ss->hdr.refs, "SSL_SESSION", ss->hdr.id);
 }
 
