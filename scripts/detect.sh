@@ -166,6 +166,13 @@ run_valgrind() {
         # 50-100x under Valgrind, and below ~200 handshakes its threads
         # never overlap there (it asserts they do).  `make helgrind` runs it.
         bounded:*test_handshake_threads|clean:*test_handshake_threads) continue ;;
+        # Valgrind runs one thread at a time: whether the racy scenario's two
+        # threads meet without a happens-before edge through the barrier's
+        # mutex depends on the wake-up order, so its report is not certain
+        # (seen: Helgrind silent in one run of test_detector, DRD in 3 of 4).
+        # `make check` proves only the zero-false-positive side there;
+        # `make helgrind` / `make drd` still require the report.
+        clean:*test_detector) continue ;;
         # DRD: minutes per 10 handshakes of the storm; only when asked for
         # with VG_ROUNDS (Helgrind and TSan run it by default).
         all:*test_handshake_threads)
@@ -201,12 +208,12 @@ check)
     done
     suite "$P"tsan "$SUITE_ITER" tsan
     race "$P"tsan tsan report
-    run_valgrind helgrind "${VG_ITER:-10}" bounded
+    run_valgrind helgrind "${VG_ITER:-10}" clean
     run_valgrind drd "${VG_ITER:-5}" clean
     build asan
     say "asan: test_detector (double free: quarantine and ASan)"
     scripts/run-tests.sh "$P"asan/tests/stress/test_detector
-    say "check: every detector run clean; TSan and Helgrind reported the racy scenario; minissl and ASan the double free"
+    say "check: every detector run clean; TSan reported the racy scenario; minissl and ASan the double free"
     ;;
 *) echo "usage: scripts/detect.sh tsan|asan|helgrind|drd|check" >&2; exit 2 ;;
 esac
