@@ -405,9 +405,14 @@ START_TEST(the_racy_scenario_is_reported_by_the_race_detector)
     ck_assert_str_eq(r.detector, st_detector_name());
     ck_assert_uint_gt(r.detector_reports, 0);
     ck_assert_ptr_nonnull(r.detector_summary);
-    /* Valgrind's reports reach the harness through its --log-file only. */
+    /* Valgrind's reports reach the harness through its --log-file only.
+     * The summary names the first racing access: which setter or getter of
+     * the SSL that is depends on the interleaving, but it is in minissl's
+     * settings code either way. */
     if (!st_on_valgrind() || getenv("SSLSTRESS_VALGRIND_LOG") != NULL)
-        ck_assert_ptr_nonnull(strstr(r.detector_summary, "SSL_set_"));
+        ck_assert_msg(strstr(r.detector_summary, "SSL_") != NULL ||
+                      strstr(r.detector_summary, "lib/src/") != NULL,
+                      "summary names no minissl code: %s", r.detector_summary);
     ck_assert_ptr_nonnull(r.detector_log);
     ck_assert_int_eq(access(r.detector_log, R_OK), 0);
     ck_assert_int_eq(r.verdict, ST_PASS);     /* expect race */
