@@ -142,9 +142,9 @@ $(B)/tests/lib/%: $(B)/tests/lib/%.o $(TUTIL_OBJ) $(LIBA)
 	@$(if $(Q),echo "  LD [$(VARIANT)] $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUTIL_OBJ) $(LIBA) $(CHECK_LIBS)
 
-$(B)/tests/stress/%: $(B)/tests/stress/%.o $(TUTIL_OBJ) $(ST_LIBOBJ) $(LIBA)
+$(B)/tests/stress/%: $(B)/tests/stress/%.o $(TUTIL_OBJ) $(B)/tests/stress_util.o $(ST_LIBOBJ) $(LIBA)
 	@$(if $(Q),echo "  LD [$(VARIANT)] $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUTIL_OBJ) $(ST_LIBOBJ) $(LIBA) $(JANSSON_LIBS) $(CHECK_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUTIL_OBJ) $(B)/tests/stress_util.o $(ST_LIBOBJ) $(LIBA) $(JANSSON_LIBS) $(CHECK_LIBS)
 
 # Each test file defines suite NAME in tests/*/test_NAME.c; check_main runs it.
 $(B)/tests/%.o: tests/%.c
@@ -219,4 +219,4 @@ install: all
 clean:
 	rm -rf build lib/libminissl.a lib/libminissl.so sslstress sslstress-openssl
 
--include $(OSSL_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(ST_OBJ:.o=.d) $(TLIB_BIN:=.d) $(TST_BIN:=.d) $(TUTIL_OBJ:.o=.d)
+-include $(OSSL_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(ST_OBJ:.o=.d) $(TLIB_BIN:=.d) $(TST_BIN:=.d) $(TUTIL_OBJ:.o=.d) $(B)/tests/stress_util.d

@@ -28,6 +28,7 @@
 #include "result.h"
 #include "runner.h"
 #include "scenario.h"
+#include "stress_util.h"
 #include "testutil.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -338,20 +339,7 @@ static void remove_tmpdir(void)
 
 static struct st_scenario *load_text(const char *name, const char *text)
 {
-    char path[512];
-    struct st_diag d;
-    struct st_scenario *sc;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-    ck_assert_ptr_nonnull(f = fopen(path, "w"));
-    fputs(text, f);
-    fclose(f);
-    sc = st_scenario_load(path, &d);
-    if (sc == NULL)
-        st_diag_print(stderr, &d);
-    ck_assert_ptr_nonnull(sc);
-    return sc;
+    return tu_load_scenario_text(tmpdir, name, text);
 }
 
 /* scenarios/race/setters-two-threads.scn, in short. */
