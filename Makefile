@@ -45,8 +45,10 @@ endif
 ifneq ($(filter %faults,$(VARIANT)),)
 VFLAGS += -DMINISSL_FAULTS
 endif
+# sched: yield points for controlled scheduling, with the seeded faults so
+# that `--schedule` can be shown to find them (issue 9).
 ifeq ($(VARIANT),sched)
-VFLAGS := -DMINISSL_SCHED
+VFLAGS := -DMINISSL_SCHED -DMINISSL_FAULTS
 endif
 
 BUILDDIR ?= build/$(VARIANT)

@@ -13,10 +13,12 @@
  *                       reports (st_gate_join).  A worker blocks once per
  *                       iteration, not twice as with two symmetric barriers.
  *
- * Waiting policy: spin `spin` rounds of a pause loop, then sleep on a futex
- * (Linux), so 64 threads on 2 cores do not burn each other's time slices.
- * (Yielding instead of sleeping was measured: no better on 64 threads on 2
- * cores, and it keeps every waiter runnable.)
+ * Waiting policy: spin `spin` rounds of a pause loop, then, when the
+ * threads outnumber the CPUs, yield the CPU a bounded number of times, then
+ * sleep on a futex (Linux), so 64 threads on 2 cores do not burn each
+ * other's time slices.  (Measured with `sslstress bench`, 64 threads on 2
+ * CPUs: sleeping at once 4.3k iterations/s; yielding first 8.3k; a futex
+ * wake-up per thread per round is what costs.)
  * st_barrier_spin_for(n) picks the spin budget: generous when every party
  * has its own CPU, almost none when they outnumber the CPUs, and none under
  * Valgrind.  Under Valgrind (RUNNING_ON_VALGRIND), which runs one thread at
@@ -53,6 +55,15 @@ int st_barrier_init(struct st_barrier *b, unsigned n, unsigned spin);
 bool st_barrier_wait(struct st_barrier *b);
 void st_barrier_destroy(struct st_barrier *b);
 
+/* Blocking mode (Valgrind) keeps the start and the end of a round on
+ * different mutexes, and alternates the start between two: see barrier.c,
+ * "Blocking mode and race detectors". */
+struct st_gate_go {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned round;                     /* last round opened here, under mu */
+};
+
 struct st_gate {
     _Alignas(64) atomic_uint go;        /* generation; futex word, workers */
     atomic_uint go_sleepers;
@@ -60,10 +71,13 @@ struct st_gate {
     atomic_uint done_sleeping;          /* the leader sleeps on done */
     unsigned nworkers;
     unsigned spin;
+    unsigned yields;                    /* sched_yield rounds before sleeping */
     bool blocking;
-    pthread_mutex_t mu;
-    pthread_cond_t cv_go, cv_done;
-    unsigned b_go, b_done;              /* blocking mode, under mu */
+    unsigned round;                     /* leader only: rounds opened */
+    struct st_gate_go b_go[2];          /* blocking: round r opens b_go[r & 1] */
+    pthread_mutex_t done_mu;            /* blocking: the reports */
+    pthread_cond_t done_cv;
+    unsigned b_done;                    /* under done_mu */
 };
 
 int st_gate_init(struct st_gate *g, unsigned nworkers, unsigned spin);
@@ -87,6 +101,11 @@ void st_declare_atomic(const volatile void *addr, size_t size,
 
 /* The spin budget for `parties` threads on this machine (0 under Valgrind). */
 unsigned st_barrier_spin_for(unsigned parties);
+/* The sched_yield budget after the spin: none when every party has a CPU
+ * (a waiter then sleeps at once, leaving the CPU to other processes), a few
+ * rounds of all parties when they outnumber the CPUs, so that the one we
+ * wait for gets the CPU without a futex sleep and wake-up per wait. */
+unsigned st_barrier_yields_for(unsigned parties);
 /* True when running under Valgrind. */
 bool st_on_valgrind(void);
 /* One pause instruction (x86 PAUSE / arm YIELD), for spin loops. */

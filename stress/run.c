@@ -1223,7 +1223,7 @@ static int start_workers(struct run *r)
     } else if (ncpu >= 1 && r->nthr <= (unsigned)ncpu) {
         r->meet_spin = 1u << 12;
     } else {
-        r->meet_yields = 2;
+        r->meet_yields = 0;
     }
     r->gate_ok = true;
     for (unsigned i = 0; i < r->nthr; i++) {
