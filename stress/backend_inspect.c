@@ -7,8 +7,30 @@
 
 #if defined(ST_BACKEND_MINISSL)
 #define ST_HAVE_INSPECT 1
+#include <minissl/fault.h>
 #include <minissl/inspect.h>
 #endif
+
+#include <stdlib.h>
+
+bool st_be_fault_header(const char *name)
+{
+#ifdef ST_HAVE_INSPECT
+    if (getenv("MINISSL_FAULT") != NULL || !minissl_faults_built())
+        return false;
+    return minissl_fault_enable(name) == 1;
+#else
+    (void)name;
+    return false;
+#endif
+}
+
+void st_be_fault_header_end(void)
+{
+#ifdef ST_HAVE_INSPECT
+    minissl_fault_reset();
+#endif
+}
 
 #ifdef ST_HAVE_INSPECT
 

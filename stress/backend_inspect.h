@@ -28,4 +28,15 @@ void st_be_inspect_detectors(struct st_be_detect *d);
  * custom extensions, client certificate types). */
 bool st_be_inspect_copied(void *a, void *b, char *why, size_t whylen);
 
+/* A scenario's `fault NAME` header (seeded-bug scenarios).  In a minissl
+ * built with -DMINISSL_FAULTS and with MINISSL_FAULT unset in the
+ * environment, switches fault NAME on for the run; MINISSL_FAULT, when set
+ * ("none" included), decides instead, so that scripts can run a bug
+ * scenario with its fault off.  Elsewhere (normal build, OpenSSL) the fault
+ * does not exist and the scenario runs as written.  Returns true when this
+ * call switched the fault on; st_be_fault_header_end() then switches it off
+ * again (a --no-fork run goes on with other scenarios). */
+bool st_be_fault_header(const char *name);
+void st_be_fault_header_end(void);
+
 #endif

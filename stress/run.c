@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "backend_inspect.h"
 #include "barrier.h"
 #include "detector.h"
 #include "names.h"
@@ -1264,6 +1265,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     struct run r;
     double t0, deadline;
     uint64_t planned = 0, count = 0;
+    bool fault_on = false;
     int e;
 
     memset(&r, 0, sizeof(r));
@@ -1298,6 +1300,9 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     r.leader_global.shpos = &r.sh->global_pos;
     r.leader_setup.prng.s = r.leader_check.prng.s = o->seed;
 
+    /* `fault NAME`: switched on here, in the process that runs the
+     * scenario (the forked child), before anything runs. */
+    fault_on = sc->fault != NULL && st_be_fault_header(sc->fault);
     t0 = now_s();
     deadline = o->seconds > 0 ? t0 + o->seconds : 0;
     if (sc->has_global) {
@@ -1365,9 +1370,13 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
                                st_detector_first_summary(), NULL)) != 0)
         goto err;
     st_detector_attach(NULL);
+    if (fault_on)
+        st_be_fault_header_end();
     run_free(&r);
     return 0;
  err:
+    if (fault_on)
+        st_be_fault_header_end();
     st_detector_attach(NULL);
     run_free(&r);
     st_result_free(out);
