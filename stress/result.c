@@ -26,6 +26,12 @@ static void failure_free(struct st_failure *f)
     free_strv(f->thread_names, f->nthreads);
     free_strv(f->thread_trace, f->nthreads);
     free(f->replay);
+    free(f->schedule);
+    free(f->schedule_shrunk);
+    if (f->trace != NULL) {
+        st_trace_free(f->trace);
+        free(f->trace);
+    }
 }
 
 void st_result_free(struct st_result *r)

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "trace.h"
+
 #include "scenario.h"
 
 enum st_verdict { ST_PASS, ST_FAIL, ST_SKIP, ST_ERROR };
@@ -38,6 +40,12 @@ struct st_failure {
     char **thread_trace;        /* per thread: the statements it executed,
                                    one per line; the last is where it was */
     char *replay;               /* a command line that reruns exactly this */
+    /* Controlled mode only (NULL when free-running): the schedule string
+     * that replays this failure, the shrunk one (--shrink), and the
+     * interleaving up to the step where the detector fired (trace.h). */
+    char *schedule;
+    char *schedule_shrunk;
+    struct st_trace *trace;
 };
 
 struct st_result {
