@@ -980,6 +980,14 @@ static bool iteration(struct run *r)
         r->live_ssl_base = st_be_live_ssl();
     if (r->uses_errors)
         st_be_clear_errors();
+    /* Names made per iteration start empty: a handle freed in an earlier
+     * iteration must not match a new object that reuses its address
+     * (role_server, peer_of compare handles). */
+    for (size_t i = 0; i < sc->nnames; i++)
+        if (sc->names[i].owner != ST_OWNER_GLOBAL) {
+            r->slot[i] = NULL;
+            r->server[i] = 0;
+        }
     thr_reset(&r->leader_setup);
     thr_reset(&r->leader_check);
     for (unsigned i = 0; i < r->nthr; i++)
