@@ -149,10 +149,12 @@ $(B)/tests/stress/%: $(B)/tests/stress/%.o $(TUTIL_OBJ) $(B)/tests/stress_util.o
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUTIL_OBJ) $(B)/tests/stress_util.o $(ST_LIBOBJ) $(LIBA) $(JANSSON_LIBS) $(CHECK_LIBS)
 
 # Each test file defines suite NAME in tests/*/test_NAME.c; check_main runs it.
+# -iquote: project headers are found for "..." only, so stress/sched.h can
+# never shadow the system <sched.h>.
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC [$(VARIANT)] $<")
-	$(Q)$(CC) $(ALL_CPPFLAGS) -Ilib/src -Istress -Itests $(CHECK_CFLAGS) $(ALL_CFLAGS) \
+	$(Q)$(CC) $(ALL_CPPFLAGS) -iquote lib/src -iquote stress -iquote tests $(CHECK_CFLAGS) $(ALL_CFLAGS) \
 		-DSUITE_NAME=$(patsubst test_%,%,$(notdir $*)) -c $< -o $@
 
 unit: all
