@@ -76,7 +76,12 @@ TUTIL_OBJ := $(B)/tests/check_main.o $(B)/tests/testutil.o
 
 # sslstress-openssl: the same harness sources against the system OpenSSL
 # (pkg-config openssl), without minissl's headers or inspect.h.
+# With BUILDDIR= given, its own subdirectory, so parallel builds never share.
+ifeq ($(origin BUILDDIR),file)
 OSSL_B := build/openssl$(if $(filter-out native,$(VARIANT)),-$(VARIANT))
+else
+OSSL_B := $(BUILDDIR)/openssl
+endif
 OSSL_CFLAGS := $(shell pkg-config --cflags openssl 2>/dev/null)
 OSSL_LIBS := $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcrypto)
 OSSL_OBJ := $(ST_SRC:%.c=$(OSSL_B)/%.o)
