@@ -27,6 +27,15 @@
 
 #define MS_PAIR_DEFAULT_BUF (17 * 1024)
 
+/* The locks, with the yield points "bio.lock.*" and "bio_pair.lock.*" in
+ * the sched build (sched_hook.h); a pair's lock is named after the half
+ * |b| that takes it. */
+#define BIO_LOCK(b) MS_LOCK(&(b)->lock, "bio", "BIO", (b)->hdr.id)
+#define BIO_UNLOCK(b) MS_UNLOCK(&(b)->lock, "bio", "BIO", (b)->hdr.id)
+#define PAIR_LOCK(p, b) MS_LOCK(&(p)->lock, "bio_pair", "BIO", (b)->hdr.id)
+#define PAIR_UNLOCK(p, b)                                                    \
+    MS_UNLOCK(&(p)->lock, "bio_pair", "BIO", (b)->hdr.id)
+
 struct bio_method_st {
     int type;
     const char *name;
@@ -188,10 +197,10 @@ static void pair_detach(BIO *b)
 
     if (p == NULL)
         return;
-    pthread_mutex_lock(&p->lock);
+    PAIR_LOCK(p, b);
     p->alive[b->side] = 0;
     last = !p->alive[1 - b->side];
-    pthread_mutex_unlock(&p->lock);
+    PAIR_UNLOCK(p, b);
     b->pair = NULL;
     if (last) {
         pthread_mutex_destroy(&p->lock);
@@ -232,9 +241,9 @@ int BIO_test_flags(const BIO *b, int flags)
 
     if (b == NULL)
         return 0;
-    pthread_mutex_lock(&m->lock);
+    BIO_LOCK(m);
     v = m->flags & flags;
-    pthread_mutex_unlock(&m->lock);
+    BIO_UNLOCK(m);
     return v;
 }
 
@@ -242,18 +251,18 @@ void BIO_set_flags(BIO *b, int flags)
 {
     if (b == NULL)
         return;
-    pthread_mutex_lock(&b->lock);
+    BIO_LOCK(b);
     b->flags |= flags;
-    pthread_mutex_unlock(&b->lock);
+    BIO_UNLOCK(b);
 }
 
 void BIO_clear_flags(BIO *b, int flags)
 {
     if (b == NULL)
         return;
-    pthread_mutex_lock(&b->lock);
+    BIO_LOCK(b);
     b->flags &= ~flags;
-    pthread_mutex_unlock(&b->lock);
+    BIO_UNLOCK(b);
 }
 
 int BIO_method_type(const BIO *b)
@@ -265,7 +274,7 @@ static int mem_read(BIO *b, void *out, int n, int *fl)
 {
     int ret;
 
-    pthread_mutex_lock(&b->lock);
+    BIO_LOCK(b);
     if (b->data.len > 0) {
         ret = (int)pipe_take(&b->data, out, (size_t)n);
     } else {
@@ -273,7 +282,7 @@ static int mem_read(BIO *b, void *out, int n, int *fl)
         if (ret != 0)
             *fl = BIO_FLAGS_READ | BIO_FLAGS_SHOULD_RETRY;
     }
-    pthread_mutex_unlock(&b->lock);
+    BIO_UNLOCK(b);
     return ret;
 }
 
@@ -286,7 +295,7 @@ static int mem_write(BIO *b, const void *in, int n, int *fl)
         ERR_raise(ERR_LIB_BIO, BIO_R_WRITE_TO_READ_ONLY_BIO);
         return -1;
     }
-    pthread_mutex_lock(&b->lock);
+    BIO_LOCK(b);
     if (b->data.len > (size_t)INT_MAX - (size_t)n) {
         ERR_raise(ERR_LIB_BIO, BIO_R_INVALID_ARGUMENT);
         ret = -1;
@@ -296,7 +305,7 @@ static int mem_write(BIO *b, const void *in, int n, int *fl)
         memcpy(b->data.buf + b->data.off + b->data.len, in, (size_t)n);
         b->data.len += (size_t)n;
     }
-    pthread_mutex_unlock(&b->lock);
+    BIO_UNLOCK(b);
     return ret;
 }
 
@@ -308,7 +317,7 @@ static int pair_read(BIO *b, void *out, int n, int *fl)
 
     if (p == NULL)
         return 0;                       /* unconnected half */
-    pthread_mutex_lock(&p->lock);
+    PAIR_LOCK(p, b);
     src = &p->dir[1 - b->side];
     if (!p->alive[1 - b->side] && src->len == 0) {
         ret = 0;                        /* peer gone: EOF, no retry */
@@ -322,7 +331,7 @@ static int pair_read(BIO *b, void *out, int n, int *fl)
         *fl = BIO_FLAGS_READ | BIO_FLAGS_SHOULD_RETRY;
         ret = -1;
     }
-    pthread_mutex_unlock(&p->lock);
+    PAIR_UNLOCK(p, b);
     return ret;
 }
 
@@ -335,7 +344,7 @@ static int pair_write(BIO *b, const void *in, int n, int *fl)
 
     if (p == NULL)
         return 0;
-    pthread_mutex_lock(&p->lock);
+    PAIR_LOCK(p, b);
     dst = &p->dir[b->side];
     room = p->limit[b->side] - dst->len;
     if (!p->alive[1 - b->side]) {
@@ -358,7 +367,7 @@ static int pair_write(BIO *b, const void *in, int n, int *fl)
             ret = (int)k;
         }
     }
-    pthread_mutex_unlock(&p->lock);
+    PAIR_UNLOCK(p, b);
     return ret;
 }
 
@@ -366,9 +375,9 @@ static int pair_write(BIO *b, const void *in, int n, int *fl)
  * one step, so that BIO_test_flags never sees them half updated. */
 static void set_retry(BIO *b, int fl)
 {
-    pthread_mutex_lock(&b->lock);
+    BIO_LOCK(b);
     b->flags = (b->flags & ~(BIO_FLAGS_RWS | BIO_FLAGS_SHOULD_RETRY)) | fl;
-    pthread_mutex_unlock(&b->lock);
+    BIO_UNLOCK(b);
 }
 
 int ms_bio_io(BIO *b, int writing, void *buf, int len, int *retry)
@@ -414,7 +423,7 @@ static long mem_ctrl(BIO *b, int cmd, long larg, void *parg)
 {
     long ret = 1;
 
-    pthread_mutex_lock(&b->lock);
+    BIO_LOCK(b);
     switch (cmd) {
     case BIO_CTRL_RESET:
         if (b->readonly) {              /* rewind to the original data */
@@ -450,7 +459,7 @@ static long mem_ctrl(BIO *b, int cmd, long larg, void *parg)
     default:
         ret = 0;
     }
-    pthread_mutex_unlock(&b->lock);
+    BIO_UNLOCK(b);
     return ret;
 }
 
@@ -462,7 +471,7 @@ static long pair_ctrl(BIO *b, int cmd)
 
     if (p == NULL)
         return cmd == BIO_CTRL_EOF ? 1 : 0;
-    pthread_mutex_lock(&p->lock);
+    PAIR_LOCK(p, b);
     switch (cmd) {
     case BIO_CTRL_EOF:
         ret = !p->alive[peer]
@@ -495,7 +504,7 @@ static long pair_ctrl(BIO *b, int cmd)
     default:
         ret = 0;
     }
-    pthread_mutex_unlock(&p->lock);
+    PAIR_UNLOCK(p, b);
     return ret;
 }
 

@@ -25,6 +25,18 @@
  * index's dup callback, as OpenSSL's CRYPTO_dup_ex_data does. */
 #include "internal.h"
 
+/* FAULT dup_shared_cfg, the shape of CVE-2015-3196: the copy takes the
+ * original's PSK identity hint buffer instead of its own copy, so a
+ * setter on either frees the other's hint. */
+static void ms_fault_share_cfg(SSL *d, SSL *s)
+{
+    MS_SCHED_YIELD("dup.share_cfg", "SSL", s->hdr.id, s);
+    ms_free(d->cfg.psk_hint);
+    d->cfg.psk_hint = s->cfg.psk_hint;
+    MS_SCHED_NOTE("dup.share_cfg", "SSL", s->hdr.id, s, MINISSL_SCHED_NOVALUE,
+                  MINISSL_SCHED_NOVALUE, "psk_hint shared");
+}
+
 static SSL *dup_locked(SSL *s)
 {
     SSL *d = ms_ssl_new_from(s->ctx, &s->cfg);
@@ -39,7 +51,7 @@ static SSL *dup_locked(SSL *s)
         if (!MS_FAULT(dup_session_noref)) SSL_SESSION_up_ref(s->session);  /* FAULT: skipped */
         d->session = s->session;
     }
-    if (MS_FAULT(dup_shared_cfg)) { ms_free(d->cfg.psk_hint); d->cfg.psk_hint = s->cfg.psk_hint; }  /* FAULT */
+    if (MS_FAULT(dup_shared_cfg)) { ms_fault_share_cfg(d, s); }  /* FAULT */
     if (!ms_ex_dup(CRYPTO_EX_INDEX_SSL, &d->ex_data, &s->ex_data)) {
         SSL_free(d);
         return NULL;
@@ -52,18 +64,54 @@ static int in_initial(const SSL *s)
     return !s->forced_not_initial && ms_conn_in_initial(s);
 }
 
+/* SSL_dup's decision, with the yield point "dup.state_check": 1 copy
+ * (initial), 0 share.  The NOTE carries the coarse state seen. */
+static int state_check(SSL *s)
+{
+    int r;
+
+    MS_SCHED_YIELD("dup.state_check", "SSL", s->hdr.id, s);
+    r = in_initial(s);
+    MS_SCHED_NOTE("dup.state_check", "SSL", s->hdr.id, s, ms_conn_state(s),
+                  r, r ? "copy" : "share");
+    return r;
+}
+
+/* SSL_dup's postcondition: a copy is of an SSL still in its initial state
+ * when the copy is complete, so the copy is a snapshot of one state, never
+ * a mix of two.  Under the lock the handshake cannot move on (set_pos in
+ * statem.c takes the same lock), so the check never fires in a correct
+ * build; it is minissl's own detector for a dup that copies outside the
+ * lock (abort, as for every contract violation minissl can prove). */
+static void check_not_torn(SSL *s)
+{
+    if (ms_conn_state(s) != MS_HS_BEFORE)
+        ms_contract_abort("torn copy: SSL_dup copied SSL #%lu while its "
+                          "handshake moved on (state %d at the end of the "
+                          "copy)", s->hdr.id, (int)ms_conn_state(s));
+}
+
 /* FAULT dup_check_unlocked: OpenSSL 3.0's SSL_dup, which takes no lock:
  * the state check and the copy race the owner's handshake (a torn copy:
  * reads of the connection state, the session and the settings while the
  * handshake writes them). */
 static SSL *ms_fault_dup_unlocked(SSL *s)
 {
-    if (!in_initial(s)) {
+    SSL *d;
+
+    if (!state_check(s)) {
         ms_ref_up(&s->hdr.refs, "SSL", s->hdr.id);
         return s;
     }
     ms_fault_window();
-    return dup_locked(s);
+    /* The window: the owner's handshake may run here and during the copy. */
+    MS_SCHED_YIELD("dup.copy", "SSL", s->hdr.id, s);
+    d = dup_locked(s);
+    MS_SCHED_NOTE("dup.copy", "SSL", s->hdr.id, s, MS_HS_BEFORE,
+                  ms_conn_state(s),
+                  ms_conn_state(s) != MS_HS_BEFORE ? "torn" : NULL);
+    check_not_torn(s);
+    return d;
 }
 
 SSL *SSL_dup(SSL *s)
@@ -73,13 +121,14 @@ SSL *SSL_dup(SSL *s)
     MS_CHECK(s, MINISSL_SSL, NULL);
     if (MS_FAULT(dup_check_unlocked)) { return ms_fault_dup_unlocked(s); }  /* FAULT */
     ms_ssl_lock(s);
-    if (!in_initial(s)) {
+    if (!state_check(s)) {
         if (!MS_FAULT(dup_noref) && !MS_FAULT(ssl_free_ndebug))  /* FAULT: skipped */
             ms_ref_up(&s->hdr.refs, "SSL", s->hdr.id);
         ms_ssl_unlock(s);
         return s;
     }
     d = dup_locked(s);
+    check_not_torn(s);
     ms_ssl_unlock(s);
     return d;
 }

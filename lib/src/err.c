@@ -38,6 +38,14 @@ static inline struct ms_err_state *es_state(void)
 }
 #define es (*es_state())
 
+/* FAULT err_stack_shared: each operation on the shared stack is a yield
+ * point "err.<op>" in the sched build (sched_hook.h), so that a controlled
+ * scheduler can run other threads between them; the per-thread stack
+ * races nothing and has none. */
+#define ERR_YIELD(op)                                                        \
+    MS_SCHED_YIELD_IF(MS_FAULT(err_stack_shared), "err." op, "ERR", 0,       \
+                      &es_shared)
+
 static struct ms_err_entry *entry(int i)        /* 0: oldest */
 {
     return &es.e[(es.start + i) % ERR_NUM_ERRORS];
@@ -47,6 +55,7 @@ void ERR_new(void)
 {
     struct ms_err_entry *x;
 
+    ERR_YIELD("push");
     if (es.count == ERR_NUM_ERRORS) {           /* drop the oldest */
         es.start = (es.start + 1) % ERR_NUM_ERRORS;
         es.count--;
@@ -72,6 +81,7 @@ void ERR_set_error(int lib, int reason, const char *fmt, ...)
     struct ms_err_entry *x;
     va_list ap;
 
+    ERR_YIELD("set");
     if (es.count == 0)
         ERR_new();
     x = entry(es.count - 1);
@@ -122,6 +132,7 @@ unsigned long ERR_get_error_all(const char **file, int *line,
 {
     struct ms_err_entry *x;
 
+    ERR_YIELD("pop");
     if (es.count == 0)
         return report(NULL, file, line, func, data, flags);
     x = entry(0);
@@ -134,6 +145,7 @@ unsigned long ERR_peek_error_all(const char **file, int *line,
                                  const char **func, const char **data,
                                  int *flags)
 {
+    ERR_YIELD("peek");
     return report(es.count == 0 ? NULL : entry(0), file, line, func, data,
                   flags);
 }
@@ -142,6 +154,7 @@ unsigned long ERR_peek_last_error_all(const char **file, int *line,
                                       const char **func, const char **data,
                                       int *flags)
 {
+    ERR_YIELD("peek");
     return report(es.count == 0 ? NULL : entry(es.count - 1), file, line,
                   func, data, flags);
 }
@@ -163,12 +176,14 @@ unsigned long ERR_peek_last_error(void)
 
 void ERR_clear_error(void)
 {
+    ERR_YIELD("clear");
     es.start = 0;
     es.count = 0;
 }
 
 int ERR_set_mark(void)
 {
+    ERR_YIELD("mark");
     if (es.count == 0)
         return 0;
     entry(es.count - 1)->mark++;
@@ -177,6 +192,7 @@ int ERR_set_mark(void)
 
 int ERR_pop_to_mark(void)
 {
+    ERR_YIELD("mark");
     while (es.count > 0) {
         struct ms_err_entry *x = entry(es.count - 1);
 
@@ -193,6 +209,7 @@ int ERR_clear_last_mark(void)
 {
     int i;
 
+    ERR_YIELD("mark");
     for (i = es.count - 1; i >= 0; i--)
         if (entry(i)->mark > 0) {
             entry(i)->mark--;

@@ -22,6 +22,7 @@ struct ex_cb {
     CRYPTO_EX_free *free_func;
 };
 
+/* Yield points "ex_data.lock.*" in the sched build (sched_hook.h). */
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ex_cb reg[CRYPTO_EX_INDEX__COUNT][MS_EX_MAX];
 static int reg_n[CRYPTO_EX_INDEX__COUNT];
@@ -43,7 +44,7 @@ int CRYPTO_get_ex_new_index(int class_index, long argl, void *argp,
 
     if (bad_class(class_index))
         return -1;
-    pthread_mutex_lock(&reg_lock);
+    MS_LOCK(&reg_lock, "ex_data", "lock", 0);
     if (reg_n[class_index] == 0)
         reg_n[class_index] = 1;             /* index 0: app data */
     if (reg_n[class_index] < MS_EX_MAX) {
@@ -51,7 +52,7 @@ int CRYPTO_get_ex_new_index(int class_index, long argl, void *argp,
         reg[class_index][idx] = (struct ex_cb){1, argl, argp, new_func,
                                                dup_func, free_func};
     }
-    pthread_mutex_unlock(&reg_lock);
+    MS_UNLOCK(&reg_lock, "ex_data", "lock", 0);
     if (idx < 0)
         ERR_raise(ERR_LIB_CRYPTO, ERR_R_UNSUPPORTED);   /* table full */
     return idx;
@@ -63,7 +64,7 @@ int CRYPTO_free_ex_index(int class_index, int idx)
 
     if (bad_class(class_index))
         return 0;
-    pthread_mutex_lock(&reg_lock);
+    MS_LOCK(&reg_lock, "ex_data", "lock", 0);
     if (idx > 0 && idx < reg_n[class_index]) {
         reg[class_index][idx].new_func = NULL;
         reg[class_index][idx].dup_func = NULL;
@@ -71,7 +72,7 @@ int CRYPTO_free_ex_index(int class_index, int idx)
         reg[class_index][idx].live = 0;
         ok = 1;
     }
-    pthread_mutex_unlock(&reg_lock);
+    MS_UNLOCK(&reg_lock, "ex_data", "lock", 0);
     if (!ok)
         ERR_raise(ERR_LIB_CRYPTO, ERR_R_PASSED_INVALID_ARGUMENT);
     return ok;
@@ -82,10 +83,10 @@ static int snapshot(int c, struct ex_cb *out)
 {
     int n;
 
-    pthread_mutex_lock(&reg_lock);
+    MS_LOCK(&reg_lock, "ex_data", "lock", 0);
     n = reg_n[c];
     memcpy(out, reg[c], (size_t)n * sizeof(*out));
-    pthread_mutex_unlock(&reg_lock);
+    MS_UNLOCK(&reg_lock, "ex_data", "lock", 0);
     return n;
 }
 

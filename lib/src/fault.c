@@ -138,10 +138,17 @@ void ms_fault_write_parsed_into(SSL_SESSION *ss, int version, uint16_t cipher)
 {
     if (ss == NULL)
         return;
+    /* Yield points (sched build): one before each racing write. */
+    MS_SCHED_YIELD("ssl_session.write", "SSL_SESSION", ss->hdr.id, ss);
     ss->version = version;
+    MS_SCHED_NOTE("ssl_session.write", "SSL_SESSION", ss->hdr.id, ss,
+                  MINISSL_SCHED_NOVALUE, version, "version");
     ms_fault_window();
+    MS_SCHED_YIELD("ssl_session.write", "SSL_SESSION", ss->hdr.id, ss);
     ss->cipher_id = cipher;
     ss->time = time(NULL);
+    MS_SCHED_NOTE("ssl_session.write", "SSL_SESSION", ss->hdr.id, ss,
+                  MINISSL_SCHED_NOVALUE, cipher, "cipher_id");
 }
 
 /* FAULT ticket_replace_in_place, the shape of CVE-2015-1791: each of the
@@ -157,12 +164,24 @@ void ms_fault_replace_ticket_in_place(SSL_SESSION *ss)
         return;
     for (i = 0; i < 2; i++) {
         unsigned char t[32];
-        unsigned char *old = ss->ticket;
+        unsigned char *old;
 
+        /* Yield points (sched build): the read and the replacement are
+         * the two halves of the race. */
+        MS_SCHED_YIELD("ssl_session.ticket.load", "SSL_SESSION", ss->hdr.id,
+                       ss);
+        old = ss->ticket;
+        MS_SCHED_NOTE("ssl_session.ticket.load", "SSL_SESSION", ss->hdr.id,
+                      ss, MINISSL_SCHED_NOVALUE, (long)ss->ticket_len, NULL);
         memset(t, 0x5a + i, sizeof(t));
         ms_fault_window();
+        MS_SCHED_YIELD("ssl_session.ticket.replace", "SSL_SESSION",
+                       ss->hdr.id, ss);
         ss->ticket = ms_memdup(t, sizeof(t));
         ss->ticket_len = ss->ticket != NULL ? sizeof(t) : 0;
         ms_free(old);
+        MS_SCHED_NOTE("ssl_session.ticket.replace", "SSL_SESSION",
+                      ss->hdr.id, ss, MINISSL_SCHED_NOVALUE,
+                      (long)ss->ticket_len, "freed old ticket");
     }
 }

@@ -73,7 +73,17 @@
       "CVE-2015-1791: NewSessionTicket double free (no copy-on-write)")     \
     X(err_stack_shared,                                                      \
       "the error stack is one global stack shared by every thread",          \
-      "thread-unsafe error queue (errors leak between threads, races)")
+      "thread-unsafe error queue (errors leak between threads, races)")     \
+    /* The lookup hands out the cache's entry without SSL_SESSION_up_ref:  \
+     * the caller's SSL_free drops the cache's own reference, and the      \
+     * cache keeps a freed session (wolfSSL/wolfssl#11460: get_sess_cb's   \
+     * copy flag; curl/curl#815: a session cache getter without ownership).*/ \
+    X(cache_get_noref,                                                       \
+      "the session cache lookup returns its session without a reference "    \
+      "for the caller",                                                      \
+      "session-cache refcount bug: a cached session freed by the resuming "  \
+      "connection while the cache and other connections use it "             \
+      "(wolfSSL/wolfssl#11460, curl/curl#815)")
 
 enum ms_fault_id {
 #define MS_FAULT_ENUM(n, a, m) MS_FAULT_##n,
@@ -101,45 +111,93 @@ void ms_fault_replace_ticket_in_place(struct ssl_session_st *ss);
  * iterations hit it quickly (a few hundred pause instructions). */
 void ms_fault_window(void);
 
+/* The reference-count faults below take the count's object type and id
+ * for their yield points (sched_hook.h): each racing access of the count
+ * sits after a yield point of its own, "ssl.refcount.load" before the
+ * load and "ssl.refcount.store" before the store of a split update, so
+ * that a controlled scheduler can run another thread between the two. */
+
 /* FAULT ssl_ref_nonatomic: the count updated with a plain load and a
  * plain store (no atomic read-modify-write; volatile only so the compiler
  * keeps both accesses).  Returns the count after the change. */
-static inline int ms_fault_ref_plain(struct ms_ref *r, int delta)
+static inline int ms_fault_ref_plain(struct ms_ref *r, int delta,
+                                     const char *type, unsigned long id)
 {
     volatile int *p = (volatile int *)(void *)&r->n;
-    int v = *p;
+    int v;
+#ifdef MINISSL_SCHED
+    int seen;
+#endif
 
+    MS_SCHED_REF_YIELD(type, MS_SCHED_LOAD, id, r);
+    v = *p;
+    MS_SCHED_REF_NOTE(type, MS_SCHED_LOAD, id, r, v, v, NULL);
     ms_fault_window();
+    MS_SCHED_REF_YIELD(type, MS_SCHED_STORE, id, r);
+#ifdef MINISSL_SCHED
+    seen = *p;                          /* for the NOTE only */
+#endif
     *p = v + delta;
+    MS_SCHED_REF_NOTE(type, MS_SCHED_STORE, id, r, seen, v + delta,
+                      v + delta == 0 ? "freed"
+                      : seen != v ? "lost update" : NULL);
     return v + delta;
 }
 
 /* FAULT ssl_free_check_then_act: load, compare, store: each step atomic,
  * the whole not.  Returns the count after the change. */
-static inline int ms_fault_ref_down_cta(struct ms_ref *r)
+static inline int ms_fault_ref_down_cta(struct ms_ref *r, const char *type,
+                                        unsigned long id)
 {
-    int v = atomic_load_explicit(&r->n, memory_order_acquire);
+    int v;
+#ifdef MINISSL_SCHED
+    int seen;
+#endif
 
+    MS_SCHED_REF_YIELD(type, MS_SCHED_LOAD, id, r);
+    v = atomic_load_explicit(&r->n, memory_order_acquire);
+    MS_SCHED_REF_NOTE(type, MS_SCHED_LOAD, id, r, v, v, NULL);
     ms_fault_window();
+    MS_SCHED_REF_YIELD(type, MS_SCHED_STORE, id, r);
+#ifdef MINISSL_SCHED
+    /* relaxed: for the NOTE only; orders nothing. */
+    seen = atomic_load_explicit(&r->n, memory_order_relaxed);
+#endif
     atomic_store_explicit(&r->n, v - 1, memory_order_release);
+    MS_SCHED_REF_NOTE(type, MS_SCHED_STORE, id, r, seen, v - 1,
+                      v - 1 == 0 ? "freed"
+                      : seen != v ? "lost update" : NULL);
     return v - 1;
 }
 
 /* FAULT ssl_free_relaxed: a relaxed decrement and no Helgrind/DRD edge:
  * the destroying thread has not acquired the other threads' writes. */
-static inline int ms_fault_ref_down_relaxed(struct ms_ref *r)
+static inline int ms_fault_ref_down_relaxed(struct ms_ref *r,
+                                            const char *type,
+                                            unsigned long id)
 {
-    return atomic_fetch_sub_explicit(&r->n, 1, memory_order_relaxed) - 1;
+    int old;
+
+    MS_SCHED_REF_YIELD(type, MS_SCHED_DEC, id, r);
+    old = atomic_fetch_sub_explicit(&r->n, 1, memory_order_relaxed);
+    MS_SCHED_REF_NOTE(type, MS_SCHED_DEC, id, r, old, old - 1,
+                      old == 1 ? "freed" : NULL);
+    return old - 1;
 }
 
 /* FAULT ssl_free_ndebug: the decrement with its underflow check compiled
  * out, as REF_ASSERT_ISNT is in an NDEBUG build. */
-static inline int ms_fault_ref_down_unchecked(struct ms_ref *r)
+static inline int ms_fault_ref_down_unchecked(struct ms_ref *r,
+                                              const char *type,
+                                              unsigned long id)
 {
     int old;
 
+    MS_SCHED_REF_YIELD(type, MS_SCHED_DEC, id, r);
     MS_HAPPENS_BEFORE(&r->n);
     old = atomic_fetch_sub_explicit(&r->n, 1, memory_order_acq_rel);
+    MS_SCHED_REF_NOTE(type, MS_SCHED_DEC, id, r, old, old - 1,
+                      old <= 1 ? "freed" : NULL);   /* the caller's test */
     if (old == 1)
         MS_HAPPENS_AFTER(&r->n);
     return old - 1;

@@ -30,6 +30,7 @@
 
 #include "refcount.h"
 #include "faults.h"
+#include "sched_hook.h"
 #include "conn.h"
 
 /* ------------------------------------------------------------------ */
@@ -322,14 +323,16 @@ SSL *ms_ssl_new_from(SSL_CTX *ctx, const struct ms_cfg *cfg);
 long ms_cfg_ctrl(struct ms_cfg *c, int cmd, long larg, void *parg,
                  int *handled);
 
+/* The SSL's lock; yield points "ssl.lock.acquire" / "ssl.lock.release"
+ * in the sched build (sched_hook.h). */
 static inline void ms_ssl_lock(SSL *s)
 {
-    pthread_mutex_lock(&s->lock);
+    MS_LOCK(&s->lock, "ssl", "SSL", s->hdr.id);
 }
 
 static inline void ms_ssl_unlock(SSL *s)
 {
-    pthread_mutex_unlock(&s->lock);
+    MS_UNLOCK(&s->lock, "ssl", "SSL", s->hdr.id);
 }
 
 /* ------------------------------------------------------------------ */

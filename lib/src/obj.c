@@ -19,6 +19,7 @@
 static atomic_long live[MINISSL_TYPE_COUNT];
 static atomic_ulong next_id[MINISSL_TYPE_COUNT];
 
+/* Yield points "quarantine.lock.*" in the sched build (sched_hook.h). */
 static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
 static void *q_slot[MINISSL_QUARANTINE];
 static size_t q_head, q_count;           /* oldest at q_head */
@@ -98,7 +99,7 @@ void ms_obj_retire(void *obj, size_t size)
     memset((unsigned char *)obj + sizeof(*h), MS_POISON_BYTE,
            size - sizeof(*h));
     h->magic = MS_MAGIC_DEAD;
-    pthread_mutex_lock(&q_lock);
+    MS_LOCK(&q_lock, "quarantine", "lock", 0);
     if (q_count == MINISSL_QUARANTINE) {
         victim = q_slot[q_head];
         q_slot[q_head] = obj;
@@ -107,7 +108,7 @@ void ms_obj_retire(void *obj, size_t size)
         q_slot[(q_head + q_count) % MINISSL_QUARANTINE] = obj;
         q_count++;
     }
-    pthread_mutex_unlock(&q_lock);
+    MS_UNLOCK(&q_lock, "quarantine", "lock", 0);
     ms_free(victim);
 }
 
@@ -116,13 +117,13 @@ size_t minissl_quarantine_flush(void)
     void *batch[MINISSL_QUARANTINE];
     size_t i, n;
 
-    pthread_mutex_lock(&q_lock);
+    MS_LOCK(&q_lock, "quarantine", "lock", 0);
     n = q_count;
     for (i = 0; i < n; i++)
         batch[i] = q_slot[(q_head + i) % MINISSL_QUARANTINE];
     q_head = 0;
     q_count = 0;
-    pthread_mutex_unlock(&q_lock);
+    MS_UNLOCK(&q_lock, "quarantine", "lock", 0);
     for (i = 0; i < n; i++)
         ms_free(batch[i]);
     return n;
@@ -132,9 +133,9 @@ size_t minissl_quarantine_count(void)
 {
     size_t n;
 
-    pthread_mutex_lock(&q_lock);
+    MS_LOCK(&q_lock, "quarantine", "lock", 0);
     n = q_count;
-    pthread_mutex_unlock(&q_lock);
+    MS_UNLOCK(&q_lock, "quarantine", "lock", 0);
     return n;
 }
 

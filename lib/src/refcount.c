@@ -7,6 +7,7 @@
  * expected type at all (obj.c). */
 #include <limits.h>
 #include <stdatomic.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,20 @@
 
 static atomic_ulong misuses;
 static char last_misuse[160];
+
+_Noreturn void ms_contract_abort(const char *fmt, ...)
+{
+    va_list ap;
+
+    /* relaxed: a tally; the process aborts right after. */
+    atomic_fetch_add_explicit(&misuses, 1, memory_order_relaxed);
+    va_start(ap, fmt);
+    vsnprintf(last_misuse, sizeof(last_misuse), fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "minissl: %s\n", last_misuse);
+    fflush(stderr);
+    abort();
+}
 
 unsigned long minissl_misuse_count(void);
 const char *minissl_last_misuse(void);

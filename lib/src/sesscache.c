@@ -20,6 +20,19 @@
 #include "hs_local.h"
 
 #define MS_CACHE_DEFAULT_TIMEOUT 7200     /* OpenSSL 3: two hours */
+
+/* The cache lock, with the yield points "sess_cache.lock.acquire" and
+ * "sess_cache.lock.release" in the sched build (sched_hook.h); the
+ * operations below add "sess_cache.lookup", ".add", ".remove", ".flush". */
+#define CACHE_LOCK(c, ctx)                                                   \
+    MS_LOCK(&(c)->lock, "sess_cache", "SSL_CTX", (ctx)->hdr.id)
+#define CACHE_UNLOCK(c, ctx)                                                 \
+    MS_UNLOCK(&(c)->lock, "sess_cache", "SSL_CTX", (ctx)->hdr.id)
+#define CACHE_YIELD(ctx, op)                                                 \
+    MS_SCHED_YIELD("sess_cache." op, "SSL_CTX", (ctx)->hdr.id, &(ctx)->cache)
+#define CACHE_NOTE(ctx, op, after, what)                                     \
+    MS_SCHED_NOTE("sess_cache." op, "SSL_CTX", (ctx)->hdr.id,               \
+                  &(ctx)->cache, MINISSL_SCHED_NOVALUE, (after), (what))
 #define MS_CACHE_MIN_BUCKETS 64
 
 struct ms_cache_entry {
@@ -162,7 +175,8 @@ SSL_SESSION *ms_cache_lookup(SSL_CTX *ctx, const unsigned char *id,
     SSL_SESSION *found = NULL;
     uint64_t h = id_hash(id, id_len);
 
-    pthread_mutex_lock(&c->lock);
+    CACHE_YIELD(ctx, "lookup");
+    CACHE_LOCK(c, ctx);
     e = find(c, id, id_len, h);
     if (e != NULL && expired(e->sess, now)) {
         unlink_entry(c, e);
@@ -172,12 +186,14 @@ SSL_SESSION *ms_cache_lookup(SSL_CTX *ctx, const unsigned char *id,
     }
     if (e != NULL) {
         found = e->sess;
-        SSL_SESSION_up_ref(found);      /* the caller's own reference */
+        if (!MS_FAULT(cache_get_noref)) SSL_SESSION_up_ref(found);  /* FAULT: skipped; the caller's own reference */
         c->hits++;
     } else {
         c->misses++;
     }
-    pthread_mutex_unlock(&c->lock);
+    CACHE_NOTE(ctx, "lookup", found != NULL ? (long)found->hdr.id : 0,
+               found != NULL ? "hit" : "miss");
+    CACHE_UNLOCK(c, ctx);
     free_entries(dead);
     return found;
 }
@@ -187,13 +203,13 @@ int ms_cache_has_id(SSL_CTX *ctx, const unsigned char *id, size_t id_len)
     struct ms_sess_cache *c = &ctx->cache;
     int r;
 
-    pthread_mutex_lock(&c->lock);
+    CACHE_LOCK(c, ctx);
     r = find(c, id, id_len, id_hash(id, id_len)) != NULL;
-    pthread_mutex_unlock(&c->lock);
+    CACHE_UNLOCK(c, ctx);
     return r;
 }
 
-int ms_cache_add(SSL_CTX *ctx, SSL_SESSION *sess)
+static int cache_add(SSL_CTX *ctx, SSL_SESSION *sess)
 {
     struct ms_sess_cache *c = &ctx->cache;
     struct ms_cache_entry *e, *dead = NULL;
@@ -203,16 +219,16 @@ int ms_cache_add(SSL_CTX *ctx, SSL_SESSION *sess)
         return 0;
     e->sess = sess;
     e->hash = h;
-    pthread_mutex_lock(&c->lock);
+    CACHE_LOCK(c, ctx);
     if (find(c, sess->id, sess->id_len, h) != NULL) {
-        pthread_mutex_unlock(&c->lock);
+        CACHE_UNLOCK(c, ctx);
         ms_free(e);
         return 0;
     }
     SSL_SESSION_up_ref(sess);           /* the cache's reference */
     maybe_grow(c);
     if (c->nbuckets == 0) {             /* no table at all: give up */
-        pthread_mutex_unlock(&c->lock);
+        CACHE_UNLOCK(c, ctx);
         SSL_SESSION_free(sess);
         ms_free(e);
         return 0;
@@ -234,9 +250,19 @@ int ms_cache_add(SSL_CTX *ctx, SSL_SESSION *sess)
         dead = old;
         c->evictions++;
     }
-    pthread_mutex_unlock(&c->lock);
+    CACHE_UNLOCK(c, ctx);
     free_entries(dead);
     return 1;
+}
+
+int ms_cache_add(SSL_CTX *ctx, SSL_SESSION *sess)
+{
+    int r;
+
+    CACHE_YIELD(ctx, "add");
+    r = cache_add(ctx, sess);
+    CACHE_NOTE(ctx, "add", r, r ? "added" : "not added");
+    return r;
 }
 
 /* ---- public API ---- */
@@ -259,12 +285,14 @@ int SSL_CTX_remove_session(SSL_CTX *ctx, SSL_SESSION *session)
     if (session == NULL || session->id_len == 0)
         return 0;
     c = &ctx->cache;
-    pthread_mutex_lock(&c->lock);
+    CACHE_YIELD(ctx, "remove");
+    CACHE_LOCK(c, ctx);
     e = find(c, session->id, session->id_len,
              id_hash(session->id, session->id_len));
     if (e != NULL)
         unlink_entry(c, e);
-    pthread_mutex_unlock(&c->lock);
+    CACHE_UNLOCK(c, ctx);
+    CACHE_NOTE(ctx, "remove", e != NULL, e != NULL ? "removed" : "absent");
     free_entries(e);
     return e != NULL;
 }
@@ -276,7 +304,8 @@ void SSL_CTX_flush_sessions(SSL_CTX *ctx, long tm)
 
     MS_CHECK(ctx, MINISSL_SSL_CTX, );
     c = &ctx->cache;
-    pthread_mutex_lock(&c->lock);
+    CACHE_YIELD(ctx, "flush");
+    CACHE_LOCK(c, ctx);
     for (e = c->lru_head; e != NULL; e = next) {
         next = e->lru_next;
         if (expired(e->sess, tm)) {
@@ -286,7 +315,8 @@ void SSL_CTX_flush_sessions(SSL_CTX *ctx, long tm)
             c->timeouts++;
         }
     }
-    pthread_mutex_unlock(&c->lock);
+    CACHE_UNLOCK(c, ctx);
+    CACHE_NOTE(ctx, "flush", MINISSL_SCHED_NOVALUE, NULL);
     free_entries(dead);
 }
 
@@ -297,9 +327,9 @@ static long cache_get(SSL_CTX *ctx, const long *field)
 {
     long v;
 
-    pthread_mutex_lock(&ctx->cache.lock);
+    CACHE_LOCK(&ctx->cache, ctx);
     v = *field;
-    pthread_mutex_unlock(&ctx->cache.lock);
+    CACHE_UNLOCK(&ctx->cache, ctx);
     return v;
 }
 
@@ -307,10 +337,10 @@ static long cache_set(SSL_CTX *ctx, long *field, long v)
 {
     long old;
 
-    pthread_mutex_lock(&ctx->cache.lock);
+    CACHE_LOCK(&ctx->cache, ctx);
     old = *field;
     *field = v;
-    pthread_mutex_unlock(&ctx->cache.lock);
+    CACHE_UNLOCK(&ctx->cache, ctx);
     return old;
 }
 
@@ -357,9 +387,9 @@ long SSL_CTX_sess_number(SSL_CTX *ctx)
     long n;
 
     MS_CHECK(ctx, MINISSL_SSL_CTX, 0);
-    pthread_mutex_lock(&ctx->cache.lock);
+    CACHE_LOCK(&ctx->cache, ctx);
     n = (long)ctx->cache.count;
-    pthread_mutex_unlock(&ctx->cache.lock);
+    CACHE_UNLOCK(&ctx->cache, ctx);
     return n;
 }
 
@@ -387,7 +417,7 @@ long SSL_SESSION_set_timeout(SSL_SESSION *s, long t)
 {
     MS_CHECK(s, MINISSL_SSL_SESSION, 0);
     /* Shared sessions are immutable (ssl.h, rule 5). */
-    if (ms_ref_get(&s->hdr.refs) > 1) {
+    if (ms_ref_load(&s->hdr.refs, "SSL_SESSION", s->hdr.id) > 1) {
         ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
         return 0;
     }

@@ -108,7 +108,8 @@ int SSL_SESSION_up_ref(SSL_SESSION *ss)
      * relaxed store (a plain mov) for a write racing the seal's relaxed
      * loads in SSL_SESSION_free; a locked read-modify-write they model as
      * the atomic access it is. */
-    if (!seal_off && ms_ref_get(&ss->hdr.refs) == 1)
+    if (!seal_off
+        && ms_ref_load(&ss->hdr.refs, "SSL_SESSION", ss->hdr.id) == 1)
         (void)atomic_exchange_explicit(&ss->seal, seal_of(ss),
                                        memory_order_relaxed);
     return ms_ref_up(&ss->hdr.refs, "SSL_SESSION", ss->hdr.id);
@@ -122,7 +123,9 @@ void SSL_SESSION_free(SSL_SESSION *ss)
         return;
     ms_obj_check_ref(&ss->hdr, MINISSL_SSL_SESSION, "SSL_SESSION_free");
     seal = atomic_load_explicit(&ss->seal, memory_order_relaxed);
-    if (seal != 0 && ms_ref_get(&ss->hdr.refs) >= 2 && seal_of(ss) != seal)
+    if (seal != 0
+        && ms_ref_load(&ss->hdr.refs, "SSL_SESSION", ss->hdr.id) >= 2
+        && seal_of(ss) != seal)
         shared_write_detected(ss);
     if (ms_ref_down(&ss->hdr.refs, "SSL_SESSION", ss->hdr.id) > 0)
         return;

@@ -16,8 +16,14 @@
  * into a session that other connections share and may be resuming. */
 static void ms_fault_mark_not_resumable(SSL *s)
 {
-    if (s->session != NULL && SSL_in_init(s) && !SSL_in_before(s))
-        s->session->not_resumable = 1;
+    SSL_SESSION *ss = s->session;
+
+    if (ss != NULL && SSL_in_init(s) && !SSL_in_before(s)) {
+        MS_SCHED_YIELD("ssl_session.write", "SSL_SESSION", ss->hdr.id, ss);
+        ss->not_resumable = 1;
+        MS_SCHED_NOTE("ssl_session.write", "SSL_SESSION", ss->hdr.id, ss,
+                      MINISSL_SCHED_NOVALUE, 1, "not_resumable");
+    }
 }
 
 static void ssl_destroy(SSL *s)
@@ -103,7 +109,7 @@ int SSL_up_ref(SSL *s)
         return 0;
     }
     ms_obj_check_ref(&s->hdr, MINISSL_SSL, "SSL_up_ref");
-    if (MS_FAULT(ssl_ref_nonatomic)) { return ms_fault_ref_plain(&s->hdr.refs, 1) > 0; }  /* FAULT */
+    if (MS_FAULT(ssl_ref_nonatomic)) { return ms_fault_ref_plain(&s->hdr.refs, 1, "SSL", s->hdr.id) > 0; }  /* FAULT */
     return ms_ref_up(&s->hdr.refs, "SSL", s->hdr.id);
 }
 
@@ -112,10 +118,10 @@ void SSL_free(SSL *s)
     if (s == NULL)
         return;
     ms_obj_check_ref(&s->hdr, MINISSL_SSL, "SSL_free");
-    if (MS_FAULT(ssl_ref_nonatomic)) { if (ms_fault_ref_plain(&s->hdr.refs, -1) == 0) ssl_destroy(s); return; }  /* FAULT */
-    if (MS_FAULT(ssl_free_check_then_act)) { if (ms_fault_ref_down_cta(&s->hdr.refs) == 0) ssl_destroy(s); return; }  /* FAULT */
-    if (MS_FAULT(ssl_free_relaxed)) { if (ms_fault_ref_down_relaxed(&s->hdr.refs) == 0) ssl_destroy(s); return; }  /* FAULT */
-    if (MS_FAULT(ssl_free_ndebug)) { if (ms_fault_ref_down_unchecked(&s->hdr.refs) <= 0) ssl_destroy(s); return; }  /* FAULT */
+    if (MS_FAULT(ssl_ref_nonatomic)) { if (ms_fault_ref_plain(&s->hdr.refs, -1, "SSL", s->hdr.id) == 0) ssl_destroy(s); return; }  /* FAULT */
+    if (MS_FAULT(ssl_free_check_then_act)) { if (ms_fault_ref_down_cta(&s->hdr.refs, "SSL", s->hdr.id) == 0) ssl_destroy(s); return; }  /* FAULT */
+    if (MS_FAULT(ssl_free_relaxed)) { if (ms_fault_ref_down_relaxed(&s->hdr.refs, "SSL", s->hdr.id) == 0) ssl_destroy(s); return; }  /* FAULT */
+    if (MS_FAULT(ssl_free_ndebug)) { if (ms_fault_ref_down_unchecked(&s->hdr.refs, "SSL", s->hdr.id) <= 0) ssl_destroy(s); return; }  /* FAULT */
     if (ms_ref_down(&s->hdr.refs, "SSL", s->hdr.id) > 0)
         return;
     ssl_destroy(s);

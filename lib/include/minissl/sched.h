@@ -24,9 +24,15 @@
  *                           All threads blocked is a deadlock.
  *   MINISSL_SCHED_RELEASE   after a lock release (a NOTE that unblocks).
  *
+ * A lock acquire is YIELD "<x>.lock.acquire", then BLOCKED (same label)
+ * for as long as the lock is held elsewhere, then a NOTE with what
+ * "acquired"; a release is RELEASE "<x>.lock.release" right after the
+ * unlock, with no YIELD before it.
+ *
  * Labels are stable strings ("ssl.refcount.dec", "ssl.lock.acquire",
- * "dup.state_check", "sess_cache.lookup", ...); the list is in
- * doc/controlled-scheduling.md.  A hook is called only on the thread making
+ * "dup.state_check", "sess_cache.lookup", ...); the list, with what each
+ * NOTE carries, is in doc/controlled-scheduling.md (and at the top of
+ * lib/src/sched_hook.h).  A hook is called only on the thread making
  * the operation; with no hook installed (or on a thread the harness does not
  * control, which the hook itself decides) the operations run as usual. */
 #ifndef MINISSL_SCHED_H
@@ -46,9 +52,14 @@ enum minissl_sched_event {
 struct minissl_sched_point {
     const char *label;      /* stable: "ssl.refcount.dec" */
     const char *kind;       /* object type: "SSL", "SSL_CTX", "SSL_SESSION",
-                             * "BIO", "EVP_PKEY", "X509", "lock", "cache" */
+                             * "BIO", "EVP_PKEY", "X509"; "lock" for a
+                             * global lock, "ERR" for the shared error
+                             * stack (a seeded fault) */
     unsigned long id;       /* the object's minissl id (SSL#3), 0 if none */
-    const void *obj;        /* its address (for BLOCKED/RELEASE matching) */
+    const void *obj;        /* an address: the object's; for a lock's
+                             * events the mutex's (BLOCKED and RELEASE of
+                             * one lock carry the same obj); for the session
+                             * cache's operations the cache's */
     long before, after;     /* NOTE: value seen and written, or NOVALUE */
     const char *what;       /* NOTE: NULL or what happened ("freed") */
 };
