@@ -279,3 +279,53 @@ bool st_be_inspect_copied(void *a, void *b, char *why, size_t whylen)
     return true;
 }
 #endif
+
+/* ---- controlled scheduling (controlled.c): minissl's yield-point hook ----
+ * The one place that sees <minissl/sched.h>: translates its events for the
+ * harness's scheduler.  minissl_sched_* come from lib/src/sched.c; in a
+ * build without -DMINISSL_SCHED they exist but no yield point calls them. */
+#ifdef ST_HAVE_INSPECT
+#include <minissl/sched.h>
+
+static st_sched_point_fn sched_fn;
+
+static void sched_hook(enum minissl_sched_event ev,
+                       const struct minissl_sched_point *p, void *arg)
+{
+    struct st_sched_point sp = {
+        .label = p->label, .kind = p->kind, .id = p->id, .obj = p->obj,
+        .before = p->before, .after = p->after, .what = p->what,
+    };
+    int e = ev == MINISSL_SCHED_YIELD ? ST_SP_YIELD
+          : ev == MINISSL_SCHED_NOTE ? ST_SP_NOTE
+          : ev == MINISSL_SCHED_BLOCKED ? ST_SP_BLOCKED : ST_SP_RELEASE;
+
+    (void)arg;
+    sched_fn(e, &sp);
+}
+
+bool st_be_sched_available(void)
+{
+    return minissl_sched_available() != 0;
+}
+
+bool st_be_sched_install(st_sched_point_fn fn)
+{
+    if (!st_be_sched_available())
+        return false;
+    sched_fn = fn;
+    minissl_sched_set_hook(fn != NULL ? sched_hook : NULL, NULL);
+    return true;
+}
+#else
+bool st_be_sched_available(void)
+{
+    return false;
+}
+
+bool st_be_sched_install(st_sched_point_fn fn)
+{
+    (void)fn;
+    return false;
+}
+#endif

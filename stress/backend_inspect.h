@@ -39,4 +39,23 @@ bool st_be_inspect_copied(void *a, void *b, char *why, size_t whylen);
 bool st_be_fault_header(const char *name);
 void st_be_fault_header_end(void);
 
+/* Controlled scheduling (controlled.c): minissl's yield points (a
+ * -DMINISSL_SCHED build, <minissl/sched.h>) as harness events.  ev is ST_SP_*; the point's
+ * strings are borrowed for the call.  st_be_sched_install(fn) installs fn
+ * (NULL: removes it) process-wide and returns false when this build has no
+ * yield points (other minissl builds, OpenSSL): statement-level control
+ * only.  Call it while no scenario thread runs. */
+enum { ST_SP_YIELD, ST_SP_NOTE, ST_SP_BLOCKED, ST_SP_RELEASE };
+struct st_sched_point {
+    const char *label;          /* "ssl.refcount.dec" */
+    const char *kind;           /* "SSL", "lock", ... */
+    unsigned long id;           /* minissl object id, 0 if none */
+    const void *obj;            /* matches BLOCKED with RELEASE */
+    long before, after;         /* NOTE values, or LONG_MIN */
+    const char *what;           /* NOTE: "freed", ... or NULL */
+};
+typedef void (*st_sched_point_fn)(int ev, const struct st_sched_point *p);
+bool st_be_sched_available(void);
+bool st_be_sched_install(st_sched_point_fn fn);
+
 #endif

@@ -29,6 +29,7 @@
 #include "barrier.h"
 #include "detector.h"
 #include "report.h"
+#include "schedule.h"
 
 static struct st_shared *child_sh;
 
@@ -235,6 +236,94 @@ static int dead_result(const struct st_scenario *sc, const struct st_opts *o,
     return -ENOMEM;
 }
 
+/* Controlled mode: what the child left in the shared block.  A child that
+ * died (crash, abort, watchdog, deadlock) still gets the schedule it was
+ * running (replayable: the decisions so far, then forced steps) and the
+ * steps it had taken; a child that reported gets the totals (and the
+ * schedule strings, should its JSON not carry them). */
+static int sched_apply(const struct st_scenario *sc, const struct st_opts *o,
+                       const struct st_sched_shared *ss, bool died,
+                       struct st_result *out)
+{
+    struct st_failure *f = out->nfailures > 0 ? &out->failures[0] : NULL;
+    char name[64];
+
+    st_sched_spec_name(o->sched, name, sizeof(name));
+    if (out->schedule == NULL || strcmp(out->schedule, "free") == 0) {
+        free(out->schedule);
+        if ((out->schedule = strdup(name)) == NULL)
+            return -ENOMEM;
+    }
+    if (out->schedules < ss->schedules + (died ? 1 : 0))
+        out->schedules = ss->schedules + (died ? 1 : 0);
+    if (out->schedule_seconds < ss->seconds)
+        out->schedule_seconds = ss->seconds;
+    if (ss->exhausted)
+        out->exhausted = 1;
+    if (out->same_failures < ss->same_failures)
+        out->same_failures = ss->same_failures;
+    if (ss->misfit && !out->schedule_misfit) {
+        out->schedule_misfit = 1;
+        out->verdict = ST_ERROR;
+        free(out->reason);
+        out->reason = strdup(ss->misfit_msg);
+    }
+    if (f == NULL)
+        return 0;
+    if (died) {
+        size_t n = ss->nsteps < ST_SCHED_SH_STEPS ? ss->nsteps
+                                                  : ST_SCHED_SH_STEPS;
+        size_t first = ss->nsteps - n;      /* the ring keeps the last */
+
+        free(f->schedule);
+        f->schedule = st_schedule_format(sc, ss->dec, ss->ndec);
+        f->preemptions = ss->preemptions;
+        f->steps = ss->nsteps;
+        if (ss->deadlock) {
+            free(f->kind);
+            free(f->message);
+            f->kind = strdup("deadlock");
+            f->message = strdup(ss->deadlock_msg);
+            f->signal = 0;
+        }
+        if (f->trace == NULL && n > 0 &&
+            (f->trace = calloc(1, sizeof(*f->trace) +
+                               sc->nthreads * sizeof(char *))) != NULL) {
+            const char **tab = (const char **)(f->trace + 1);
+
+            /* Names borrowed from |sc|, which outlives the reports. */
+            for (size_t i = 0; i < sc->nthreads; i++)
+                tab[i] = sc->threads[i].name;
+            f->trace->thread_names = tab;
+            f->trace->nthreads = (unsigned)sc->nthreads;
+            f->trace->first = first;
+            for (size_t i = first; i < ss->nsteps; i++)
+                st_trace_add(f->trace, &ss->steps[i % ST_SCHED_SH_STEPS]);
+            snprintf(f->trace->fired, sizeof(f->trace->fired), "%s",
+                     f->message != NULL ? f->message : "");
+        }
+    } else if (ss->fail_schedule[0] != '\0' &&
+               (f->schedule == NULL ||
+                strcmp(f->schedule, ss->fail_schedule) == 0)) {
+        /* The counts do not cross in the JSON: take them from here. */
+        if (f->schedule == NULL)
+            f->schedule = strdup(ss->fail_schedule);
+        f->preemptions = ss->fail_preemptions;
+        f->steps = ss->fail_step + 1;
+    }
+    if (ss->shrunk && !died) {
+        if (f->schedule_shrunk == NULL)
+            f->schedule_shrunk = strdup(ss->shrunk_schedule);
+        f->shrunk_preemptions = ss->shrunk_preemptions;
+        f->shrunk_steps = ss->shrunk_step + 1;
+    }
+    if (f->schedule != NULL) {
+        free(f->replay);
+        f->replay = st_sched_replay_command(sc, o, f->schedule);
+    }
+    return 0;
+}
+
 /* The child sent its result but exited non-zero afterwards: a detector
  * (Valgrind's --error-exitcode, a sanitizer at exit) found something.  The
  * result stays, and fails. */
@@ -310,6 +399,8 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
                     void *arg)
 {
     struct st_shared *sh;
+    struct st_sched_shared *ss = NULL;
+    bool controlled = o->sched != NULL && o->sched->kind != ST_SCHED_FREE;
     int pfd[2], logfd, status = 0, e = 0;
     pid_t pid;
     char *buf = NULL, *log = NULL;
@@ -328,6 +419,17 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
         return -errno;
     memset(sh, 0, sizeof(*sh));
     atomic_store(&sh->crash_thread, -1);
+    if (controlled) {
+        /* Zero-filled by mmap; pages are touched only as they are used. */
+        ss = mmap(NULL, sizeof(*ss), PROT_READ | PROT_WRITE,
+                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (ss == MAP_FAILED) {
+            e = -errno;
+            munmap(sh, sizeof(*sh));
+            return e;
+        }
+        sh->sched = ss;
+    }
     if ((logfd = memfd_create("sslstress-child-stderr", 0)) < 0) {
         e = -errno;
         goto out_unmap;
@@ -427,6 +529,8 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
         if (e == 0 && WEXITSTATUS(status) != 0 && !absorbed)
             e = late_failure(out, o, WEXITSTATUS(status),
                              log != NULL ? log : "");
+        if (e == 0 && ss != NULL)
+            e = sched_apply(sc, o, ss, false, out);
         goto out;
     }
     e = dead_result(sc, o, rg, nrg, sh,
@@ -441,12 +545,16 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
 
         e = st_detector_collect(sc, o, pid, log, sh, out, &absorbed);
     }
+    if (e == 0 && ss != NULL)
+        e = sched_apply(sc, o, ss, true, out);
  out:
     free(log);
     free(buf);
  out_log:
     close(logfd);
  out_unmap:
+    if (ss != NULL)
+        munmap(ss, sizeof(*ss));
     munmap(sh, sizeof(*sh));
     return e;
 }

@@ -5,6 +5,7 @@
  *   sslstress list DIR|FILE...            name and about of each scenario
  *   sslstress merge A.json B.json ...     combine shard results (merge.c)
  *   sslstress bench [options]             harness throughput (bench.c)
+ *   sslstress replay FILE --schedule STR  replay a controlled-mode schedule
  *
  * Exit status: 0 all passed (or skipped), 1 a failure found, 2 usage or
  * scenario error. */
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "backend_inspect.h"
 #include "bench.h"
 #include "detector.h"
 #include "prng.h"
@@ -31,6 +33,8 @@
 #include "result.h"
 #include "runner.h"
 #include "scenario.h"
+#include "controlled.h"
+#include "schedule.h"
 #include "shard.h"
 
 #define TOOL_VERSION "1.0"
@@ -63,6 +67,9 @@ static void usage_main(FILE *f)
 "                             report (see `%s merge --help`)\n"
 "  bench [--seconds S]        iterations/s of the 2- and 64-thread\n"
 "                             up_ref/free scenarios beside a hand-written loop\n"
+"  replay FILE --schedule STR [--times N]\n"
+"                             replay a controlled-mode schedule (printed by\n"
+"                             every failure of `run --schedule`) N times\n"
 "\n"
 "Options of run:\n"
 "  -n, --iterations N     iterations per scenario (default: the file's\n"
@@ -84,6 +91,16 @@ static void usage_main(FILE *f)
 "      --shard I/N        run the deterministic I-th of N shares of the\n"
 "                         work (0 <= I < N); see `merge`\n"
 "      --start I          begin at iteration I (replay commands use it)\n"
+"      --schedule S       controlled scheduling: one scenario thread runs at\n"
+"                         a time and S picks it at every scheduling point\n"
+"                         (before each statement; inside minissl too in a\n"
+"                         sched build): random | pct:depth=D (PCT with D-1\n"
+"                         priority changes) | dfs:preemptions=P (every\n"
+"                         schedule with at most P preemptions, then\n"
+"                         \"exhausted: N schedules\"; --iterations is an upper\n"
+"                         bound, default 1000000).  Default: free-running\n"
+"      --shrink           with --schedule: reduce the first failing schedule\n"
+"                         to fewer preemptions, then fewer steps; print both\n"
 "      --json FILE        write the results as JSON (\"-\": stdout)\n"
 "      --junit FILE       write JUnit XML for CI systems\n"
 "      --html FILE        write one self-contained HTML report\n"
@@ -353,7 +370,7 @@ static int cmd_list(int argc, char **argv)
 
 enum {
     OPT_SHARD = 256, OPT_START, OPT_JSON, OPT_JUNIT, OPT_HTML, OPT_NO_COLOR,
-    OPT_NO_FORK,
+    OPT_NO_FORK, OPT_SCHEDULE, OPT_SHRINK, OPT_TIMES,
 };
 
 static const struct option run_options[] = {
@@ -371,9 +388,102 @@ static const struct option run_options[] = {
     { "quiet", no_argument, NULL, 'q' },
     { "no-color", no_argument, NULL, OPT_NO_COLOR },
     { "no-fork", no_argument, NULL, OPT_NO_FORK },
+    { "schedule", required_argument, NULL, OPT_SCHEDULE },
+    { "shrink", no_argument, NULL, OPT_SHRINK },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
+
+/* The failure of a child that did not finish its run (isolate.c). */
+static bool died(const struct st_result *r)
+{
+    const char *k = r->failures[0].kind;
+
+    return k != NULL && (strcmp(k, "crash") == 0 ||
+                         strcmp(k, "timeout") == 0 ||
+                         strcmp(k, "deadlock") == 0);
+}
+
+/* --shrink of a failure that killed its child (a crash, an abort, a
+ * deadlock): the child could not shrink it itself, so each bound of the
+ * search gets a child of its own.  dfs:preemptions=B for B = 0, 1, ...
+ * below the failure's count (at most 2000 schedules or 5 s each, going on
+ * past failures that do not kill); the first child that dies the same way
+ * (kind and signal) gives the shrunk schedule.  None: the original is the
+ * smallest found. */
+static void shrink_dead(const struct st_scenario *sc, const struct st_opts *o,
+                        struct st_result *res)
+{
+    struct st_failure *f = &res->failures[0];
+    struct st_sched_spec sp;
+    struct st_opts so = *o;
+    struct st_range rg = { 0, 2000 };
+
+    memset(&sp, 0, sizeof(sp));
+    sp.kind = ST_SCHED_DFS;
+    so.sched = &sp;
+    so.iterations = 2000;
+    so.max_failures = 0;       /* past other failures, to a death */
+    so.keep_failures = 1;
+    so.seconds = 5;
+    so.start = 0;
+    so.shard_index = 0;
+    so.shard_count = 1;
+    for (unsigned b = 0; b < f->preemptions; b++) {
+        struct st_result one;
+        const struct st_failure *g;
+
+        sp.preemptions = b;
+        if (st_run_isolated(sc, &so, &rg, 1, &one, NULL, NULL) != 0)
+            return;
+        g = one.nfailures > 0 ? &one.failures[0] : NULL;
+        if (g != NULL && g->schedule != NULL && g->kind != NULL &&
+            strcmp(g->kind, f->kind) == 0 && g->signal == f->signal) {
+            free(f->schedule_shrunk);
+            f->schedule_shrunk = strdup(g->schedule);
+            f->shrunk_preemptions = g->preemptions;
+            f->shrunk_steps = g->steps;
+            st_result_free(&one);
+            return;
+        }
+        st_result_free(&one);
+    }
+    free(f->schedule_shrunk);
+    f->schedule_shrunk = strdup(f->schedule);
+    f->shrunk_preemptions = f->preemptions;
+    f->shrunk_steps = f->steps;
+}
+
+/* Controlled mode, after a scenario's failures: schedules explored and
+ * their rate, dfs's exhaustion, each schedule's preemptions and steps. */
+static void print_controlled(FILE *out, const struct st_result *r)
+{
+    double secs = r->schedule_seconds > 0 ? r->schedule_seconds : r->seconds;
+
+    if (r->schedule == NULL || strcmp(r->schedule, "free") == 0 ||
+        r->verdict == ST_SKIP)
+        return;
+    fprintf(out, "  schedules: %" PRIu64 " in %.2f s (%.0f schedules/s)\n",
+            r->schedules, secs,
+            secs > 0 ? (double)r->schedules / secs : 0.0);
+    if (r->exhausted)
+        fprintf(out, "  %s exhausted: %" PRIu64 " schedules\n", r->schedule,
+                r->schedules);
+    /* The failure's own lines (st_failure_print) carry the schedules with
+     * their preemptions and steps; the shrunk one's replay command is
+     * here. */
+    for (size_t k = 0; k < r->nfailures; k++) {
+        const struct st_failure *f = &r->failures[k];
+
+        if (f->schedule_shrunk != NULL)
+            fprintf(out, "  replay shrunk (%u preemption%s, %u step%s; "
+                    "original %u, %u): %s replay %s --schedule '%s'\n",
+                    f->shrunk_preemptions,
+                    f->shrunk_preemptions == 1 ? "" : "s", f->shrunk_steps,
+                    f->shrunk_steps == 1 ? "" : "s", f->preemptions,
+                    f->steps, prog, r->file, f->schedule_shrunk);
+    }
+}
 
 static char *join_args(int argc, char **argv)
 {
@@ -416,6 +526,9 @@ static int cmd_run(int argc, char **argv)
     struct st_scenario **sc = NULL;
     const char *json = NULL, *junit = NULL, *html = NULL;
     bool quiet = false, no_color = false, no_fork = false, have_seed = false;
+    struct st_sched_spec spec;
+    bool shrink = false;
+    char err[300];
     FILE *txt = stdout;
     double duration = 0, run_start;
     uint64_t unit_base = 0;
@@ -485,6 +598,16 @@ static int cmd_run(int argc, char **argv)
         case 'q': quiet = true; break;
         case OPT_NO_COLOR: no_color = true; break;
         case OPT_NO_FORK: no_fork = true; break;
+        case OPT_SCHEDULE:
+            if (strcmp(optarg, "free") == 0) {
+                o.sched = NULL;
+                break;
+            }
+            if (st_sched_spec_parse(optarg, &spec, err, sizeof(err)) != 0)
+                return bad_usage("%s", err);
+            o.sched = &spec;
+            break;
+        case OPT_SHRINK: shrink = true; break;
         case 'h':
             usage_main(stdout);
             return 0;
@@ -495,6 +618,18 @@ static int cmd_run(int argc, char **argv)
     }
     if (optind >= argc)
         return bad_usage("run: %s", "no scenario FILE or DIR given");
+    if (shrink && o.sched == NULL)
+        return bad_usage("%s", "--shrink needs --schedule");
+    if (o.sched != NULL) {
+        spec.shrink = shrink;
+        o.jitter = ST_JITTER_NONE;      /* the schedule decides */
+        if (spec.kind == ST_SCHED_DFS && (o.start > 0 || o.shard_count > 1))
+            return bad_usage("%s", "--schedule dfs cannot be combined with "
+                             "--start or --shard");
+        if (spec.kind == ST_SCHED_DFS && o.iterations == 0 && duration <= 0)
+            o.iterations = 1000000;     /* an upper bound: dfs stops when
+                                           exhausted */
+    }
     if (o.start > 0 && o.shard_count > 1)
         return bad_usage("%s", "--start and --shard cannot be combined");
     if (json != NULL && strcmp(json, "-") == 0)
@@ -544,6 +679,15 @@ static int cmd_run(int argc, char **argv)
     color = pg.color;
     /* Parameters first: a run is reproducible from this block. */
     st_run_print_params(txt, &run);
+    if (o.sched != NULL) {
+        char name[64];
+
+        st_sched_spec_name(o.sched, name, sizeof(name));
+        fprintf(txt, "schedule: %s%s (controlled: one thread at a time; "
+                "scheduling points: statements%s)\n", name,
+                shrink ? " --shrink" : "",
+                st_be_sched_available() ? " and minissl yield points" : "");
+    }
     fprintf(txt, "scenarios: %zu\n\n", p.n);
     fflush(txt);
 
@@ -586,6 +730,10 @@ static int cmd_run(int argc, char **argv)
         else
             e = st_run_isolated(sc[i], &o, rg, nrg, res, st_progress_tick,
                                 &pg);
+        if (e == 0 && shrink && !no_fork && res->nfailures > 0 &&
+            res->failures[0].schedule != NULL &&
+            res->failures[0].schedule_shrunk == NULL && died(res))
+            shrink_dead(sc[i], &o, res);
         free(rg);
         if (e != 0) {
             st_progress_clear(&pg);
@@ -601,6 +749,9 @@ static int cmd_run(int argc, char **argv)
             st_result_print_outcomes(txt, res, color);
         for (size_t k = 0; k < res->nfailures; k++)
             st_failure_print(txt, res, &res->failures[k], color);
+        print_controlled(txt, res);
+        if (res->schedule_misfit)
+            fprintf(stderr, "%s: %s: %s\n", prog, p.v[i], res->reason);
         if (!quiet && (res->nrows > 0 || res->nfailures > 0))
             fputc('\n', txt);
         fflush(txt);
@@ -612,6 +763,9 @@ static int cmd_run(int argc, char **argv)
     st_run_print_summary(txt, &run, color);
     fflush(txt);
     status = st_run_exit_status(&run);
+    for (size_t i = 0; i < run.nresults; i++)
+        if (run.results[i].schedule_misfit)
+            status = 2;
     if (json != NULL && st_run_write_json(&run, json) != 0) {
         fprintf(stderr, "%s: %s: could not write the JSON report\n", prog,
                 json);
@@ -632,6 +786,213 @@ static int cmd_run(int argc, char **argv)
     if (sc != NULL)
         free_all(sc, p.n);
     paths_free(&p);
+    return status;
+}
+
+/* ---- replay ------------------------------------------------------------- */
+
+static const struct option replay_options[] = {
+    { "schedule", required_argument, NULL, OPT_SCHEDULE },
+    { "times", required_argument, NULL, OPT_TIMES },
+    { "json", required_argument, NULL, OPT_JSON },
+    { "quiet", no_argument, NULL, 'q' },
+    { "no-color", no_argument, NULL, OPT_NO_COLOR },
+    { "no-fork", no_argument, NULL, OPT_NO_FORK },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static void usage_replay(FILE *f)
+{
+    fprintf(f,
+"usage: %s replay FILE --schedule STR [--times N] [--json FILE] [-q]\n"
+"                  [--no-color] [--no-fork]\n"
+"\n"
+"Run FILE under controlled scheduling, making exactly the decisions of\n"
+"schedule STR (as printed by a failure of `run --schedule ...`), N times\n"
+"(default 1).  Every replay must fail the same way at the same step; the\n"
+"last line says how many did.  A schedule made for another version of\n"
+"FILE (its thread blocks were edited), or one that names a thread that\n"
+"cannot run at its step, ends early or has steps left over, is refused.\n"
+"\n"
+"Exit status: 0 no replay failed, 1 the failure was reproduced, 2 usage\n"
+"error, scenario error or a schedule that does not fit.\n", prog);
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+    struct st_opts o;
+    struct st_sched_spec spec;
+    struct st_run run;
+    struct st_progress pg;
+    struct st_scenario *sc = NULL;
+    struct st_result *res;
+    struct st_range rg;
+    struct st_diag d;
+    const char *json = NULL, *sched = NULL;
+    bool quiet = false, no_color = false, no_fork = false;
+    uint64_t times = 1;
+    unsigned char *choice = NULL;
+    size_t nchoice;
+    char err[400];
+    int c, e, status = 2;
+
+    st_opts_default(&o);
+    o.argv0 = prog;
+    memset(&run, 0, sizeof(run));
+    memset(&spec, 0, sizeof(spec));
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qh", replay_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_SCHEDULE: sched = optarg; break;
+        case OPT_TIMES:
+            if (parse_u64(optarg, &times) != 0 || times == 0)
+                return bad_usage("--times: '%s' is not a positive number",
+                                 optarg);
+            break;
+        case OPT_JSON: json = optarg; break;
+        case 'q': quiet = true; break;
+        case OPT_NO_COLOR: no_color = true; break;
+        case OPT_NO_FORK: no_fork = true; break;
+        case 'h':
+            usage_replay(stdout);
+            return 0;
+        default:
+            fprintf(stderr, "Try '%s replay --help'.\n", prog);
+            return 2;
+        }
+    }
+    if (optind + 1 != argc)
+        return bad_usage("replay: %s", "give exactly one scenario FILE");
+    if (sched == NULL)
+        return bad_usage("replay: %s", "--schedule STR is required");
+    memset(&d, 0, sizeof(d));
+    if ((sc = st_scenario_load(argv[optind], &d)) == NULL) {
+        st_diag_print(stderr, &d);
+        return 2;
+    }
+    /* Refuse a schedule that cannot fit before running anything. */
+    if (st_schedule_parse(sc, sched, &choice, &nchoice, err,
+                          sizeof(err)) != 0) {
+        fprintf(stderr, "%s: %s: %s\n", prog, argv[optind], err);
+        st_scenario_free(sc);
+        return 2;
+    }
+    free(choice);
+    if (st_be_missing(st_scenario_needs(sc)) != NULL) {
+        fprintf(stderr, "%s: %s: cannot replay here: %s\n", prog,
+                argv[optind], st_be_missing(st_scenario_needs(sc)));
+        st_scenario_free(sc);
+        return 2;
+    }
+    if (st_be_init() != 0) {
+        fprintf(stderr, "%s: the %s backend failed to initialise\n", prog,
+                st_be_name());
+        st_scenario_free(sc);
+        return 2;
+    }
+    spec.kind = ST_SCHED_REPLAY;
+    spec.replay = sched;
+    o.sched = &spec;
+    o.iterations = times;
+    o.max_failures = 0;         /* every replay runs */
+    o.keep_failures = 1;
+    rg.begin = 0;
+    rg.end = times;
+    run.tool_version = strdup(TOOL_VERSION);
+    run.backend = strdup(st_be_name());
+    run.backend_version = strdup(st_be_version());
+    run.jitter = strdup("none");
+    run.affinity = strdup("none");
+    run.iterations = times;
+    run.shard_count = 1;
+    run.command = join_args(argc + 1, argv - 1);
+    run.results = calloc(1, sizeof(*run.results));
+    if (run.tool_version == NULL || run.backend == NULL ||
+        run.backend_version == NULL || run.jitter == NULL ||
+        run.affinity == NULL || run.command == NULL || run.results == NULL) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        goto out;
+    }
+    res = &run.results[0];
+    st_progress_init(&pg, json != NULL && strcmp(json, "-") == 0 ? stderr
+                                                                 : stdout,
+                     quiet, no_color);
+    printf("replay: %s\nschedule: %s\ntimes: %" PRIu64 "\n", sc->path,
+           sched, times);
+    st_progress_begin(&pg, 1, 1, sc->name);
+    if (no_fork)
+        e = st_run_scenario(sc, &o, &rg, 1, NULL, res);
+    else
+        e = st_run_isolated(sc, &o, &rg, 1, res, st_progress_tick, &pg);
+    if (e != 0) {
+        st_progress_clear(&pg);
+        fprintf(stderr, "%s: %s: the run failed: %s\n", prog, sc->path,
+                strerror(-e));
+        goto out;
+    }
+    run.nresults = 1;
+    run.seconds = res->seconds;
+    st_progress_end(&pg, res);
+    if (res->schedule_misfit) {
+        fprintf(stderr, "%s: %s: %s\n", prog, sc->path,
+                res->reason != NULL ? res->reason : "the schedule does not "
+                "fit");
+        goto out;
+    }
+    if (!quiet && res->nrows > 0)
+        st_result_print_outcomes(stdout, res, pg.color);
+    for (size_t k = 0; k < res->nfailures; k++)
+        st_failure_print(stdout, res, &res->failures[k], pg.color);
+    if (!no_fork && times > 1 && res->nfailures > 0 && died(res)) {
+        /* The child died in the first replay: each further one gets a
+         * child of its own, and must die the same way at the same step. */
+        const struct st_failure *f0 = &res->failures[0];
+
+        rg.end = 1;
+        o.iterations = 1;
+        res->same_failures = 1;
+        for (uint64_t k = 1; k < times; k++) {
+            struct st_result one;
+
+            if (st_run_isolated(sc, &o, &rg, 1, &one, NULL, NULL) != 0)
+                break;
+            res->iterations_run++;
+            if (one.iterations_failed > 0)
+                res->iterations_failed++;
+            if (one.nfailures > 0 && f0->kind != NULL &&
+                one.failures[0].kind != NULL &&
+                strcmp(one.failures[0].kind, f0->kind) == 0 &&
+                one.failures[0].signal == f0->signal &&
+                one.failures[0].steps == f0->steps)
+                res->same_failures++;
+            st_result_free(&one);
+        }
+    }
+    if (res->iterations_failed > 0) {
+        const struct st_failure *f = res->nfailures ? &res->failures[0]
+                                                    : NULL;
+
+        printf("replayed %" PRIu64 " time%s: %" PRIu64 " failed, %" PRIu64
+               " the same way as the first (%s at step %u)\n",
+               res->iterations_run, res->iterations_run == 1 ? "" : "s",
+               res->iterations_failed, res->same_failures,
+               f != NULL && f->kind != NULL ? f->kind : "?",
+               f != NULL ? f->steps : 0);
+        status = 1;
+    } else {
+        printf("replayed %" PRIu64 " time%s: no failure\n",
+               res->iterations_run, res->iterations_run == 1 ? "" : "s");
+        status = res->verdict == ST_ERROR ? 1 : 0;
+    }
+    if (json != NULL && st_run_write_json(&run, json) != 0) {
+        fprintf(stderr, "%s: %s: could not write the JSON report\n", prog,
+                json);
+        status = 2;
+    }
+ out:
+    st_run_free(&run);
+    st_scenario_free(sc);
     return status;
 }
 
@@ -669,6 +1030,8 @@ int main(int argc, char **argv)
         return st_merge_main(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
         return st_bench_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "replay") == 0)
+        return cmd_replay(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
     usage_main(stderr);
     return 2;

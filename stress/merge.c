@@ -13,8 +13,11 @@
  * iterations planned, run and failed, no-overlap count, seconds and
  * detector report counts add up; outcome rows with the same values add
  * their counts (observe labels must agree); every kept failure is kept,
- * in shard order; the verdict is the worst (error > fail > pass > skip)
- * and its reason comes from the shard that gave that verdict. */
+ * in shard order (in controlled mode with its schedule strings and
+ * timeline, which the HTML report draws again); the verdict is the worst
+ * (error > fail > pass > skip) and its reason comes from the shard that
+ * gave that verdict.  Controlled mode: schedules run add up; exhausted
+ * and misfit when one shard says so. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -174,6 +177,26 @@ static int copy_failure(struct st_failure *d, const struct st_failure *s)
     d->thread_trace = dup_strv(s->thread_trace, s->nthreads);
     if (d->thread_trace == NULL && s->thread_trace != NULL && s->nthreads)
         return -ENOMEM;
+    /* controlled mode: the schedule strings, and the timeline through its
+     * JSON (the copy owns its thread names; trace.h) */
+    d->preemptions = s->preemptions;
+    d->steps = s->steps;
+    d->shrunk_preemptions = s->shrunk_preemptions;
+    d->shrunk_steps = s->shrunk_steps;
+    if (set_str(&d->schedule, s->schedule)
+        || set_str(&d->schedule_shrunk, s->schedule_shrunk))
+        return -ENOMEM;
+    if (s->trace != NULL) {
+        json_t *j = st_timeline_json(s->trace);
+        int ret;
+
+        if (j == NULL)
+            return -ENOMEM;
+        ret = st_timeline_from_json(j, &d->trace, NULL, 0);
+        json_decref(j);
+        if (ret != 0)
+            return ret;
+    }
     return 0;
 }
 
@@ -226,6 +249,12 @@ static int combine(struct st_result *acc, const struct st_result *r,
     acc->iterations_failed += r->iterations_failed;
     acc->no_overlap += r->no_overlap;
     acc->seconds += r->seconds;
+    /* controlled mode: schedules add up like iterations; a shard that
+     * exhausted its space, or whose schedule did not fit, says so */
+    acc->schedules += r->schedules;
+    acc->same_failures += r->same_failures;
+    acc->exhausted |= r->exhausted;
+    acc->schedule_misfit |= r->schedule_misfit;
     if ((ret = add_rows(acc, r)) != 0 || (ret = add_failures(acc, r)) != 0)
         return ret;
     if (acc->about == NULL && (ret = set_str(&acc->about, r->about)) != 0)

@@ -4,7 +4,9 @@
  * parameters, its outcome histogram as horizontal SVG bars (green
  * acceptable, amber interesting, red forbidden; each labelled with its
  * values and count), its detector finding, and each kept failure with the
- * statements every thread executed and the replay command.
+ * statements every thread executed and the replay command (in controlled
+ * mode also its schedule strings and the interleaving as an SVG timeline,
+ * timeline.c).
  *
  * The page is also well-formed XML (every element closed, only the five
  * XML entities), so both HTML and XML parsers read it; every string goes
@@ -290,6 +292,22 @@ static int trace(FILE *f, const char *s)
     return 0;
 }
 
+/* A schedule string's row, with its preemptions and steps when known;
+ * none for NULL. */
+static void schedule_row(FILE *f, const char *k, const char *v,
+                         unsigned preemptions, unsigned steps)
+{
+    if (v == NULL)
+        return;
+    fprintf(f, "<tr><th>%s</th><td><code>", k);
+    esc(f, v);
+    fputs("</code>", f);
+    if (steps > 0)
+        fprintf(f, " (%u preemption%s, %u step%s)", preemptions,
+                preemptions == 1 ? "" : "s", steps, steps == 1 ? "" : "s");
+    fputs("</td></tr>\n", f);
+}
+
 static int failure(FILE *f, const struct st_failure *x)
 {
     const char *sig = st_signal_str(x->signal);
@@ -305,6 +323,9 @@ static int failure(FILE *f, const struct st_failure *x)
     if (x->signal != 0)
         fprintf(f, "<tr><th>signal</th><td>%s (%d)</td></tr>\n",
                 sig ? sig : "?", x->signal);
+    schedule_row(f, "schedule", x->schedule, x->preemptions, x->steps);
+    schedule_row(f, "shrunk schedule", x->schedule_shrunk,
+                 x->shrunk_preemptions, x->shrunk_steps);
     fputs("</table>\n<div class=\"threads\">\n", f);
     for (size_t t = 0; t < x->nthreads; t++) {
         fputs("<div><b>thread ", f);
@@ -318,6 +339,18 @@ static int failure(FILE *f, const struct st_failure *x)
         fputs("</div>\n", f);
     }
     fputs("</div>\n", f);
+    if (x->trace != NULL) {
+        /* controlled mode: the interleaving, drawn (timeline.c) */
+        char *svg = st_timeline_svg(x->trace);
+
+        if (svg == NULL)
+            return -ENOMEM;
+        fputs("<p>Timeline:</p>\n<div class=\"timeline\" "
+              "style=\"overflow-x:auto\">\n", f);
+        fputs(svg, f);
+        fputs("</div>\n", f);
+        free(svg);
+    }
     if (x->replay != NULL) {
         fputs("<p>Replay:</p>\n<pre class=\"replay\"><code>", f);
         esc(f, x->replay);

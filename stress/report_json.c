@@ -120,6 +120,22 @@ static json_t *failure_to_json(const struct st_failure *f)
     bad |= put(o, "thread_names", jstrv(f->thread_names, f->nthreads));
     bad |= put(o, "thread_trace", jstrv(f->thread_trace, f->nthreads));
     bad |= put(o, "replay", jstr(f->replay));
+    /* controlled mode only: a free-running failure writes none of these,
+     * so its JSON is what it was before controlled mode */
+    if (f->schedule != NULL || f->preemptions != 0 || f->steps != 0) {
+        bad |= put(o, "schedule", jstr(f->schedule));
+        bad |= put(o, "preemptions", json_integer(f->preemptions));
+        bad |= put(o, "steps", json_integer(f->steps));
+    }
+    if (f->schedule_shrunk != NULL || f->shrunk_preemptions != 0
+        || f->shrunk_steps != 0) {
+        bad |= put(o, "schedule_shrunk", jstr(f->schedule_shrunk));
+        bad |= put(o, "shrunk_preemptions",
+                   json_integer(f->shrunk_preemptions));
+        bad |= put(o, "shrunk_steps", json_integer(f->shrunk_steps));
+    }
+    if (f->trace != NULL)
+        bad |= put(o, "timeline", st_timeline_json(f->trace));
     if (bad) {
         json_decref(o);
         return NULL;
@@ -163,6 +179,15 @@ json_t *st_result_to_json(const struct st_result *r)
     bad |= put(o, "seed", jseed(r->seed));
     bad |= put(o, "jitter", jstr(r->jitter));
     bad |= put(o, "schedule", jstr(r->schedule));
+    /* controlled mode only, so that free-running JSON is as it was */
+    if (r->schedules != 0)
+        bad |= put(o, "schedules", ju64(r->schedules));
+    if (r->exhausted)
+        bad |= put(o, "exhausted", json_true());
+    if (r->schedule_misfit)
+        bad |= put(o, "schedule_misfit", json_true());
+    if (r->same_failures != 0)
+        bad |= put(o, "same_failures", ju64(r->same_failures));
     bad |= put(o, "nthreads", json_integer(r->nthreads));
     bad |= put(o, "iterations_planned", ju64(r->iterations_planned));
     bad |= put(o, "iterations_run", ju64(r->iterations_run));
@@ -372,6 +397,20 @@ static int rd_int(struct rd *c, json_t *o, const char *where, const char *key,
     return 0;
 }
 
+static int rd_bool(struct rd *c, json_t *o, const char *where,
+                   const char *key, int *out)
+{
+    json_t *v = json_object_get(o, key);
+
+    *out = 0;
+    if (v == NULL || json_is_null(v))
+        return 0;
+    if (!json_is_boolean(v))
+        return rd_fail(c, where, key, "expected true or false");
+    *out = json_is_true(v);
+    return 0;
+}
+
 static int rd_real(struct rd *c, json_t *o, const char *where, const char *key,
                    double *out)
 {
@@ -452,11 +491,31 @@ static const char *class_name(int v)
     return st_class_str((enum st_class)v);
 }
 
+/* A failure's "timeline" (st_timeline_json's object), or NULL when absent
+ * or null. */
+static int rd_timeline(struct rd *c, json_t *o, const char *where,
+                       struct st_trace **out)
+{
+    json_t *v = json_object_get(o, "timeline");
+    char msg[200];
+    int ret;
+
+    *out = NULL;
+    if (v == NULL || json_is_null(v))
+        return 0;
+    ret = st_timeline_from_json(v, out, msg, sizeof(msg));
+    if (ret == -ENOMEM)
+        return rd_nomem(c);
+    if (ret != 0)
+        return rd_fail(c, where, "timeline", "%s", msg);
+    return 0;
+}
+
 static int rd_failure(struct rd *c, json_t *o, const char *where,
                       struct st_failure *f)
 {
     uint64_t n;
-    long long sig;
+    long long sig, x;
 
     if (!json_is_object(o))
         return rd_fail(c, where, NULL, "expected an object");
@@ -478,6 +537,18 @@ static int rd_failure(struct rd *c, json_t *o, const char *where,
     rd_strv(c, o, where, "thread_names", f->nthreads, &f->thread_names, NULL);
     rd_strv(c, o, where, "thread_trace", f->nthreads, &f->thread_trace, NULL);
     rd_str(c, o, where, "replay", &f->replay);
+    rd_str(c, o, where, "schedule", &f->schedule);
+    rd_int(c, o, where, "preemptions", 0, UINT32_MAX, &x);
+    f->preemptions = (unsigned)x;
+    rd_int(c, o, where, "steps", 0, UINT32_MAX, &x);
+    f->steps = (unsigned)x;
+    rd_str(c, o, where, "schedule_shrunk", &f->schedule_shrunk);
+    rd_int(c, o, where, "shrunk_preemptions", 0, UINT32_MAX, &x);
+    f->shrunk_preemptions = (unsigned)x;
+    rd_int(c, o, where, "shrunk_steps", 0, UINT32_MAX, &x);
+    f->shrunk_steps = (unsigned)x;
+    if (c->ret == 0)
+        rd_timeline(c, o, where, &f->trace);
     return c->ret;
 }
 
@@ -535,6 +606,10 @@ static int rd_result(struct rd *c, json_t *o, const char *where,
     rd_u64(c, o, where, "seed", &r->seed);
     rd_str(c, o, where, "jitter", &r->jitter);
     rd_str(c, o, where, "schedule", &r->schedule);
+    rd_u64(c, o, where, "schedules", &r->schedules);
+    rd_bool(c, o, where, "exhausted", &r->exhausted);
+    rd_bool(c, o, where, "schedule_misfit", &r->schedule_misfit);
+    rd_u64(c, o, where, "same_failures", &r->same_failures);
     rd_int(c, o, where, "nthreads", 0, UINT32_MAX, &x);
     r->nthreads = (unsigned)x;
     rd_u64(c, o, where, "iterations_planned", &r->iterations_planned);

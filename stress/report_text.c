@@ -1,6 +1,7 @@
 /* The plain-text reports: run parameters, the summary table printed at the
  * end of a run (and by merge), one scenario's outcome histogram in
- * jcstress's layout, and one failure with what replays it.  Every string
+ * jcstress's layout, and one failure with what replays it (in controlled
+ * mode also its schedule strings and the timeline, timeline.c).  Every string
  * from a scenario or a crash goes through st_put_text, so it cannot drive
  * the terminal; colour only when the caller says so (it decides from
  * NO_COLOR and isatty). */
@@ -270,6 +271,15 @@ static void put_trace(FILE *out, const char *s, const char *ind, int mark)
     }
 }
 
+/* " (P preemptions, S steps)" after a schedule string, when known. */
+static void put_counts(FILE *out, unsigned preemptions, unsigned steps)
+{
+    if (steps > 0)
+        fprintf(out, " (%u preemption%s, %u step%s)", preemptions,
+                preemptions == 1 ? "" : "s", steps, steps == 1 ? "" : "s");
+    fputc('\n', out);
+}
+
 void st_failure_print(FILE *out, const struct st_result *r,
                       const struct st_failure *f, int color)
 {
@@ -298,6 +308,17 @@ void st_failure_print(FILE *out, const struct st_result *r,
     }
     if (f->signal != 0)
         fprintf(out, "  signal: %s (%d)\n", sig ? sig : "?", f->signal);
+    /* controlled mode: the schedule that replays it, and the shrunk one */
+    if (f->schedule != NULL) {
+        fputs("  schedule: ", out);
+        st_put_text(out, f->schedule, 0);
+        put_counts(out, f->preemptions, f->steps);
+    }
+    if (f->schedule_shrunk != NULL) {
+        fputs("  shrunk: ", out);
+        st_put_text(out, f->schedule_shrunk, 0);
+        put_counts(out, f->shrunk_preemptions, f->shrunk_steps);
+    }
     for (size_t t = 0; t < f->nthreads; t++) {
         const char *name = f->thread_names ? f->thread_names[t] : NULL;
 
@@ -313,6 +334,8 @@ void st_failure_print(FILE *out, const struct st_result *r,
         else
             put_trace(out, f->thread_trace[t], "    ", 1);
     }
+    if (f->trace != NULL)
+        st_timeline_text(out, f->trace, color != 0);
     if (f->replay != NULL) {
         fprintf(out, "  %sreplay:%s ", color ? C_BOLD : "", color ? C_RESET : "");
         st_put_text(out, f->replay, 0);

@@ -46,6 +46,11 @@ struct st_failure {
     char *schedule;
     char *schedule_shrunk;
     struct st_trace *trace;
+    /* Controlled mode: preemptions of |schedule| and steps up to the
+     * failure (trace steps, the failing one included); the same for
+     * |schedule_shrunk|.  0 when free-running. */
+    unsigned preemptions, steps;
+    unsigned shrunk_preemptions, shrunk_steps;
 };
 
 struct st_result {
@@ -58,7 +63,16 @@ struct st_result {
     char *reason;               /* skip reason, or error text */
     uint64_t seed;
     char *jitter;               /* "none", "low", "high" */
-    char *schedule;             /* "free" for free-running */
+    char *schedule;             /* "free" for free-running, else the
+                                   strategy: "random", "pct:depth=3",
+                                   "dfs:preemptions=2", "replay" */
+    uint64_t schedules;         /* controlled: schedules (iterations) run */
+    double schedule_seconds;    /* the time they took (shrinking excluded) */
+    int exhausted;              /* dfs: every schedule within the bound ran */
+    int schedule_misfit;        /* replay: the schedule did not fit (the
+                                   reason says why); exit status 2 */
+    uint64_t same_failures;     /* controlled: failing iterations that failed
+                                   as the first did (kind and step) */
     unsigned nthreads;
     uint64_t iterations_planned;
     uint64_t iterations_run;

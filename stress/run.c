@@ -13,7 +13,15 @@
  *
  * Hot path: when nothing fails an iteration makes no allocation and no
  * system call (the gate sleeps on a futex only when a thread must wait).
- * Strings are made only for failures and new outcome rows. */
+ * Strings are made only for failures and new outcome rows.
+ *
+ * Controlled mode (o->sched, controlled.h) reuses all of this: the same
+ * threads, gate, statements and checks.  The controller takes over through
+ * the statement hook (installed by st_ctl_install; exec() is unchanged),
+ * one call at the end of each block (st_ctl_finish), and per iteration
+ * (controlled_next / st_ctl_end, in a loop of its own); jitter and the
+ * start rendezvous are off.  The free-running path pays two predictable
+ * branches per block. */
 #include "runner.h"
 
 #include <errno.h>
@@ -109,6 +117,7 @@ struct thr {
     bool aborted;
     const char *kind;
     const struct st_stmt *where;
+    size_t fail_step;           /* controlled: the trace step (controlled.h) */
     char msg[320];
     char pad[64];
 };
@@ -156,6 +165,14 @@ struct run {
     bool unsupported;           /* a setting the backend lacks: skip */
     char error_msg[320];
     struct st_be_detect det_base;
+    /* Controlled mode (controlled.h); NULL when free-running. */
+    struct st_ctl *ctl;
+    bool shrinking;             /* shrink runs: nothing is kept */
+    bool global_fresh;          /* controlled: `global` ran for this one */
+    bool meet;                  /* the start rendezvous: free-running, 2+
+                                   threads */
+    const char *last_kind;      /* this iteration's failure, if any */
+    size_t last_step;
 };
 
 /* ---- scenario analysis ------------------------------------------------------ */
@@ -322,6 +339,22 @@ static bool shell_safe(const char *s)
     return true;
 }
 
+char *st_sched_replay_command(const struct st_scenario *sc,
+                              const struct st_opts *o, const char *schedule)
+{
+    char *cmd = NULL;
+    const char *path = sc->path != NULL ? sc->path : "SCENARIO";
+
+    if (schedule == NULL)
+        return NULL;
+    if (asprintf(&cmd, "%s replay %s%s%s --schedule '%s'",
+                 o->argv0 != NULL ? o->argv0 : "sslstress",
+                 shell_safe(path) ? "" : "'", path,
+                 shell_safe(path) ? "" : "'", schedule) < 0)
+        return NULL;
+    return cmd;
+}
+
 char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
                         uint64_t iteration)
 {
@@ -359,6 +392,8 @@ static void fail(struct thr *t, const char *kind, const struct st_stmt *where,
     t->failed = true;
     t->kind = kind;
     t->where = where;
+    if (t->r->ctl != NULL)
+        t->fail_step = st_ctl_fail_step(t->r->ctl, st_current_thread);
     va_start(ap, fmt);
     vsnprintf(t->msg, sizeof(t->msg), fmt, ap);
     va_end(ap);
@@ -377,7 +412,7 @@ static void keep_failure(struct run *r, struct thr *t)
     struct st_failure *f;
     char where[300];
 
-    if (res->nfailures >= keep)
+    if (res->nfailures >= keep || r->shrinking)
         return;
     if (res->nfailures == r->capfail) {
         size_t cap = r->capfail ? r->capfail * 2 : 4;
@@ -408,7 +443,12 @@ static void keep_failure(struct run *r, struct thr *t)
             f->thread_trace[i] = st_block_trace(&r->sc->threads[i],
                                                 r->thr[i].pos);
         }
-    f->replay = st_replay_command(r->sc, r->o, r->iteration);
+    if (r->ctl != NULL) {
+        st_ctl_fill_failure(r->ctl, f, t->fail_step, t->msg);
+        f->replay = st_sched_replay_command(r->sc, r->o, f->schedule);
+    } else {
+        f->replay = st_replay_command(r->sc, r->o, r->iteration);
+    }
 }
 
 /* ---- expressions --------------------------------------------------------------- */
@@ -835,7 +875,7 @@ static void run_block(struct run *r, struct thr *t)
     }
     if (r->uses_errors)
         st_be_clear_errors();
-    if (r->nthr > 1)
+    if (r->meet)
         rendezvous(r);
     /* The overlap statistic: did this thread start after another one had
      * finished?  Relaxed ON PURPOSE, both here and at the increment below:
@@ -851,6 +891,8 @@ static void run_block(struct run *r, struct thr *t)
         atomic_load_explicit(&r->finished, memory_order_relaxed) != 0)
         atomic_store_explicit(&r->no_overlap, true, memory_order_relaxed);
     exec(r, t, t->blk->stmts, t->blk->nstmts);
+    if (r->ctl != NULL)
+        st_ctl_finish(r->ctl, t->idx);      /* hands the turn on */
     /* relaxed: see the load above. */
     atomic_fetch_add_explicit(&r->finished, 1, memory_order_relaxed);
     st_current_thread = -1;
@@ -1017,8 +1059,10 @@ static void free_peers(struct run *r)
         }
 }
 
-/* Returns true when the iteration failed. */
-static bool iteration(struct run *r)
+/* Returns true when the iteration failed.  Always inlined: the free-running
+ * loop is the hot path, and a second caller (controlled mode) would
+ * otherwise make the compiler call it out of line there. */
+static inline __attribute__((always_inline)) bool iteration(struct run *r)
 {
     const struct st_scenario *sc = r->sc;
     struct thr *bad = NULL;
@@ -1120,6 +1164,8 @@ static bool iteration(struct run *r)
     }
     if (bad == NULL)
         return false;
+    r->last_kind = bad->kind;
+    r->last_step = bad->fail_step;
     keep_failure(r, bad);
     if (r->error || r->unsupported) {
         r->stop = true;
@@ -1193,6 +1239,12 @@ static void drop_failures(struct st_result *res)
         free(f->message);
         free(f->where);
         free(f->replay);
+        free(f->schedule);
+        free(f->schedule_shrunk);
+        if (f->trace != NULL) {
+            st_trace_free(f->trace);
+            free(f->trace);
+        }
     }
     free(res->failures);
     res->failures = NULL;
@@ -1326,6 +1378,91 @@ static void stop_workers(struct run *r)
     st_gate_destroy(&r->gate);
 }
 
+/* Controlled mode, before iteration |it|: false when the strategy is done
+ * (or `global` failed).  Every schedule starts from the same state, as a
+ * stateless search and a replay in a fresh process need: `global` runs
+ * again for each iteration after the first (what an earlier iteration did
+ * to a global object, e.g. its session cache, cannot leak into the next). */
+static bool controlled_next(struct run *r, uint64_t it)
+{
+    const struct st_scenario *sc = r->sc;
+
+    if (!st_ctl_begin(r->ctl, it))
+        return false;
+    if (!sc->has_global)
+        return true;
+    if (!r->global_fresh) {
+        r->global_fresh = true;         /* the first: global just ran */
+        return true;
+    }
+    free_global(r);
+    thr_reset(&r->leader_global);
+    set_phase(r, ST_PH_GLOBAL);
+    exec(r, &r->leader_global, sc->global.stmts, sc->global.nstmts);
+    if (r->leader_global.failed) {
+        r->error = true;
+        snprintf(r->error_msg, sizeof(r->error_msg), "%s",
+                 r->leader_global.msg);
+        return false;
+    }
+    return true;
+}
+
+/* Controlled mode: one iteration.  Its findings are the scenario's own
+ * checks and minissl's detectors, as when free-running: a yield point's
+ * NOTE only feeds the timeline. */
+static __attribute__((noinline)) bool controlled_iteration(struct run *r)
+{
+    r->last_kind = NULL;
+    return iteration(r);
+}
+
+/* Controlled mode, after the iterations: --shrink the first failure's
+ * schedule (in shrink runs nothing is counted or kept: the outcome counts
+ * are put back), then remove the hooks while the workers wait at the gate. */
+static void controlled_end(struct run *r)
+{
+    struct st_result *res = r->res;
+    size_t nrows0 = r->nrows;
+    uint64_t *counts;
+    unsigned pre = 0, steps = 0;
+    bool stop, error;
+    char *s;
+
+    if (r->o->sched->shrink && res->nfailures > 0 &&
+        st_ctl_misfit(r->ctl) == NULL &&
+        (counts = malloc((nrows0 ? nrows0 : 1) * sizeof(*counts))) != NULL) {
+        for (size_t i = 0; i < nrows0; i++)
+            counts[i] = r->rows[i].count;
+        stop = r->stop;
+        error = r->error;
+        r->shrinking = true;
+        st_ctl_shrink_begin(r->ctl);
+        for (uint64_t it = 0; controlled_next(r, it); it++) {
+            bool failed;
+
+            failed = controlled_iteration(r);
+            st_ctl_end(r->ctl, failed, r->last_kind, r->last_step);
+        }
+        r->shrinking = false;
+        for (size_t i = 0; i < nrows0; i++)
+            r->rows[i].count = counts[i];
+        for (size_t i = nrows0; i < r->nrows; i++)
+            free(r->rows[i].vals);
+        r->nrows = nrows0;
+        free(counts);
+        if ((s = st_ctl_shrunk(r->ctl, &pre, &steps)) != NULL) {
+            free(res->failures[0].schedule_shrunk);
+            res->failures[0].schedule_shrunk = s;
+            res->failures[0].shrunk_preemptions = pre;
+            res->failures[0].shrunk_steps = steps;
+        }
+        r->stop = stop;
+        r->error = error;
+    }
+    st_ctl_uninstall(r->ctl);
+}
+
 int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
                     const struct st_range *rg, size_t nrg,
                     struct st_shared *sh, struct st_result *out)
@@ -1358,6 +1495,8 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     r.detect_live = st_be_live_ssl() >= 0;
     r.jitter_max = o->jitter == ST_JITTER_LOW ? 32
                  : o->jitter == ST_JITTER_HIGH ? 1024 : 0;
+    if (o->sched != NULL && o->sched->kind != ST_SCHED_FREE)
+        r.jitter_max = 0;   /* controlled: the schedule decides, no timing */
     if (r.nthr == 0 || r.nthr > ST_MAX_THREADS) {
         e = -EINVAL;
         goto err;
@@ -1385,13 +1524,22 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
             goto done;
         }
     }
+    if (o->sched != NULL && o->sched->kind != ST_SCHED_FREE) {
+        if ((r.ctl = st_ctl_new(sc, o->sched, o->seed, r.sh->sched)) == NULL) {
+            free_global(&r);
+            e = -ENOMEM;
+            goto err;
+        }
+        st_ctl_install(r.ctl);  /* after global: no worker runs yet */
+    }
+    r.meet = r.nthr > 1 && r.ctl == NULL;
     if ((e = start_workers(&r)) != 0) {
         stop_workers(&r);
         free_global(&r);
         goto err;
     }
     st_be_detectors(&r.det_base);
-    for (size_t k = 0; k < nrg && !r.stop; k++)
+    for (size_t k = 0; k < nrg && !r.stop && r.ctl == NULL; k++)
         for (uint64_t it = rg[k].begin; it < rg[k].end && !r.stop; it++) {
             r.iteration = it;
             if (iteration(&r)) {
@@ -1409,6 +1557,35 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
             if (deadline > 0 && (++count & 63) == 0 && now_s() >= deadline)
                 r.stop = true;
         }
+    /* Controlled mode: the same loop, each iteration one schedule. */
+    for (size_t k = 0; k < nrg && !r.stop && r.ctl != NULL; k++)
+        for (uint64_t it = rg[k].begin; it < rg[k].end && !r.stop; it++) {
+            bool failed;
+
+            r.iteration = it;
+            if (!controlled_next(&r, it)) {
+                r.stop = true;      /* dfs exhausted, or a misfit */
+                break;
+            }
+            failed = controlled_iteration(&r);
+            st_ctl_end(r.ctl, failed, r.last_kind, r.last_step);
+            if (failed) {
+                out->iterations_failed++;
+                atomic_store_explicit(&r.sh->failed, out->iterations_failed,
+                                      memory_order_relaxed);
+                if (o->max_failures > 0 &&
+                    out->iterations_failed >= o->max_failures)
+                    r.stop = true;
+            }
+            out->iterations_run++;
+            st_detector_poll(r.sh, it);
+            atomic_store_explicit(&r.sh->done, out->iterations_run,
+                                  memory_order_relaxed);
+            if (deadline > 0 && (++count & 63) == 0 && now_s() >= deadline)
+                r.stop = true;
+        }
+    if (r.ctl != NULL)
+        controlled_end(&r);
     stop_workers(&r);
     free_global(&r);
     set_phase(&r, ST_PH_END);
@@ -1439,12 +1616,42 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
                                                     memory_order_relaxed),
                                st_detector_first_summary(), NULL)) != 0)
         goto err;
+    if (r.ctl != NULL) {
+        const char *mf = st_ctl_misfit(r.ctl);
+        char name[64];
+
+        st_sched_spec_name(o->sched, name, sizeof(name));
+        free(out->schedule);
+        out->schedule = xstrdup(name);
+        out->schedules = st_ctl_schedules(r.ctl);
+        out->schedule_seconds = st_ctl_seconds(r.ctl);
+        out->exhausted = st_ctl_exhausted(r.ctl);
+        out->same_failures = st_ctl_same_failures(r.ctl);
+        if (mf != NULL) {
+            /* Not a finding: the schedule belongs to another run. */
+            out->verdict = ST_ERROR;
+            free(out->reason);
+            out->reason = xstrdup(mf);
+            out->schedule_misfit = 1;
+            out->iterations_failed = 0;
+            drop_failures(out);
+            if (r.sh->sched != NULL) {
+                r.sh->sched->misfit = 1;
+                snprintf(r.sh->sched->misfit_msg,
+                         sizeof(r.sh->sched->misfit_msg), "%s", mf);
+            }
+        }
+        st_ctl_free(r.ctl);
+        r.ctl = NULL;
+    }
     st_detector_attach(NULL);
     if (fault_on)
         st_be_fault_header_end();
     run_free(&r);
     return 0;
  err:
+    if (r.ctl != NULL)
+        st_ctl_free(r.ctl);
     if (fault_on)
         st_be_fault_header_end();
     st_detector_attach(NULL);

@@ -15,6 +15,11 @@
  * jitter exactly, and a shard running iterations [a, b) makes the choices
  * an unsharded run makes there.
  *
+ * Controlled mode (o->sched != NULL, controlled.h): the same threads and
+ * checks, but one scenario thread runs at a time and each iteration is one
+ * schedule of the strategy; `global` runs again before every iteration
+ * after the first, so that each schedule starts from the same state.
+ *
  * Returns: 0, or a negative errno when the run could not be set up (no
  * memory, no threads); a scenario that fails is a result, not an error. */
 #ifndef ST_RUNNER_H
@@ -26,6 +31,7 @@
 
 #include "result.h"
 #include "scenario.h"
+#include "controlled.h"
 
 enum st_jitter { ST_JITTER_NONE, ST_JITTER_LOW, ST_JITTER_HIGH };
 enum st_affinity { ST_AFFINITY_NONE, ST_AFFINITY_PIN, ST_AFFINITY_SPREAD };
@@ -41,6 +47,9 @@ struct st_opts {
     int shard_index, shard_count;   /* 0/1 when not sharded */
     const char *argv0;          /* program name for replay commands */
     unsigned keep_failures;     /* failures kept in a result (0: 8) */
+    /* Controlled scheduling (controlled.h); NULL: free-running.  In controlled
+     * mode jitter is off and each iteration is one schedule. */
+    const struct st_sched_spec *sched;
 };
 
 /* A half-open range of iteration numbers [begin, end). */
@@ -69,6 +78,10 @@ struct st_shared {
      * child killed by its detector (halt_on_error, ASan's exit). */
     _Alignas(64) atomic_uint det_reports;
     atomic_uint_least64_t det_first_iteration;
+    /* Controlled mode: the schedule so far, the trace and the totals, in
+     * a MAP_SHARED block of its own (isolate.c maps it before the fork;
+     * NULL otherwise). */
+    struct st_sched_shared *sched;
 };
 
 /* The scenario thread index the calling thread runs (-1: setup, check,
@@ -119,6 +132,10 @@ int st_result_skip(const struct st_scenario *sc, const struct st_opts *o,
  * had started when its position counter was |pos|, one per line, repeat
  * bodies expanded.  malloc'ed; NULL on allocation failure. */
 char *st_block_trace(const struct st_block *blk, unsigned pos);
+/* Controlled mode: `sslstress replay FILE --schedule 'STR'`; malloc'ed,
+ * NULL when |schedule| is NULL or on ENOMEM. */
+char *st_sched_replay_command(const struct st_scenario *sc,
+                              const struct st_opts *o, const char *schedule);
 /* The replay command of a failure at |iteration|; malloc'ed. */
 char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
                         uint64_t iteration);

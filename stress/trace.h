@@ -1,5 +1,5 @@
 /* The interleaving of one controlled-mode iteration, step by step: what the
- * scheduler (sched.c) records and the timeline renderers (timeline.c) draw.
+ * scheduler (controlled.c) records and the timeline renderers (timeline.c) draw.
  *
  * A step is one scheduling point that ran: a statement boundary of the
  * scenario ("stmt", with the statement's text) or a minissl yield point
@@ -30,6 +30,9 @@ struct st_trace {
     size_t n, cap;
     unsigned nthreads;
     const char *const *thread_names;    /* nthreads names; not owned */
+    size_t first;           /* the iteration's step number (0-based) of
+                             * steps[0]: 0, except for a crashed child's
+                             * trace, which keeps only its last steps */
     char fired[256];        /* what fired at the last step ("" if none):
                              * "quarantine hit: SSL#3 used after free" */
 };
@@ -48,5 +51,14 @@ void st_trace_free(struct st_trace *t);
 void st_timeline_text(FILE *out, const struct st_trace *t, bool color);
 void *st_timeline_json(const struct st_trace *t);
 char *st_timeline_svg(const struct st_trace *t);
+
+/* The trace back from st_timeline_json's object |json| (a json_t *): how a
+ * failure's timeline crosses from the forked child to the parent, and
+ * into `sslstress merge`.  0 and *out a new trace, freed with
+ * st_trace_free(t) then free(t); unlike a recorded trace it owns its
+ * thread names (they live in the same block as *out).  -EINVAL with the
+ * reason in err ("steps[3].thread: ..."), or -ENOMEM; *out NULL. */
+int st_timeline_from_json(const void *json, struct st_trace **out,
+                          char *err, size_t errlen);
 
 #endif
