@@ -8,9 +8,11 @@
  * any thread or child exists and only read afterwards, except the
  * allocation counter (an atomic) and the ex_data dup counter (an atomic). */
 #include "backend.h"
+#include "controlled.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,11 @@ static bool counting;
  * the scenario's. */
 static _Thread_local bool uncounted;
 static atomic_ulong exdata_dups;    /* relaxed: a statistic */
+/* The harness's ex_data boxes alive (struct st_exbox below): counted in
+ * `leaks` on both backends, so that a library that never runs an SSL's
+ * ex_data free callback (or runs it twice) shows in a scenario.  relaxed:
+ * like live_allocs, read after the iteration's threads were joined. */
+static atomic_llong live_boxes;
 static atomic_uint next_id;         /* relaxed: only uniqueness matters */
 
 static void *count_malloc(size_t n, const char *file, int line)
@@ -81,6 +88,8 @@ int st_be_preinit(void)
 {
     st_declare_atomic(&live_allocs, sizeof(live_allocs),
                       "allocation statistic: relaxed, read after a join");
+    st_declare_atomic(&live_boxes, sizeof(live_boxes),
+                      "ex_data box statistic: relaxed, read after a join");
     st_declare_atomic(&exdata_dups, sizeof(exdata_dups),
                       "ex_data dup statistic: relaxed");
     st_declare_atomic(&next_id, sizeof(next_id),
@@ -166,6 +175,8 @@ static void exdata_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
     ossl_hb_acquire(parent);
     ossl_hb_release(SSL_get_session(parent));
     ossl_hb_release(SSL_get_SSL_CTX(parent));
+    if (ptr != NULL)
+        atomic_fetch_sub_explicit(&live_boxes, 1, memory_order_relaxed);
     free(ptr);
 }
 
@@ -183,6 +194,7 @@ static int exdata_dup(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from,
         return 0;
     *copy = *src;
     *from_d = copy;
+    atomic_fetch_add_explicit(&live_boxes, 1, memory_order_relaxed);
     return 1;
 }
 
@@ -212,14 +224,22 @@ static X509 *make_cert(EVP_PKEY *key)
 }
 
 static int peer_step(SSL *s);
+static void resume_cleanup(void);
 
-/* One handshake between the peer contexts, so that the library's lazy,
- * process-wide caches (algorithms, providers) exist before any iteration
- * counts allocations for `leaks`. */
-static void warm_up(void)
+/* The live objects one remembered session keeps (minissl; see "the peer
+ * client resumes"): the session and the peer certificate it holds, with
+ * the certificate's names and key.  Measured by warm_up(). */
+static long long resume_footprint = 1;
+
+/* One handshake between the peer contexts, the client offering |offer|;
+ * returns the client's session (one reference) or NULL.  The client reads
+ * what the server sent after the handshake (TLS 1.3 tickets). */
+static SSL_SESSION *warm_handshake(SSL_SESSION *offer)
 {
     SSL *c = SSL_new(peer_client_ctx), *s = SSL_new(peer_server_ctx);
     BIO *a = BIO_new(BIO_s_mem()), *b = BIO_new(BIO_s_mem());
+    SSL_SESSION *sess = NULL;
+    unsigned char byte;
 
     if (c == NULL || s == NULL || a == NULL || b == NULL ||
         !BIO_up_ref(a) || !BIO_up_ref(b)) {
@@ -231,16 +251,47 @@ static void warm_up(void)
     SSL_set_bio(s, b, a);
     SSL_set_connect_state(c);
     SSL_set_accept_state(s);
+    if (offer != NULL)
+        (void)SSL_set_session(c, offer);
     for (int i = 0; i < 8; i++) {
         int rc = peer_step(c), rs = peer_step(s);
 
         if (rc < 0 || rs < 0 || (rc == 1 && rs == 1))
             break;
     }
+    (void)SSL_read(c, &byte, 1);
+    sess = SSL_get1_session(c);
     SSL_shutdown(c);
  out:
     SSL_free(c);
     SSL_free(s);
+    return sess;
+}
+
+/* A full and (OpenSSL) a resumed handshake between the peer contexts, so
+ * that the library's lazy, process-wide caches (algorithms, providers, the
+ * ticket ciphers) exist before any iteration counts allocations for
+ * `leaks`.  minissl has no such caches; its warm-up stays one handshake,
+ * which a seeded fault switched on from the environment cannot turn into
+ * a diagnosis in the harness's own objects. */
+static void warm_up(void)
+{
+    SSL_SESSION *first = warm_handshake(NULL);
+
+#ifndef ST_BACKEND_MINISSL
+    SSL_SESSION_free(warm_handshake(first));
+#endif
+    /* |first| alone keeps its certificate now: measure what it holds. */
+    if (first != NULL && SSL_SESSION_get0_peer(first) != NULL &&
+        (st_be_inspect_features() & ST_FEAT_INTROSPECTION)) {
+        long long before = st_be_inspect_live();
+
+        SSL_SESSION_free(first);
+        first = NULL;
+        if (before - st_be_inspect_live() > 1)
+            resume_footprint = before - st_be_inspect_live();
+    }
+    SSL_SESSION_free(first);
     ERR_clear_error();
 }
 
@@ -310,6 +361,7 @@ int st_be_init(void)
 
 void st_be_cleanup(void)
 {
+    resume_cleanup();
     SSL_CTX_free(peer_client_ctx);
     SSL_CTX_free(peer_server_ctx);
     X509_NAME_free(test_name);
@@ -441,11 +493,203 @@ int st_be_accept(void *ssl)
     return 0;
 }
 
+/* ---- the peer client resumes --------------------------------------------
+ *
+ * A real client that talks to the same server again offers the session of
+ * its last handshake there, and the server looks it up (minissl: its
+ * SSL_CTX's session cache, ms_cache_lookup; OpenSSL: its cache for TLS 1.2
+ * session ids, or the ticket it issued).  The harness's peer does the same:
+ * when it is the client of a server SSL, it offers the session of the last
+ * handshake a peer finished with a server SSL of the same SSL_CTX, so
+ * server handshakes in a loop resume as real clients make them, and a
+ * scenario that drives server handshakes reaches the server's session
+ * lookup.  Always on; a server SSL_CTX whose cache is off, or a version or
+ * cipher the session does not match, just makes a full handshake.
+ *
+ * The remembered sessions are harness state, like the peers, and are not a
+ * scenario's leaks:
+ *  - minissl: a private copy (SSL_SESSION_dup) per SSL_CTX; st_be_live()
+ *    subtracts the objects the copies keep alive (the session and the peer
+ *    certificate it references, which no one else holds once the peer is
+ *    freed);
+ *  - OpenSSL: the DER encoding, in malloc() memory the allocation counters
+ *    do not see (the library's own temporaries are freed before i2d
+ *    returns); a peer offers a fresh d2i_SSL_SESSION copy, freed with it.
+ * Each peer offers its own copy, never one shared with another peer.  The
+ * table is direct-mapped by SSL_CTX address and guarded by resume_lock; an
+ * SSL_CTX freed and another allocated at its address, or a collision, only
+ * costs a full handshake (the server does not find the session).  Kept
+ * until st_be_cleanup. */
+#define ST_RESUME_SLOTS 64
+
+struct st_resume {
+    const SSL_CTX *ctx;     /* compared, never dereferenced */
+#ifdef ST_BACKEND_MINISSL
+    SSL_SESSION *sess;      /* the table's copy (one reference) */
+#else
+    unsigned char *der;     /* i2d_SSL_SESSION, malloc'd */
+    size_t len;
+#endif
+};
+
+static struct st_resume resume_tab[ST_RESUME_SLOTS];
+static pthread_mutex_t resume_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct st_resume *resume_slot(const SSL_CTX *ctx)
+{
+    uintptr_t h = (uintptr_t)ctx;
+
+    h ^= h >> 17;
+    h *= 0x9e3779b1u;
+    return &resume_tab[(h >> 7) % ST_RESUME_SLOTS];
+}
+
+/* A new session (one reference, the caller's) to offer to a server of
+ * |ctx|, or NULL when no peer finished a handshake with one. */
+static SSL_SESSION *resume_offer(const SSL_CTX *ctx)
+{
+    struct st_resume *e = resume_slot(ctx);
+    SSL_SESSION *sess = NULL;
+
+    st_sched_internal_enter();
+    pthread_mutex_lock(&resume_lock);
+#ifdef ST_BACKEND_MINISSL
+    if (e->ctx == ctx && e->sess != NULL)
+        sess = SSL_SESSION_dup(e->sess);
+    pthread_mutex_unlock(&resume_lock);
+    st_sched_internal_leave();
+#else
+    unsigned char *der = NULL;
+    size_t len = 0;
+
+    if (e->ctx == ctx && e->der != NULL && (der = malloc(e->len)) != NULL) {
+        memcpy(der, e->der, e->len);
+        len = e->len;
+    }
+    pthread_mutex_unlock(&resume_lock);
+    st_sched_internal_leave();
+    if (der != NULL) {
+        const unsigned char *p = der;
+
+        sess = d2i_SSL_SESSION(NULL, &p, (long)len);
+        free(der);
+    }
+#endif
+    return sess;
+}
+
+/* Remember the session |peer| holds for later handshakes with |ctx|. */
+static void resume_keep(const SSL_CTX *ctx, SSL *peer)
+{
+    SSL_SESSION *sess = SSL_get1_session(peer);
+    struct st_resume *e = resume_slot(ctx);
+
+    if (sess == NULL)
+        return;
+    if (!SSL_SESSION_is_resumable(sess)) {
+        SSL_SESSION_free(sess);
+        return;
+    }
+#ifdef ST_BACKEND_MINISSL
+    SSL_SESSION *copy = SSL_SESSION_dup(sess), *old;
+
+    SSL_SESSION_free(sess);
+    if (copy == NULL)
+        return;
+    st_sched_internal_enter();
+    pthread_mutex_lock(&resume_lock);
+    old = e->sess;
+    e->ctx = ctx;
+    e->sess = copy;
+    pthread_mutex_unlock(&resume_lock);
+    st_sched_internal_leave();
+    SSL_SESSION_free(old);
+#else
+    int n = i2d_SSL_SESSION(sess, NULL);
+    unsigned char *der = n > 0 ? malloc((size_t)n) : NULL, *p = der, *old;
+
+    if (der != NULL && i2d_SSL_SESSION(sess, &p) != n) {
+        free(der);
+        der = NULL;
+    }
+    SSL_SESSION_free(sess);
+    if (der == NULL)
+        return;
+    pthread_mutex_lock(&resume_lock);
+    old = e->der;
+    e->ctx = ctx;
+    e->der = der;
+    e->len = (size_t)n;
+    pthread_mutex_unlock(&resume_lock);
+    free(old);
+#endif
+}
+
+static void resume_cleanup(void)
+{
+    for (size_t i = 0; i < ST_RESUME_SLOTS; i++) {
+#ifdef ST_BACKEND_MINISSL
+        SSL_SESSION_free(resume_tab[i].sess);
+        resume_tab[i].sess = NULL;
+#else
+        free(resume_tab[i].der);
+        resume_tab[i].der = NULL;
+        resume_tab[i].len = 0;
+#endif
+        resume_tab[i].ctx = NULL;
+    }
+}
+
+/* minissl: the live objects the remembered sessions keep (see above). */
+static long long resume_live(void)
+{
+    long long n = 0;
+
+#ifdef ST_BACKEND_MINISSL
+    st_sched_internal_enter();
+    pthread_mutex_lock(&resume_lock);
+    for (size_t i = 0; i < ST_RESUME_SLOTS; i++) {
+        const SSL_SESSION *s = resume_tab[i].sess;
+
+        if (s != NULL)
+            n += SSL_SESSION_get0_peer((SSL_SESSION *)s) != NULL
+                 ? resume_footprint : 1;
+    }
+    pthread_mutex_unlock(&resume_lock);
+    st_sched_internal_leave();
+#endif
+    return n;
+}
+
 /* ---- handshakes against a harness-owned peer ---------------------------- */
 
 struct st_peer {
     SSL *ssl;
+    const SSL_CTX *server_ctx;  /* the server's SSL_CTX when we are its client */
+    bool kept;                  /* its session is remembered */
 };
+
+/* After the server under test finished: let the peer client finish too
+ * (TLS 1.2: the server's Finished comes last) and read what the server
+ * sent after its handshake (TLS 1.3 tickets on OpenSSL), then remember
+ * the session.  Nothing here is the scenario's: errors are dropped. */
+static void peer_keep_session(struct st_peer *peer)
+{
+    unsigned char b;
+
+    if (peer->server_ctx == NULL || peer->kept)
+        return;
+    peer->kept = true;
+    ERR_set_mark();
+    for (int i = 0; i < 4 && !SSL_is_init_finished(peer->ssl); i++)
+        if (peer_step(peer->ssl) < 0)
+            break;
+    if (SSL_is_init_finished(peer->ssl)) {
+        (void)SSL_read(peer->ssl, &b, 1);
+        resume_keep(peer->server_ctx, peer->ssl);
+    }
+    ERR_pop_to_mark();
+}
 
 void st_be_peer_free(void *p)
 {
@@ -470,6 +714,17 @@ static struct st_peer *peer_new(SSL *s)
          !SSL_use_PrivateKey(s, test_key)))
         goto err;
     peer->ssl = SSL_new(server ? peer_client_ctx : peer_server_ctx);
+    if (server && peer->ssl != NULL) {
+        SSL_SESSION *sess;
+
+        peer->server_ctx = SSL_get_SSL_CTX(s);
+        ERR_set_mark();     /* no session to offer is no failure */
+        if ((sess = resume_offer(peer->server_ctx)) != NULL) {
+            (void)SSL_set_session(peer->ssl, sess);
+            SSL_SESSION_free(sess);
+        }
+        ERR_pop_to_mark();
+    }
     to_s = BIO_new(BIO_s_mem());
     from_s = BIO_new(BIO_s_mem());
     if (peer->ssl == NULL || to_s == NULL || from_s == NULL)
@@ -544,6 +799,8 @@ int st_be_handshake(void **peerp, void *ssl, enum st_hs_state until,
         if (until == ST_HS_MID && !SSL_in_before(s))
             return 0;
         if (sr == 1 && SSL_is_init_finished(s)) {
+            if (server)
+                peer_keep_session(peer);
             if (until == ST_HS_SHUTDOWN && SSL_shutdown(s) < 0)
                 return -EIO;
             return 0;
@@ -643,6 +900,9 @@ static int set_exbox(SSL *s, long value)
         free(box);
         return 0;
     }
+    /* relaxed: see live_boxes. */
+    atomic_fetch_add_explicit(&live_boxes, old != NULL ? 0 : 1,
+                              memory_order_relaxed);
     free(old);
     return 1;
 }
@@ -1139,13 +1399,13 @@ long long st_be_live(void)
 {
     long long n;
 
+    /* relaxed: see the counters' comments. */
+    n = atomic_load_explicit(&live_boxes, memory_order_relaxed);
     if (st_be_inspect_features() & ST_FEAT_INTROSPECTION)
-        return st_be_inspect_live();
+        return n + st_be_inspect_live() - resume_live();
     if (!counting)
-        return 0;
-    /* relaxed: see the counters' comment. */
-    n = atomic_load_explicit(&live_allocs, memory_order_relaxed);
-    return n;
+        return n;
+    return n + atomic_load_explicit(&live_allocs, memory_order_relaxed);
 }
 
 void st_be_detectors(struct st_be_detect *d)
