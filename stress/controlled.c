@@ -291,7 +291,8 @@ struct st_ctl *st_ctl_new(const struct st_scenario *sc,
 
         if (e == -ENOMEM)
             goto err;
-        memcpy(c->prefix, parsed, c->plen < M ? c->plen : M);
+        if (parsed != NULL)
+            memcpy(c->prefix, parsed, c->plen < M ? c->plen : M);
         free(parsed);
         if (e != 0) {
             c->misfit = true;
@@ -453,10 +454,20 @@ static void mirror(struct st_ctl *c, size_t i)
         c->sh->steps[i % ST_SCHED_SH_STEPS] = c->trace.steps[i];
 }
 
-static void push_step(struct st_ctl *c, unsigned th, bool preempted)
+/* Steps kept per iteration: the decisions are capped (a longer iteration
+ * is a misfit), and so is the timeline, at about 100 MB. */
+#define ST_TRACE_MAX_STEPS (ST_SCHED_MAX_DECISIONS * 2)
+
+/* Record the step thread th is about to run; false when it is not
+ * recorded (the cap, or no memory): the thread then has no last step. */
+static bool push_step(struct st_ctl *c, unsigned th, bool preempted)
 {
     struct st_trace_step s;
 
+    if (c->trace.n >= ST_TRACE_MAX_STEPS) {
+        c->last_step[th] = SIZE_MAX;
+        return false;
+    }
     memset(&s, 0, sizeof(s));
     s.thread = th;
     memcpy(s.label, c->pend[th].label, sizeof(s.label));
@@ -467,8 +478,10 @@ static void push_step(struct st_ctl *c, unsigned th, bool preempted)
     memcpy(s.text, c->pend[th].text, sizeof(s.text));
     s.before = s.after = ST_TRACE_NOVALUE;
     s.preempted = preempted;
-    if (st_trace_add(&c->trace, &s) != 0)
-        return;
+    if (st_trace_add(&c->trace, &s) != 0) {
+        c->last_step[th] = SIZE_MAX;
+        return false;
+    }
     c->last_step[th] = c->trace.n - 1;
     mirror(c, c->trace.n - 1);
     c->sh->nsteps = (unsigned)c->trace.n;
@@ -477,6 +490,7 @@ static void push_step(struct st_ctl *c, unsigned th, bool preempted)
         for (unsigned j = 0; j + 1 < c->sp.depth; j++)
             if (c->change[j] == c->trace.n)
                 c->prio[th] = (int)(c->sp.depth - 1 - j);
+    return true;
 }
 
 static int decide(struct st_ctl *c, int cur)
@@ -782,13 +796,14 @@ static void note(struct st_ctl *c, unsigned th, const struct st_sched_point *p,
                      p->label);
             set_pending_obj(c, th, p->kind, p->id);
             c->pend[th].text[0] = '\0';
-            push_step(c, th, false);
-            s = &c->trace.steps[c->trace.n - 1];
-            s->before = p->before;
-            s->after = p->after;
-            if (p->what != NULL)
-                snprintf(s->what, sizeof(s->what), "%s", p->what);
-            mirror(c, c->trace.n - 1);
+            if (push_step(c, th, false)) {
+                s = &c->trace.steps[c->trace.n - 1];
+                s->before = p->before;
+                s->after = p->after;
+                if (p->what != NULL)
+                    snprintf(s->what, sizeof(s->what), "%s", p->what);
+                mirror(c, c->trace.n - 1);
+            }
         }
     }
     pthread_mutex_unlock(&c->mu);
@@ -1042,16 +1057,16 @@ void st_ctl_end(struct st_ctl *c, bool failed, const char *kind,
     }
 }
 
-void st_ctl_shrink_begin(struct st_ctl *c)
+bool st_ctl_shrink_begin(struct st_ctl *c)
 {
     size_t M = ST_SCHED_MAX_DECISIONS;
 
     if (!c->have_fail || c->fail_dec == NULL)
-        return;
+        return false;
     if (c->best == NULL && (c->best = malloc(M)) == NULL)
-        return;
+        return false;
     if (c->cand == NULL && (c->cand = malloc(M)) == NULL)
-        return;
+        return false;
     memcpy(c->best, c->fail_dec, c->fail_ndec);
     c->nbest = c->fail_ndec;
     c->best_pre = c->fail_pre;
@@ -1067,6 +1082,7 @@ void st_ctl_shrink_begin(struct st_ctl *c)
     c->dfs_budget_end = 2000;
     c->mode = c->best_pre > 0 ? M_SHRINK_DFS : M_SHRINK_GREEDY;
     c->greedy_i = 0;
+    return true;
 }
 
 char *st_ctl_shrunk(struct st_ctl *c, unsigned *preemptions, unsigned *steps)

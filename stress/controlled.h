@@ -168,7 +168,7 @@ int st_ctl_fill_failure(struct st_ctl *c, struct st_failure *f, size_t step,
  * (dfs with bounds 0, 1, ...), then fewer steps (greedy removal of
  * decisions); run iterations while st_ctl_begin says so; then
  * st_ctl_shrunk gives the best (malloc'd) or NULL when none is better. */
-void st_ctl_shrink_begin(struct st_ctl *c);
+bool st_ctl_shrink_begin(struct st_ctl *c);   /* false: nothing to shrink, or no memory */
 char *st_ctl_shrunk(struct st_ctl *c, unsigned *preemptions, unsigned *steps);
 
 /* Totals and state. */

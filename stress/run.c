@@ -1408,6 +1408,30 @@ static bool controlled_next(struct run *r, uint64_t it)
     return true;
 }
 
+/* After iteration |it| ran (free-running or controlled): count it and a
+ * failure, poll the detectors, and stop at --max-failures or, checked every
+ * 64 iterations (|*count|), at the |deadline| (0: none).  The counts go to
+ * r->sh with relaxed stores: a snapshot for the parent's progress line and
+ * post-mortem (struct st_shared), ordered by nothing else. */
+static void iteration_done(struct run *r, struct st_result *out, uint64_t it,
+                           bool failed, double deadline, uint64_t *count)
+{
+    if (failed) {
+        out->iterations_failed++;
+        atomic_store_explicit(&r->sh->failed, out->iterations_failed,
+                              memory_order_relaxed);
+        if (r->o->max_failures > 0 &&
+            out->iterations_failed >= r->o->max_failures)
+            r->stop = true;
+    }
+    out->iterations_run++;
+    st_detector_poll(r->sh, it);
+    atomic_store_explicit(&r->sh->done, out->iterations_run,
+                          memory_order_relaxed);
+    if (deadline > 0 && (++*count & 63) == 0 && now_s() >= deadline)
+        r->stop = true;
+}
+
 /* Controlled mode: one iteration.  Its findings are the scenario's own
  * checks and minissl's detectors, as when free-running: a yield point's
  * NOTE only feeds the timeline. */
@@ -1426,7 +1450,7 @@ static void controlled_end(struct run *r)
     size_t nrows0 = r->nrows;
     uint64_t *counts;
     unsigned pre = 0, steps = 0;
-    bool stop, error;
+    bool stop, error, shrink_ok;
     char *s;
 
     if (r->o->sched->shrink && res->nfailures > 0 &&
@@ -1437,8 +1461,8 @@ static void controlled_end(struct run *r)
         stop = r->stop;
         error = r->error;
         r->shrinking = true;
-        st_ctl_shrink_begin(r->ctl);
-        for (uint64_t it = 0; controlled_next(r, it); it++) {
+        shrink_ok = st_ctl_shrink_begin(r->ctl);
+        for (uint64_t it = 0; shrink_ok && controlled_next(r, it); it++) {
             bool failed;
 
             failed = controlled_iteration(r);
@@ -1451,7 +1475,7 @@ static void controlled_end(struct run *r)
             free(r->rows[i].vals);
         r->nrows = nrows0;
         free(counts);
-        if ((s = st_ctl_shrunk(r->ctl, &pre, &steps)) != NULL) {
+        if (shrink_ok && (s = st_ctl_shrunk(r->ctl, &pre, &steps)) != NULL) {
             free(res->failures[0].schedule_shrunk);
             res->failures[0].schedule_shrunk = s;
             res->failures[0].shrunk_preemptions = pre;
@@ -1542,20 +1566,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     for (size_t k = 0; k < nrg && !r.stop && r.ctl == NULL; k++)
         for (uint64_t it = rg[k].begin; it < rg[k].end && !r.stop; it++) {
             r.iteration = it;
-            if (iteration(&r)) {
-                out->iterations_failed++;
-                atomic_store_explicit(&r.sh->failed, out->iterations_failed,
-                                      memory_order_relaxed);
-                if (o->max_failures > 0 &&
-                    out->iterations_failed >= o->max_failures)
-                    r.stop = true;
-            }
-            out->iterations_run++;
-            st_detector_poll(r.sh, it);
-            atomic_store_explicit(&r.sh->done, out->iterations_run,
-                                  memory_order_relaxed);
-            if (deadline > 0 && (++count & 63) == 0 && now_s() >= deadline)
-                r.stop = true;
+            iteration_done(&r, out, it, iteration(&r), deadline, &count);
         }
     /* Controlled mode: the same loop, each iteration one schedule. */
     for (size_t k = 0; k < nrg && !r.stop && r.ctl != NULL; k++)
@@ -1569,20 +1580,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
             }
             failed = controlled_iteration(&r);
             st_ctl_end(r.ctl, failed, r.last_kind, r.last_step);
-            if (failed) {
-                out->iterations_failed++;
-                atomic_store_explicit(&r.sh->failed, out->iterations_failed,
-                                      memory_order_relaxed);
-                if (o->max_failures > 0 &&
-                    out->iterations_failed >= o->max_failures)
-                    r.stop = true;
-            }
-            out->iterations_run++;
-            st_detector_poll(r.sh, it);
-            atomic_store_explicit(&r.sh->done, out->iterations_run,
-                                  memory_order_relaxed);
-            if (deadline > 0 && (++count & 63) == 0 && now_s() >= deadline)
-                r.stop = true;
+            iteration_done(&r, out, it, failed, deadline, &count);
         }
     if (r.ctl != NULL)
         controlled_end(&r);

@@ -1,5 +1,6 @@
 /* Schedule strings.  See schedule.h. */
 #include "schedule.h"
+#include "controlled.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -125,9 +126,16 @@ int st_schedule_parse(const struct st_scenario *sc, const char *s,
         int th = thread_index(sc, p, nl);
 
         if (nl == 0 || th < 0) {
-            snprintf(err, errlen, "schedule step %zu names thread '%.*s', "
-                     "which %s has not", len + 1, (int)(nl > 64 ? 64 : nl),
-                     p, sc->path ? sc->path : "the scenario");
+            char shown[65];
+            size_t k;
+
+            /* Printable characters only: the string came from a user. */
+            for (k = 0; k < nl && k < sizeof(shown) - 1; k++)
+                shown[k] = p[k] >= 0x20 && p[k] < 0x7f ? p[k] : '?';
+            shown[k] = '\0';
+            snprintf(err, errlen, "schedule step %zu names thread '%s', "
+                     "which %s has not", len + 1, shown,
+                     sc->path ? sc->path : "the scenario");
             free(c);
             return -EINVAL;
         }
@@ -158,7 +166,19 @@ int st_schedule_parse(const struct st_scenario *sc, const char *s,
                 return -EINVAL;
             }
         } else if (*p != '\0') {
-            snprintf(err, errlen, "malformed schedule: unexpected '%c'", *p);
+            if (*p >= 0x20 && *p < 0x7f)
+                snprintf(err, errlen, "malformed schedule: unexpected '%c'",
+                         *p);
+            else
+                snprintf(err, errlen, "malformed schedule: unexpected "
+                         "byte 0x%02x", (unsigned char)*p);
+            free(c);
+            return -EINVAL;
+        }
+        if (len + count > ST_SCHED_MAX_DECISIONS) {
+            snprintf(err, errlen, "malformed schedule: more than %u "
+                     "decisions (an iteration makes at most that many)",
+                     ST_SCHED_MAX_DECISIONS);
             free(c);
             return -EINVAL;
         }
@@ -167,6 +187,7 @@ int st_schedule_parse(const struct st_scenario *sc, const char *s,
             unsigned char *nc = realloc(c, ncap);
 
             if (nc == NULL) {
+                snprintf(err, errlen, "out of memory");
                 free(c);
                 return -ENOMEM;
             }

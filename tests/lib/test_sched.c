@@ -78,6 +78,50 @@ static void record_stop(void)
     minissl_sched_set_hook(NULL, NULL);
 }
 
+static void fault_on(const char *name)
+{
+    ck_assert_int_eq(minissl_fault_enable(name), 1);
+}
+
+/* record_start and record_stop with the fault |name| enabled between. */
+static void record_start_with_fault(const char *name)
+{
+    fault_on(name);
+    record_start();
+}
+
+static void record_stop_with_fault(void)
+{
+    record_stop();
+    minissl_fault_reset();
+}
+
+/* Frees what a dup test made: the dup |d| (or |s|'s reference that a
+ * shared dup took), |s| and its SSL_CTX. */
+static void free_dup_test(SSL_CTX *ctx, SSL *s, SSL *d)
+{
+    SSL_free(d);
+    SSL_free(s);
+    SSL_CTX_free(ctx);
+}
+
+/* SSL_dup(s), recorded; with the fault |fault| enabled when not NULL. */
+static SSL *recorded_dup(SSL *s, const char *fault)
+{
+    SSL *d;
+
+    if (fault != NULL)
+        record_start_with_fault(fault);
+    else
+        record_start();
+    d = SSL_dup(s);
+    if (fault != NULL)
+        record_stop_with_fault();
+    else
+        record_stop();
+    return d;
+}
+
 static int has_prefix(const char *label, const char *const *prefixes)
 {
     for (; *prefixes != NULL; prefixes++)
@@ -240,9 +284,7 @@ START_TEST(dup_of_an_initial_ssl_checks_its_state_under_its_lock)
     int check;
 
     ck_assert_ptr_nonnull(s);
-    record_start();
-    d = SSL_dup(s);
-    record_stop();
+    d = recorded_dup(s, NULL);
     ck_assert_ptr_nonnull(d);
     ck_assert_ptr_ne(d, s);
     /* The copy's SSL_CTX reference is taken while s's lock is held. */
@@ -260,9 +302,7 @@ START_TEST(dup_of_an_initial_ssl_checks_its_state_under_its_lock)
     ck_assert_ptr_eq(recs[find(0, MINISSL_SCHED_RELEASE, "ssl.lock.release",
                                0)].p.obj, &s->lock);
     assert_notes_follow_yields();
-    SSL_free(d);
-    SSL_free(s);
-    SSL_CTX_free(ctx);
+    free_dup_test(ctx, s, d);
 }
 END_TEST
 
@@ -273,18 +313,14 @@ START_TEST(dup_of_a_started_ssl_shares_it_with_one_more_reference)
 
     ck_assert_ptr_nonnull(s);
     ck_assert_int_eq(minissl_SSL_force_not_initial(s, 1), 1);
-    record_start();
-    d = SSL_dup(s);
-    record_stop();
+    d = recorded_dup(s, NULL);
     ck_assert_ptr_eq(d, s);
     ck_assert_str_eq(EVENTS("ssl.", "dup."),
                      "Y ssl.lock.acquire; N ssl.lock.acquire ->- acquired; "
                      "Y dup.state_check; N dup.state_check 0>0 share; "
                      "Y ssl.refcount.inc; N ssl.refcount.inc 1>2; "
                      "R ssl.lock.release");
-    SSL_free(d);
-    SSL_free(s);
-    SSL_CTX_free(ctx);
+    free_dup_test(ctx, s, d);
 }
 END_TEST
 
@@ -451,22 +487,15 @@ END_TEST
 
 /* ---- the seeded race faults: a yield point in every window ---- */
 
-static void fault_on(const char *name)
-{
-    ck_assert_int_eq(minissl_fault_enable(name), 1);
-}
-
 START_TEST(nonatomic_up_ref_yields_between_its_load_and_its_store)
 {
     SSL_CTX *ctx = new_ctx();
     SSL *s = SSL_new(ctx);
 
-    fault_on("ssl_ref_nonatomic");
-    record_start();
+    record_start_with_fault("ssl_ref_nonatomic");
     ck_assert_int_eq(SSL_up_ref(s), 1);
     SSL_free(s);
-    record_stop();
-    minissl_fault_reset();
+    record_stop_with_fault();
     ck_assert_str_eq(EVENTS("ssl.refcount."),
                      "Y ssl.refcount.load; N ssl.refcount.load 1>1; "
                      "Y ssl.refcount.store; N ssl.refcount.store 1>2; "
@@ -484,12 +513,10 @@ START_TEST(check_then_act_free_yields_between_its_load_and_its_store)
     SSL *s = SSL_new(ctx);
 
     SSL_up_ref(s);
-    fault_on("ssl_free_check_then_act");
-    record_start();
+    record_start_with_fault("ssl_free_check_then_act");
     SSL_free(s);
     SSL_free(s);
-    record_stop();
-    minissl_fault_reset();
+    record_stop_with_fault();
     ck_assert_str_eq(EVENTS("ssl.refcount."),
                      "Y ssl.refcount.load; N ssl.refcount.load 2>2; "
                      "Y ssl.refcount.store; N ssl.refcount.store 2>1; "
@@ -504,11 +531,9 @@ START_TEST(relaxed_free_is_a_decrement_yield_point)
     SSL_CTX *ctx = new_ctx();
     SSL *s = SSL_new(ctx);
 
-    fault_on("ssl_free_relaxed");
-    record_start();
+    record_start_with_fault("ssl_free_relaxed");
     SSL_free(s);
-    record_stop();
-    minissl_fault_reset();
+    record_stop_with_fault();
     ck_assert_str_eq(EVENTS("ssl.refcount."),
                      "Y ssl.refcount.dec; N ssl.refcount.dec 1>0 freed");
     SSL_CTX_free(ctx);
@@ -520,18 +545,12 @@ START_TEST(unlocked_dup_yields_between_its_state_check_and_its_copy)
     SSL_CTX *ctx = new_ctx();
     SSL *s = SSL_new(ctx), *d;
 
-    fault_on("dup_check_unlocked");
-    record_start();
-    d = SSL_dup(s);
-    record_stop();
-    minissl_fault_reset();
+    d = recorded_dup(s, "dup_check_unlocked");
     ck_assert_ptr_nonnull(d);
     ck_assert_str_eq(EVENTS("ssl.lock.", "dup."),
                      "Y dup.state_check; N dup.state_check 0>1 copy; "
                      "Y dup.copy; N dup.copy 0>0");
-    SSL_free(d);
-    SSL_free(s);
-    SSL_CTX_free(ctx);
+    free_dup_test(ctx, s, d);
 }
 END_TEST
 
@@ -541,20 +560,14 @@ START_TEST(dup_sharing_the_hint_buffer_yields_before_it_shares)
     SSL *s = SSL_new(ctx), *d;
 
     ck_assert_int_eq(SSL_use_psk_identity_hint(s, "parent"), 1);
-    fault_on("dup_shared_cfg");
-    record_start();
-    d = SSL_dup(s);
-    record_stop();
-    minissl_fault_reset();
+    d = recorded_dup(s, "dup_shared_cfg");
     ck_assert_ptr_nonnull(d);
     ck_assert_str_eq(EVENTS("dup.share_cfg"),
                      "Y dup.share_cfg; N dup.share_cfg ->- psk_hint shared");
     /* Undo the sharing by hand before both are freed. */
     ck_assert_int_eq(SSL_use_psk_identity_hint(s, "other"), 1);
     d->cfg.psk_hint = NULL;
-    SSL_free(d);
-    SSL_free(s);
-    SSL_CTX_free(ctx);
+    free_dup_test(ctx, s, d);
 }
 END_TEST
 
@@ -566,8 +579,7 @@ START_TEST(a_shared_error_stack_yields_at_each_operation)
     ERR_raise(ERR_LIB_SSL, SSL_R_NO_CIPHER_MATCH);
     ck_assert_int_ne(ERR_peek_error(), 0);
     ck_assert_int_ne(ERR_get_error(), 0);
-    record_stop();
-    minissl_fault_reset();
+    record_stop_with_fault();
     ck_assert_str_eq(EVENTS("err."),
                      "Y err.push; Y err.set; Y err.peek; Y err.pop");
     ck_assert_str_eq(recs[0].p.kind, "ERR");
@@ -634,11 +646,9 @@ START_TEST(freeing_an_unfinished_client_yields_before_its_session_write)
     SSL_set_connect_state(c);
     ck_assert_int_eq(SSL_do_handshake(c), -1);   /* ClientHello sent */
     ERR_clear_error();
-    fault_on("free_unfinished_not_resumable");
-    record_start();
+    record_start_with_fault("free_unfinished_not_resumable");
     SSL_free(c);
-    record_stop();
-    minissl_fault_reset();
+    record_stop_with_fault();
     ck_assert_str_eq(EVENTS("ssl_session.write"),
                      "Y ssl_session.write; "
                      "N ssl_session.write ->1 not_resumable");
@@ -709,8 +719,7 @@ START_TEST(one_preemption_at_the_store_loses_the_other_threads_up_ref)
                                     s), 0);
     ck_assert_int_eq(SSL_up_ref(s), 1);
     ck_assert_int_eq(pthread_join(t, NULL), 0);
-    record_stop();
-    minissl_fault_reset();
+    record_stop_with_fault();
     ck_assert_int_eq(switched, 1);
     ck_assert_str_eq(EVENTS("ssl.refcount."),
                      "Y ssl.refcount.load; N ssl.refcount.load 1>1; "

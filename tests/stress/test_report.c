@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "stress_util.h"
 #include "testutil.h"
 
 #define SCHEMA "../shared/schemas/junit-10.xsd"
@@ -340,15 +341,6 @@ static void spit(const char *path, const char *text)
     ck_assert_ptr_nonnull(f);
     fputs(text, f);
     ck_assert_int_eq(fclose(f), 0);
-}
-
-static size_t count(const char *hay, const char *needle)
-{
-    size_t n = 0;
-
-    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
 }
 
 static int have_xmllint(void)
@@ -866,8 +858,8 @@ START_TEST(html_draws_one_histogram_per_scenario_with_a_bar_per_outcome)
     write_html_fixture(f);
     text = slurp(f);
     /* the failing and the passing scenario observed outcomes */
-    ck_assert_uint_eq(count(text, "<svg "), 2);
-    ck_assert_uint_eq(count(text, "</svg>"), 2);
+    ck_assert_uint_eq(tu_count(text, "<svg "), 2);
+    ck_assert_uint_eq(tu_count(text, "</svg>"), 2);
     free(text);
     if (!have_xmllint())
         return;
@@ -1047,11 +1039,11 @@ START_TEST(text_detector_reports_on_a_passing_scenario_are_called_expected)
     r.verdict = ST_PASS;                    /* an `expect race` pass */
     st_result_print_detector(f, &r, 0);
     ck_assert_int_eq(fclose(f), 0);
-    ck_assert_uint_eq(count(buf, "detector tsan: 2 reports"), 2);
-    ck_assert_uint_eq(count(buf, "(expected: the scenario declares "
-                            "`expect race`)"), 1);
-    ck_assert_uint_eq(count(buf, "    log: build/tsan/logs/dup-free.tsan."
-                            "1234\n"), 2);
+    ck_assert_uint_eq(tu_count(buf, "detector tsan: 2 reports"), 2);
+    ck_assert_uint_eq(tu_count(buf, "(expected: the scenario declares "
+                               "`expect race`)"), 1);
+    ck_assert_uint_eq(tu_count(buf, "    log: build/tsan/logs/"
+                               "dup-free.tsan.1234\n"), 2);
     free(buf);
     st_result_free(&r);
 }
@@ -1060,30 +1052,9 @@ END_TEST
 /* ---- failing allocations -------------------------------------------- */
 
 /* The writers and readers must survive any allocation failing: return
- * NULL / -ENOMEM and free everything they took.  This binary replaces
- * malloc (glibc supports that: malloc, calloc, realloc and free forward to
- * __libc_*) to fail the Nth allocation and count what is still live.  Not
- * under ASan/TSan, whose runtimes own malloc. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define NO_MALLOC_HOOK 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) \
-    || __has_feature(memory_sanitizer)
-#define NO_MALLOC_HOOK 1
-#endif
-#endif
-
-#ifndef NO_MALLOC_HOOK
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t m);
-extern void *__libc_realloc(void *p, size_t n);
-extern void __libc_free(void *p);
-
-static int counting;            /* hook armed */
-static long fail_at;            /* allocations to let through; -1: none */
-static long live;               /* allocations minus frees while armed */
-static int in_parser;           /* inside jansson's json_load* */
-
+ * NULL / -ENOMEM and free everything they took (stress_util's allocation
+ * hook fails the Nth allocation and counts what is still live). */
+#ifdef TU_ALLOC_HOOK
 /* jansson 2.14's lexer is not safe against a failing allocation (it
  * ignores a failed buffer append and then asserts, load.c
  * lex_scan_string), so allocations made while it parses are let through:
@@ -1108,9 +1079,9 @@ json_t *json_loadb(const char *buffer, size_t buflen, size_t flags,
 
     if (real_loadb == NULL)
         find_real_loaders();
-    in_parser++;
+    tu_alloc_exempt(1);
     j = real_loadb(buffer, buflen, flags, error);
-    in_parser--;
+    tu_alloc_exempt(-1);
     return j;
 }
 
@@ -1120,78 +1091,10 @@ json_t *json_loadf(FILE *input, size_t flags, json_error_t *error)
 
     if (real_loadf == NULL)
         find_real_loaders();
-    in_parser++;
+    tu_alloc_exempt(1);
     j = real_loadf(input, flags, error);
-    in_parser--;
+    tu_alloc_exempt(-1);
     return j;
-}
-
-static int hook_fails(void)
-{
-    if (!counting || fail_at < 0 || in_parser)
-        return 0;
-    if (fail_at-- == 0) {
-        errno = ENOMEM;
-        return 1;
-    }
-    return 0;
-}
-
-void *malloc(size_t n)
-{
-    void *p;
-
-    if (hook_fails())
-        return NULL;
-    p = __libc_malloc(n);
-    if (p != NULL && counting)
-        live++;
-    return p;
-}
-
-void *calloc(size_t n, size_t m)
-{
-    void *p;
-
-    if (hook_fails())
-        return NULL;
-    p = __libc_calloc(n, m);
-    if (p != NULL && counting)
-        live++;
-    return p;
-}
-
-void *realloc(void *p, size_t n)
-{
-    void *q;
-
-    if (hook_fails())
-        return NULL;
-    q = __libc_realloc(p, n);
-    if (q != NULL && p == NULL && counting)
-        live++;
-    return q;
-}
-
-void free(void *p)
-{
-    if (p != NULL && counting)
-        live--;
-    __libc_free(p);
-}
-
-static void arm(long n)
-{
-    live = 0;
-    fail_at = n;
-    counting = 1;
-}
-
-/* Disarm; true when the Nth allocation was reached (so it failed). */
-static int disarm(void)
-{
-    counting = 0;
-    return fail_at < 0;
 }
 
 enum op { OP_TO_STRING, OP_FROM_STRING, OP_JUNIT, OP_HTML, OP_MERGE,
@@ -1199,89 +1102,80 @@ enum op { OP_TO_STRING, OP_FROM_STRING, OP_JUNIT, OP_HTML, OP_MERGE,
 static const char *const op_names[] = { "to_json_string",
     "from_json_string", "junit", "html", "merge", "write_json", "read_json" };
 
+/* What the operations work on. */
+struct alloc_ctx {
+    struct st_run run, shards[2];
+    char *json;
+};
+
+static int run_op(void *arg, int op, char *err, size_t errlen)
+{
+    struct alloc_ctx *c = arg;
+    struct st_run out;
+    struct st_result back;
+    FILE *f;
+    char *s;
+    int ret = 0;
+
+    switch (op) {
+    case OP_TO_STRING:
+        s = st_result_to_json_string(&c->run.results[0]);
+        ret = s != NULL ? 0 : -ENOMEM;
+        free(s);
+        break;
+    case OP_FROM_STRING:
+        ret = st_result_from_json_string(c->json, strlen(c->json), &back,
+                                         err, errlen);
+        if (ret == 0)
+            st_result_free(&back);
+        break;
+    case OP_JUNIT:
+    case OP_HTML:
+        if ((f = fopen("/dev/null", "w")) == NULL)
+            return -ENOMEM;
+        ret = op == OP_JUNIT ? st_run_write_junit_fp(&c->run, f)
+            : st_run_write_html_fp(&c->run, f);
+        fclose(f);
+        break;
+    case OP_MERGE:
+        ret = tu_merge_and_free(c->shards, 2, err, errlen);
+        break;
+    case OP_WRITE_JSON:
+        ret = st_run_write_json(&c->run, tmp_path("out.json"));
+        break;
+    case OP_READ_JSON:
+        ret = st_run_read_json(tmp_path("in.json"), &out, err, errlen);
+        if (ret == 0)
+            st_run_free(&out);
+        break;
+    }
+    return ret;
+}
+
 START_TEST(every_failing_allocation_is_reported_and_leaks_nothing)
 {
-    struct st_run run, shards[2], out;
-    struct st_result back;
-    char *json, err[256];
-    long n;
-    int ret = 0, failed;
+    struct alloc_ctx c;
+    char err[256];
 
     err[0] = '\0';
     make_tmpdir();
-    fill_run(&run);
+    fill_run(&c.run);
     if (real_loadb == NULL)
         find_real_loaders();            /* dlsym may allocate: not armed */
-    ck_assert_ptr_nonnull(json = st_result_to_json_string(&run.results[0]));
-    ck_assert_int_eq(st_run_write_json(&run, tmp_path("in.json")), 0);
-    run.shard_count = 2;
-    ck_assert_int_eq(st_run_write_json(&run, tmp_path("s0.json")), 0);
-    ck_assert_int_eq(st_run_read_json(tmp_path("s0.json"), &shards[0], err,
-                                      sizeof(err)), 0);
-    ck_assert_int_eq(st_run_read_json(tmp_path("s0.json"), &shards[1], err,
-                                      sizeof(err)), 0);
-    shards[1].shard_index = 1;
-    for (int op = 0; op < OP_COUNT; op++) {
-        for (n = 0;; n++) {
-            FILE *f = NULL;
-            char *s;
-
-            arm(n);
-            switch (op) {
-            case OP_TO_STRING:
-                s = st_result_to_json_string(&run.results[0]);
-                ret = s != NULL ? 0 : -ENOMEM;
-                free(s);
-                break;
-            case OP_FROM_STRING:
-                ret = st_result_from_json_string(json, strlen(json), &back,
-                                                 err, sizeof(err));
-                if (ret == 0)
-                    st_result_free(&back);
-                break;
-            case OP_JUNIT:
-            case OP_HTML:
-                if ((f = fopen("/dev/null", "w")) == NULL) {
-                    ret = -ENOMEM;
-                    break;
-                }
-                ret = op == OP_JUNIT ? st_run_write_junit_fp(&run, f)
-                    : st_run_write_html_fp(&run, f);
-                fclose(f);
-                break;
-            case OP_MERGE:
-                ret = st_run_merge(shards, 2, &out, err, sizeof(err));
-                if (ret == 0)
-                    st_run_free(&out);
-                break;
-            case OP_WRITE_JSON:
-                ret = st_run_write_json(&run, tmp_path("out.json"));
-                break;
-            case OP_READ_JSON:
-                ret = st_run_read_json(tmp_path("in.json"), &out, err,
-                                       sizeof(err));
-                if (ret == 0)
-                    st_run_free(&out);
-                break;
-            }
-            failed = disarm();
-            ck_assert_msg(live == 0, "%s, allocation %ld failing: %ld "
-                          "allocations leaked", op_names[op], n, live);
-            if (!failed) {
-                ck_assert_msg(ret == 0, "%s: %d with no failure", op_names[op],
-                              ret);
-                break;
-            }
-            ck_assert_msg(ret == 0 || ret == -ENOMEM || ret == -EIO,
-                          "%s, allocation %ld failing: returned %d (%s)",
-                          op_names[op], n, ret, err);
-        }
-        ck_assert_msg(n > 0, "%s allocated nothing", op_names[op]);
-    }
-    free(json);
-    st_run_free(&shards[0]);
-    st_run_free(&shards[1]);
-    st_run_free(&run);
+    ck_assert_ptr_nonnull(c.json =
+                          st_result_to_json_string(&c.run.results[0]));
+    ck_assert_int_eq(st_run_write_json(&c.run, tmp_path("in.json")), 0);
+    c.run.shard_count = 2;
+    ck_assert_int_eq(st_run_write_json(&c.run, tmp_path("s0.json")), 0);
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(st_run_read_json(tmp_path("s0.json"), &c.shards[i],
+                                          err, sizeof(err)), 0);
+    c.shards[1].shard_index = 1;
+    tu_alloc_fail_each(OP_COUNT, op_names, run_op, &c);
+    free(c.json);
+    for (int i = 0; i < 2; i++)
+        st_run_free(&c.shards[i]);
+    st_run_free(&c.run);
     remove_tmpdir();
 }
 END_TEST
@@ -1331,7 +1225,7 @@ Suite *make_suite(void)
     tcase_add_test(text,
                    text_detector_reports_on_a_passing_scenario_are_called_expected);
     suite_add_tcase(s, text);
-#ifndef NO_MALLOC_HOOK
+#ifdef TU_ALLOC_HOOK
     {
         TCase *mem = tcase_create("allocation_failures");
 

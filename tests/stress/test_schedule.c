@@ -21,28 +21,11 @@
 #include "stress_util.h"
 #include "testutil.h"
 
-static char tmpdir[256];
-
 static void make_tmpdir(void)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_schedule.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+    tu_make_tmpdir("test_schedule");
     ck_assert_int_eq(st_be_init(), 0);
     st_stmt_hook = NULL;
-}
-
-static void remove_tmpdir(void)
-{
-    char cmd[300];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
-static struct st_scenario *load_text(const char *name, const char *text)
-{
-    return tu_load_scenario_text(tmpdir, name, text);
 }
 
 /* Two threads of two statements that never enter minissl: statement-level
@@ -58,18 +41,19 @@ static const char two_by_two[] =
     "  spin 1\n";
 
 /* B sees A's extra reference only when A is preempted between its up_ref
- * and its free: fails with exactly one preemption. */
-static const char preempt_once[] =
-    "scenario preempt-once\n"
-    "iterations 200\n"
-    "global\n"
-    "  ctx c\n"
-    "  s = new c\n"
-    "thread A\n"
-    "  up_ref s\n"
-    "  free s\n"
-    "thread B\n"
-    "  expect refs s == 1\n";
+ * and its free: fails with exactly one preemption.  PREEMPT_ONCE(A's body)
+ * is the scenario, edited or not. */
+#define PREEMPT_ONCE(body) \
+    "scenario preempt-once\n" \
+    "iterations 200\n" \
+    "global\n" \
+    "  ctx c\n" \
+    "  s = new c\n" \
+    "thread A\n" \
+    body \
+    "thread B\n" \
+    "  expect refs s == 1\n"
+static const char preempt_once[] = PREEMPT_ONCE("  up_ref s\n  free s\n");
 
 static int run_spec(const struct st_scenario *sc,
                     const struct st_sched_spec *sp, uint64_t seed,
@@ -85,6 +69,26 @@ static int run_spec(const struct st_scenario *sc,
     o.max_failures = max_failures;
     o.sched = sp;
     return st_run_scenario(sc, &o, &rg, 1, NULL, res);
+}
+
+/* run_spec's twin in a forked child (st_run_isolated), with HOOK as
+ * st_stmt_hook there; ten iterations. */
+static void run_isolated_spec(const struct st_scenario *sc,
+                              const struct st_sched_spec *sp, uint64_t seed,
+                              void (*hook)(uint64_t, int,
+                                           const struct st_stmt *),
+                              struct st_result *res)
+{
+    struct st_opts o;
+    struct st_range rg = { 0, 10 };
+
+    st_opts_default(&o);
+    o.seed = seed;
+    o.sched = sp;
+    st_stmt_hook = hook;
+    ck_assert_int_eq(st_run_isolated(sc, &o, &rg, 1, res, NULL, NULL), 0);
+    st_stmt_hook = NULL;
+    ck_assert_int_eq(res->verdict, ST_FAIL);
 }
 
 static uint64_t dfs_count(const struct st_scenario *sc, unsigned p)
@@ -107,7 +111,7 @@ static uint64_t dfs_count(const struct st_scenario *sc, unsigned p)
 
 START_TEST(dfs_enumerates_every_interleaving_of_two_threads_by_two_statements)
 {
-    struct st_scenario *sc = load_text("two.scn", two_by_two);
+    struct st_scenario *sc = tu_load_text("two.scn", two_by_two);
 
     /* a1 a2 b1 b2 interleaved: C(4,2) = 6 in all; without preemption only
      * AABB and BBAA; with one also ABBA and BAAB. */
@@ -120,7 +124,7 @@ END_TEST
 
 START_TEST(dfs_with_minissl_yield_points_explores_more_than_statements)
 {
-    struct st_scenario *sc = load_text("p.scn", preempt_once);
+    struct st_scenario *sc = tu_load_text("p.scn", preempt_once);
     struct st_sched_spec sp = { .kind = ST_SCHED_DFS, .preemptions = 0 };
     struct st_result res;
 
@@ -144,9 +148,26 @@ START_TEST(dfs_with_minissl_yield_points_explores_more_than_statements)
 }
 END_TEST
 
+/* Malformed schedule strings and what their error says (at least). */
+static const struct {
+    bool after_fingerprint;     /* prefixed by a valid "xxxxxxxx/" */
+    const char *text, *err;
+} malformed[] = {
+    { true, "C", "names thread 'C'" },
+    { true, "A:0", "count after ':' must be a positive number" },
+    { true, "A,", "ends with ','" },
+    { false, "A:3,B", "expected 8 hex digits and '/'" },
+    /* Hostile input: control characters are not echoed raw, and a string
+     * longer than an iteration's decisions is refused before it is
+     * expanded (1 MB per 10 characters otherwise). */
+    { true, "\x1b[31mA", "names thread '?[31mA'" },
+    { true, "A:1\x1b", "unexpected byte 0x1b" },
+    { true, "A:200000,B:200000", "more than 262144 decisions" },
+};
+
 START_TEST(schedule_strings_round_trip_and_reject_malformed_ones)
 {
-    struct st_scenario *sc = load_text("two.scn", two_by_two);
+    struct st_scenario *sc = tu_load_text("two.scn", two_by_two);
     static const unsigned char d[] = { 0, 0, 0, 1, 1, 0 };
     unsigned char *back;
     size_t n;
@@ -164,19 +185,18 @@ START_TEST(schedule_strings_round_trip_and_reject_malformed_ones)
     ck_assert_uint_eq(st_schedule_segments(d, sizeof(d)), 3);
     /* Shell-safe characters only. */
     ck_assert_uint_eq(strspn(s, "0123456789abcdefAB/:,"), strlen(s));
-    /* Unknown thread, bad count, trailing comma, no fingerprint. */
-    snprintf(bad, sizeof(bad), "%.9sC", s);
-    ck_assert_int_eq(st_schedule_parse(sc, bad, &back, &n, err, sizeof(err)),
-                     -EINVAL);
-    ck_assert_ptr_nonnull(strstr(err, "names thread 'C'"));
-    snprintf(bad, sizeof(bad), "%.9sA:0", s);
-    ck_assert_int_eq(st_schedule_parse(sc, bad, &back, &n, err, sizeof(err)),
-                     -EINVAL);
-    snprintf(bad, sizeof(bad), "%.9sA,", s);
-    ck_assert_int_eq(st_schedule_parse(sc, bad, &back, &n, err, sizeof(err)),
-                     -EINVAL);
-    ck_assert_int_eq(st_schedule_parse(sc, "A:3,B", &back, &n, err,
-                                       sizeof(err)), -EINVAL);
+    /* Unknown thread, bad count, trailing comma (each after the 8-digit
+     * fingerprint and its '/'), no fingerprint. */
+    for (size_t i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
+        if (malformed[i].after_fingerprint)
+            snprintf(bad, sizeof(bad), "%.9s%s", s, malformed[i].text);
+        else
+            snprintf(bad, sizeof(bad), "%s", malformed[i].text);
+        ck_assert_int_eq(st_schedule_parse(sc, bad, &back, &n, err,
+                                           sizeof(err)), -EINVAL);
+        ck_assert_msg(strstr(err, malformed[i].err) != NULL, "%s: '%s' "
+                      "lacks '%s'", bad, err, malformed[i].err);
+    }
     free(s);
     st_scenario_free(sc);
 }
@@ -184,20 +204,9 @@ END_TEST
 
 START_TEST(a_schedule_for_an_edited_scenario_is_refused)
 {
-    struct st_scenario *sc = load_text("p.scn", preempt_once);
-    struct st_scenario *edited = load_text("p2.scn",
-        "scenario preempt-once\n"
-        "iterations 200\n"
-        "global\n"
-        "  ctx c\n"
-        "  s = new c\n"
-        "thread A\n"
-        "  up_ref s\n"
-        "  up_ref s\n"
-        "  free s\n"
-        "  free s\n"
-        "thread B\n"
-        "  expect refs s == 1\n");
+    struct st_scenario *sc = tu_load_text("p.scn", preempt_once);
+    struct st_scenario *edited = tu_load_text("p2.scn", PREEMPT_ONCE(
+        "  up_ref s\n  up_ref s\n  free s\n  free s\n"));
     static const unsigned char d[] = { 0, 1 };
     struct st_sched_spec sp = { .kind = ST_SCHED_REPLAY };
     struct st_result res;
@@ -222,38 +231,45 @@ START_TEST(a_schedule_for_an_edited_scenario_is_refused)
 }
 END_TEST
 
-START_TEST(a_schedule_that_names_a_finished_thread_or_ends_early_is_a_misfit)
+/* Replays the N decisions D on SC: a misfit whose reason holds REASON.
+ * The run stops at the first misfit: no hang, one iteration. */
+static void assert_replay_misfits(const struct st_scenario *sc,
+                                  const unsigned char *d, size_t n,
+                                  const char *reason)
 {
-    struct st_scenario *sc = load_text("two.scn", two_by_two);
     struct st_sched_spec sp = { .kind = ST_SCHED_REPLAY };
     struct st_result res;
-    static const unsigned char too_many_b[] = { 1, 1, 1, 0 };
-    static const unsigned char too_short[] = { 0 };
-    char *s = st_schedule_format(sc, too_many_b, sizeof(too_many_b));
+    char *s = st_schedule_format(sc, d, n);
 
-    /* B has two statements: a third B decision cannot be made. */
+    ck_assert_ptr_nonnull(s);
     sp.replay = s;
     ck_assert_int_eq(run_spec(sc, &sp, 0, 3, 0, &res), 0);
     ck_assert_int_eq(res.schedule_misfit, 1);
-    ck_assert_ptr_nonnull(strstr(res.reason, "does not fit"));
-    st_result_free(&res);
-    free(s);
-    s = st_schedule_format(sc, too_short, sizeof(too_short));
-    sp.replay = s;
-    ck_assert_int_eq(run_spec(sc, &sp, 0, 3, 0, &res), 0);
-    ck_assert_int_eq(res.schedule_misfit, 1);
-    ck_assert_ptr_nonnull(strstr(res.reason, "ends after 1 steps"));
-    /* The run stopped at the first misfit: no hang, one iteration. */
+    ck_assert_msg(strstr(res.reason, reason) != NULL, "reason '%s' lacks "
+                  "'%s'", res.reason, reason);
     ck_assert_uint_eq(res.iterations_run, 1);
     st_result_free(&res);
     free(s);
+}
+
+START_TEST(a_schedule_that_names_a_finished_thread_or_ends_early_is_a_misfit)
+{
+    struct st_scenario *sc = tu_load_text("two.scn", two_by_two);
+    static const unsigned char too_many_b[] = { 1, 1, 1, 0 };
+    static const unsigned char too_short[] = { 0 };
+
+    /* B has two statements: a third B decision cannot be made. */
+    assert_replay_misfits(sc, too_many_b, sizeof(too_many_b),
+                          "does not fit");
+    assert_replay_misfits(sc, too_short, sizeof(too_short),
+                          "ends after 1 steps");
     st_scenario_free(sc);
 }
 END_TEST
 
 START_TEST(replay_reproduces_a_failure_at_the_same_step_every_time)
 {
-    struct st_scenario *sc = load_text("p.scn", preempt_once);
+    struct st_scenario *sc = tu_load_text("p.scn", preempt_once);
     struct st_sched_spec sp = { .kind = ST_SCHED_DFS, .preemptions = 2 };
     struct st_sched_spec rp = { .kind = ST_SCHED_REPLAY };
     struct st_result res, again;
@@ -308,7 +324,7 @@ END_TEST
 
 START_TEST(random_and_pct_schedules_are_a_function_of_the_seed)
 {
-    struct st_scenario *sc = load_text("p.scn", preempt_once);
+    struct st_scenario *sc = tu_load_text("p.scn", preempt_once);
     struct st_sched_spec sp[2] = {
         { .kind = ST_SCHED_RANDOM },
         { .kind = ST_SCHED_PCT, .depth = 2 },
@@ -336,7 +352,7 @@ START_TEST(shrink_reduces_a_failing_schedule_to_one_preemption)
 {
     /* B fails if it runs between A's two statements; A has many more
      * points, so random finds schedules with extra preemptions. */
-    struct st_scenario *sc = load_text("s.scn",
+    struct st_scenario *sc = tu_load_text("s.scn",
         "scenario shrink-me\n"
         "iterations 500\n"
         "global\n"
@@ -376,17 +392,25 @@ START_TEST(shrink_reduces_a_failing_schedule_to_one_preemption)
 }
 END_TEST
 
-START_TEST(all_threads_blocked_is_a_deadlock_with_each_threads_position)
+/* A dfs controller (two preemptions) over SC, its first iteration begun. */
+static struct st_ctl *begun_ctl(const struct st_scenario *sc)
 {
-    struct st_scenario *sc = load_text("two.scn", two_by_two);
     struct st_sched_spec sp = { .kind = ST_SCHED_DFS, .preemptions = 2 };
     struct st_ctl *c = st_ctl_new(sc, &sp, 1, NULL);
+
+    ck_assert_ptr_nonnull(c);
+    ck_assert(st_ctl_begin(c, 0));
+    return c;
+}
+
+START_TEST(all_threads_blocked_is_a_deadlock_with_each_threads_position)
+{
+    struct st_scenario *sc = tu_load_text("two.scn", two_by_two);
+    struct st_ctl *c = begun_ctl(sc);
     static const char lx[] = "x", ly[] = "y";
     char text[600];
     int t, u;
 
-    ck_assert_ptr_nonnull(c);
-    ck_assert(st_ctl_begin(c, 0));
     /* Nobody runs until both threads reached their first point. */
     ck_assert_int_eq(st_ctl_event(c, 0, ST_EV_POINT, NULL, "stmt", "",
                                   "take x"), ST_CORE_WAIT);
@@ -424,13 +448,10 @@ END_TEST
 
 START_TEST(a_blocked_thread_is_not_picked_until_released)
 {
-    struct st_scenario *sc = load_text("two.scn", two_by_two);
-    struct st_sched_spec sp = { .kind = ST_SCHED_DFS, .preemptions = 2 };
-    struct st_ctl *c = st_ctl_new(sc, &sp, 1, NULL);
+    struct st_scenario *sc = tu_load_text("two.scn", two_by_two);
+    struct st_ctl *c = begun_ctl(sc);
     static const char lk[] = "lock";
 
-    ck_assert_ptr_nonnull(c);
-    ck_assert(st_ctl_begin(c, 0));
     st_ctl_event(c, 0, ST_EV_POINT, NULL, "stmt", "", "a");
     ck_assert_int_eq(st_ctl_event(c, 1, ST_EV_POINT, NULL, "stmt", "", "b"),
                      0);
@@ -470,20 +491,12 @@ static void block_each_thread(uint64_t it, int thread,
 
 START_TEST(a_real_deadlock_is_a_reported_failure_not_a_hang)
 {
-    struct st_scenario *sc = load_text("two.scn", two_by_two);
+    struct st_scenario *sc = tu_load_text("two.scn", two_by_two);
     struct st_sched_spec sp = { .kind = ST_SCHED_RANDOM };
-    struct st_opts o;
-    struct st_range rg = { 0, 10 };
     struct st_result res;
     const struct st_failure *f;
 
-    st_opts_default(&o);
-    o.seed = 3;
-    o.sched = &sp;
-    st_stmt_hook = block_each_thread;
-    ck_assert_int_eq(st_run_isolated(sc, &o, &rg, 1, &res, NULL, NULL), 0);
-    st_stmt_hook = NULL;
-    ck_assert_int_eq(res.verdict, ST_FAIL);
+    run_isolated_spec(sc, &sp, 3, block_each_thread, &res);
     ck_assert_uint_eq(res.nfailures, 1);
     f = &res.failures[0];
     ck_assert_str_eq(f->kind, "deadlock");
@@ -511,7 +524,7 @@ static void abort_at_b(uint64_t it, int thread, const struct st_stmt *st)
 
 START_TEST(a_crash_keeps_its_schedule_and_its_last_steps)
 {
-    struct st_scenario *sc = load_text("crash.scn",
+    struct st_scenario *sc = tu_load_text("crash.scn",
         "scenario crash-late\n"
         "iterations 10\n"
         "thread A\n"
@@ -524,19 +537,11 @@ START_TEST(a_crash_keeps_its_schedule_and_its_last_steps)
         "  end\n"
         "  spin 2\n");
     struct st_sched_spec sp = { .kind = ST_SCHED_DFS, .preemptions = 1 };
-    struct st_opts o;
-    struct st_range rg = { 0, 10 };
     struct st_result res;
     const struct st_failure *f;
     const struct st_trace *tr;
 
-    st_opts_default(&o);
-    o.seed = 5;
-    o.sched = &sp;
-    st_stmt_hook = abort_at_b;
-    ck_assert_int_eq(st_run_isolated(sc, &o, &rg, 1, &res, NULL, NULL), 0);
-    st_stmt_hook = NULL;
-    ck_assert_int_eq(res.verdict, ST_FAIL);
+    run_isolated_spec(sc, &sp, 5, abort_at_b, &res);
     f = &res.failures[0];
     ck_assert_str_eq(f->kind, "crash");
     /* dfs's first schedule: A whole, then B: 2 + 3000 + 3000 + 2 steps
@@ -560,26 +565,26 @@ Suite *make_suite(void)
 {
     Suite *s = suite_create("schedule");
     TCase *t = tcase_create("schedule");
+    const TTest *const run_tests[] = {
+        dfs_enumerates_every_interleaving_of_two_threads_by_two_statements,
+        dfs_with_minissl_yield_points_explores_more_than_statements,
+        a_schedule_for_an_edited_scenario_is_refused,
+        a_schedule_that_names_a_finished_thread_or_ends_early_is_a_misfit,
+        replay_reproduces_a_failure_at_the_same_step_every_time,
+        random_and_pct_schedules_are_a_function_of_the_seed,
+        shrink_reduces_a_failing_schedule_to_one_preemption,
+        a_real_deadlock_is_a_reported_failure_not_a_hang,
+        a_crash_keeps_its_schedule_and_its_last_steps,
+    };
 
-    tcase_add_checked_fixture(t, make_tmpdir, remove_tmpdir);
+    tcase_add_checked_fixture(t, make_tmpdir, tu_remove_tmpdir);
     tcase_set_timeout(t, 60);
     tcase_add_test(t, schedule_strings_round_trip_and_reject_malformed_ones);
     tcase_add_test(t, all_threads_blocked_is_a_deadlock_with_each_threads_position);
     tcase_add_test(t, a_blocked_thread_is_not_picked_until_released);
-    if (st_be_missing(ST_FEAT_INTROSPECTION) != NULL) {
-        fprintf(stderr, "schedule: backend lacks introspection (%s); run tests "
-                "not registered\n", st_be_missing(ST_FEAT_INTROSPECTION));
-    } else {
-        tcase_add_test(t, dfs_enumerates_every_interleaving_of_two_threads_by_two_statements);
-        tcase_add_test(t, dfs_with_minissl_yield_points_explores_more_than_statements);
-        tcase_add_test(t, a_schedule_for_an_edited_scenario_is_refused);
-        tcase_add_test(t, a_schedule_that_names_a_finished_thread_or_ends_early_is_a_misfit);
-        tcase_add_test(t, replay_reproduces_a_failure_at_the_same_step_every_time);
-        tcase_add_test(t, random_and_pct_schedules_are_a_function_of_the_seed);
-        tcase_add_test(t, shrink_reduces_a_failing_schedule_to_one_preemption);
-        tcase_add_test(t, a_real_deadlock_is_a_reported_failure_not_a_hang);
-        tcase_add_test(t, a_crash_keeps_its_schedule_and_its_last_steps);
-    }
+    /* The rest run scenarios: they need the backend's introspection. */
+    tu_add_tests_if(t, ST_FEAT_INTROSPECTION, "schedule", run_tests,
+                    sizeof(run_tests) / sizeof(run_tests[0]));
     suite_add_tcase(s, t);
     return s;
 }

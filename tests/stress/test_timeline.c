@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "report.h"
+#include "stress_util.h"
 #include "testutil.h"
 #include "trace.h"
 
@@ -42,12 +43,18 @@ static void step(struct st_trace *t, unsigned th, const char *label,
     ck_assert_int_eq(st_trace_add(t, &s), 0);
 }
 
+/* An empty trace of |n| unnamed threads (#0, #1, ...). */
+static void empty_trace(struct st_trace *t, unsigned n)
+{
+    memset(t, 0, sizeof(*t));
+    t->nthreads = n;
+}
+
 /* Two threads drop the same reference: the second decrement frees, the
  * first thread's load sees the freed object.  8 steps, 3 preemptions. */
 static void trace2(struct st_trace *t)
 {
-    memset(t, 0, sizeof(*t));
-    t->nthreads = 2;
+    empty_trace(t, 2);
     t->thread_names = NAMES3;
     step(t, 0, "stmt", "", "up_ref s", NV, NV, "", false);
     step(t, 0, "ssl.refcount.inc", "SSL#3", "", 1, 2, "", false);
@@ -64,8 +71,7 @@ static void trace2(struct st_trace *t)
 /* Three threads, one blocked on a lock; nothing fired. */
 static void trace3(struct st_trace *t)
 {
-    memset(t, 0, sizeof(*t));
-    t->nthreads = 3;
+    empty_trace(t, 3);
     t->thread_names = NAMES3;
     step(t, 0, "ssl.lock.acquire", "lock SSL#1", "", NV, NV, "", false);
     step(t, 1, "dup.state_check", "SSL#1", "", 0, NV, "", true);
@@ -79,8 +85,7 @@ static void trace3(struct st_trace *t)
 /* |n| threads, a step each, round robin. */
 static void trace_many(struct st_trace *t, unsigned n)
 {
-    memset(t, 0, sizeof(*t));
-    t->nthreads = n;
+    empty_trace(t, n);
     for (unsigned i = 0; i < n; i++)
         step(t, i, "ssl.refcount.inc", "SSL#9", "", i + 1, i + 2, "", i > 0);
     snprintf(t->fired, sizeof(t->fired), "expect failed");
@@ -128,13 +133,28 @@ static size_t nlines(const char *s)
     return n;
 }
 
-static size_t count(const char *hay, const char *needle)
+/* Asserts that |s| holds each string that follows, up to a NULL. */
+static __attribute__((sentinel)) void has_all(const char *s, ...)
 {
-    size_t n = 0;
+    const char *needle;
+    va_list ap;
 
-    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
+    va_start(ap, s);
+    while ((needle = va_arg(ap, const char *)) != NULL)
+        ck_assert_msg(strstr(s, needle) != NULL, "missing \"%s\"", needle);
+    va_end(ap);
+}
+
+/* Asserts that |s| holds none of the strings that follow, up to a NULL. */
+static __attribute__((sentinel)) void has_none(const char *s, ...)
+{
+    const char *needle;
+    va_list ap;
+
+    va_start(ap, s);
+    while ((needle = va_arg(ap, const char *)) != NULL)
+        ck_assert_msg(strstr(s, needle) == NULL, "unwanted \"%s\"", needle);
+    va_end(ap);
 }
 
 /* The column (0-based thread index) of the one non-blank cell of a table
@@ -282,8 +302,7 @@ START_TEST(text_has_a_title_a_header_a_row_per_step_and_the_fired_line)
     ck_assert(line_of(s, 0, line, sizeof(line)));
     ck_assert_ptr_nonnull(strstr(line, "2 threads, 8 steps"));
     ck_assert(line_of(s, 1, line, sizeof(line)));
-    ck_assert_ptr_nonnull(strstr(line, "owner"));
-    ck_assert_ptr_nonnull(strstr(line, "duper"));
+    has_all(line, "owner", "duper", NULL);
     ck_assert(line_of(s, 3 + t.n, line, sizeof(line)));
     ck_assert_str_eq(line, "  fired at step 8: quarantine hit: SSL#3 used "
                      "after free");
@@ -335,9 +354,10 @@ START_TEST(text_marks_the_preempting_steps_and_only_those)
     step(&t, 0, "ssl.refcount.store", "SSL#1", "", 1, 1, "lost update",
          false);
     s = render_text(&t, false, "200");
-    ck_assert_ptr_nonnull(strstr(s, "ssl.refcount.load SSL#1 = 2 "));
-    ck_assert_ptr_nonnull(strstr(s, "ssl.refcount.store SSL#1 1 -> 1, lost "
-                                 "update"));
+    has_all(s, "ssl.refcount.load SSL#1 = 2 ",
+            "ssl.refcount.store SSL#1 1 -> 1, lost "
+            "update",
+            NULL);
     for (size_t i = 0; i < t.n; i++) {
         ck_assert(line_of(s, 3 + i, line, sizeof(line)));
         ck_assert_msg((memchr(line, '*', strcspn(line, "|")) != NULL)
@@ -417,8 +437,7 @@ START_TEST(text_of_an_empty_trace_says_so_and_still_says_what_fired)
     struct st_trace t;
     char *s;
 
-    memset(&t, 0, sizeof(t));
-    t.nthreads = 2;
+    empty_trace(&t, 2);
     s = render_text(&t, false, "120");
     ck_assert_str_eq(s, "  timeline: 2 threads, 0 steps (none recorded)\n");
     free(s);
@@ -443,8 +462,7 @@ START_TEST(text_colours_only_when_asked_and_never_passes_control_characters)
     ck_assert_ptr_nonnull(strstr(s, "evil \\x1b[2J\\x07 text"));
     free(s);
     s = render_text(&t, true, "120");
-    ck_assert_ptr_nonnull(strstr(s, "\033[1;31mfired at step"));
-    ck_assert_ptr_nonnull(strstr(s, "\\x1b[2J"));
+    has_all(s, "\033[1;31mfired at step", "\\x1b[2J", NULL);
     free(s);
     st_trace_free(&t);
 }
@@ -584,8 +602,7 @@ START_TEST(json_of_a_cut_utf8_field_is_valid_json)
     json_t *j;
     char *s;
 
-    memset(&t, 0, sizeof(t));
-    t.nthreads = 1;
+    empty_trace(&t, 1);
     /* "é" cut after its first byte, as a fixed field may be */
     step(&t, 0, "stmt", "", "caf\xc3", NV, NV, "", false);
     ck_assert_ptr_nonnull(j = st_timeline_json(&t));
@@ -608,11 +625,8 @@ START_TEST(svg_is_one_well_formed_self_contained_element)
     ck_assert_ptr_nonnull(s = st_timeline_svg(&t));
     ck_assert_int_eq(strncmp(s, "<svg xmlns=\"http://www.w3.org/2000/svg\"",
                              39), 0);
-    ck_assert_uint_eq(count(s, "<svg"), 1);
-    ck_assert_ptr_null(strstr(s, "<script"));
-    ck_assert_ptr_null(strstr(s, "href"));
-    ck_assert_ptr_null(strstr(s, "url("));
-    ck_assert_ptr_null(strstr(s, "<style"));
+    ck_assert_uint_eq(tu_count(s, "<svg"), 1);
+    has_none(s, "<script", "href", "url(", "<style", NULL);
     assert_xml(s, "timeline.svg");
     free(s);
     st_trace_free(&t);
@@ -626,15 +640,15 @@ START_TEST(svg_draws_a_box_per_step_with_a_tooltip_preemptions_and_the_fired_ste
 
     trace2(&t);
     ck_assert_ptr_nonnull(s = st_timeline_svg(&t));
-    ck_assert_uint_eq(count(s, "<g class=\"step"), t.n);
-    ck_assert_uint_eq(count(s, "<g class=\"step preempted"), 3);
-    ck_assert_uint_eq(count(s, "class=\"step fired\""), 1);
-    ck_assert_uint_eq(count(s, "class=\"lane\""), 2);
-    ck_assert_ptr_nonnull(strstr(s, "<title>step 6, thread owner: "
-                                 "ssl.refcount.dec SSL#3 1 -&gt; 0, freed"
-                                 "</title>"));
-    ck_assert_ptr_nonnull(strstr(s, "fill=\"#c62828\""));
-    ck_assert_ptr_nonnull(strstr(s, "fired at step 8: quarantine hit"));
+    ck_assert_uint_eq(tu_count(s, "<g class=\"step"), t.n);
+    ck_assert_uint_eq(tu_count(s, "<g class=\"step preempted"), 3);
+    ck_assert_uint_eq(tu_count(s, "class=\"step fired\""), 1);
+    ck_assert_uint_eq(tu_count(s, "class=\"lane\""), 2);
+    has_all(s,
+            "<title>step 6, thread owner: "
+            "ssl.refcount.dec SSL#3 1 -&gt; 0, freed"
+            "</title>",
+            "fill=\"#c62828\"", "fired at step 8: quarantine hit", NULL);
     free(s);
     st_trace_free(&t);
 }
@@ -646,19 +660,14 @@ START_TEST(svg_escapes_markup_in_labels_names_and_the_fired_text)
     struct st_trace t;
     char *s;
 
-    memset(&t, 0, sizeof(t));
-    t.nthreads = 2;
+    empty_trace(&t, 2);
     t.thread_names = names;
     step(&t, 0, "x<&>y", "SSL#<1>", "", NV, NV, "", false);
     step(&t, 1, "stmt", "", "a & b < c > d \x01", NV, NV, "", true);
     snprintf(t.fired, sizeof(t.fired), "<script>alert(1)</script> & co");
     ck_assert_ptr_nonnull(s = st_timeline_svg(&t));
-    ck_assert_ptr_null(strstr(s, "<&>"));
-    ck_assert_ptr_null(strstr(s, "<script"));
-    ck_assert_ptr_null(strstr(s, "a<b>"));
-    ck_assert_ptr_nonnull(strstr(s, "x&lt;&amp;&gt;y"));
-    ck_assert_ptr_nonnull(strstr(s, "a&lt;b&gt;&amp;c"));
-    ck_assert_ptr_nonnull(strstr(s, "&lt;script&gt;"));
+    has_none(s, "<&>", "<script", "a<b>", NULL);
+    has_all(s, "x&lt;&amp;&gt;y", "a&lt;b&gt;&amp;c", "&lt;script&gt;", NULL);
     assert_xml(s, "escaped.svg");
     free(s);
     st_trace_free(&t);
@@ -670,16 +679,15 @@ START_TEST(svg_of_a_long_trace_is_capped_and_says_so)
     struct st_trace t;
     char *s;
 
-    memset(&t, 0, sizeof(t));
-    t.nthreads = 2;
+    empty_trace(&t, 2);
     for (unsigned i = 0; i < 1000; i++)
         step(&t, i % 2, "ssl.refcount.inc", "SSL#1", "", i, i + 1, "",
              i % 7 == 0);
     snprintf(t.fired, sizeof(t.fired), "expect failed");
     ck_assert_ptr_nonnull(s = st_timeline_svg(&t));
-    ck_assert_uint_eq(count(s, "<g class=\"step"), 400);
-    ck_assert_ptr_nonnull(strstr(s, "1000 steps; steps 41 to 640 not drawn"));
-    ck_assert_ptr_nonnull(strstr(s, "600 steps not drawn"));
+    ck_assert_uint_eq(tu_count(s, "<g class=\"step"), 400);
+    has_all(s, "1000 steps; steps 41 to 640 not drawn", "600 steps not drawn",
+            NULL);
     /* the end, where it fired, is drawn */
     ck_assert_ptr_nonnull(strstr(s, "<title>step 1000, thread #1"));
     ck_assert_ptr_null(strstr(s, "<title>step 41,"));
@@ -696,22 +704,22 @@ START_TEST(svg_of_an_empty_trace_and_of_many_threads_is_well_formed)
     struct st_trace t;
     char *s;
 
-    memset(&t, 0, sizeof(t));
-    t.nthreads = 2;
+    empty_trace(&t, 2);
     ck_assert_ptr_nonnull(s = st_timeline_svg(&t));
     ck_assert_ptr_nonnull(strstr(s, "no steps recorded"));
-    ck_assert_uint_eq(count(s, "<g class=\"step"), 0);
+    ck_assert_uint_eq(tu_count(s, "<g class=\"step"), 0);
     assert_xml(s, "empty.svg");
     free(s);
     trace_many(&t, 12);
     ck_assert_ptr_nonnull(s = st_timeline_svg(&t));
-    ck_assert_uint_eq(count(s, "class=\"lane\""), 12);
-    ck_assert_uint_eq(count(s, "<g class=\"step"), 12);
+    ck_assert_uint_eq(tu_count(s, "class=\"lane\""), 12);
+    ck_assert_uint_eq(tu_count(s, "<g class=\"step"), 12);
     /* narrow lanes: a box's text is cut in the middle, values kept; the
      * tooltip has it whole */
-    ck_assert_ptr_nonnull(strstr(s, ">ssl.re...#9 1 -&gt; 2</text>"));
-    ck_assert_ptr_nonnull(strstr(s, "<title>step 1, thread #0: "
-                                 "ssl.refcount.inc SSL#9 1 -&gt; 2</title>"));
+    has_all(s, ">ssl.re...#9 1 -&gt; 2</text>",
+            "<title>step 1, thread #0: "
+            "ssl.refcount.inc SSL#9 1 -&gt; 2</title>",
+            NULL);
     assert_xml(s, "many.svg");
     free(s);
     st_trace_free(&t);
@@ -816,9 +824,7 @@ START_TEST(text_report_prints_schedule_shrunk_and_timeline_of_a_controlled_failu
     free(s);
     /* a free-running failure: none of it */
     s = text_of(&run.results[0], &run.results[0].failures[1]);
-    ck_assert_ptr_null(strstr(s, "schedule:"));
-    ck_assert_ptr_null(strstr(s, "shrunk:"));
-    ck_assert_ptr_null(strstr(s, "timeline"));
+    has_none(s, "schedule:", "shrunk:", "timeline", NULL);
     free(s);
     st_run_free(&run);
 }
@@ -934,12 +940,14 @@ START_TEST(html_report_embeds_one_svg_timeline_per_controlled_failure)
 
     fill_run(&run);
     s = html_of(&run);
-    ck_assert_uint_eq(count(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-                            "class=\"timeline\""), 1);
-    ck_assert_ptr_nonnull(strstr(s, "<th>schedule</th><td><code>0x3,1x2,0*"
-                                 "</code> (3 preemptions, 8 steps)"));
-    ck_assert_ptr_nonnull(strstr(s, "<th>shrunk schedule</th><td><code>"
-                                 "0x2,1*</code> (1 preemption, 5 steps)"));
+    ck_assert_uint_eq(tu_count(s, "<svg xmlns=\"http://www.w3.org/2000/"
+                               "svg\" class=\"timeline\""), 1);
+    has_all(s,
+            "<th>schedule</th><td><code>0x3,1x2,0*"
+            "</code> (3 preemptions, 8 steps)",
+            "<th>shrunk schedule</th><td><code>"
+            "0x2,1*</code> (1 preemption, 5 steps)",
+            NULL);
     ck_assert_ptr_null(strstr(s, "<script"));
     assert_xml(s, "report.html");
     free(s);
@@ -976,8 +984,8 @@ START_TEST(merge_keeps_schedules_and_timelines_of_every_shard)
         ck_assert_ptr_null(out.results[0].failures[k + 1].trace);
     }
     s = html_of(&out);
-    ck_assert_uint_eq(count(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-                            "class=\"timeline\""), 2);
+    ck_assert_uint_eq(tu_count(s, "<svg xmlns=\"http://www.w3.org/2000/"
+                               "svg\" class=\"timeline\""), 2);
     free(s);
     st_run_free(&out);
     st_run_free(&in[0]);
@@ -989,193 +997,102 @@ END_TEST
 
 /* Every renderer and reader must survive any allocation failing: return
  * NULL / -ENOMEM (the text renderer: print what it can) and free what it
- * took.  As in test_report, this binary replaces malloc (glibc forwards
- * to __libc_*) to fail the Nth allocation and count what is still live;
- * jansson's parser is never run while armed.  Not under ASan/TSan. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define NO_MALLOC_HOOK 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) \
-    || __has_feature(memory_sanitizer)
-#define NO_MALLOC_HOOK 1
-#endif
-#endif
-
-#ifndef NO_MALLOC_HOOK
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t m);
-extern void *__libc_realloc(void *p, size_t n);
-extern void __libc_free(void *p);
-
-static int counting;
-static long fail_at, live;
-
-static int hook_fails(void)
-{
-    if (!counting || fail_at < 0)
-        return 0;
-    if (fail_at-- == 0) {
-        errno = ENOMEM;
-        return 1;
-    }
-    return 0;
-}
-
-void *malloc(size_t n)
-{
-    void *p;
-
-    if (hook_fails())
-        return NULL;
-    p = __libc_malloc(n);
-    if (p != NULL && counting)
-        live++;
-    return p;
-}
-
-void *calloc(size_t n, size_t m)
-{
-    void *p;
-
-    if (hook_fails())
-        return NULL;
-    p = __libc_calloc(n, m);
-    if (p != NULL && counting)
-        live++;
-    return p;
-}
-
-void *realloc(void *p, size_t n)
-{
-    void *q;
-
-    if (hook_fails())
-        return NULL;
-    q = __libc_realloc(p, n);
-    if (q != NULL && p == NULL && counting)
-        live++;
-    return q;
-}
-
-void free(void *p)
-{
-    if (p != NULL && counting)
-        live--;
-    __libc_free(p);
-}
-
+ * took.  stress_util's allocation hook fails the Nth allocation and counts
+ * what is still live; jansson's parser is never run while armed. */
+#ifdef TU_ALLOC_HOOK
 enum op { OP_JSON, OP_FROM_JSON, OP_SVG, OP_TEXT, OP_RESULT_TO_JSON,
           OP_RESULT_FROM_JSON, OP_HTML, OP_MERGE, OP_COUNT };
 static const char *const op_names[] = { "timeline_json",
     "timeline_from_json", "timeline_svg", "timeline_text", "result_to_json",
     "result_from_json", "html", "merge" };
 
-START_TEST(every_failing_allocation_is_reported_and_leaks_nothing)
-{
-    struct st_run run, shards[2], out;
-    struct st_result back;
-    struct st_trace *t, *tb;
+/* What the operations work on. */
+struct alloc_ctx {
+    struct st_run run, shards[2];
+    struct st_trace *t;
     json_t *tj, *rj;
     FILE *devnull;
-    char err[256];
-    long n;
-    int ret = 0, failed;
-    void *(*volatile alloc)(size_t) = malloc;   /* not optimised away */
-    void *probe;
+};
+
+static int run_op(void *arg, int op, char *err, size_t errlen)
+{
+    struct alloc_ctx *c = arg;
+    struct st_result back;
+    struct st_trace *tb;
+    void *p;
+    int ret = 0;
+
+    switch (op) {
+    case OP_JSON:
+        p = st_timeline_json(c->t);
+        ret = p != NULL ? 0 : -ENOMEM;
+        json_decref(p);
+        break;
+    case OP_FROM_JSON:
+        ret = st_timeline_from_json(c->tj, &tb, err, errlen);
+        if (ret == 0) {
+            st_trace_free(tb);
+            free(tb);
+        }
+        break;
+    case OP_SVG:
+        p = st_timeline_svg(c->t);
+        ret = p != NULL ? 0 : -ENOMEM;
+        free(p);
+        break;
+    case OP_TEXT:
+        st_timeline_text(c->devnull, c->t, false);
+        break;
+    case OP_RESULT_TO_JSON:
+        p = st_result_to_json(&c->run.results[0]);
+        ret = p != NULL ? 0 : -ENOMEM;
+        json_decref(p);
+        break;
+    case OP_RESULT_FROM_JSON:
+        ret = st_result_from_json(c->rj, &back, err, errlen);
+        if (ret == 0)
+            st_result_free(&back);
+        break;
+    case OP_HTML:
+        ret = st_run_write_html_fp(&c->run, c->devnull);
+        break;
+    case OP_MERGE:
+        ret = tu_merge_and_free(c->shards, 2, err, errlen);
+        break;
+    }
+    return ret;
+}
+
+START_TEST(every_failing_allocation_is_reported_and_leaks_nothing)
+{
+    struct alloc_ctx c;
 
     /* under Valgrind its malloc replaces ours: nothing to test here */
-    live = 0;
-    fail_at = -1;
-    counting = 1;
-    probe = alloc(1);
-    counting = 0;
-    free(probe);
-    if (live == 0) {
+    if (!tu_alloc_replaced()) {
         fprintf(stderr, "every_failing_allocation: malloc not replaceable "
                 "here (Valgrind?): SKIPPED\n");
         return;
     }
-    fill_run(&run);
-    t = run.results[0].failures[0].trace;
-    ck_assert_ptr_nonnull(tj = st_timeline_json(t));
-    ck_assert_ptr_nonnull(rj = st_result_to_json(&run.results[0]));
-    fill_run(&shards[0]);
-    fill_run(&shards[1]);
-    shards[0].shard_count = shards[1].shard_count = 2;
-    shards[1].shard_index = 1;
-    shards[0].results[0].shard_count = shards[1].results[0].shard_count = 2;
-    shards[1].results[0].shard_index = 1;
-    ck_assert_ptr_nonnull(devnull = fopen("/dev/null", "w"));
+    fill_run(&c.run);
+    c.t = c.run.results[0].failures[0].trace;
+    ck_assert_ptr_nonnull(c.tj = st_timeline_json(c.t));
+    ck_assert_ptr_nonnull(c.rj = st_result_to_json(&c.run.results[0]));
+    fill_run(&c.shards[0]);
+    fill_run(&c.shards[1]);
+    c.shards[0].shard_count = c.shards[1].shard_count = 2;
+    c.shards[1].shard_index = 1;
+    c.shards[0].results[0].shard_count = 2;
+    c.shards[1].results[0].shard_count = 2;
+    c.shards[1].results[0].shard_index = 1;
+    ck_assert_ptr_nonnull(c.devnull = fopen("/dev/null", "w"));
     ck_assert_int_eq(setenv("COLUMNS", "100", 1), 0);
-    for (int op = 0; op < OP_COUNT; op++) {
-        for (n = 0;; n++) {
-            void *p;
-
-            live = 0;
-            fail_at = n;
-            counting = 1;
-            switch (op) {
-            case OP_JSON:
-                p = st_timeline_json(t);
-                ret = p != NULL ? 0 : -ENOMEM;
-                json_decref(p);
-                break;
-            case OP_FROM_JSON:
-                ret = st_timeline_from_json(tj, &tb, err, sizeof(err));
-                if (ret == 0) {
-                    st_trace_free(tb);
-                    free(tb);
-                }
-                break;
-            case OP_SVG:
-                p = st_timeline_svg(t);
-                ret = p != NULL ? 0 : -ENOMEM;
-                free(p);
-                break;
-            case OP_TEXT:
-                st_timeline_text(devnull, t, false);
-                ret = 0;
-                break;
-            case OP_RESULT_TO_JSON:
-                p = st_result_to_json(&run.results[0]);
-                ret = p != NULL ? 0 : -ENOMEM;
-                json_decref(p);
-                break;
-            case OP_RESULT_FROM_JSON:
-                ret = st_result_from_json(rj, &back, err, sizeof(err));
-                if (ret == 0)
-                    st_result_free(&back);
-                break;
-            case OP_HTML:
-                ret = st_run_write_html_fp(&run, devnull);
-                break;
-            case OP_MERGE:
-                ret = st_run_merge(shards, 2, &out, err, sizeof(err));
-                if (ret == 0)
-                    st_run_free(&out);
-                break;
-            }
-            counting = 0;
-            failed = fail_at < 0;
-            ck_assert_msg(live == 0, "%s, allocation %ld failing: %ld "
-                          "allocations leaked", op_names[op], n, live);
-            if (!failed) {
-                ck_assert_msg(ret == 0, "%s: %d with no failure",
-                              op_names[op], ret);
-                break;
-            }
-            ck_assert_msg(ret == 0 || ret == -ENOMEM || ret == -EIO,
-                          "%s, allocation %ld failing: returned %d",
-                          op_names[op], n, ret);
-        }
-        ck_assert_msg(n > 0, "%s allocated nothing", op_names[op]);
-    }
-    fclose(devnull);
-    json_decref(tj);
-    json_decref(rj);
-    st_run_free(&shards[0]);
-    st_run_free(&shards[1]);
-    st_run_free(&run);
+    tu_alloc_fail_each(OP_COUNT, op_names, run_op, &c);
+    fclose(c.devnull);
+    json_decref(c.tj);
+    json_decref(c.rj);
+    for (int i = 0; i < 2; i++)
+        st_run_free(&c.shards[i]);
+    st_run_free(&c.run);
 }
 END_TEST
 #endif
@@ -1229,7 +1146,7 @@ Suite *make_suite(void)
                    html_report_embeds_one_svg_timeline_per_controlled_failure);
     tcase_add_test(reports, merge_keeps_schedules_and_timelines_of_every_shard);
     suite_add_tcase(s, reports);
-#ifndef NO_MALLOC_HOOK
+#ifdef TU_ALLOC_HOOK
     {
         TCase *mem = tcase_create("allocation_failures");
 
