@@ -103,6 +103,10 @@ struct run;
 
 #define ROLE_SERVER 1u          /* takes the server role in a handshake */
 #define ROLE_SET 2u             /* chosen by `connect`/`accept` */
+#define ROLE_OWN 4u             /* a new object (SSL_new, or a dup that
+                                   copied): its role and peer are its own,
+                                   never those of another name that held
+                                   the same address (freed, then reused) */
 
 struct thr {
     struct run *r;
@@ -584,6 +588,8 @@ static bool role_server(const struct run *r, int slot, void *obj)
 {
     if (r->server[slot] & ROLE_SERVER)
         return true;
+    if (r->server[slot] & ROLE_OWN)
+        return false;
     /* A dup that returned the same handle shares its source's role. */
     for (size_t i = 0; i < r->sc->nnames; i++)
         if (slot_visible(r, i) && r->slot[i] == obj &&
@@ -594,12 +600,44 @@ static bool role_server(const struct run *r, int slot, void *obj)
 
 static void **peer_of(struct run *r, int slot, void *obj)
 {
-    if (r->peer[slot] == NULL)
+    if (r->peer[slot] == NULL && !(r->server[slot] & ROLE_OWN))
         for (size_t i = 0; i < r->sc->nnames; i++)
             if (slot_visible(r, i) && r->slot[i] == obj &&
                 r->peer[i] != NULL)
                 return &r->peer[i];
     return &r->peer[slot];
+}
+
+/* Slots the running thread may write: its own, or every slot outside the
+ * threads phase. */
+static bool slot_mine(const struct run *r, size_t i)
+{
+    return st_current_thread < 0 || r->sc->names[i].owner == st_current_thread;
+}
+
+/* `dst` is about to hold `o` (new or dup; `fresh`: a new object).  The
+ * harness peer of the object dst held before must not be lost: it stays
+ * when dst gets that same connection again, moves to another slot of ours
+ * that still holds the object, and is freed otherwise (the object is gone,
+ * e.g. the previous round of a `repeat`). */
+static void keep_or_free_peer(struct run *r, int dst, void *o, bool fresh)
+{
+    void *p = r->peer[dst], *old = r->slot[dst];
+
+    r->peer[dst] = NULL;
+    if (p == NULL)
+        return;
+    if (!fresh && old == o) {
+        r->peer[dst] = p;
+        return;
+    }
+    for (size_t i = 0; i < r->sc->nnames; i++)
+        if ((int)i != dst && slot_mine(r, i) && r->slot[i] == old &&
+            r->peer[i] == NULL) {
+            r->peer[i] = p;
+            return;
+        }
+    st_be_peer_free(p);
 }
 
 static void created(struct run *r, int dst, void *obj)
@@ -629,15 +667,17 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
     case ST_OP_NEW:
         if ((o = st_be_ssl_new(a)) == NULL)
             goto failed;
-        r->server[s->dst] = r->server[s->a];
-        r->peer[s->dst] = NULL;
+        keep_or_free_peer(r, s->dst, o, true);
+        r->server[s->dst] = (r->server[s->a] & ROLE_SERVER) | ROLE_OWN;
         created(r, s->dst, o);
         return 0;
     case ST_OP_DUP:
         if ((o = st_be_dup(a)) == NULL)
             goto failed;
-        r->server[s->dst] = r->server[s->a];
-        r->peer[s->dst] = NULL;
+        keep_or_free_peer(r, s->dst, o, o != a);
+        /* A copy is its own connection; the same handle shares a's. */
+        r->server[s->dst] = o != a ? (r->server[s->a] & ~ROLE_OWN) | ROLE_OWN
+                                   : r->server[s->a] & ~ROLE_OWN;
         created(r, s->dst, o);
         return 0;
     case ST_OP_SESSION:
@@ -657,10 +697,11 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
         st_be_free(slot_type(r, s->a), a);
         return 0;
     case ST_OP_CONNECT:
-        r->server[s->a] = ROLE_SET;
+        r->server[s->a] = (r->server[s->a] & ROLE_OWN) | ROLE_SET;
         return st_be_connect(a) == 0 ? 0 : -1;
     case ST_OP_ACCEPT:
-        r->server[s->a] = ROLE_SET | ROLE_SERVER;
+        r->server[s->a] = (r->server[s->a] & ROLE_OWN) | ROLE_SET |
+                          ROLE_SERVER;
         return st_be_accept(a) == 0 ? 0 : -1;
     case ST_OP_HANDSHAKE: {
         void **peer = peer_of(r, s->a, a);
