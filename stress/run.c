@@ -134,10 +134,11 @@ struct row {
 };
 
 struct run {
+    /* Read by every thread, written only before the workers start (or
+     * between iterations, published by the gate). */
     const struct st_scenario *sc;
     const struct st_opts *o;
     struct st_shared *sh;
-    struct st_shared local_sh;
     void **slot;
     uint64_t *ids;
     void **peer;
@@ -145,20 +146,29 @@ struct run {
     struct val *obs;
     struct thr *thr;
     unsigned nthr;
-    struct st_gate gate;
+    unsigned meet_spin, meet_yields;
+    bool uses_leaks, uses_freed, uses_errors, detect_live;
+    unsigned jitter_max;
+    /* Controlled mode (controlled.h); NULL when free-running. */
+    struct st_ctl *ctl;
+    bool meet;                  /* the start rendezvous: free-running, 2+
+                                   threads */
+    /* The leader's, written every iteration: on lines of their own, so
+     * that the workers' reads of the fields above do not miss each time. */
+    _Alignas(64) uint64_t iteration;
+    long long live_base, live_ssl_base;
+    struct st_be_detect det_base;
+    /* Timing aids the threads of an iteration all write: one line. */
+    _Alignas(64) atomic_uint arrived;   /* threads at the start rendezvous */
+    atomic_llong start_ns;      /* rendezvous: common start time, 0 unset */
+    atomic_llong meet_delay_ns; /* how far ahead the last arriver sets it */
+    _Alignas(64) atomic_uint finished;  /* threads done this iteration */
+    atomic_bool no_overlap;     /* a thread started after one finished */
+    _Alignas(64) struct st_gate gate;
     bool gate_ok;
     unsigned nstarted;
     atomic_bool quit;
-    uint64_t iteration;
-    atomic_uint finished;       /* threads done this iteration */
-    atomic_uint arrived;        /* threads at the start rendezvous */
-    atomic_llong start_ns;      /* rendezvous: common start time, 0 unset */
-    atomic_llong meet_delay_ns; /* how far ahead the last arriver sets it */
-    unsigned meet_spin, meet_yields;
-    atomic_bool no_overlap;     /* a thread started after one finished */
-    long long live_base, live_ssl_base;
-    bool uses_leaks, uses_freed, uses_errors, detect_live;
-    unsigned jitter_max;
+    struct st_shared local_sh;
     struct thr leader_setup, leader_check, leader_global;
     struct row *rows;
     size_t nrows, caprows;
@@ -168,13 +178,8 @@ struct run {
     bool error;
     bool unsupported;           /* a setting the backend lacks: skip */
     char error_msg[320];
-    struct st_be_detect det_base;
-    /* Controlled mode (controlled.h); NULL when free-running. */
-    struct st_ctl *ctl;
     bool shrinking;             /* shrink runs: nothing is kept */
     bool global_fresh;          /* controlled: `global` ran for this one */
-    bool meet;                  /* the start rendezvous: free-running, 2+
-                                   threads */
     const char *last_kind;      /* this iteration's failure, if any */
     size_t last_step;
 };
@@ -810,22 +815,35 @@ static void thr_reset(struct thr *t)
  * the others a cache-line transfer later (100-300 ns on a VM), and a short
  * block is over by then.  So the last arriver sets a common start time a
  * little ahead (meet_delay_ns) and every thread waits for that moment on
- * the monotonic clock (vDSO, no system call), as litmus-test tools
- * synchronise on a timebase.  The delay adapts: a thread that reads a start
- * time already past was late, and doubles it; otherwise it decays by 1/16.
- * (Measured, updown-2 on 2 CPUs, 2 s: without the common start 99.9% of
- * the iterations had no overlap; see the commit that added this.) */
+ * one timebase (timebase() below), as litmus-test tools synchronise.  The
+ * delay adapts: a thread that reads a start time already past was late,
+ * and doubles it; otherwise the last arriver takes 1/16 off.  (Measured,
+ * updown-2 on 2 CPUs: without a common start 99.9% of the iterations had
+ * no overlap; with it 97-99% of the blocks start within 30 ns of each
+ * other.  The no-overlap count of updown-2 stays at 20-45%: its blocks are
+ * two atomic operations, shorter than that.) */
 static _Thread_local unsigned meet_budget = 256, meet_count;
 
-#define MEET_DELAY_MIN 50
-#define MEET_DELAY_MAX 20000
+#define MEET_DELAY_MIN 50       /* timebase units (TSC ticks or ns) */
+#define MEET_DELAY_MAX 60000
 
-static long long mono_ns(void)
+/* The clock the start time is on: the TSC where there is one (one
+ * instruction, where a vDSO clock_gettime takes ~20 ns and so leaves the
+ * threads up to that far apart; measured, updown-2: 97-99% of the starts
+ * within 30 ns of each other against 92% with clock_gettime), else the
+ * monotonic clock.  Units do not matter: the delay adapts in them.  An
+ * unsynchronised TSC only makes threads late, which grows the delay, up to
+ * MEET_DELAY_MAX units: never a hang. */
+static inline long long timebase(void)
 {
+#if defined(__x86_64__) || defined(__i386__)
+    return (long long)__builtin_ia32_rdtsc();
+#else
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+#endif
 }
 
 /* Wait for the common start time set by the last arriver (bounded). */
@@ -837,7 +855,7 @@ static void start_together(struct run *r, bool last)
     unsigned i;
 
     if (last) {
-        t = mono_ns() + d;
+        t = timebase() + d;
         atomic_store_explicit(&r->start_ns, t, memory_order_relaxed);
     } else {
         for (i = 0; (t = atomic_load_explicit(&r->start_ns,
@@ -848,7 +866,7 @@ static void start_together(struct run *r, bool last)
             st_cpu_relax();
         }
     }
-    now = mono_ns();
+    now = timebase();
     if (now >= t) {
         if (!last && d < MEET_DELAY_MAX)
             atomic_store_explicit(&r->meet_delay_ns, d * 2,
@@ -859,7 +877,7 @@ static void start_together(struct run *r, bool last)
         atomic_store_explicit(&r->meet_delay_ns, d - d / 16,
                               memory_order_relaxed);
     while (now < t && t - now <= MEET_DELAY_MAX)
-        now = mono_ns();
+        now = timebase();
 }
 
 static void rendezvous(struct run *r)
@@ -1130,8 +1148,8 @@ static inline __attribute__((always_inline)) bool iteration(struct run *r)
         }
     thr_reset(&r->leader_setup);
     thr_reset(&r->leader_check);
-    for (unsigned i = 0; i < r->nthr; i++)
-        thr_reset(&r->thr[i]);
+    /* Each thread resets its own record in run_block: a reset here would
+     * only move the workers' lines to the leader and back. */
     if (sc->has_setup) {
         set_phase(r, ST_PH_SETUP);
         exec(r, &r->leader_setup, sc->setup.stmts, sc->setup.nstmts);
