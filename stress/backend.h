@@ -65,7 +65,11 @@ int st_be_accept(void *ssl);
  * use and kept in *peer (st_be_peer_free releases it).  until: ST_HS_MID
  * (stop once SSL_in_before() is false), ST_HS_DONE, ST_HS_SHUTDOWN (done,
  * then SSL_shutdown).  steps > 0 bounds the SSL_do_handshake calls on
- * |ssl|.  0 or -EIO. */
+ * |ssl|.  When |ssl| is the server, the peer client offers the session of
+ * the last handshake finished against the same SSL_CTX, as a reconnecting
+ * client does, so the server looks it up in its session cache (resumption;
+ * the harness keeps that session outside the scenario's accounting).
+ * 0 or -EIO. */
 int st_be_handshake(void **peer, void *ssl, enum st_hs_state until,
                     long long steps);
 void st_be_peer_free(void *peer);
@@ -102,7 +106,10 @@ uint64_t st_be_id(enum st_type t, void *obj);   /* 0: unknown */
  * reads only quarantined or live memory when the object was freed during
  * the current iteration). */
 bool st_be_freed(enum st_type t, void *obj, uint64_t id);
-/* Live objects (introspection) or live allocations (allocation counters). */
+/* Live objects (introspection) or live allocations (allocation counters),
+ * plus the harness's live `app_data` boxes (so that ex_data free callbacks
+ * that never run show as leaks), minus what the harness keeps for peer
+ * resumption. */
 long long st_be_live(void);
 /* Live SSL objects (introspection), or -1: the per-iteration leak detector. */
 long long st_be_live_ssl(void);
