@@ -39,6 +39,10 @@
 #include "trace.h"
 
 #define TEXT_MAX_COLS 8
+/* A long text timeline shows its first TEXT_HEAD and last TEXT_TAIL steps
+ * (the end is where the failure fired); JSON and HTML keep every step. */
+#define TEXT_HEAD 20
+#define TEXT_TAIL 100
 #define TEXT_MIN_COL 12         /* narrower columns: one line per step */
 #define TEXT_DEFAULT_WIDTH 120
 
@@ -311,6 +315,18 @@ static void fit_columns(size_t *w, unsigned n, size_t avail)
     free(fixed);
 }
 
+/* True when step i of n is left out of the text timeline; prints the
+ * marker line in its place once. */
+static bool elided(FILE *out, size_t n, size_t i)
+{
+    if (n <= TEXT_HEAD + TEXT_TAIL + 10 || i < TEXT_HEAD || i >= n - TEXT_TAIL)
+        return false;
+    if (i == TEXT_HEAD)
+        fprintf(out, "  ... %zu steps not shown here (the JSON and HTML "
+                "reports have every step) ...\n", n - TEXT_HEAD - TEXT_TAIL);
+    return true;
+}
+
 void st_timeline_text(FILE *out, const struct st_trace *t, bool color)
 {
     size_t width = term_width(out), sw, total, cap, i;
@@ -342,7 +358,11 @@ void st_timeline_text(FILE *out, const struct st_trace *t, bool color)
             const struct st_trace_step *s = &t->steps[i];
             const char *name = thread_name(t, s->thread, nb, sizeof(nb));
             size_t ncols, ccols, used;
-            char *nm = term_cell(name, 24, &ncols), *cell;
+            char *nm, *cell;
+
+            if (elided(out, t->n, i))
+                continue;
+            nm = term_cell(name, 24, &ncols);
 
             cell_raw(s, raw);
             used = 2 + sw + 2 + ncols + 2;
@@ -416,6 +436,8 @@ void st_timeline_text(FILE *out, const struct st_trace *t, bool color)
         const struct st_trace_step *s = &t->steps[i];
         bool last_fired = i + 1 == t->n && t->fired[0] != '\0';
 
+        if (elided(out, t->n, i))
+            continue;
         fputs("  ", out);
         step_no(out, s, i, sw, color);
         for (c = 0; c <= s->thread; c++) {

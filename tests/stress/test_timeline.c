@@ -311,6 +311,30 @@ START_TEST(text_has_a_title_a_header_a_row_per_step_and_the_fired_line)
 }
 END_TEST
 
+START_TEST(text_of_a_long_trace_shows_its_start_and_its_end_and_says_what_it_left_out)
+{
+    struct st_trace t;
+    char *s, line[512];
+
+    empty_trace(&t, 2);
+    for (unsigned i = 0; i < 500; i++)
+        step(&t, i % 2, "ssl.refcount.inc", "SSL#1", "", i, i + 1, "",
+             false);
+    snprintf(t.fired, sizeof(t.fired), "expect failed");
+    s = render_text(&t, false, "120");
+    /* title, header, rule, 20 rows, the marker, 100 rows, fired */
+    ck_assert_uint_eq(nlines(s), 3 + 20 + 1 + 100 + 1);
+    ck_assert(line_of(s, 3 + 20, line, sizeof(line)));
+    ck_assert_ptr_nonnull(strstr(line, "380 steps not shown"));
+    /* the last step, where the failure fired, is there */
+    ck_assert_ptr_nonnull(strstr(s, "499 -> 500"));
+    ck_assert_ptr_null(strstr(s, "100 -> 101"));
+    ck_assert_ptr_nonnull(strstr(s, "fired at step 500"));
+    free(s);
+    st_trace_free(&t);
+}
+END_TEST
+
 START_TEST(text_puts_each_step_in_its_threads_column_with_label_object_and_values)
 {
     struct st_trace t;
@@ -1110,6 +1134,8 @@ Suite *make_suite(void)
     tcase_add_test(text,
         text_puts_each_step_in_its_threads_column_with_label_object_and_values);
     tcase_add_test(text, text_marks_the_preempting_steps_and_only_those);
+    tcase_add_test(text,
+        text_of_a_long_trace_shows_its_start_and_its_end_and_says_what_it_left_out);
     tcase_add_test(text,
                    text_cuts_long_cells_to_the_width_and_keeps_columns_aligned);
     tcase_add_test(text,
