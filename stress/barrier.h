@@ -20,8 +20,8 @@
  * CPUs: sleeping at once 4.3k iterations/s; yielding first 8.3k; a futex
  * wake-up per thread per round is what costs.)
  * st_barrier_spin_for(n) picks the spin budget: generous when every party
- * has its own CPU, almost none when they outnumber the CPUs, and none under
- * Valgrind.  Under Valgrind (RUNNING_ON_VALGRIND), which runs one thread at
+ * has its own CPU, none when they outnumber the CPUs (st_barrier_yields_for
+ * then gives the yield budget) or under Valgrind.  Under Valgrind (RUNNING_ON_VALGRIND), which runs one thread at
  * a time, both shapes block at once on a pthread mutex and condition
  * variable: spinning there would wait for a thread that cannot run, and
  * Helgrind/DRD see the ordering of pthread primitives directly.

@@ -634,32 +634,6 @@ int st_detector_collect(const struct st_scenario *sc, const struct st_opts *o,
 
 /* ---- the verdict ------------------------------------------------------ */
 
-static void failure_clear(struct st_failure *f)
-{
-    for (size_t k = 0; k < f->nthreads; k++) {
-        if (f->thread_names != NULL)
-            free(f->thread_names[k]);
-        if (f->thread_trace != NULL)
-            free(f->thread_trace[k]);
-    }
-    free(f->thread_names);
-    free(f->thread_trace);
-    free(f->kind);
-    free(f->message);
-    free(f->where);
-    free(f->replay);
-    memset(f, 0, sizeof(*f));
-}
-
-static void drop_failures(struct st_result *r)
-{
-    for (size_t i = 0; i < r->nfailures; i++)
-        failure_clear(&r->failures[i]);
-    free(r->failures);
-    r->failures = NULL;
-    r->nfailures = 0;
-}
-
 /* The result's failure from |detector| (kind "detector", message
  * "DETECTOR: ..."), appended if it has none. */
 static struct st_failure *detector_failure(struct st_result *r,
@@ -707,7 +681,7 @@ int st_detector_apply(const struct st_scenario *sc, const struct st_opts *o,
         if (reports > 0) {
             /* The contract violation was seen: that is the pass, and what
              * the race did to the objects is not a finding. */
-            drop_failures(r);
+            st_result_drop_failures(r);
             r->verdict = ST_PASS;
             r->iterations_failed = 0;
             return 0;

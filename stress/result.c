@@ -18,7 +18,7 @@ static void free_strv(char **v, size_t n)
     free(v);
 }
 
-static void failure_free(struct st_failure *f)
+void st_failure_free(struct st_failure *f)
 {
     free(f->kind);
     free(f->message);
@@ -32,6 +32,15 @@ static void failure_free(struct st_failure *f)
         st_trace_free(f->trace);
         free(f->trace);
     }
+}
+
+void st_result_drop_failures(struct st_result *r)
+{
+    for (size_t i = 0; i < r->nfailures; i++)
+        st_failure_free(&r->failures[i]);
+    free(r->failures);
+    r->failures = NULL;
+    r->nfailures = 0;
 }
 
 void st_result_free(struct st_result *r)
@@ -56,7 +65,7 @@ void st_result_free(struct st_result *r)
     free_strv(r->labels, r->nlabels);
     if (r->failures != NULL) {
         for (size_t i = 0; i < r->nfailures; i++)
-            failure_free(&r->failures[i]);
+            st_failure_free(&r->failures[i]);
         free(r->failures);
     }
     free(r->detector);

@@ -53,6 +53,9 @@ struct st_failure {
     unsigned shrunk_preemptions, shrunk_steps;
 };
 
+/* Free what |f| owns (not |f| itself). */
+void st_failure_free(struct st_failure *f);
+
 struct st_result {
     char *file;
     char *name;
@@ -112,6 +115,9 @@ struct st_run {
     struct st_result *results;
 };
 
+/* Free and forget r's kept failures (a verdict that turns out not to be
+ * a finding: skip, schedule misfit, expected race). */
+void st_result_drop_failures(struct st_result *r);
 void st_result_free(struct st_result *r);   /* frees members, not r */
 void st_run_free(struct st_run *run);       /* frees members, not run */
 

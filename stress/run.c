@@ -681,7 +681,7 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
             goto failed;
         keep_or_free_peer(r, s->dst, o, o != a);
         /* A copy is its own connection; the same handle shares a's. */
-        r->server[s->dst] = o != a ? (r->server[s->a] & ~ROLE_OWN) | ROLE_OWN
+        r->server[s->dst] = o != a ? r->server[s->a] | ROLE_OWN
                                    : r->server[s->a] & ~ROLE_OWN;
         created(r, s->dst, o);
         return 0;
@@ -1281,35 +1281,6 @@ static int fill_rows(struct run *r)
 }
 
 /* The failures kept so far (a skipped scenario reports none). */
-static void drop_failures(struct st_result *res)
-{
-    for (size_t i = 0; i < res->nfailures; i++) {
-        struct st_failure *f = &res->failures[i];
-
-        for (size_t k = 0; k < f->nthreads; k++) {
-            if (f->thread_names != NULL)
-                free(f->thread_names[k]);
-            if (f->thread_trace != NULL)
-                free(f->thread_trace[k]);
-        }
-        free(f->thread_names);
-        free(f->thread_trace);
-        free(f->kind);
-        free(f->message);
-        free(f->where);
-        free(f->replay);
-        free(f->schedule);
-        free(f->schedule_shrunk);
-        if (f->trace != NULL) {
-            st_trace_free(f->trace);
-            free(f->trace);
-        }
-    }
-    free(res->failures);
-    res->failures = NULL;
-    res->nfailures = 0;
-}
-
 static int result_head(const struct st_scenario *sc, const struct st_opts *o,
                        struct st_result *res)
 {
@@ -1656,7 +1627,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
             out->verdict = ST_SKIP;
             out->reason = xstrdup(r.error_msg);
             out->iterations_failed = 0;
-            drop_failures(out);
+            st_result_drop_failures(out);
         } else if (r.error) {
             out->verdict = ST_ERROR;
             out->reason = xstrdup(r.error_msg);
@@ -1691,7 +1662,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
             out->reason = xstrdup(mf);
             out->schedule_misfit = 1;
             out->iterations_failed = 0;
-            drop_failures(out);
+            st_result_drop_failures(out);
             if (r.sh->sched != NULL) {
                 r.sh->sched->misfit = 1;
                 snprintf(r.sh->sched->misfit_msg,
