@@ -28,7 +28,7 @@
 
 #include "report.h"
 
-static int mfail(char *err, size_t errlen, const char *fmt, ...)
+int st_read_fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
 
@@ -232,7 +232,7 @@ static int combine(struct st_result *acc, const struct st_result *r,
         if ((ret = adopt_labels(acc, r)) != 0)
             return ret;
     } else if (!(r->nlabels == 0 && r->nrows == 0) && !labels_equal(acc, r)) {
-        return mfail(err, errlen, "scenario %s observes different labels in "
+        return st_read_fail(err, errlen, "scenario %s observes different labels in "
                      "%s and %s: not shards of the same scenario file",
                      nz(acc->name), afile, rfile);
     }
@@ -294,29 +294,29 @@ static int check_compatible(const struct st_run *a, const struct st_run *b,
                             size_t errlen)
 {
     if (a->seed != b->seed)
-        return mfail(err, errlen, "%s has seed %" PRIu64 " but %s has seed %"
+        return st_read_fail(err, errlen, "%s has seed %" PRIu64 " but %s has seed %"
                      PRIu64 ": shards of one campaign share one --seed",
                      af, a->seed, bf, b->seed);
     if (!streq0(a->backend, b->backend))
-        return mfail(err, errlen, "%s ran backend %s but %s ran backend %s: "
+        return st_read_fail(err, errlen, "%s ran backend %s but %s ran backend %s: "
                      "merge the results of one backend at a time",
                      af, nz(a->backend), bf, nz(b->backend));
     if (!streq0(a->backend_version, b->backend_version))
-        return mfail(err, errlen, "%s ran %s but %s ran %s: shards of one "
+        return st_read_fail(err, errlen, "%s ran %s but %s ran %s: shards of one "
                      "campaign use one library version", af,
                      nz(a->backend_version), bf, nz(b->backend_version));
     if (!streq0(a->jitter, b->jitter))
-        return mfail(err, errlen, "%s has jitter %s but %s has jitter %s",
+        return st_read_fail(err, errlen, "%s has jitter %s but %s has jitter %s",
                      af, nz(a->jitter), bf, nz(b->jitter));
     if (a->iterations != b->iterations)
-        return mfail(err, errlen, "%s has --iterations %" PRIu64 " but %s "
+        return st_read_fail(err, errlen, "%s has --iterations %" PRIu64 " but %s "
                      "has %" PRIu64, af, a->iterations, bf, b->iterations);
     if (a->shard_count != b->shard_count)
-        return mfail(err, errlen, "%s is shard %d/%d but %s is shard %d/%d: "
+        return st_read_fail(err, errlen, "%s is shard %d/%d but %s is shard %d/%d: "
                      "not shards of the same split", af, a->shard_index,
                      a->shard_count, bf, b->shard_index, b->shard_count);
     if (a->shard_index == b->shard_index)
-        return mfail(err, errlen, "%s and %s are both shard %d/%d: each "
+        return st_read_fail(err, errlen, "%s and %s are both shard %d/%d: each "
                      "shard may be merged once", af, bf, a->shard_index,
                      a->shard_count);
     return 0;
@@ -331,7 +331,7 @@ static int merge_files(const struct st_run *in, const char *const *names,
     memset(out, 0, sizeof(*out));
     out->shard_count = 1;
     if (n == 0)
-        return mfail(err, errlen, "nothing to merge");
+        return st_read_fail(err, errlen, "nothing to merge");
     for (i = 1; i < n; i++)
         for (j = 0; j < i; j++)
             if ((ret = check_compatible(&in[j], &in[i], names[j], names[i],

@@ -108,6 +108,10 @@ int st_result_from_json_string(const char *s, size_t len,
 
 json_t *st_run_to_json(const struct st_run *run);
 /* As st_result_from_json, for a whole run. */
+/* Format a reading error into err (when err is not NULL) and return
+ * -EINVAL: the readers' (merge.c, timeline.c) one-line failure. */
+int st_read_fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 int st_run_from_json(json_t *j, struct st_run *run, char *err, size_t errlen);
 
 /* Write |run| as indented JSON to |path| ("-": stdout). */

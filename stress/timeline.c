@@ -25,7 +25,6 @@
  * the bug is) with a marked gap, and says so in its heading. */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -574,21 +573,6 @@ void *st_timeline_json(const struct st_trace *t)
 
 /* ---- JSON back to a trace ------------------------------------------- */
 
-static int tl_fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int tl_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err != NULL && errlen > 0) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -EINVAL;
-}
-
 /* |s| into the fixed field |dst| of |cap| bytes, cut on a UTF-8
  * boundary. */
 static void copy_cut(char *dst, size_t cap, const char *s)
@@ -614,7 +598,7 @@ static int rd_field(json_t *o, const char *key, char *dst, size_t cap,
     if (v == NULL || json_is_null(v))
         return 0;
     if (!json_is_string(v))
-        return tl_fail(err, errlen, "steps[%zu].%s: expected a string", i,
+        return st_read_fail(err, errlen, "steps[%zu].%s: expected a string", i,
                        key);
     copy_cut(dst, cap, json_string_value(v));
     return 0;
@@ -630,7 +614,7 @@ static int rd_value(json_t *o, const char *key, long *dst, size_t i,
         return 0;
     if (!json_is_integer(v) || json_integer_value(v) < -LONG_MAX
         || json_integer_value(v) > LONG_MAX)
-        return tl_fail(err, errlen, "steps[%zu].%s: expected an integer", i,
+        return st_read_fail(err, errlen, "steps[%zu].%s: expected an integer", i,
                        key);
     *dst = (long)json_integer_value(v);
     return 0;
@@ -650,24 +634,24 @@ int st_timeline_from_json(const void *json, struct st_trace **out,
     if (err != NULL && errlen > 0)
         *err = '\0';
     if (j == NULL || !json_is_object(j))
-        return tl_fail(err, errlen, "expected an object");
+        return st_read_fail(err, errlen, "expected an object");
     names = json_object_get(j, "threads");
     steps = json_object_get(j, "steps");
     if (names != NULL && !json_is_array(names))
-        return tl_fail(err, errlen, "threads: expected an array of strings");
+        return st_read_fail(err, errlen, "threads: expected an array of strings");
     if (steps != NULL && !json_is_array(steps))
-        return tl_fail(err, errlen, "steps: expected an array");
+        return st_read_fail(err, errlen, "steps: expected an array");
     nn = names ? json_array_size(names) : 0;
     ns = steps ? json_array_size(steps) : 0;
     if (nn > 100000)
-        return tl_fail(err, errlen, "threads: too many (%zu)", nn);
+        return st_read_fail(err, errlen, "threads: too many (%zu)", nn);
     /* one block: the struct, the name pointers, the names; so that the
      * trace owns its names and free(t) releases them (trace.h) */
     bytes = sizeof(*t) + nn * sizeof(char *);
     for (i = 0; i < nn; i++) {
         v = json_array_get(names, i);
         if (!json_is_string(v))
-            return tl_fail(err, errlen, "threads[%zu]: expected a string", i);
+            return st_read_fail(err, errlen, "threads[%zu]: expected a string", i);
         bytes += strlen(json_string_value(v)) + 1;
     }
     if ((t = calloc(1, bytes)) == NULL)
@@ -696,20 +680,20 @@ int st_timeline_from_json(const void *json, struct st_trace **out,
         json_t *o = json_array_get(steps, i);
 
         if (!json_is_object(o)) {
-            ret = tl_fail(err, errlen, "steps[%zu]: expected an object", i);
+            ret = st_read_fail(err, errlen, "steps[%zu]: expected an object", i);
             goto err;
         }
         v = json_object_get(o, "thread");
         if (v == NULL || !json_is_integer(v) || json_integer_value(v) < 0
             || (size_t)json_integer_value(v) >= nn) {
-            ret = tl_fail(err, errlen, "steps[%zu].thread: expected an "
+            ret = st_read_fail(err, errlen, "steps[%zu].thread: expected an "
                           "integer below the number of threads (%zu)", i, nn);
             goto err;
         }
         s->thread = (unsigned)json_integer_value(v);
         v = json_object_get(o, "preempted");
         if (v != NULL && !json_is_boolean(v)) {
-            ret = tl_fail(err, errlen, "steps[%zu].preempted: expected true "
+            ret = st_read_fail(err, errlen, "steps[%zu].preempted: expected true "
                           "or false", i);
             goto err;
         }
@@ -729,7 +713,7 @@ int st_timeline_from_json(const void *json, struct st_trace **out,
     }
     v = json_object_get(j, "fired");
     if (v != NULL && !json_is_null(v) && !json_is_string(v)) {
-        ret = tl_fail(err, errlen, "fired: expected a string");
+        ret = st_read_fail(err, errlen, "fired: expected a string");
         goto err;
     }
     if (v != NULL && json_is_string(v))
