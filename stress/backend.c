@@ -230,6 +230,12 @@ static void resume_cleanup(void);
  * client resumes"): the session and the peer certificate it holds, with
  * the certificate's names and key.  Measured by warm_up(). */
 static long long resume_footprint = 1;
+/* What the remembered sessions keep alive in all, kept up to date where the
+ * table changes (under resume_lock), so that st_be_live(), called twice per
+ * iteration, reads one counter instead of taking the lock and scanning.
+ * relaxed: the leader reads it after the gate join, which orders the
+ * threads' updates before. */
+static atomic_llong resume_kept;
 
 /* One handshake between the peer contexts, the client offering |offer|;
  * returns the client's session (one reference) or NULL.  The client reads
@@ -578,6 +584,16 @@ static SSL_SESSION *resume_offer(const SSL_CTX *ctx)
     return sess;
 }
 
+#ifdef ST_BACKEND_MINISSL
+/* The live objects one remembered session keeps: the session alone, or
+ * with the peer certificate it holds, resume_footprint. */
+static long long resume_objects(const SSL_SESSION *s)
+{
+    return SSL_SESSION_get0_peer((SSL_SESSION *)s) != NULL ? resume_footprint
+                                                            : 1;
+}
+#endif
+
 /* Remember the session |peer| holds for later handshakes with |ctx|. */
 static void resume_keep(const SSL_CTX *ctx, SSL *peer)
 {
@@ -601,6 +617,9 @@ static void resume_keep(const SSL_CTX *ctx, SSL *peer)
     old = e->sess;
     e->ctx = ctx;
     e->sess = copy;
+    atomic_fetch_add_explicit(&resume_kept, resume_objects(copy) -
+                              (old != NULL ? resume_objects(old) : 0),
+                              memory_order_relaxed);
     pthread_mutex_unlock(&resume_lock);
     st_sched_internal_leave();
     SSL_SESSION_free(old);
@@ -627,6 +646,7 @@ static void resume_keep(const SSL_CTX *ctx, SSL *peer)
 
 static void resume_cleanup(void)
 {
+    atomic_store_explicit(&resume_kept, 0, memory_order_relaxed);
     for (size_t i = 0; i < ST_RESUME_SLOTS; i++) {
 #ifdef ST_BACKEND_MINISSL
         SSL_SESSION_free(resume_tab[i].sess);
@@ -643,22 +663,7 @@ static void resume_cleanup(void)
 /* minissl: the live objects the remembered sessions keep (see above). */
 static long long resume_live(void)
 {
-    long long n = 0;
-
-#ifdef ST_BACKEND_MINISSL
-    st_sched_internal_enter();
-    pthread_mutex_lock(&resume_lock);
-    for (size_t i = 0; i < ST_RESUME_SLOTS; i++) {
-        const SSL_SESSION *s = resume_tab[i].sess;
-
-        if (s != NULL)
-            n += SSL_SESSION_get0_peer((SSL_SESSION *)s) != NULL
-                 ? resume_footprint : 1;
-    }
-    pthread_mutex_unlock(&resume_lock);
-    st_sched_internal_leave();
-#endif
-    return n;
+    return atomic_load_explicit(&resume_kept, memory_order_relaxed);
 }
 
 /* ---- handshakes against a harness-owned peer ---------------------------- */
