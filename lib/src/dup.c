@@ -23,6 +23,8 @@
  * (the copy is in "before").  ex_data: new callbacks run for the copy
  * (it is a new SSL), then every slot of the original goes through its
  * index's dup callback, as OpenSSL's CRYPTO_dup_ex_data does. */
+#include <stdbool.h>
+
 #include "internal.h"
 
 /* FAULT dup_shared_cfg, the shape of CVE-2015-3196: the copy takes the
@@ -82,13 +84,23 @@ static int state_check(SSL *s)
  * a mix of two.  Under the lock the handshake cannot move on (set_pos in
  * statem.c takes the same lock), so the check never fires in a correct
  * build; it is minissl's own detector for a dup that copies outside the
- * lock (abort, as for every contract violation minissl can prove). */
-static void check_not_torn(SSL *s)
+ * lock (abort, as for every contract violation minissl can prove).  It
+ * tests the same predicate as state_check, whose fields are written only
+ * under the lock.  (An SSL_clear inside the window would put the state
+ * back to "before" and hide a tear: a detector, not a proof.)  `note`:
+ * the fault path's yield point "dup.copy" notes the state seen. */
+static void check_not_torn(SSL *s, bool note)
 {
-    if (ms_conn_state(s) != MS_HS_BEFORE)
+    bool torn = !ms_conn_in_initial(s);
+    int st = torn ? (int)ms_conn_state(s) : MS_HS_BEFORE;
+
+    if (note)
+        MS_SCHED_NOTE("dup.copy", "SSL", s->hdr.id, s, MS_HS_BEFORE, st,
+                      torn ? "torn" : NULL);
+    if (torn)
         ms_contract_abort("torn copy: SSL_dup copied SSL #%lu while its "
                           "handshake moved on (state %d at the end of the "
-                          "copy)", s->hdr.id, (int)ms_conn_state(s));
+                          "copy)", s->hdr.id, st);
 }
 
 /* FAULT dup_check_unlocked: OpenSSL 3.0's SSL_dup, which takes no lock:
@@ -107,10 +119,7 @@ static SSL *ms_fault_dup_unlocked(SSL *s)
     /* The window: the owner's handshake may run here and during the copy. */
     MS_SCHED_YIELD("dup.copy", "SSL", s->hdr.id, s);
     d = dup_locked(s);
-    MS_SCHED_NOTE("dup.copy", "SSL", s->hdr.id, s, MS_HS_BEFORE,
-                  ms_conn_state(s),
-                  ms_conn_state(s) != MS_HS_BEFORE ? "torn" : NULL);
-    check_not_torn(s);
+    check_not_torn(s, true);
     return d;
 }
 
@@ -128,7 +137,7 @@ SSL *SSL_dup(SSL *s)
         return s;
     }
     d = dup_locked(s);
-    check_not_torn(s);
+    check_not_torn(s, false);
     ms_ssl_unlock(s);
     return d;
 }

@@ -49,18 +49,11 @@ _Noreturn void ms_ref_misuse(const char *type, unsigned long id, int old,
         what = "use after free";
     else
         what = "saturated reference count";
-    /* relaxed: a tally; the process aborts right after. */
-    atomic_fetch_add_explicit(&misuses, 1, memory_order_relaxed);
     if (old == INT_MIN)
-        snprintf(last_misuse, sizeof(last_misuse),
-                 "%s: %s called on a pointer that is not a live %s",
-                 what, op, type);
-    else
-        snprintf(last_misuse, sizeof(last_misuse),
-                 "%s of %s #%lu (%s with count %d)", what, type, id, op, old);
-    fprintf(stderr, "minissl: %s\n", last_misuse);
-    fflush(stderr);
-    abort();
+        ms_contract_abort("%s: %s called on a pointer that is not a live %s",
+                          what, op, type);
+    ms_contract_abort("%s of %s #%lu (%s with count %d)", what, type, id, op,
+                      old);
 }
 
 unsigned long minissl_misuse_count(void)
