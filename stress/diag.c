@@ -9,11 +9,51 @@
  * place.  Bytes that would disturb a terminal (controls, NUL) are shown as
  * '?' in the copied line, and so are bytes that are not UTF-8.  A line longer than st_diag.text is cut; the
  * caret then points at the end of what is shown.  A diagnostic about the
- * whole file (cannot open it) has line 0 and prints "file: error: msg". */
+ * whole file (cannot open it) has line 0 and prints "file: error: msg".
+ *
+ * The helpers that every phase needs for its diagnostics live here too, so
+ * that the lexer, the parser and the validator all call down into this
+ * file: the UTF-8 reader (st_utf8_len) and the source line of a location
+ * (st_diag_src). */
 #include <stdio.h>
 #include <string.h>
 
 #include "parse_local.h"
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid:
+ * no overlong forms, no surrogates, nothing above U+10FFFF. */
+size_t st_utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t k, i;
+    unsigned long cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        k = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        k = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        k = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < k)
+        return 0;
+    for (i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000)
+        || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0;
+    return k;
+}
 
 void *st_diag_vset(struct st_diag *d, const char *path, const char *line,
                    size_t len, struct st_loc loc, const char *fmt, va_list ap)
@@ -53,6 +93,50 @@ void *st_diag_set(struct st_diag *d, const char *path, const char *line,
 
     va_start(ap, fmt);
     st_diag_vset(d, path, line, len, loc, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+/* The line of src numbered |line| (1-based), without its newline or CR. */
+static void src_line(const struct st_src *src, int line, const char **start,
+                     size_t *len)
+{
+    const char *s = src->buf, *end = src->buf + src->len, *nl;
+    int l = 1;
+
+    while (l < line && s < end) {
+        nl = memchr(s, '\n', (size_t)(end - s));
+        if (nl == NULL) {
+            s = end;
+            break;
+        }
+        s = nl + 1;
+        l++;
+    }
+    nl = s < end ? memchr(s, '\n', (size_t)(end - s)) : NULL;
+    *start = s;
+    *len = (size_t)((nl != NULL ? nl : end) - s);
+    if (*len > 0 && s[*len - 1] == '\r')
+        (*len)--;
+}
+
+void *st_diag_vsrc(struct st_diag *d, const struct st_src *src,
+                   struct st_loc loc, const char *fmt, va_list ap)
+{
+    const char *line;
+    size_t len;
+
+    src_line(src, loc.line, &line, &len);
+    return st_diag_vset(d, src->path, line, len, loc, fmt, ap);
+}
+
+void *st_diag_src(struct st_diag *d, const struct st_src *src,
+                  struct st_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    st_diag_vsrc(d, src, loc, fmt, ap);
     va_end(ap);
     return NULL;
 }
