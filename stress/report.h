@@ -42,7 +42,7 @@
 #define ST_JSON_FORMAT "sslstress-run"
 #define ST_JSON_FORMAT_VERSION 1
 
-/* ---- output files (report_out.c) -------------------------------------- */
+/* ---- output files, escaping, reading errors (report_out.c) ------------ */
 
 /* A report being written: |f| is stdout for "-", else PATH.tmp.PID. */
 struct st_out {
@@ -71,6 +71,11 @@ void st_put_text(FILE *f, const char *s, int nl);
 /* Length of the valid UTF-8 sequence at |s| (|n| bytes available), 0 when
  * it is not one (overlong, surrogate, above U+10FFFF, truncated). */
 size_t st_utf8_seq(const unsigned char *s, size_t n);
+/* Format a reading error into err[errlen] (nothing when err is NULL or
+ * errlen 0) and return -EINVAL: the one-line failure of the readers of
+ * report files (merge.c, timeline.c). */
+int st_read_fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* ---- names ---------------------------------------------------------- */
 
@@ -108,10 +113,6 @@ int st_result_from_json_string(const char *s, size_t len,
 
 json_t *st_run_to_json(const struct st_run *run);
 /* As st_result_from_json, for a whole run. */
-/* Format a reading error into err (when err is not NULL) and return
- * -EINVAL: the readers' (merge.c, timeline.c) one-line failure. */
-int st_read_fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 int st_run_from_json(json_t *j, struct st_run *run, char *err, size_t errlen);
 
 /* Write |run| as indented JSON to |path| ("-": stdout). */

@@ -3,8 +3,10 @@
  * reads the report after a killed run never parses half a file.  And the
  * escaping every writer shares: any C string (a scenario name, a crash's
  * trace, a path in some other encoding) becomes well-formed XML/HTML or
- * harmless terminal text. */
+ * harmless terminal text.  Last, the one-line failure of the readers of
+ * report files (merge.c, timeline.c). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,4 +161,16 @@ void st_put_text(FILE *f, const char *s, int nl)
         else
             fputc(*p, f);
     }
+}
+
+int st_read_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err != NULL && errlen > 0) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -EINVAL;
 }
