@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "names.h"
 #include "scenario.h"
 #include "testutil.h"
