@@ -11,49 +11,12 @@
  * caret then points at the end of what is shown.  A diagnostic about the
  * whole file (cannot open it) has line 0 and prints "file: error: msg".
  *
- * The helpers that every phase needs for its diagnostics live here too, so
- * that the lexer, the parser and the validator all call down into this
- * file: the UTF-8 reader (st_utf8_len) and the source line of a location
- * (st_diag_src). */
+ * The source line of a location (st_diag_src) is found here too, so that
+ * the lexer, the parser and the validator all call down into this file. */
 #include <stdio.h>
 #include <string.h>
 
 #include "parse_local.h"
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid:
- * no overlong forms, no surrogates, nothing above U+10FFFF. */
-size_t st_utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t k, i;
-    unsigned long cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        k = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        k = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        k = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < k)
-        return 0;
-    for (i = 1; i < k; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000)
-        || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return 0;
-    return k;
-}
 
 void *st_diag_vset(struct st_diag *d, const char *path, const char *line,
                    size_t len, struct st_loc loc, const char *fmt, va_list ap)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "scenario.h"
+#include "utf8.h"
 
 #define ST_MAX_REPEAT_DEPTH 8           /* nested repeat ... end */
 #define ST_MAX_NAMES 1024               /* distinct object names per file */
@@ -49,11 +50,6 @@ void *st_diag_src(struct st_diag *d, const struct st_src *src,
 void *st_diag_vsrc(struct st_diag *d, const struct st_src *src,
                    struct st_loc loc, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
-
-/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 if
- * the bytes there are not valid UTF-8 (overlong forms and surrogates
- * included). */
-size_t st_utf8_len(const unsigned char *s, size_t n);
 
 /* ---- tokens (lexer.c) ---- */
 

@@ -68,9 +68,6 @@ void st_put_xml(FILE *f, const char *s, int attr);
  * tab) as "\xNN", so a name cannot move the cursor or change colours.
  * |nl| non-zero keeps newlines, else they print as "\n". */
 void st_put_text(FILE *f, const char *s, int nl);
-/* Length of the valid UTF-8 sequence at |s| (|n| bytes available), 0 when
- * it is not one (overlong, surrogate, above U+10FFFF, truncated). */
-size_t st_utf8_seq(const unsigned char *s, size_t n);
 /* Format a reading error into err[errlen] (nothing when err is NULL or
  * errlen 0) and return -EINVAL: the one-line failure of the readers of
  * report files (merge.c, timeline.c). */

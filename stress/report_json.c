@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "utf8.h"
 
 /* ---- writing -------------------------------------------------------- */
 
@@ -30,14 +31,14 @@ static json_t *jstr(const char *s)
         return json_null();
     n = strlen(s);
     for (i = 0; i < n; i += k)
-        if ((k = st_utf8_seq(p + i, n - i)) == 0)
+        if ((k = st_utf8_len(p + i, n - i)) == 0)
             k = 1, bad++;
     if (bad == 0)
         return json_stringn(s, n);
     if ((fixed = malloc(n + 2 * bad + 1)) == NULL)
         return NULL;
     for (i = 0, q = fixed; i < n; i += k) {
-        if ((k = st_utf8_seq(p + i, n - i)) == 0) {
+        if ((k = st_utf8_len(p + i, n - i)) == 0) {
             k = 1;
             memcpy(q, "\xEF\xBF\xBD", 3);
             q += 3;
