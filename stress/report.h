@@ -68,6 +68,10 @@ void st_put_xml(FILE *f, const char *s, int attr);
  * tab) as "\xNN", so a name cannot move the cursor or change colours.
  * |nl| non-zero keeps newlines, else they print as "\n". */
 void st_put_text(FILE *f, const char *s, int nl);
+/* A JSON string (one reference, the caller's) of the |n| bytes at |s|,
+ * which may hold any byte: an invalid UTF-8 byte becomes U+FFFD.  NULL on
+ * allocation failure. */
+json_t *st_json_text(const char *s, size_t n);
 /* Format a reading error into err[errlen] (nothing when err is NULL or
  * errlen 0) and return -EINVAL: the one-line failure of the readers of
  * report files (merge.c, timeline.c). */

@@ -3,8 +3,9 @@
  * reads the report after a killed run never parses half a file.  And the
  * escaping every writer shares: any C string (a scenario name, a crash's
  * trace, a path in some other encoding) becomes well-formed XML/HTML or
- * harmless terminal text.  Last, the one-line failure of the readers of
- * report files (merge.c, timeline.c). */
+ * harmless terminal text, and a JSON string (jansson refuses invalid
+ * UTF-8).  Last, the one-line failure of the readers of report files
+ * (merge.c, timeline.c). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -132,6 +133,35 @@ void st_put_text(FILE *f, const char *s, int nl)
         else
             fputc(*p, f);
     }
+}
+
+json_t *st_json_text(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i, k, bad = 0;
+    char *fixed, *q;
+    json_t *j;
+
+    for (i = 0; i < n; i += k)
+        if ((k = st_utf8_len(p + i, n - i)) == 0)
+            k = 1, bad++;
+    if (bad == 0)
+        return json_stringn(s, n);
+    if ((fixed = malloc(n + 2 * bad + 1)) == NULL)
+        return NULL;
+    for (i = 0, q = fixed; i < n; i += k) {
+        if ((k = st_utf8_len(p + i, n - i)) == 0) {
+            k = 1;
+            memcpy(q, "\xEF\xBF\xBD", 3);
+            q += 3;
+        } else {
+            memcpy(q, s + i, k);
+            q += k;
+        }
+    }
+    j = json_stringn(fixed, (size_t)(q - fixed));
+    free(fixed);
+    return j;
 }
 
 int st_read_fail(char *err, size_t errlen, const char *fmt, ...)
