@@ -46,7 +46,7 @@ ifneq ($(filter %faults,$(VARIANT)),)
 VFLAGS += -DMINISSL_FAULTS
 endif
 # sched: yield points for controlled scheduling, with the seeded faults so
-# that `--schedule` can be shown to find them (issue 9).
+# that `--schedule` can be shown to find them (doc/controlled-scheduling.md).
 ifeq ($(VARIANT),sched)
 VFLAGS := -DMINISSL_SCHED -DMINISSL_FAULTS
 endif

@@ -1,4 +1,4 @@
-/* Controlled scheduling (issue 9): exactly one scenario thread runs at a
+/* Controlled scheduling: exactly one scenario thread runs at a
  * time and the scheduler decides, at every scheduling point, which one.
  *
  * Scheduling points of a scenario thread (during its block only; global,
