@@ -78,18 +78,6 @@ json_t *st_json_text(const char *s, size_t n);
 int st_read_fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* ---- names ---------------------------------------------------------- */
-
-/* "pass", "fail", "skip", "error"; "?" for a value out of range. */
-const char *st_verdict_str(enum st_verdict v);
-/* "acceptable", "interesting", "forbidden"; "?" out of range. */
-const char *st_class_str(enum st_class c);
-/* "SIGSEGV" etc. for the usual crash signals, NULL for others. */
-const char *st_signal_str(int sig);
-/* Worst of two verdicts for a merged scenario: ERROR > FAIL > PASS > SKIP
- * (a shard that skipped loses to one that ran). */
-enum st_verdict st_verdict_worst(enum st_verdict a, enum st_verdict b);
-
 /* ---- JSON (report_json.c) ------------------------------------------- */
 
 /* A new JSON object for |r| (one reference, the caller's), or NULL on

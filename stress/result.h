@@ -121,4 +121,15 @@ void st_result_drop_failures(struct st_result *r);
 void st_result_free(struct st_result *r);   /* frees members, not r */
 void st_run_free(struct st_run *run);       /* frees members, not run */
 
+/* The names of the enums (result.c).  "pass", "fail", "skip", "error";
+ * "?" for a value out of range. */
+const char *st_verdict_str(enum st_verdict v);
+/* "acceptable", "interesting", "forbidden"; "?" out of range. */
+const char *st_class_str(enum st_class c);
+/* "SIGSEGV" etc. for the usual crash signals, NULL for others. */
+const char *st_signal_str(int sig);
+/* Worst of two verdicts for a merged scenario: ERROR > FAIL > PASS > SKIP
+ * (a shard that skipped loses to one that ran). */
+enum st_verdict st_verdict_worst(enum st_verdict a, enum st_verdict b);
+
 #endif
