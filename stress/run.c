@@ -39,11 +39,11 @@
 #include "backend_inspect.h"
 #include "barrier.h"
 #include "detector.h"
+#include "failure.h"
 #include "names.h"
 #include "prng.h"
 
 #define KEEP_FAILURES_DEFAULT 8
-#define TRACE_MAX_LINES 200
 
 /* ---- observed values ----------------------------------------------------- */
 
@@ -173,7 +173,6 @@ struct run {
     struct row *rows;
     size_t nrows, caprows;
     struct st_result *res;
-    size_t capfail;
     bool stop;                  /* max failures reached or a hard error */
     bool error;
     bool unsupported;           /* a setting the backend lacks: skip */
@@ -244,147 +243,6 @@ unsigned st_scenario_needs(const struct st_scenario *sc)
     return scan(sc, NULL);
 }
 
-void st_opts_default(struct st_opts *o)
-{
-    memset(o, 0, sizeof(*o));
-    o->max_failures = 1;
-    o->shard_count = 1;
-    o->argv0 = "sslstress";
-}
-
-const char *st_jitter_name(enum st_jitter j)
-{
-    return j == ST_JITTER_LOW ? "low" : j == ST_JITTER_HIGH ? "high" : "none";
-}
-
-const char *st_affinity_name(enum st_affinity a)
-{
-    return a == ST_AFFINITY_PIN ? "pin"
-         : a == ST_AFFINITY_SPREAD ? "spread" : "none";
-}
-
-uint64_t st_planned_iterations(const struct st_scenario *sc,
-                               const struct st_opts *o)
-{
-    if (o->iterations > 0)
-        return o->iterations;
-    return sc->iterations > 0 ? (uint64_t)sc->iterations : 10000;
-}
-
-/* ---- traces and replay commands -------------------------------------------- */
-
-struct trace {
-    char *buf;
-    size_t len, cap;
-    unsigned left;          /* statements still to list */
-    unsigned lines;
-    bool oom;
-};
-
-static void trace_add(struct trace *t, const char *s)
-{
-    size_t n = strlen(s);
-
-    if (t->oom)
-        return;
-    if (t->len + n + 2 > t->cap) {
-        size_t cap = (t->cap + n + 2) * 2;
-        char *b = realloc(t->buf, cap);
-
-        if (b == NULL) {
-            t->oom = true;
-            return;
-        }
-        t->buf = b;
-        t->cap = cap;
-    }
-    if (t->len > 0)
-        t->buf[t->len++] = '\n';
-    memcpy(t->buf + t->len, s, n + 1);
-    t->len += n;
-}
-
-static void trace_walk(struct trace *t, const struct st_stmt *st, size_t n)
-{
-    for (size_t i = 0; i < n && t->left > 0; i++) {
-        char line[600];
-
-        t->left--;
-        if (t->lines < TRACE_MAX_LINES || t->left == 0) {
-            snprintf(line, sizeof(line), "%d: %s", st[i].loc.line,
-                     st[i].text != NULL ? st[i].text : "?");
-            trace_add(t, line);
-        } else if (t->lines == TRACE_MAX_LINES) {
-            trace_add(t, "...");
-        }
-        t->lines++;
-        if (st[i].op == ST_OP_REPEAT)
-            for (long long k = 0; k < st[i].n && t->left > 0; k++)
-                trace_walk(t, st[i].body, st[i].nbody);
-    }
-}
-
-char *st_block_trace(const struct st_block *blk, unsigned pos)
-{
-    struct trace t = { .left = pos };
-
-    trace_walk(&t, blk->stmts, blk->nstmts);
-    if (t.buf == NULL && !t.oom)
-        trace_add(&t, "(no statement started)");
-    if (t.oom) {
-        free(t.buf);
-        return NULL;
-    }
-    return t.buf;
-}
-
-static bool shell_safe(const char *s)
-{
-    for (; *s != '\0'; s++)
-        if (strchr("/._-+,:=@%", *s) == NULL &&
-            !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-              (*s >= '0' && *s <= '9')))
-            return false;
-    return true;
-}
-
-char *st_sched_replay_command(const struct st_scenario *sc,
-                              const struct st_opts *o, const char *schedule)
-{
-    char *cmd = NULL;
-    const char *path = sc->path != NULL ? sc->path : "SCENARIO";
-
-    if (schedule == NULL)
-        return NULL;
-    if (asprintf(&cmd, "%s replay %s%s%s --schedule '%s'",
-                 o->argv0 != NULL ? o->argv0 : "sslstress",
-                 shell_safe(path) ? "" : "'", path,
-                 shell_safe(path) ? "" : "'", schedule) < 0)
-        return NULL;
-    return cmd;
-}
-
-char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
-                        uint64_t iteration)
-{
-    char aff[32] = "";
-    char *cmd = NULL;
-    const char *path = sc->path != NULL ? sc->path : "SCENARIO";
-    int n;
-
-    if (o->affinity != ST_AFFINITY_NONE)
-        snprintf(aff, sizeof(aff), " --affinity %s",
-                 st_affinity_name(o->affinity));
-    n = asprintf(&cmd, "%s run --seed %" PRIu64 " --jitter %s --start %"
-                 PRIu64 " --iterations %" PRIu64 "%s %s%s%s",
-                 o->argv0 != NULL ? o->argv0 : "sslstress", o->seed,
-                 st_jitter_name(o->jitter), iteration,
-                 st_planned_iterations(sc, o), aff,
-                 shell_safe(path) ? "" : "'", path,
-                 shell_safe(path) ? "" : "'");
-    return n < 0 ? NULL : cmd;
-}
-
 /* ---- failures ---------------------------------------------------------------- */
 
 /* Record the first problem of this iteration in thread |t|. */
@@ -413,51 +271,29 @@ static char *xstrdup(const char *s)
     return s == NULL ? NULL : strdup(s);
 }
 
+/* Keep this iteration's failure, |t|'s, unless the limit is kept already
+ * (or this is a shrink run): failure.h builds it. */
 static void keep_failure(struct run *r, struct thr *t)
 {
     struct st_result *res = r->res;
     unsigned keep = r->o->keep_failures ? r->o->keep_failures
                                         : KEEP_FAILURES_DEFAULT;
+    unsigned pos[ST_MAX_THREADS];
     struct st_failure *f;
-    char where[300];
 
     if (res->nfailures >= keep || r->shrinking)
         return;
-    if (res->nfailures == r->capfail) {
-        size_t cap = r->capfail ? r->capfail * 2 : 4;
-        struct st_failure *nf = realloc(res->failures, cap * sizeof(*nf));
-
-        if (nf == NULL)
-            return;
-        res->failures = nf;
-        r->capfail = cap;
-    }
-    f = &res->failures[res->nfailures++];
-    memset(f, 0, sizeof(*f));
-    f->iteration = r->iteration;
-    f->seed = r->o->seed;
-    f->kind = xstrdup(t->kind);
-    f->message = xstrdup(t->msg);
-    if (t->where != NULL) {
-        snprintf(where, sizeof(where), "%s:%d:%d", r->sc->path,
-                 t->where->loc.line, t->where->loc.col);
-        f->where = xstrdup(where);
-    }
-    f->nthreads = r->nthr;
-    f->thread_names = calloc(r->nthr, sizeof(char *));
-    f->thread_trace = calloc(r->nthr, sizeof(char *));
-    if (f->thread_names != NULL && f->thread_trace != NULL)
-        for (unsigned i = 0; i < r->nthr; i++) {
-            f->thread_names[i] = xstrdup(r->sc->threads[i].name);
-            f->thread_trace[i] = st_block_trace(&r->sc->threads[i],
-                                                r->thr[i].pos);
-        }
-    if (r->ctl != NULL) {
+    if ((f = st_failure_add(res, r->o, r->iteration, t->kind,
+                            t->msg)) == NULL)
+        return;
+    for (unsigned i = 0; i < r->nthr; i++)
+        pos[i] = r->thr[i].pos;
+    /* What ENOMEM leaves out is left out; the failure stays. */
+    (void)st_failure_at(f, r->sc, t->where);
+    (void)st_failure_threads(f, r->sc, pos);
+    if (r->ctl != NULL)
         st_ctl_fill_failure(r->ctl, f, t->fail_step, t->msg);
-        f->replay = st_sched_replay_command(r->sc, r->o, f->schedule);
-    } else {
-        f->replay = st_replay_command(r->sc, r->o, r->iteration);
-    }
+    (void)st_failure_replay(f, r->sc, r->o);
 }
 
 /* ---- expressions --------------------------------------------------------------- */
