@@ -41,61 +41,10 @@
 #include "detector.h"
 #include "failure.h"
 #include "names.h"
+#include "outcome.h"
 #include "prng.h"
 
 #define KEEP_FAILURES_DEFAULT 8
-
-/* ---- observed values ----------------------------------------------------- */
-
-enum { V_NUM, V_WORD, V_ERR };
-enum { W_UNSET, W_FALSE, W_TRUE, W_SAME, W_COPY, W_BEFORE, W_MID, W_DONE,
-       W_SHUTDOWN, W_NONE };
-static const char *const words[] = {
-    "-", "false", "true", "same", "copy", "before", "mid", "done",
-    "shutdown", "none",
-};
-
-struct val {
-    int64_t v;
-    int tag;
-};
-
-static bool val_eq(const struct val *a, const struct val *b)
-{
-    return a->tag == b->tag && a->v == b->v;
-}
-
-static void val_str(const struct val *x, char *buf, size_t len)
-{
-    switch (x->tag) {
-    case V_WORD:
-        snprintf(buf, len, "%s", words[x->v]);
-        break;
-    case V_ERR: {
-        const char *name = x->v == 0 ? "none" :
-            st_reason_name(st_be_error_reason((unsigned long)x->v));
-
-        if (name != NULL)
-            snprintf(buf, len, "%s", name);
-        else
-            st_be_error_text((unsigned long)x->v, buf, len);
-        break;
-    }
-    default:
-        snprintf(buf, len, "%" PRId64, x->v);
-        break;
-    }
-}
-
-static struct val word(int w)
-{
-    return (struct val){ .v = w, .tag = V_WORD };
-}
-
-static struct val boolean(bool b)
-{
-    return word(b ? W_TRUE : W_FALSE);
-}
 
 /* ---- run state ------------------------------------------------------------- */
 
@@ -126,13 +75,6 @@ struct thr {
     char pad[64];
 };
 
-struct row {
-    struct val *vals;
-    uint64_t count;
-    enum st_class cls;
-    const char *desc;
-};
-
 struct run {
     /* Read by every thread, written only before the workers start (or
      * between iterations, published by the gate). */
@@ -143,7 +85,7 @@ struct run {
     uint64_t *ids;
     void **peer;
     unsigned char *server;      /* ROLE_* bits of each slot's object */
-    struct val *obs;
+    struct st_val *obs;
     struct thr *thr;
     unsigned nthr;
     unsigned meet_spin, meet_yields;
@@ -170,8 +112,7 @@ struct run {
     atomic_bool quit;
     struct st_shared local_sh;
     struct thr leader_setup, leader_check, leader_global;
-    struct row *rows;
-    size_t nrows, caprows;
+    struct st_hist hist;        /* outcome.h */
     struct st_result *res;
     bool stop;                  /* max failures reached or a hard error */
     bool error;
@@ -308,101 +249,11 @@ static const char *slot_name(const struct run *r, int slot)
     return slot >= 0 ? r->sc->names[slot].name : "?";
 }
 
-static struct val eval_value(struct run *r, struct thr *t,
-                             const struct st_expr *e, char *why, size_t wl)
+/* What `expect` and `observe` read (outcome.h). */
+static struct st_objects objects(const struct run *r)
 {
-    void *a = e->a >= 0 ? r->slot[e->a] : NULL;
-    void *b = e->b >= 0 ? r->slot[e->b] : NULL;
-
-    (void)t;
-    why[0] = '\0';
-    switch (e->kind) {
-    case ST_E_IDENT:
-        return boolean((a == b) != (e->negate != 0));
-    case ST_E_SAME:
-        return word(a == b ? W_SAME : W_COPY);
-    case ST_E_COPIED:
-        return boolean(st_be_copied(a, b, why, wl));
-    case ST_E_STATE:
-        return word(W_BEFORE + (int)st_be_state(a));
-    case ST_E_REFS:
-        return (struct val){ .v = st_be_refs(slot_type(r, e->a), a),
-                             .tag = V_NUM };
-    case ST_E_FREED:
-        return boolean(st_be_freed(slot_type(r, e->a), a, r->ids[e->a]));
-    case ST_E_LEAKS:
-        return (struct val){ .v = st_be_live() - r->live_base, .tag = V_NUM };
-    case ST_E_ERRORS:
-        return (struct val){ .v = (int64_t)st_be_peek_error(), .tag = V_ERR };
-    }
-    return word(W_UNSET);
-}
-
-/* The truth of an `expect`; on false, *why says what was seen. */
-static bool eval_expect(struct run *r, struct thr *t, const struct st_expr *e,
-                        char *why, size_t wl)
-{
-    char vs[160];
-    struct val v = eval_value(r, t, e, why, wl);
-    bool ok;
-
-    switch (e->kind) {
-    case ST_E_IDENT:
-        ok = v.v == W_TRUE;
-        if (!ok)
-            snprintf(why, wl, "%s and %s are %s objects", slot_name(r, e->a),
-                     slot_name(r, e->b),
-                     r->slot[e->a] == r->slot[e->b] ? "the same" : "different");
-        return ok;
-    case ST_E_SAME:
-        return v.v == W_SAME;
-    case ST_E_COPIED:
-        return v.v == W_TRUE;
-    case ST_E_FREED:
-        ok = v.v == W_TRUE;
-        if (!ok)
-            snprintf(why, wl, "%s is still live", slot_name(r, e->a));
-        return ok;
-    case ST_E_STATE:
-        if (!e->has_cmp)
-            return true;
-        ok = ((int)v.v - W_BEFORE == (int)e->state) != (e->negate != 0);
-        if (!ok)
-            snprintf(why, wl, "state %s is %s", slot_name(r, e->a),
-                     words[v.v]);
-        return ok;
-    case ST_E_REFS:
-    case ST_E_LEAKS:
-        if (!e->has_cmp)
-            return v.v != 0;
-        ok = (v.v == e->num) != (e->negate != 0);
-        if (!ok)
-            snprintf(why, wl, "%s%s%s is %" PRId64,
-                     e->kind == ST_E_REFS ? "refs " : "leaks",
-                     e->kind == ST_E_REFS ? slot_name(r, e->a) : "", "",
-                     v.v);
-        return ok;
-    case ST_E_ERRORS:
-        if (e->reason == NULL)
-            ok = v.v == 0;
-        else
-            ok = st_be_error_is((unsigned long)v.v, e->reason);
-        ok = ok != (e->negate != 0);
-        if (!ok) {
-            val_str(&v, vs, sizeof(vs));
-            snprintf(why, wl, "the error stack holds: %s", vs);
-        }
-        return ok;
-    }
-    return true;
-}
-
-static int label_index(const struct st_scenario *sc, const char *label)
-{
-    for (size_t i = 0; i < sc->nlabels; i++)
-        if (strcmp(sc->observe_labels[i], label) == 0)
-            return (int)i;
-    return -1;
+    return (struct st_objects){ .sc = r->sc, .slot = r->slot, .ids = r->ids,
+                                .live_base = r->live_base };
 }
 
 /* ---- statements -------------------------------------------------------------- */
@@ -580,18 +431,19 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
             }
         }
         return 0;
-    case ST_OP_EXPECT:
-        if (!eval_expect(r, t, &s->expr, why, sizeof(why)))
+    case ST_OP_EXPECT: {
+        struct st_objects ob = objects(r);
+
+        if (!st_eval_expect(&ob, &s->expr, why, sizeof(why)))
             fail(t, "expect", s, "%s: %s", s->text,
                  why[0] ? why : "false");
         return 0;
+    }
     case ST_OP_OBSERVE: {
-        int li = label_index(r->sc, s->label);
-        struct val v = eval_value(r, t, &s->expr, why, sizeof(why));
+        int li = st_label_index(r->sc, s->label);
+        struct st_objects ob = objects(r);
+        struct st_val v = st_eval_observe(&ob, &s->expr, why, sizeof(why));
 
-        if (s->expr.has_cmp || s->expr.kind == ST_E_IDENT ||
-            s->expr.kind == ST_E_FREED || s->expr.kind == ST_E_COPIED)
-            v = boolean(eval_expect(r, t, &s->expr, why, sizeof(why)));
         if (li >= 0)
             r->obs[li] = v;
         return 0;
@@ -826,109 +678,6 @@ static void *worker(void *arg)
     }
 }
 
-/* ---- outcomes ---------------------------------------------------------------- */
-
-static bool value_matches(const char *want, const char *got)
-{
-    size_t n = strlen(got);
-
-    if (strcmp(want, "*") == 0)
-        return true;
-    while (*want != '\0') {
-        size_t len = strcspn(want, "|");
-
-        if (len == n && strncmp(want, got, n) == 0)
-            return true;
-        want += len;
-        if (*want == '|')
-            want++;
-    }
-    return false;
-}
-
-static void classify(struct run *r, struct row *row)
-{
-    const struct st_scenario *sc = r->sc;
-    char got[160];
-
-    row->desc = NULL;
-    if (sc->noutcomes == 0) {
-        row->cls = ST_ACCEPTABLE;
-        return;
-    }
-    for (size_t i = 0; i < sc->noutcomes; i++) {
-        const struct st_outcome *oc = &sc->outcomes[i];
-        bool all = true;
-
-        for (size_t k = 0; k < oc->nkeys && all; k++) {
-            int li = label_index(sc, oc->keys[k]);
-
-            if (li < 0) {
-                all = false;
-                break;
-            }
-            val_str(&row->vals[li], got, sizeof(got));
-            all = value_matches(oc->values[k], got);
-        }
-        if (all) {
-            row->cls = oc->cls;
-            row->desc = oc->desc;
-            return;
-        }
-    }
-    row->cls = ST_FORBIDDEN;
-}
-
-/* Count this iteration's observations; returns the row (NULL: no memory). */
-static struct row *count_outcome(struct run *r)
-{
-    size_t nl = r->sc->nlabels;
-    struct row *row;
-
-    for (size_t i = 0; i < r->nrows; i++) {
-        size_t k;
-
-        for (k = 0; k < nl; k++)
-            if (!val_eq(&r->rows[i].vals[k], &r->obs[k]))
-                break;
-        if (k == nl) {
-            r->rows[i].count++;
-            return &r->rows[i];
-        }
-    }
-    if (r->nrows == r->caprows) {
-        size_t cap = r->caprows ? r->caprows * 2 : 8;
-        struct row *nr = realloc(r->rows, cap * sizeof(*nr));
-
-        if (nr == NULL)
-            return NULL;
-        r->rows = nr;
-        r->caprows = cap;
-    }
-    row = &r->rows[r->nrows];
-    if ((row->vals = malloc(nl * sizeof(struct val) + 1)) == NULL)
-        return NULL;
-    memcpy(row->vals, r->obs, nl * sizeof(struct val));
-    row->count = 1;
-    classify(r, row);
-    r->nrows++;
-    return row;
-}
-
-static void outcome_text(struct run *r, const struct row *row, char *buf,
-                         size_t len)
-{
-    size_t used = 0;
-    char v[160];
-
-    buf[0] = '\0';
-    for (size_t i = 0; i < r->sc->nlabels && used < len; i++) {
-        val_str(&row->vals[i], v, sizeof(v));
-        used += (size_t)snprintf(buf + used, len - used, "%s%s=%s",
-                                 i ? " " : "", r->sc->observe_labels[i], v);
-    }
-}
-
 /* ---- the iteration loop -------------------------------------------------------- */
 
 static double now_s(void)
@@ -961,13 +710,13 @@ static inline __attribute__((always_inline)) bool iteration(struct run *r)
 {
     const struct st_scenario *sc = r->sc;
     struct thr *bad = NULL;
-    struct row *row;
+    const struct st_hist_row *row;
     bool ran_threads = false;
 
     atomic_store_explicit(&r->sh->iteration, r->iteration,
                           memory_order_relaxed);
     for (size_t i = 0; i < sc->nlabels; i++)
-        r->obs[i] = word(W_UNSET);
+        r->obs[i] = st_val_word(ST_W_UNSET);
     if (r->uses_leaks)
         r->live_base = st_be_live();
     if (r->detect_live)
@@ -1025,11 +774,11 @@ static inline __attribute__((always_inline)) bool iteration(struct run *r)
     }
     free_peers(r);
     if (ran_threads && sc->nlabels > 0) {
-        row = count_outcome(r);
+        row = st_hist_count(&r->hist, r->obs);
         if (row != NULL && row->cls == ST_FORBIDDEN && bad == NULL) {
             char txt[256];
 
-            outcome_text(r, row, txt, sizeof(txt));
+            st_hist_text(&r->hist, row, txt, sizeof(txt));
             bad = &r->leader_check;
             fail(bad, "outcome", NULL, "forbidden outcome: %s", txt);
         }
@@ -1081,41 +830,6 @@ static void free_global(struct run *r)
         }
 }
 
-static int fill_rows(struct run *r)
-{
-    struct st_result *res = r->res;
-    const struct st_scenario *sc = r->sc;
-    char v[160];
-
-    res->nlabels = sc->nlabels;
-    if (sc->nlabels > 0 &&
-        (res->labels = calloc(sc->nlabels, sizeof(char *))) == NULL)
-        return -ENOMEM;
-    for (size_t i = 0; i < sc->nlabels; i++)
-        if ((res->labels[i] = strdup(sc->observe_labels[i])) == NULL)
-            return -ENOMEM;
-    if (r->nrows == 0)
-        return 0;
-    if ((res->rows = calloc(r->nrows, sizeof(*res->rows))) == NULL)
-        return -ENOMEM;
-    res->nrows = r->nrows;
-    for (size_t i = 0; i < r->nrows; i++) {
-        struct st_outcome_row *row = &res->rows[i];
-
-        row->count = r->rows[i].count;
-        row->cls = r->rows[i].cls;
-        row->desc = xstrdup(r->rows[i].desc);
-        if ((row->values = calloc(sc->nlabels, sizeof(char *))) == NULL)
-            return -ENOMEM;
-        for (size_t k = 0; k < sc->nlabels; k++) {
-            val_str(&r->rows[i].vals[k], v, sizeof(v));
-            if ((row->values[k] = strdup(v)) == NULL)
-                return -ENOMEM;
-        }
-    }
-    return 0;
-}
-
 /* The failures kept so far (a skipped scenario reports none). */
 static int result_head(const struct st_scenario *sc, const struct st_opts *o,
                        struct st_result *res)
@@ -1157,9 +871,7 @@ int st_result_skip(const struct st_scenario *sc, const struct st_opts *o,
 
 static void run_free(struct run *r)
 {
-    for (size_t i = 0; i < r->nrows; i++)
-        free(r->rows[i].vals);
-    free(r->rows);
+    st_hist_free(&r->hist);
     free(r->slot);
     free(r->ids);
     free(r->peer);
@@ -1313,7 +1025,7 @@ static __attribute__((noinline)) bool controlled_iteration(struct run *r)
 static void controlled_end(struct run *r)
 {
     struct st_result *res = r->res;
-    size_t nrows0 = r->nrows;
+    size_t nrows0 = r->hist.nrows;
     uint64_t *counts;
     unsigned pre = 0, steps = 0;
     bool stop, error, shrink_ok;
@@ -1323,7 +1035,7 @@ static void controlled_end(struct run *r)
         st_ctl_misfit(r->ctl) == NULL &&
         (counts = malloc((nrows0 ? nrows0 : 1) * sizeof(*counts))) != NULL) {
         for (size_t i = 0; i < nrows0; i++)
-            counts[i] = r->rows[i].count;
+            counts[i] = r->hist.rows[i].count;
         stop = r->stop;
         error = r->error;
         r->shrinking = true;
@@ -1336,10 +1048,8 @@ static void controlled_end(struct run *r)
         }
         r->shrinking = false;
         for (size_t i = 0; i < nrows0; i++)
-            r->rows[i].count = counts[i];
-        for (size_t i = nrows0; i < r->nrows; i++)
-            free(r->rows[i].vals);
-        r->nrows = nrows0;
+            r->hist.rows[i].count = counts[i];
+        st_hist_truncate(&r->hist, nrows0);
         free(counts);
         if (shrink_ok && (s = st_ctl_shrunk(r->ctl, &pre, &steps)) != NULL) {
             free(res->failures[0].schedule_shrunk);
@@ -1367,6 +1077,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     r.sc = sc;
     r.o = o;
     r.res = out;
+    r.hist.sc = sc;
     r.sh = sh != NULL ? sh : &r.local_sh;
     st_detector_attach(r.sh);   /* detached below, before r goes away */
     r.nthr = (unsigned)sc->nthreads;
@@ -1455,7 +1166,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     set_phase(&r, ST_PH_END);
  done:
     out->seconds = now_s() - t0;
-    if ((e = fill_rows(&r)) != 0)
+    if ((e = st_hist_fill(&r.hist, out)) != 0)
         goto err;
     if (out->verdict != ST_ERROR) {
         if (r.unsupported) {
