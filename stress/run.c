@@ -1,14 +1,18 @@
-/* The free-running runner.  See runner.h for the contract.
+/* The runner: the iteration loop and the statements.  See runner.h for the
+ * contract.  What it leans on: workers.h (the threads, the gate, the start
+ * rendezvous), outcome.h (expectations and the outcome histogram),
+ * detector.h (a sanitizer's or Valgrind's reports), failure.h (what a
+ * failing iteration keeps).
  *
  * Threads and ordering
  *   Thread 0 is the caller (the "leader"); threads 1..n-1 are workers
- *   created once per run.  Per iteration the leader runs `setup`, opens the
- *   gate, runs its own block, joins the gate, then runs `check`.  The gate
- *   (barrier.h) orders the leader's setup before every worker's block and
- *   every worker's block before the leader's check, so the run's plain
- *   arrays (slots, observations, per-thread failure records) need no other
- *   synchronisation: during the threads phase each thread writes only the
- *   slots it creates and its own record.  The scenario's own objects are
+ *   created once per run (workers.h).  Per iteration the leader runs
+ *   `setup`, opens the gate, runs its own block, joins the gate, then runs
+ *   `check`.  The gate (barrier.h) orders the leader's setup before every
+ *   worker's block and every worker's block before the leader's check, so
+ *   the run's plain arrays (slots, observations, per-thread failure
+ *   records) need no other synchronisation: during the threads phase each
+ *   thread writes only the slots it creates and its own record.  The scenario's own objects are
  *   the experiment: racing on them is the point.
  *
  * Hot path: when nothing fails an iteration makes no allocation and no
@@ -26,14 +30,11 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "backend.h"
 #include "backend_inspect.h"
@@ -43,6 +44,7 @@
 #include "names.h"
 #include "outcome.h"
 #include "prng.h"
+#include "workers.h"
 
 #define KEEP_FAILURES_DEFAULT 8
 
@@ -60,7 +62,6 @@ struct run;
 struct thr {
     struct run *r;
     unsigned idx;
-    pthread_t tid;
     const struct st_block *blk;
     struct st_prng prng;
     unsigned pos;
@@ -88,7 +89,6 @@ struct run {
     struct st_val *obs;
     struct thr *thr;
     unsigned nthr;
-    unsigned meet_spin, meet_yields;
     bool uses_leaks, uses_freed, uses_errors, detect_live;
     unsigned jitter_max;
     /* Controlled mode (controlled.h); NULL when free-running. */
@@ -101,15 +101,9 @@ struct run {
     long long live_base, live_ssl_base;
     struct st_be_detect det_base;
     /* Timing aids the threads of an iteration all write: one line. */
-    _Alignas(64) atomic_uint arrived;   /* threads at the start rendezvous */
-    atomic_llong start_ns;      /* rendezvous: common start time, 0 unset */
-    atomic_llong meet_delay_ns; /* how far ahead the last arriver sets it */
     _Alignas(64) atomic_uint finished;  /* threads done this iteration */
     atomic_bool no_overlap;     /* a thread started after one finished */
-    _Alignas(64) struct st_gate gate;
-    bool gate_ok;
-    unsigned nstarted;
-    atomic_bool quit;
+    _Alignas(64) struct st_workers w;   /* workers.h */
     struct st_shared local_sh;
     struct thr leader_setup, leader_check, leader_global;
     struct st_hist hist;        /* outcome.h */
@@ -491,120 +485,6 @@ static void thr_reset(struct thr *t)
     t->aborted = false;
 }
 
-/* The start rendezvous: the gate has released every thread, but a thread
- * woken from a futex needs microseconds while a minissl up_ref/free pair
- * takes nanoseconds, so without this the leader would finish its block
- * before the others start.  Each thread announces itself and waits (a
- * bounded spin; a few yields when the threads outnumber the CPUs) until
- * all have, so the blocks really start together.  Bounded: a descheduled
- * thread costs at most the budget, never a hang.
- *
- * Meeting is not yet starting together: the last to arrive knows at once,
- * the others a cache-line transfer later (100-300 ns on a VM), and a short
- * block is over by then.  So the last arriver sets a common start time a
- * little ahead (meet_delay_ns) and every thread waits for that moment on
- * one timebase (timebase() below), as litmus-test tools synchronise.  The
- * delay adapts: a thread that reads a start time already past was late,
- * and doubles it; otherwise the last arriver takes 1/16 off.  (Measured,
- * updown-2 on 2 CPUs: without a common start 99.9% of the iterations had
- * no overlap; with it 97-99% of the blocks start within 30 ns of each
- * other.  The no-overlap count of updown-2 stays at 20-45%: its blocks are
- * two atomic operations, shorter than that.) */
-static _Thread_local unsigned meet_budget = 256, meet_count;
-
-#define MEET_DELAY_MIN 50       /* timebase units (TSC ticks or ns) */
-#define MEET_DELAY_MAX 60000
-
-/* The clock the start time is on: the TSC where there is one (one
- * instruction, where a vDSO clock_gettime takes ~20 ns and so leaves the
- * threads up to that far apart; measured, updown-2: 97-99% of the starts
- * within 30 ns of each other against 92% with clock_gettime), else the
- * monotonic clock.  Units do not matter: the delay adapts in them.  An
- * unsynchronised TSC only makes threads late, which grows the delay, up to
- * MEET_DELAY_MAX units: never a hang. */
-static inline long long timebase(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    return (long long)__builtin_ia32_rdtsc();
-#else
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-#endif
-}
-
-/* Wait for the common start time set by the last arriver (bounded). */
-static void start_together(struct run *r, bool last)
-{
-    /* relaxed, all three: a timing aid; no data is published through it. */
-    long long d = atomic_load_explicit(&r->meet_delay_ns, memory_order_relaxed);
-    long long t, now;
-    unsigned i;
-
-    if (last) {
-        t = timebase() + d;
-        atomic_store_explicit(&r->start_ns, t, memory_order_relaxed);
-    } else {
-        for (i = 0; (t = atomic_load_explicit(&r->start_ns,
-                                              memory_order_relaxed)) == 0;
-             i++) {
-            if (i >= r->meet_spin)
-                return;
-            st_cpu_relax();
-        }
-    }
-    now = timebase();
-    if (now >= t) {
-        if (!last && d < MEET_DELAY_MAX)
-            atomic_store_explicit(&r->meet_delay_ns, d * 2,
-                                  memory_order_relaxed);
-        return;
-    }
-    if (last && d > MEET_DELAY_MIN)
-        atomic_store_explicit(&r->meet_delay_ns, d - d / 16,
-                              memory_order_relaxed);
-    while (now < t && t - now <= MEET_DELAY_MAX)
-        now = timebase();
-}
-
-static void rendezvous(struct run *r)
-{
-    /* relaxed: a timing aid only; no data is published through it. */
-    unsigned a = atomic_fetch_add_explicit(&r->arrived, 1,
-                                           memory_order_relaxed) + 1;
-    unsigned i, budget = meet_budget < r->meet_spin ? meet_budget
-                                                    : r->meet_spin;
-
-    if ((++meet_count & 63) == 0)
-        budget = r->meet_spin;      /* probe: has the machine gone quiet? */
-    if (a == r->nthr && r->meet_spin > 0) {
-        start_together(r, true);
-        return;
-    }
-
-    /* Adaptive, like the gate's spin: grow to twice what a meeting took,
-     * halve after a timeout (the others are not running: the machine is
-     * busy), never below 16; every 64th meeting probes the full budget. */
-    for (i = 0; a < r->nthr && i < budget; i++) {
-        st_cpu_relax();
-        a = atomic_load_explicit(&r->arrived, memory_order_relaxed);
-    }
-    if (r->meet_spin > 0) {
-        if (a >= r->nthr) {
-            meet_budget = i * 2 < 64 ? 64 : i * 2 > r->meet_spin
-                                              ? r->meet_spin : i * 2;
-            start_together(r, false);
-        } else {
-            meet_budget = meet_budget / 2 < 16 ? 16 : meet_budget / 2;
-        }
-    }
-    for (unsigned y = 0; a < r->nthr && y < r->meet_yields; y++) {
-        sched_yield();
-        a = atomic_load_explicit(&r->arrived, memory_order_relaxed);
-    }
-}
-
 _Thread_local int st_current_thread = -1;
 void (*st_stmt_hook)(uint64_t iteration, int thread,
                      const struct st_stmt *st);
@@ -623,7 +503,7 @@ static void run_block(struct run *r, struct thr *t)
     if (r->uses_errors)
         st_be_clear_errors();
     if (r->meet)
-        rendezvous(r);
+        st_workers_meet(&r->w);
     /* The overlap statistic: did this thread start after another one had
      * finished?  Relaxed ON PURPOSE, both here and at the increment below:
      * an acquire load that reads a release increment is a happens-before
@@ -645,37 +525,12 @@ static void run_block(struct run *r, struct thr *t)
     st_current_thread = -1;
 }
 
-static void set_affinity(struct run *r, unsigned idx, pthread_t tid)
+/* A worker's block (workers.h calls it once per iteration). */
+static void worker_block(void *arg, unsigned idx)
 {
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned cpu, stride;
-    cpu_set_t set;
+    struct run *r = arg;
 
-    if (r->o->affinity == ST_AFFINITY_NONE || ncpu < 1)
-        return;
-    stride = 1;
-    if (r->o->affinity == ST_AFFINITY_SPREAD && r->nthr < (unsigned)ncpu)
-        stride = (unsigned)ncpu / r->nthr;
-    cpu = (idx * stride) % (unsigned)ncpu;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    pthread_setaffinity_np(tid, sizeof(set), &set);   /* best effort */
-}
-
-static void *worker(void *arg)
-{
-    struct thr *t = arg;
-    struct run *r = t->r;
-    unsigned seen = 0;
-
-    for (;;) {
-        st_gate_pass(&r->gate, &seen);
-        /* relaxed: the gate opening that woke us ordered the store. */
-        if (atomic_load_explicit(&r->quit, memory_order_relaxed))
-            return NULL;
-        run_block(r, t);
-        st_gate_done(&r->gate);
-    }
+    run_block(r, &r->thr[idx]);
 }
 
 /* ---- the iteration loop -------------------------------------------------------- */
@@ -745,12 +600,10 @@ static inline __attribute__((always_inline)) bool iteration(struct run *r)
         set_phase(r, ST_PH_THREADS);
         /* relaxed: published to the workers by the gate opening. */
         atomic_store_explicit(&r->finished, 0, memory_order_relaxed);
-        atomic_store_explicit(&r->arrived, 0, memory_order_relaxed);
-        atomic_store_explicit(&r->start_ns, 0, memory_order_relaxed);
         atomic_store_explicit(&r->no_overlap, false, memory_order_relaxed);
-        st_gate_open(&r->gate);
+        st_workers_open(&r->w);
         run_block(r, &r->thr[0]);
-        st_gate_join(&r->gate);
+        st_workers_join(&r->w);
         ran_threads = true;
         if (atomic_load_explicit(&r->no_overlap, memory_order_relaxed))
             r->res->no_overlap++;
@@ -897,34 +750,9 @@ static int run_alloc(struct run *r)
     return 0;
 }
 
+/* Each thread's record, then the workers (workers.h). */
 static int start_workers(struct run *r)
 {
-    unsigned spin = st_barrier_spin_for(r->nthr);
-    int e;
-
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
-    if ((e = st_gate_init(&r->gate, r->nthr - 1, spin)) != 0)
-        return e;
-    st_declare_atomic(&r->finished, sizeof(r->finished),
-                      "overlap statistic: seq_cst RMW, see run_block");
-    st_declare_atomic(&r->no_overlap, sizeof(r->no_overlap),
-                      "overlap statistic: read after the gate join");
-    st_declare_atomic(&r->arrived, sizeof(r->arrived),
-                      "start rendezvous: timing only, publishes nothing");
-    st_declare_atomic(&r->start_ns, sizeof(r->start_ns),
-                      "start rendezvous: timing only, publishes nothing");
-    st_declare_atomic(&r->meet_delay_ns, sizeof(r->meet_delay_ns),
-                      "start rendezvous: timing only, publishes nothing");
-    if (st_on_valgrind()) {
-        r->meet_spin = 0;
-        r->meet_yields = 1;
-    } else if (ncpu >= 1 && r->nthr <= (unsigned)ncpu) {
-        r->meet_spin = 1u << 12;
-    } else {
-        r->meet_yields = 0;
-    }
-    r->gate_ok = true;
     for (unsigned i = 0; i < r->nthr; i++) {
         struct thr *t = &r->thr[i];
 
@@ -933,27 +761,11 @@ static int start_workers(struct run *r)
         t->blk = &r->sc->threads[i];
         t->shpos = &r->sh->th[i].pos;
     }
-    set_affinity(r, 0, pthread_self());
-    for (unsigned i = 1; i < r->nthr; i++) {
-        if ((e = pthread_create(&r->thr[i].tid, NULL, worker,
-                                &r->thr[i])) != 0)
-            return -e;
-        r->nstarted++;
-        set_affinity(r, i, r->thr[i].tid);
-    }
-    return 0;
-}
-
-static void stop_workers(struct run *r)
-{
-    if (!r->gate_ok)
-        return;
-    /* relaxed: the gate opening below publishes it. */
-    atomic_store_explicit(&r->quit, true, memory_order_relaxed);
-    st_gate_open(&r->gate);
-    for (unsigned i = 1; i <= r->nstarted; i++)
-        pthread_join(r->thr[i].tid, NULL);
-    st_gate_destroy(&r->gate);
+    st_declare_atomic(&r->finished, sizeof(r->finished),
+                      "overlap statistic: relaxed on purpose, see run_block");
+    st_declare_atomic(&r->no_overlap, sizeof(r->no_overlap),
+                      "overlap statistic: read after the gate join");
+    return st_workers_start(&r->w, r->o->affinity, worker_block, r);
 }
 
 /* Controlled mode, before iteration |it|: false when the strategy is done
@@ -1081,11 +893,8 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     r.sh = sh != NULL ? sh : &r.local_sh;
     st_detector_attach(r.sh);   /* detached below, before r goes away */
     r.nthr = (unsigned)sc->nthreads;
-    atomic_init(&r.quit, false);
+    st_workers_init(&r.w, r.nthr);
     atomic_init(&r.finished, 0);
-    atomic_init(&r.arrived, 0);
-    atomic_init(&r.start_ns, 0);
-    atomic_init(&r.meet_delay_ns, 200);
     atomic_init(&r.no_overlap, false);
     if ((e = result_head(sc, o, out)) != 0)
         goto err;
@@ -1135,7 +944,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     }
     r.meet = r.nthr > 1 && r.ctl == NULL;
     if ((e = start_workers(&r)) != 0) {
-        stop_workers(&r);
+        st_workers_stop(&r.w);
         free_global(&r);
         goto err;
     }
@@ -1161,7 +970,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
         }
     if (r.ctl != NULL)
         controlled_end(&r);
-    stop_workers(&r);
+    st_workers_stop(&r.w);
     free_global(&r);
     set_phase(&r, ST_PH_END);
  done:
