@@ -32,7 +32,7 @@ struct st_campaign {
     const char *prog;           /* program name in messages */
     const char *tool_version;
     const char *command;        /* the command line, for the reports */
-    struct st_opts o;           /* seed chosen; o.seconds is set per scenario */
+    struct st_opts o;           /* seed chosen; o.seconds set per scenario */
     double duration;            /* --duration in seconds; 0: none */
     bool shrink;                /* --shrink (o.sched is set) */
     bool quiet, no_color, no_fork;

@@ -25,7 +25,8 @@ struct st_failure *st_failure_add(struct st_result *r, const struct st_opts *o,
     struct st_failure *nf, *f;
 
     if ((kind != NULL && k == NULL) || (message != NULL && m == NULL) ||
-        (nf = realloc(r->failures, (r->nfailures + 1) * sizeof(*nf))) == NULL) {
+        (nf = realloc(r->failures,
+                      (r->nfailures + 1) * sizeof(*nf))) == NULL) {
         free(k);
         free(m);
         return NULL;

@@ -23,12 +23,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "barrier.h"
 #include "detector.h"
 #include "failure.h"
+#include "measure.h"
 #include "report.h"
 #include "schedule.h"
 
@@ -105,14 +105,6 @@ static _Noreturn void child(const struct st_scenario *sc,
         _exit(3);
     free(json);
     _exit(0);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static const struct st_block *phase_block(const struct st_scenario *sc,
@@ -388,7 +380,7 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
     char *buf = NULL, *log = NULL;
     size_t len = 0, cap = 0;
     bool timeout = false, eof = false;
-    double t0 = now_s(), last_change = t0, limit;
+    double t0 = st_now_s(), last_change = t0, limit;
     uint64_t last_it = UINT64_MAX;
     int last_phase = -1;
     char err[256];
@@ -437,7 +429,7 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
     while (!eof) {
         struct pollfd p = { .fd = pfd[0], .events = POLLIN };
         int n = poll(&p, 1, 100);
-        double now = now_s();
+        double now = st_now_s();
         uint64_t it = atomic_load_explicit(&sh->iteration,
                                            memory_order_relaxed);
         int ph = atomic_load_explicit(&sh->phase, memory_order_relaxed);
@@ -520,7 +512,7 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
                     timeout ? 0 : WIFSIGNALED(status) ? WTERMSIG(status)
                                 : sanitizer_signal(log),
                     timeout, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                    log != NULL ? log : "", now_s() - t0, out);
+                    log != NULL ? log : "", st_now_s() - t0, out);
     if (e == 0) {
         /* A child its detector stopped (TSan's halt_on_error, ASan) died
          * of its report: the report is the finding. */

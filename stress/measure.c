@@ -16,7 +16,7 @@ void st_human(double v, char *buf, size_t len)
 {
     if (v >= 1e6)
         snprintf(buf, len, "%.2fM", v / 1e6);
-    else if (v >= 1e4)
+    else if (v >= 1e3)
         snprintf(buf, len, "%.1fk", v / 1e3);
     else
         snprintf(buf, len, "%.0f", v);

@@ -34,13 +34,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "backend.h"
 #include "backend_inspect.h"
 #include "barrier.h"
 #include "detector.h"
 #include "failure.h"
+#include "measure.h"
 #include "names.h"
 #include "outcome.h"
 #include "prng.h"
@@ -535,14 +535,6 @@ static void worker_block(void *arg, unsigned idx)
 
 /* ---- the iteration loop -------------------------------------------------------- */
 
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void set_phase(struct run *r, enum st_phase p)
 {
     /* relaxed: progress snapshot for the parent. */
@@ -818,7 +810,7 @@ static void iteration_done(struct run *r, struct st_result *out, uint64_t it,
     st_detector_poll(r->sh, it);
     atomic_store_explicit(&r->sh->done, out->iterations_run,
                           memory_order_relaxed);
-    if (deadline > 0 && (++*count & 63) == 0 && now_s() >= deadline)
+    if (deadline > 0 && (++*count & 63) == 0 && st_now_s() >= deadline)
         r->stop = true;
 }
 
@@ -922,7 +914,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     /* `fault NAME`: switched on here, in the process that runs the
      * scenario (the forked child), before anything runs. */
     fault_on = sc->fault != NULL && st_be_fault_header(sc->fault);
-    t0 = now_s();
+    t0 = st_now_s();
     deadline = o->seconds > 0 ? t0 + o->seconds : 0;
     if (sc->has_global) {
         set_phase(&r, ST_PH_GLOBAL);
@@ -974,7 +966,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     free_global(&r);
     set_phase(&r, ST_PH_END);
  done:
-    out->seconds = now_s() - t0;
+    out->seconds = st_now_s() - t0;
     if ((e = st_hist_fill(&r.hist, out)) != 0)
         goto err;
     if (out->verdict != ST_ERROR) {

@@ -57,7 +57,8 @@ static inline long long timebase(void)
 static void start_together(struct st_workers *w, bool last)
 {
     /* relaxed, all three: a timing aid; no data is published through it. */
-    long long d = atomic_load_explicit(&w->meet_delay_ns, memory_order_relaxed);
+    long long d = atomic_load_explicit(&w->meet_delay_ns,
+                                       memory_order_relaxed);
     long long t, now;
     unsigned i;
 
