@@ -6,6 +6,7 @@
  *   sslstress merge A.json B.json ...     combine shard results (merge.c)
  *   sslstress bench [options]             harness throughput (bench.c)
  *   sslstress replay FILE --schedule STR  replay a controlled-mode schedule
+ *   sslstress faults [--names|--tsv]      the seeded-fault catalogue
  *
  * Exit status: 0 all passed (or skipped), 1 a failure found, 2 usage or
  * scenario error. */
@@ -63,6 +64,8 @@ static void usage_main(FILE *f)
 "  replay FILE --schedule STR [--times N]\n"
 "                             replay a controlled-mode schedule (printed by\n"
 "                             every failure of `run --schedule`) N times\n"
+"  faults [--names|--tsv]     list minissl's seeded faults (the bugs that\n"
+"                             scenarios/bugs/ reproduce)\n"
 "\n"
 "Options of run:\n"
 "  -n, --iterations N     iterations per scenario (default: the file's\n"
@@ -569,6 +572,58 @@ static int cmd_run(int argc, char **argv)
     return status;
 }
 
+/* ---- faults ------------------------------------------------------------- */
+
+static void usage_faults(FILE *f)
+{
+    fprintf(f,
+"usage: %s faults [--names | --tsv]\n"
+"\n"
+"Print minissl's seeded-fault catalogue (doc/seeded-bugs.md): each fault's\n"
+"name and one-line description, and the real bug it models.  --names: the\n"
+"names only, one a line; --tsv: name, description and modelled bug,\n"
+"tab-separated.  The catalogue is the same in every minissl build; a fault\n"
+"can be switched on only in a faults build (make VARIANT=faults).  The\n"
+"OpenSSL backend has no seeded faults: it says so and lists none.\n", prog);
+}
+
+static int cmd_faults(int argc, char **argv)
+{
+    enum { TEXT, NAMES, TSV } mode = TEXT;
+    const char *name, *about, *models;
+    size_t i;
+
+    if (argc > 2) {
+        usage_faults(stderr);
+        return 2;
+    }
+    if (argc == 2) {
+        if (strcmp(argv[1], "--names") == 0) {
+            mode = NAMES;
+        } else if (strcmp(argv[1], "--tsv") == 0) {
+            mode = TSV;
+        } else if (strcmp(argv[1], "--help") == 0 ||
+                   strcmp(argv[1], "-h") == 0) {
+            usage_faults(stdout);
+            return 0;
+        } else {
+            return bad_usage("faults: unknown option '%s'", argv[1]);
+        }
+    }
+    for (i = 0; st_be_fault_info(i, &name, &about, &models); i++) {
+        if (mode == NAMES)
+            printf("%s\n", name);
+        else if (mode == TSV)
+            printf("%s\t%s\t%s\n", name, about, models);
+        else
+            printf("%-26s %s\n%-26s   models: %s\n", name, about, "", models);
+    }
+    if (i == 0)
+        fprintf(stderr, "%s: the %s backend has no seeded faults (they are "
+                "minissl's)\n", prog, st_be_name());
+    return 0;
+}
+
 /* ---- replay ------------------------------------------------------------- */
 
 static const struct option replay_options[] = {
@@ -812,6 +867,8 @@ int main(int argc, char **argv)
         return st_bench_main(argc - 1, argv + 1);
     if (strcmp(cmd, "replay") == 0)
         return cmd_replay(argc - 1, argv + 1);
+    if (strcmp(cmd, "faults") == 0)
+        return cmd_faults(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
     usage_main(stderr);
     return 2;
