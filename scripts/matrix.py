@@ -34,8 +34,6 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-CAT = __import__("faults-catalogue").catalogue()
 
 PREFIX = os.environ.get("MATRIX_BUILD", "build/")
 VG = ["valgrind", "-q", "--error-exitcode=9", "--exit-on-first-error=yes",
@@ -95,6 +93,13 @@ def build(variant, log):
     log.write(r.stdout)
     if r.returncode != 0:
         sys.exit("matrix: build of %s failed (see the log)" % variant)
+
+
+def catalogue(variant):
+    """The seeded faults' names, from `sslstress faults --names`."""
+    exe = os.path.join(ROOT, build_dir(variant), "sslstress")
+    return subprocess.run([exe, "faults", "--names"], cwd=ROOT, check=True,
+                          stdout=subprocess.PIPE, text=True).stdout.split()
 
 
 def command(det, fault, seed, on, jsonfile):
@@ -226,9 +231,6 @@ def main():
         write_doc(a, saved["faults"], saved["dets"], res, ctl,
                   saved["total"], saved["log"], saved["when"])
         return
-    faults = [c[0] for c in CAT]
-    if a.faults:
-        faults = [f for f in a.faults.split(",") if f]
     dets = [d for d in a.detectors.split(",") if d]
     for d in dets:
         if d not in DETECTORS:
@@ -237,9 +239,14 @@ def main():
     logpath = os.path.join(ROOT, PREFIX + "matrix", "matrix.log")
     t_start = time.monotonic()
     with open(logpath, "w") as log:
-        for v in sorted({DETECTORS[d]["variant"] for d in dets}):
+        variants = sorted({DETECTORS[d]["variant"] for d in dets})
+        for v in variants:
             print("matrix: building VARIANT=%s" % v, flush=True)
             build(v, log)
+        if a.faults:
+            faults = [f for f in a.faults.split(",") if f]
+        else:
+            faults = catalogue(variants[0]) if variants else []
         results = {}
         controls = {}
         for f in faults:

@@ -26,13 +26,20 @@ MAKE=${MAKE:-make}
 BUG=${1:-${BUG:-}}
 ATTEMPTS=${ATTEMPTS:-10}
 
+# The catalogue: `sslstress faults` (the same in every minissl build; the
+# native one is made if need be).
+catalogue() {
+    $MAKE --no-print-directory sslstress >/dev/null
+    ./sslstress faults "$@"
+}
+
 if [ -z "$BUG" ]; then
     echo "Seeded refcount bugs (scripts/reproduce.sh NAME, make reproduce BUG=NAME):"
     echo
-    python3 scripts/faults-catalogue.py
+    catalogue
     exit 0
 fi
-if ! python3 scripts/faults-catalogue.py --names | grep -qx "$BUG"; then
+if ! catalogue --names | grep -qx "$BUG"; then
     echo "reproduce: unknown bug '$BUG' (run scripts/reproduce.sh for the list)" >&2
     exit 2
 fi

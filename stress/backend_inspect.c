@@ -32,6 +32,25 @@ void st_be_fault_header_end(void)
 #endif
 }
 
+bool st_be_fault_info(size_t i, const char **name, const char **about,
+                      const char **models)
+{
+#ifdef ST_HAVE_INSPECT
+    size_t n;
+    const struct minissl_fault_info *f = minissl_fault_list(&n);
+
+    if (i >= n)
+        return false;
+    *name = f[i].name;
+    *about = f[i].about;
+    *models = f[i].models;
+    return true;
+#else
+    (void)i, (void)name, (void)about, (void)models;
+    return false;
+#endif
+}
+
 #ifdef ST_HAVE_INSPECT
 
 static enum minissl_type mtype(enum st_type t)

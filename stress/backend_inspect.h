@@ -38,6 +38,11 @@ bool st_be_inspect_copied(void *a, void *b, char *why, size_t whylen);
  * again (a --no-fork run goes on with other scenarios). */
 bool st_be_fault_header(const char *name);
 void st_be_fault_header_end(void);
+/* Entry |i| of the seeded-fault catalogue (minissl's, in every minissl
+ * build; OpenSSL has none): its name, one-line description and the real
+ * bug it models, constant strings.  False past the last entry. */
+bool st_be_fault_info(size_t i, const char **name, const char **about,
+                      const char **models);
 
 /* Controlled scheduling (controlled.c): minissl's yield points (a
  * -DMINISSL_SCHED build, <minissl/sched.h>) as harness events.  ev is ST_SP_*; the point's
