@@ -8,7 +8,6 @@
  * any thread or child exists and only read afterwards, except the
  * allocation counter (an atomic) and the ex_data dup counter (an atomic). */
 #include "backend.h"
-#include "controlled.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -557,13 +556,13 @@ static SSL_SESSION *resume_offer(const SSL_CTX *ctx)
     struct st_resume *e = resume_slot(ctx);
     SSL_SESSION *sess = NULL;
 
-    st_sched_internal_enter();
+    st_be_internal_enter();
     pthread_mutex_lock(&resume_lock);
 #ifdef ST_BACKEND_MINISSL
     if (e->ctx == ctx && e->sess != NULL)
         sess = SSL_SESSION_dup(e->sess);
     pthread_mutex_unlock(&resume_lock);
-    st_sched_internal_leave();
+    st_be_internal_leave();
 #else
     unsigned char *der = NULL;
     size_t len = 0;
@@ -573,7 +572,7 @@ static SSL_SESSION *resume_offer(const SSL_CTX *ctx)
         len = e->len;
     }
     pthread_mutex_unlock(&resume_lock);
-    st_sched_internal_leave();
+    st_be_internal_leave();
     if (der != NULL) {
         const unsigned char *p = der;
 
@@ -612,7 +611,7 @@ static void resume_keep(const SSL_CTX *ctx, SSL *peer)
     SSL_SESSION_free(sess);
     if (copy == NULL)
         return;
-    st_sched_internal_enter();
+    st_be_internal_enter();
     pthread_mutex_lock(&resume_lock);
     old = e->sess;
     e->ctx = ctx;
@@ -621,7 +620,7 @@ static void resume_keep(const SSL_CTX *ctx, SSL *peer)
                               (old != NULL ? resume_objects(old) : 0),
                               memory_order_relaxed);
     pthread_mutex_unlock(&resume_lock);
-    st_sched_internal_leave();
+    st_be_internal_leave();
     SSL_SESSION_free(old);
 #else
     int n = i2d_SSL_SESSION(sess, NULL);

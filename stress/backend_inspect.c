@@ -284,6 +284,21 @@ bool st_be_inspect_copied(void *a, void *b, char *why, size_t whylen)
  * The one place that sees <minissl/sched.h>: translates its events for the
  * harness's scheduler.  minissl_sched_* come from lib/src/sched.c; in a
  * build without -DMINISSL_SCHED they exist but no yield point calls them. */
+
+/* The calling thread's depth of harness-internal sections (see the
+ * header).  Thread-local: only its own thread reads or writes it. */
+static _Thread_local unsigned internal_depth;
+
+void st_be_internal_enter(void)
+{
+    internal_depth++;
+}
+
+void st_be_internal_leave(void)
+{
+    internal_depth--;
+}
+
 #ifdef ST_HAVE_INSPECT
 #include <minissl/sched.h>
 
@@ -301,6 +316,9 @@ static void sched_hook(enum minissl_sched_event ev,
           : ev == MINISSL_SCHED_BLOCKED ? ST_SP_BLOCKED : ST_SP_RELEASE;
 
     (void)arg;
+    /* A harness-internal section: not a point, not a step. */
+    if (internal_depth > 0 && (e == ST_SP_YIELD || e == ST_SP_NOTE))
+        return;
     sched_fn(e, &sp);
 }
 

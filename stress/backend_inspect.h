@@ -58,4 +58,23 @@ typedef void (*st_sched_point_fn)(int ev, const struct st_sched_point *p);
 bool st_be_sched_available(void);
 bool st_be_sched_install(st_sched_point_fn fn);
 
+/* Harness-internal sections: code of the backend that holds a lock of its
+ * own (a pthread mutex the scheduler does not see, such as the peer's
+ * table of sessions to offer) while it calls minissl.  Inside one, the
+ * installed fn receives no YIELD and no NOTE from this thread (no
+ * scheduling point, no trace step): the scheduler must not park a thread
+ * that holds a lock another scenario thread may wait for in
+ * pthread_mutex_lock, which would hang the iteration (the watchdog then
+ * reports a timeout).  BLOCKED and RELEASE still reach fn.  Nestable, per
+ * thread; without an installed fn (free-running runs, OpenSSL) they only
+ * count.
+ *
+ *     st_be_internal_enter();
+ *     pthread_mutex_lock(&table_lock);
+ *     ... minissl calls ...
+ *     pthread_mutex_unlock(&table_lock);
+ *     st_be_internal_leave(); */
+void st_be_internal_enter(void);
+void st_be_internal_leave(void);
+
 #endif
