@@ -911,7 +911,24 @@ static int set_exbox(SSL *s, long value)
     return 1;
 }
 
-static int set_ssl(SSL *s, const struct st_setting *st, void *const *slots)
+/* The object a `set` applies to: an SSL or an SSL_CTX (the other NULL).
+ * OpenSSL names the setter of a key SSL_X for an SSL and SSL_CTX_X for an
+ * SSL_CTX, with the same arguments after the object: SET(X, ...) calls the
+ * one for the object at hand, GET(X) its getter.  So each key below is one
+ * case for both types; the few that differ say how. */
+struct target {
+    SSL *s;
+    SSL_CTX *c;
+    void *obj;                  /* s or c */
+};
+
+#define SET(f, ...) (t->s != NULL ? SSL_##f(t->s, __VA_ARGS__) \
+                                  : SSL_CTX_##f(t->c, __VA_ARGS__))
+#define GET(f) (t->s != NULL ? SSL_##f(t->s) : SSL_CTX_##f(t->c))
+
+/* 1 set, 0 the library refused, -1 the key does not apply to the type. */
+static int set_one(const struct target *t, const struct st_setting *st,
+                   void *const *slots)
 {
     const struct st_value *v = &st->val;
     bool on = v->kind == ST_V_ON || v->kind == ST_V_TEST;
@@ -921,254 +938,137 @@ static int set_ssl(SSL *s, const struct st_setting *st, void *const *slots)
 
     switch (st->key) {
     case ST_K_OPTIONS:
-        SSL_set_options(s, (uint64_t)num);
+        SET(set_options, (uint64_t)num);
         return 1;
     case ST_K_MODE:
-        SSL_set_mode(s, (long)num);
+        SET(set_mode, (long)num);
         return 1;
     case ST_K_VERIFY:
-        SSL_set_verify(s, (int)num, SSL_get_verify_callback(s));
+        SET(set_verify, (int)num, GET(get_verify_callback));
         return 1;
     case ST_K_VERIFY_DEPTH:
-        SSL_set_verify_depth(s, (int)num);
+        SET(set_verify_depth, (int)num);
         return 1;
     case ST_K_VERIFY_CB:
-        SSL_set_verify(s, SSL_get_verify_mode(s), on ? cb_verify : NULL);
+        SET(set_verify, GET(get_verify_mode), on ? cb_verify : NULL);
         return 1;
     case ST_K_MIN_PROTO:
-        return SSL_set_min_proto_version(s, (int)num);
+        return (int)SET(set_min_proto_version, (int)num);
     case ST_K_MAX_PROTO:
-        return SSL_set_max_proto_version(s, (int)num);
+        return (int)SET(set_max_proto_version, (int)num);
     case ST_K_READ_AHEAD:
-        SSL_set_read_ahead(s, (int)num);
+        SET(set_read_ahead, (int)num);
         return 1;
     case ST_K_MAX_CERT_LIST:
-        SSL_set_max_cert_list(s, (long)num);
+        SET(set_max_cert_list, (long)num);
         return 1;
     case ST_K_CIPHER_LIST:
-        return SSL_set_cipher_list(s, str);
+        return SET(set_cipher_list, str);
     case ST_K_CIPHERSUITES:
-        return SSL_set_ciphersuites(s, str);
+        return SET(set_ciphersuites, str);
     case ST_K_SID_CTX:
-        return SSL_set_session_id_context(s, (const unsigned char *)str,
-                                          (unsigned)strlen(str));
-    case ST_K_SESSION:
-        return SSL_set_session(s, v->kind == ST_V_NAME ? slots[v->slot]
-                                                       : NULL);
+        return SET(set_session_id_context, (const unsigned char *)str,
+                   (unsigned)strlen(str));
+    case ST_K_SESSION:          /* an SSL's own */
+        if (t->s == NULL)
+            return -1;
+        return SSL_set_session(t->s, v->kind == ST_V_NAME ? slots[v->slot]
+                                                          : NULL);
     case ST_K_CERT:
-        return on ? SSL_use_certificate(s, test_cert) : 1;
+        return on ? SET(use_certificate, test_cert) : 1;
     case ST_K_KEY:
-        return on ? SSL_use_PrivateKey(s, test_key) : 1;
+        return on ? SET(use_PrivateKey, test_key) : 1;
     case ST_K_CHAIN:
-        return on ? (int)SSL_add1_chain_cert(s, test_cert) : 1;
+        return on ? (int)SET(add1_chain_cert, test_cert) : 1;
     case ST_K_SIGALGS:
-        return (int)SSL_set1_sigalgs_list(s, str);
+        return (int)SET(set1_sigalgs_list, str);
     case ST_K_CLIENT_SIGALGS:
-        return (int)SSL_set1_client_sigalgs_list(s, str);
+        return (int)SET(set1_client_sigalgs_list, str);
     case ST_K_DANE:
         if (v->kind == ST_V_OFF || v->kind == ST_V_NONE)
             return 1;
-        if (SSL_CTX_dane_enable(SSL_get_SSL_CTX(s)) <= 0)
+        /* An SSL's DANE needs its SSL_CTX's, and a base domain. */
+        if (SSL_CTX_dane_enable(t->s != NULL ? SSL_get_SSL_CTX(t->s)
+                                             : t->c) <= 0)
             return 0;
-        return SSL_dane_enable(s, v->kind == ST_V_STR ? str
-                                                      : "sslstress.test") > 0;
+        return t->s == NULL ||
+               SSL_dane_enable(t->s, v->kind == ST_V_STR
+                                     ? str : "sslstress.test") > 0;
     case ST_K_TMP_DH:
         if (!on)
             return 1;
         if (!EVP_PKEY_up_ref(test_key))
             return 0;
         /* A test key stands in for DH parameters; the setter only stores
-         * it (set0: the SSL takes our reference). */
-        if (!SSL_set0_tmp_dh_pkey(s, test_key)) {
+         * it (set0: the object takes our reference). */
+        if (!SET(set0_tmp_dh_pkey, test_key)) {
             EVP_PKEY_free(test_key);
             return 0;
         }
         return 1;
     case ST_K_DH_AUTO:
-        return (int)SSL_set_dh_auto(s, (int)(v->kind == ST_V_ON ? 1 : num));
+        return (int)SET(set_dh_auto, (int)(v->kind == ST_V_ON ? 1 : num));
     case ST_K_SECURITY_LEVEL:
-        SSL_set_security_level(s, (int)num);
+        SET(set_security_level, (int)num);
         return 1;
     case ST_K_SECURITY_CB:
-        SSL_set_security_callback(s, on ? cb_security : NULL);
+        SET(set_security_callback, on ? cb_security : NULL);
         return 1;
     case ST_K_INFO_CB:
-        SSL_set_info_callback(s, on ? cb_info : NULL);
+        SET(set_info_callback, on ? cb_info : NULL);
         return 1;
     case ST_K_MSG_CB:
-        SSL_set_msg_callback(s, on ? cb_msg : NULL);
+        SET(set_msg_callback, on ? cb_msg : NULL);
         return 1;
     case ST_K_PASSWD_CB:
-        SSL_set_default_passwd_cb(s, on ? cb_passwd : NULL);
-        SSL_set_default_passwd_cb_userdata(s, on ? (void *)s : NULL);
+        SET(set_default_passwd_cb, on ? cb_passwd : NULL);
+        SET(set_default_passwd_cb_userdata, on ? t->obj : NULL);
         return 1;
     case ST_K_GEN_SESSION_ID_CB:
-        return SSL_set_generate_session_id(s, on ? cb_gen_session_id : NULL);
+        return SET(set_generate_session_id, on ? cb_gen_session_id : NULL);
     case ST_K_PSK_HINT:
-        return SSL_use_psk_identity_hint(s, str);
-    case ST_K_CA_LIST: {
-        STACK_OF(X509_NAME) *sk = on ? test_names() : NULL;
-
-        if (on && sk == NULL)
-            return 0;
-        SSL_set0_CA_list(s, sk);
-        return 1;
-    }
+        return SET(use_psk_identity_hint, str);
+    case ST_K_CA_LIST:
     case ST_K_CLIENT_CA_LIST: {
         STACK_OF(X509_NAME) *sk = on ? test_names() : NULL;
 
         if (on && sk == NULL)
             return 0;
-        SSL_set_client_CA_list(s, sk);
+        if (st->key == ST_K_CA_LIST)
+            SET(set0_CA_list, sk);
+        else
+            SET(set_client_CA_list, sk);
         return 1;
     }
-    case ST_K_APP_DATA:
-        SSL_set_app_data(s, (char *)(intptr_t)num);
-        return set_exbox(s, (long)num);
+    case ST_K_APP_DATA:         /* and, on an SSL, its ex_data box */
+        SET(set_app_data, (char *)(intptr_t)num);
+        return t->s != NULL ? set_exbox(t->s, (long)num) : 1;
     case ST_K_SERVERINFO:
         /* OpenSSL sets serverinfo per SSL_CTX only. */
-        return st_be_inspect_set_ssl(s, st->key, str, on);
-    case ST_K_CUSTOM_EXT:
-        return st_be_inspect_set_ssl(s, st->key, str, on);
-    case ST_K_CLIENT_CERT_TYPES: {
-        size_t n = st_cert_types(v, buf, sizeof(buf));
+        if (t->s != NULL)
+            return st_be_inspect_set_ssl(t->s, st->key, str, on);
+        {
+            size_t len = strlen(str) > sizeof(buf) - 4 ? sizeof(buf) - 4
+                                                       : strlen(str);
 
-        return (int)SSL_set1_client_certificate_types(s, buf, n);
-    }
-    default:
-        return -1;
-    }
-}
-
-static int set_ctx(SSL_CTX *c, const struct st_setting *st)
-{
-    const struct st_value *v = &st->val;
-    bool on = v->kind == ST_V_ON || v->kind == ST_V_TEST;
-    const char *str = v->str != NULL ? v->str : "";
-    long long num = v->num;
-    unsigned char buf[64];
-
-    switch (st->key) {
-    case ST_K_OPTIONS:
-        SSL_CTX_set_options(c, (uint64_t)num);
-        return 1;
-    case ST_K_MODE:
-        SSL_CTX_set_mode(c, (long)num);
-        return 1;
-    case ST_K_VERIFY:
-        SSL_CTX_set_verify(c, (int)num, SSL_CTX_get_verify_callback(c));
-        return 1;
-    case ST_K_VERIFY_DEPTH:
-        SSL_CTX_set_verify_depth(c, (int)num);
-        return 1;
-    case ST_K_VERIFY_CB:
-        SSL_CTX_set_verify(c, SSL_CTX_get_verify_mode(c),
-                           on ? cb_verify : NULL);
-        return 1;
-    case ST_K_MIN_PROTO:
-        return (int)SSL_CTX_set_min_proto_version(c, (int)num);
-    case ST_K_MAX_PROTO:
-        return (int)SSL_CTX_set_max_proto_version(c, (int)num);
-    case ST_K_READ_AHEAD:
-        SSL_CTX_set_read_ahead(c, (int)num);
-        return 1;
-    case ST_K_MAX_CERT_LIST:
-        SSL_CTX_set_max_cert_list(c, (long)num);
-        return 1;
-    case ST_K_CIPHER_LIST:
-        return SSL_CTX_set_cipher_list(c, str);
-    case ST_K_CIPHERSUITES:
-        return SSL_CTX_set_ciphersuites(c, str);
-    case ST_K_SID_CTX:
-        return SSL_CTX_set_session_id_context(c, (const unsigned char *)str,
-                                              (unsigned)strlen(str));
-    case ST_K_CERT:
-        return on ? SSL_CTX_use_certificate(c, test_cert) : 1;
-    case ST_K_KEY:
-        return on ? SSL_CTX_use_PrivateKey(c, test_key) : 1;
-    case ST_K_CHAIN:
-        return on ? (int)SSL_CTX_add1_chain_cert(c, test_cert) : 1;
-    case ST_K_SIGALGS:
-        return (int)SSL_CTX_set1_sigalgs_list(c, str);
-    case ST_K_CLIENT_SIGALGS:
-        return (int)SSL_CTX_set1_client_sigalgs_list(c, str);
-    case ST_K_DANE:
-        if (v->kind == ST_V_OFF || v->kind == ST_V_NONE)
-            return 1;
-        return SSL_CTX_dane_enable(c) > 0;
-    case ST_K_TMP_DH:
-        if (!on)
-            return 1;
-        if (!EVP_PKEY_up_ref(test_key))
-            return 0;
-        if (!SSL_CTX_set0_tmp_dh_pkey(c, test_key)) {
-            EVP_PKEY_free(test_key);
-            return 0;
+            buf[0] = 0xff;
+            buf[1] = 0xdc;
+            buf[2] = (unsigned char)(len >> 8);
+            buf[3] = (unsigned char)len;
+            memcpy(buf + 4, str, len);
+            return SSL_CTX_use_serverinfo(t->c, buf, len + 4);
         }
-        return 1;
-    case ST_K_DH_AUTO:
-        return (int)SSL_CTX_set_dh_auto(c, (int)(v->kind == ST_V_ON ? 1
-                                                                    : num));
-    case ST_K_SECURITY_LEVEL:
-        SSL_CTX_set_security_level(c, (int)num);
-        return 1;
-    case ST_K_SECURITY_CB:
-        SSL_CTX_set_security_callback(c, on ? cb_security : NULL);
-        return 1;
-    case ST_K_INFO_CB:
-        SSL_CTX_set_info_callback(c, on ? cb_info : NULL);
-        return 1;
-    case ST_K_MSG_CB:
-        SSL_CTX_set_msg_callback(c, on ? cb_msg : NULL);
-        return 1;
-    case ST_K_PASSWD_CB:
-        SSL_CTX_set_default_passwd_cb(c, on ? cb_passwd : NULL);
-        SSL_CTX_set_default_passwd_cb_userdata(c, on ? (void *)c : NULL);
-        return 1;
-    case ST_K_GEN_SESSION_ID_CB:
-        return SSL_CTX_set_generate_session_id(c, on ? cb_gen_session_id
-                                                     : NULL);
-    case ST_K_PSK_HINT:
-        return SSL_CTX_use_psk_identity_hint(c, str);
-    case ST_K_CA_LIST: {
-        STACK_OF(X509_NAME) *sk = on ? test_names() : NULL;
-
-        if (on && sk == NULL)
-            return 0;
-        SSL_CTX_set0_CA_list(c, sk);
-        return 1;
-    }
-    case ST_K_CLIENT_CA_LIST: {
-        STACK_OF(X509_NAME) *sk = on ? test_names() : NULL;
-
-        if (on && sk == NULL)
-            return 0;
-        SSL_CTX_set_client_CA_list(c, sk);
-        return 1;
-    }
-    case ST_K_APP_DATA:
-        SSL_CTX_set_app_data(c, (char *)(intptr_t)num);
-        return 1;
-    case ST_K_SERVERINFO: {
-        size_t len = strlen(str) > sizeof(buf) - 4 ? sizeof(buf) - 4
-                                                   : strlen(str);
-
-        buf[0] = 0xff;
-        buf[1] = 0xdc;
-        buf[2] = (unsigned char)(len >> 8);
-        buf[3] = (unsigned char)len;
-        memcpy(buf + 4, str, len);
-        return SSL_CTX_use_serverinfo(c, buf, len + 4);
-    }
     case ST_K_CLIENT_CERT_TYPES: {
         size_t n = st_cert_types(v, buf, sizeof(buf));
 
-        return (int)SSL_CTX_set1_client_certificate_types(c, buf, n);
+        return (int)SET(set1_client_certificate_types, buf, n);
     }
     case ST_K_CUSTOM_EXT:
+        if (t->s != NULL)
+            return st_be_inspect_set_ssl(t->s, st->key, str, on);
         if (!on)
             return 1;
-        return SSL_CTX_add_custom_ext(c, 0xff77, SSL_EXT_CLIENT_HELLO,
+        return SSL_CTX_add_custom_ext(t->c, 0xff77, SSL_EXT_CLIENT_HELLO,
                                       cb_ext_add, NULL, NULL, cb_ext_parse,
                                       NULL);
     default:
@@ -1176,18 +1076,23 @@ static int set_ctx(SSL_CTX *c, const struct st_setting *st)
     }
 }
 
-int st_be_set(enum st_type t, void *obj, const struct st_setting *set,
+#undef SET
+#undef GET
+
+int st_be_set(enum st_type type, void *obj, const struct st_setting *set,
               void *const *slots)
 {
+    struct target t = { .obj = obj };
     int r;
 
     thread_warm_up();
-    if (t == ST_TY_SSL)
-        r = set_ssl(obj, set, slots);
-    else if (t == ST_TY_CTX)
-        r = set_ctx(obj, set);
+    if (type == ST_TY_SSL)
+        t.s = obj;
+    else if (type == ST_TY_CTX)
+        t.c = obj;
     else
         return -ENOTSUP;
+    r = set_one(&t, set, slots);
     if (r < 0)
         return -ENOTSUP;
     return r > 0 ? 0 : -EIO;
