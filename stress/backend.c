@@ -46,6 +46,16 @@ static atomic_ulong exdata_dups;    /* relaxed: a statistic */
 static atomic_llong live_boxes;
 static atomic_uint next_id;         /* relaxed: only uniqueness matters */
 
+static void count_free(void *p, const char *file, int line)
+{
+    (void)file; (void)line;
+    if (p == NULL)
+        return;
+    free(p);
+    if (!uncounted)
+        atomic_fetch_sub_explicit(&live_allocs, 1, memory_order_relaxed);
+}
+
 static void *count_malloc(size_t n, const char *file, int line)
 {
     void *p = malloc(n);
@@ -64,23 +74,11 @@ static void *count_realloc(void *p, size_t n, const char *file, int line)
     if (p == NULL)
         return count_malloc(n, file, line);
     if (n == 0) {
-        free(p);
-        if (!uncounted)
-            atomic_fetch_sub_explicit(&live_allocs, 1, memory_order_relaxed);
+        count_free(p, file, line);
         return NULL;
     }
     q = realloc(p, n);
     return q;
-}
-
-static void count_free(void *p, const char *file, int line)
-{
-    (void)file; (void)line;
-    if (p == NULL)
-        return;
-    free(p);
-    if (!uncounted)
-        atomic_fetch_sub_explicit(&live_allocs, 1, memory_order_relaxed);
 }
 
 int st_be_preinit(void)
@@ -135,15 +133,9 @@ void __tsan_release(void *addr);
 #endif
 
 #ifndef ST_BACKEND_MINISSL
-static void ctx_exfree(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
-                       long argl, void *argp)
-{
-    (void)ptr; (void)ad; (void)idx; (void)argl; (void)argp;
-    ossl_hb_acquire(parent);
-}
-
-static void sess_exfree(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
-                        long argl, void *argp)
+/* An SSL_CTX's or an SSL_SESSION's destroyer. */
+static void destroyer_exfree(void *parent, void *ptr, CRYPTO_EX_DATA *ad,
+                             int idx, long argl, void *argp)
 {
     (void)ptr; (void)ad; (void)idx; (void)argl; (void)argp;
     ossl_hb_acquire(parent);
@@ -222,7 +214,7 @@ static X509 *make_cert(EVP_PKEY *key)
     return NULL;
 }
 
-static int peer_step(SSL *s);
+static int hs_step(SSL *s);
 static void resume_cleanup(void);
 
 /* The live objects one remembered session keeps (minissl; see "the peer
@@ -259,7 +251,7 @@ static SSL_SESSION *warm_handshake(SSL_SESSION *offer)
     if (offer != NULL)
         (void)SSL_set_session(c, offer);
     for (int i = 0; i < 8; i++) {
-        int rc = peer_step(c), rs = peer_step(s);
+        int rc = hs_step(c), rs = hs_step(s);
 
         if (rc < 0 || rs < 0 || (rc == 1 && rs == 1))
             break;
@@ -347,8 +339,9 @@ int st_be_init(void)
         goto err;
 #ifndef ST_BACKEND_MINISSL
     /* Only for the destroyer's acquire (see "ThreadSanitizer and ..."). */
-    if (SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, ctx_exfree) < 0 ||
-        SSL_SESSION_get_ex_new_index(0, NULL, NULL, NULL, sess_exfree) < 0)
+    if (SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, destroyer_exfree) < 0 ||
+        SSL_SESSION_get_ex_new_index(0, NULL, NULL, NULL,
+                                     destroyer_exfree) < 0)
         goto err;
 #endif
 #ifdef ST_BACKEND_MINISSL
@@ -686,7 +679,7 @@ static void peer_keep_session(struct st_peer *peer)
     peer->kept = true;
     ERR_set_mark();
     for (int i = 0; i < 4 && !SSL_is_init_finished(peer->ssl); i++)
-        if (peer_step(peer->ssl) < 0)
+        if (hs_step(peer->ssl) < 0)
             break;
     if (SSL_is_init_finished(peer->ssl)) {
         (void)SSL_read(peer->ssl, &b, 1);
@@ -752,11 +745,6 @@ static struct st_peer *peer_new(SSL *s)
 
 /* One SSL_do_handshake; 1 finished, 0 wants more, -1 failed. */
 static int hs_step(SSL *s)
-{
-    return peer_step(s);
-}
-
-static int peer_step(SSL *s)
 {
     int r = SSL_do_handshake(s);
 
@@ -876,6 +864,12 @@ static int cb_ext_parse(SSL *s, unsigned int ext_type, unsigned int context,
     (void)chainidx; (void)al; (void)parse_arg;
     return 1;
 }
+
+/* `serverinfo=test`: one extension block as SSL_CTX_use_serverinfo takes
+ * it (type 0xffdc, private use; a two-byte length; the data). */
+static const unsigned char test_serverinfo[] = {
+    0xff, 0xdc, 0x00, 9, 's', 's', 'l', 's', 't', 'r', 'e', 's', 's',
+};
 
 static STACK_OF(X509_NAME) *test_names(void)
 {
@@ -1044,33 +1038,24 @@ static int set_one(const struct target *t, const struct st_setting *st,
         SET(set_app_data, (char *)(intptr_t)num);
         return t->s != NULL ? set_exbox(t->s, (long)num) : 1;
     case ST_K_SERVERINFO:
-        /* OpenSSL sets serverinfo per SSL_CTX only. */
+        /* OpenSSL has it per SSL_CTX only: on an SSL, minissl's own. */
         if (t->s != NULL)
-            return st_be_inspect_set_ssl(t->s, st->key, str, on);
-        {
-            size_t len = strlen(str) > sizeof(buf) - 4 ? sizeof(buf) - 4
-                                                       : strlen(str);
-
-            buf[0] = 0xff;
-            buf[1] = 0xdc;
-            buf[2] = (unsigned char)(len >> 8);
-            buf[3] = (unsigned char)len;
-            memcpy(buf + 4, str, len);
-            return SSL_CTX_use_serverinfo(t->c, buf, len + 4);
-        }
+            return st_be_inspect_use_serverinfo(t->s, on ? test_serverinfo
+                                                         : NULL,
+                                                sizeof(test_serverinfo));
+        return on ? SSL_CTX_use_serverinfo(t->c, test_serverinfo,
+                                           sizeof(test_serverinfo)) : 1;
     case ST_K_CLIENT_CERT_TYPES: {
         size_t n = st_cert_types(v, buf, sizeof(buf));
 
         return (int)SET(set1_client_certificate_types, buf, n);
     }
-    case ST_K_CUSTOM_EXT:
-        if (t->s != NULL)
-            return st_be_inspect_set_ssl(t->s, st->key, str, on);
-        if (!on)
-            return 1;
-        return SSL_CTX_add_custom_ext(t->c, 0xff77, SSL_EXT_CLIENT_HELLO,
-                                      cb_ext_add, NULL, NULL, cb_ext_parse,
-                                      NULL);
+    case ST_K_CUSTOM_EXT:       /* an SSL_CTX's only (validate.c) */
+        if (t->c == NULL)
+            return -1;
+        return on ? SSL_CTX_add_custom_ext(t->c, 0xff77, SSL_EXT_CLIENT_HELLO,
+                                           cb_ext_add, NULL, NULL,
+                                           cb_ext_parse, NULL) : 1;
     default:
         return -1;
     }
@@ -1100,20 +1085,6 @@ int st_be_set(enum st_type type, void *obj, const struct st_setting *set,
 
 /* ---- expressions ----------------------------------------------------------- */
 
-static bool names_equal(const STACK_OF(X509_NAME) *a,
-                        const STACK_OF(X509_NAME) *b)
-{
-    int n = a == NULL ? 0 : sk_X509_NAME_num(a);
-
-    if (n != (b == NULL ? 0 : sk_X509_NAME_num(b)))
-        return false;
-    for (int i = 0; i < n; i++)
-        if (X509_NAME_cmp(sk_X509_NAME_value(a, i),
-                          sk_X509_NAME_value(b, i)) != 0)
-            return false;
-    return true;
-}
-
 static bool exbox_equal(const SSL *a, const SSL *b)
 {
     const struct st_exbox *x = SSL_get_ex_data(a, exdata_index);
@@ -1125,13 +1096,8 @@ static bool exbox_equal(const SSL *a, const SSL *b)
     return x != y && x->value == y->value;
 }
 
-#define DIFF(cond, what) \
-    do { \
-        if (cond) { \
-            snprintf(why, whylen, "%s differs", what); \
-            return false; \
-        } \
-    } while (0)
+#define DIFF ST_BE_DIFF              /* backend_inspect.h */
+#define SAME ST_BE_SAME
 
 bool st_be_copied(void *pa, void *pb, char *why, size_t whylen)
 {
@@ -1143,20 +1109,16 @@ bool st_be_copied(void *pa, void *pb, char *why, size_t whylen)
         snprintf(why, whylen, "an object is missing");
         return false;
     }
-    DIFF(SSL_get_SSL_CTX(a) != SSL_get_SSL_CTX(b), "SSL_CTX");
-    DIFF(SSL_get_options(a) != SSL_get_options(b), "options");
-    DIFF(SSL_get_mode(a) != SSL_get_mode(b), "mode");
-    DIFF(SSL_get_verify_mode(a) != SSL_get_verify_mode(b), "verify mode");
-    DIFF(SSL_get_verify_callback(a) != SSL_get_verify_callback(b),
-         "verify callback");
-    DIFF(SSL_get_verify_depth(a) != SSL_get_verify_depth(b), "verify depth");
-    DIFF(SSL_get_min_proto_version(a) != SSL_get_min_proto_version(b),
-         "min protocol");
-    DIFF(SSL_get_max_proto_version(a) != SSL_get_max_proto_version(b),
-         "max protocol");
-    DIFF(SSL_get_read_ahead(a) != SSL_get_read_ahead(b), "read_ahead");
-    DIFF(SSL_get_max_cert_list(a) != SSL_get_max_cert_list(b),
-         "max cert list");
+    SAME(SSL_get_SSL_CTX, "SSL_CTX");
+    SAME(SSL_get_options, "options");
+    SAME(SSL_get_mode, "mode");
+    SAME(SSL_get_verify_mode, "verify mode");
+    SAME(SSL_get_verify_callback, "verify callback");
+    SAME(SSL_get_verify_depth, "verify depth");
+    SAME(SSL_get_min_proto_version, "min protocol");
+    SAME(SSL_get_max_proto_version, "max protocol");
+    SAME(SSL_get_read_ahead, "read_ahead");
+    SAME(SSL_get_max_cert_list, "max cert list");
     for (int i = 0;; i++) {
         ca = SSL_get_cipher_list(a, i);
         cb = SSL_get_cipher_list(b, i);
@@ -1166,27 +1128,24 @@ bool st_be_copied(void *pa, void *pb, char *why, size_t whylen)
         }
         DIFF(strcmp(ca, cb) != 0, "cipher list");
     }
-    DIFF(SSL_get_session(a) != SSL_get_session(b), "session");
-    DIFF(SSL_get_certificate(a) != SSL_get_certificate(b), "certificate");
-    DIFF(SSL_get_privatekey(a) != SSL_get_privatekey(b), "private key");
-    DIFF(SSL_get_security_level(a) != SSL_get_security_level(b),
-         "security level");
-    DIFF(SSL_get_security_callback(a) != SSL_get_security_callback(b),
-         "security callback");
-    DIFF(SSL_get_info_callback(a) != SSL_get_info_callback(b),
-         "info callback");
-    DIFF(SSL_get_default_passwd_cb(a) != SSL_get_default_passwd_cb(b),
-         "password callback");
+    SAME(SSL_get_session, "session");
+    SAME(SSL_get_certificate, "certificate");
+    SAME(SSL_get_privatekey, "private key");
+    SAME(SSL_get_security_level, "security level");
+    SAME(SSL_get_security_callback, "security callback");
+    SAME(SSL_get_info_callback, "info callback");
+    SAME(SSL_get_default_passwd_cb, "password callback");
     DIFF((SSL_get_default_passwd_cb_userdata(a) == a) !=
          (SSL_get_default_passwd_cb_userdata(b) == b) &&
          SSL_get_default_passwd_cb_userdata(a) !=
          SSL_get_default_passwd_cb_userdata(b), "password callback userdata");
-    DIFF(SSL_get_app_data(a) != SSL_get_app_data(b), "app_data");
+    SAME(SSL_get_app_data, "app_data");
     DIFF(!exbox_equal(a, b), "ex_data (dup callback)");
-    DIFF(!names_equal(SSL_get0_CA_list(a), SSL_get0_CA_list(b)), "CA list");
-    DIFF(!names_equal(SSL_get_client_CA_list(a), SSL_get_client_CA_list(b)),
-         "client CA list");
-    DIFF(SSL_is_server(a) != SSL_is_server(b), "accept/connect state");
+    DIFF(!st_be_names_equal(SSL_get0_CA_list(a), SSL_get0_CA_list(b)),
+         "CA list");
+    DIFF(!st_be_names_equal(SSL_get_client_CA_list(a),
+                            SSL_get_client_CA_list(b)), "client CA list");
+    SAME(SSL_is_server, "accept/connect state");
     ha = X509_VERIFY_PARAM_get0_host(SSL_get0_param(a), 0);
     hb = X509_VERIFY_PARAM_get0_host(SSL_get0_param(b), 0);
     DIFF((ha == NULL) != (hb == NULL) ||
