@@ -41,23 +41,20 @@ mkdir -p "$out"
 if [ -n "${SSLSTRESS_MINISSL:-}" ] && [ -n "${SSLSTRESS_OPENSSL:-}" ]; then
     ms=$SSLSTRESS_MINISSL
     os=$SSLSTRESS_OPENSSL
-    if [ "$tsan" = 1 ]; then
-        TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(pwd)/scripts/tsan.supp ${TSAN_OPTIONS:-}"
-        export TSAN_OPTIONS
-    fi
 elif [ "$tsan" = 1 ]; then
     $MAKE --no-print-directory -s VARIANT=tsan build/tsan/sslstress \
         build/openssl-tsan/sslstress-openssl || exit 2
     ms=build/tsan/sslstress
     os=build/openssl-tsan/sslstress-openssl
-    TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(pwd)/scripts/tsan.supp ${TSAN_OPTIONS:-}"
-    export TSAN_OPTIONS
 else
     $MAKE --no-print-directory -s build/native/sslstress \
         build/openssl/sslstress-openssl || exit 2
     ms=build/native/sslstress
     os=build/openssl/sslstress-openssl
 fi
+# --tsan: the detectors' options, mode first (with -f 1, the first report
+# of a scenario is its finding on that backend).
+[ "$tsan" = 0 ] || eval "$(scripts/detector-env.sh first)"
 
 # Exit 1 means "a failure was found": still a result to compare.
 "$ms" run -q --no-color -n "$n" -s "$seed" -f 1 --json "$out/minissl.json" \
