@@ -364,6 +364,8 @@ Suite *make_suite(void)
 #endif
     tcase_add_test(cmd,
                    diff_command_reads_json_results_and_exits_by_what_it_found);
+    tu_add_stress_leak_checks(cmp);
+    tu_add_stress_leak_checks(cmd);
     suite_add_tcase(s, cmp);
     suite_add_tcase(s, cmd);
     return s;
