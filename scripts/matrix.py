@@ -36,10 +36,22 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 PREFIX = os.environ.get("MATRIX_BUILD", "build/")
-VG = ["valgrind", "-q", "--error-exitcode=9", "--exit-on-first-error=yes",
-      "--suppressions=scripts/valgrind.supp"]
-TSAN_OPT = ("halt_on_error=1 exitcode=66 suppressions=%s/scripts/tsan.supp"
-            % ROOT)
+
+
+def detector_env(mode):
+    """The detectors' options of MODE (scripts/detector-env.sh)."""
+    out = subprocess.run([os.path.join(ROOT, "scripts", "detector-env.sh"),
+                          "--plain", mode], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    return dict(line.split("=", 1) for line in out.splitlines())
+
+
+# Mode first: a cell asks whether (and how soon) the detector reports, so
+# the first report ends the run.  Valgrind's options go on the command
+# line, where the document's commands show them.
+FIRST = detector_env("first")
+VG = ["valgrind"] + shlex.split(FIRST["VALGRIND_OPTS"])
+TSAN_OPT = FIRST["TSAN_OPTIONS"]
 FREE_CAP = ["--iterations", "20000", "--duration", "3s"]
 # Valgrind runs one thread at a time: a run's fixed cost (~0.7 s) dwarfs
 # an iteration's (~2 ms), and 40 iterations left the interleaving-dependent
@@ -59,8 +71,8 @@ DETECTORS = {
                  sig=r"WARNING: ThreadSanitizer|ThreadSanitizer: ",
                  timeout=60),
     "asan": dict(variant="asan-faults", wrap=[],
-                 env={"ASAN_OPTIONS": "detect_leaks=0 abort_on_error=0",
-                      "UBSAN_OPTIONS": "print_stacktrace=1 halt_on_error=1",
+                 env={"ASAN_OPTIONS": FIRST["ASAN_OPTIONS"],
+                      "UBSAN_OPTIONS": FIRST["UBSAN_OPTIONS"],
                       "MINISSL_QUARANTINE": "0", "MINISSL_SEAL": "0"},
                  args=["-f", "0"] + FREE_CAP,
                  sig=r"ERROR: AddressSanitizer|runtime error:", timeout=60),

@@ -4,6 +4,7 @@
  *   sslstress check FILE...               validate without running
  *   sslstress list DIR|FILE...            name and about of each scenario
  *   sslstress merge A.json B.json ...     combine shard results (merge.c)
+ *   sslstress diff A.json B.json ...      compare backends' results (diff.c)
  *   sslstress bench [options]             harness throughput (bench.c)
  *   sslstress replay FILE --schedule STR  replay a controlled-mode schedule
  *   sslstress faults [--names|--tsv]      the seeded-fault catalogue
@@ -29,6 +30,7 @@
 #include "bench.h"
 #include "campaign.h"
 #include "detector.h"
+#include "diff.h"
 #include "prng.h"
 #include "progress.h"
 #include "report.h"
@@ -59,6 +61,9 @@ static void usage_main(FILE *f)
 "  list DIR|FILE...           print the name and about line of each scenario\n"
 "  merge A.json B.json ...    combine the JSON results of shards into one\n"
 "                             report (see `%s merge --help`)\n"
+"  diff A.json B.json ...     compare the JSON results of backends: per\n"
+"                             scenario, what one shows that another never\n"
+"                             does (see `%s diff --help`)\n"
 "  bench [--seconds S]        iterations/s of the 2- and 64-thread\n"
 "                             up_ref/free scenarios beside a hand-written loop\n"
 "  replay FILE --schedule STR [--times N]\n"
@@ -139,7 +144,7 @@ static void usage_main(FILE *f)
 "  %s run --iterations 100000 --jitter low --seed 42 scenarios/updown-2.scn\n"
 "  %s run --shard 0/4 --json shard0.json scenarios/   # CI job 0 of 4\n"
 "  %s merge shard*.json --junit report.xml --html report.html\n",
-            prog, prog, prog, prog, prog, prog);
+            prog, prog, prog, prog, prog, prog, prog);
 }
 
 /* ---- argument helpers ------------------------------------------------------- */
@@ -863,6 +868,8 @@ int main(int argc, char **argv)
         return cmd_list(argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return st_merge_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "diff") == 0)
+        return st_diff_main(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
         return st_bench_main(argc - 1, argv + 1);
     if (strcmp(cmd, "replay") == 0)
