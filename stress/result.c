@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
 #include "result.h"
 
 static void free_strv(char **v, size_t n)
