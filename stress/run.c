@@ -469,7 +469,7 @@ static enum st_type slot_type(const struct run *r, int slot)
 
 static const char *slot_name(const struct run *r, int slot)
 {
-    return slot >= 0 ? r->sc->names[slot].name : "?";
+    return slot >= 0 ? r->sc->names[slot].shown : "?";   /* "A.d" where ambiguous */
 }
 
 static struct val eval_value(struct run *r, struct thr *t,
