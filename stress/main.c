@@ -89,8 +89,8 @@ static void usage_main(FILE *f)
 "                         failure rate)\n"
 "  -a, --affinity MODE    none|pin|spread: pin thread i to CPU i mod ncpu, or\n"
 "                         spread the threads evenly over the CPUs\n"
-"      --shard I/N        run the deterministic I-th of N shares of the\n"
-"                         work (0 <= I < N); see `merge`\n"
+"      --shard I/N        run shard I of N, counting from 1 (1/4 .. 4/4): a\n"
+"                         deterministic share of the work; see `merge`\n"
 "      --start I          begin at iteration I (replay commands use it)\n"
 "      --schedule S       controlled scheduling: one scenario thread runs at\n"
 "                         a time and S picks it at every scheduling point\n"
@@ -142,7 +142,7 @@ static void usage_main(FILE *f)
 "Examples:\n"
 "  %s run scenarios/\n"
 "  %s run --iterations 100000 --jitter low --seed 42 scenarios/updown-2.scn\n"
-"  %s run --shard 0/4 --json shard0.json scenarios/   # CI job 0 of 4\n"
+"  %s run --shard 1/4 --json shard1.json scenarios/   # CI job 1 of 4\n"
 "  %s merge shard*.json --junit report.xml --html report.html\n",
             prog, prog, prog, prog, prog, prog, prog);
 }
@@ -493,9 +493,9 @@ static int cmd_run(int argc, char **argv)
                                  "spread", optarg);
             break;
         case OPT_SHARD:
-            if (st_shard_parse(optarg, &o.shard_index, &o.shard_count) != 0)
-                return bad_usage("--shard: '%s' is not I/N with 0 <= I < N",
-                                 optarg);
+            if (st_shard_parse(optarg, &o.shard_index, &o.shard_count, err,
+                               sizeof(err)) != 0)
+                return bad_usage("%s", err);
             break;
         case OPT_START:
             if (parse_u64(optarg, &o.start) != 0)
