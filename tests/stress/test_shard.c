@@ -197,16 +197,20 @@ START_TEST(json_counts_shards_from_one_and_reads_version_1_from_zero)
 }
 END_TEST
 
+/* s, with two references, and thread A's dup of it. */
+#define DUP_OF_S \
+    "global\n" \
+    "  ctx c\n" \
+    "setup\n" \
+    "  s = new c\n" \
+    "  up_ref s\n" \
+    "thread A\n" \
+    "  d = dup s\n"
+
 static const char text[] =
     "scenario shard-counting\n"
     "iterations 600\n"
-    "global\n"
-    "  ctx c\n"
-    "setup\n"
-    "  s = new c\n"
-    "  up_ref s\n"
-    "thread A\n"
-    "  d = dup s\n"
+    DUP_OF_S
     "  observe a same(d, s)\n"
     "  free d\n"
     "  free s\n"
@@ -309,13 +313,7 @@ END_TEST
 static const char failing[] =
     "scenario shard-failing\n"
     "iterations 6\n"
-    "global\n"
-    "  ctx c\n"
-    "setup\n"
-    "  s = new c\n"
-    "  up_ref s\n"
-    "thread A\n"
-    "  d = dup s\n"
+    DUP_OF_S
     "  expect d == s\n"
     "  free d\n"
     "  free s\n"
@@ -475,7 +473,7 @@ START_TEST(a_ci_matrix_of_shards_1_2_and_2_2_merges_to_the_unsharded_run)
 
     /* the counting scenario's blocks, one iteration */
     snprintf(single, sizeof(single), "scenario shard-single\n"
-             "iterations 1\n%s", strstr(text, "global\n"));
+             "iterations 1\n%s", strstr(text, DUP_OF_S));
     snprintf(dir, sizeof(dir), "/tmp/test_shard.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
     for (int i = 0; i < NSCN; i++) {
