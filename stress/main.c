@@ -103,8 +103,9 @@ static void usage_main(FILE *f)
 "  faults [--names | --tsv]   list minissl's seeded faults (the bugs that\n"
 "                             scenarios/bugs/ reproduce)\n"
 "\n"
-"`%s help COMMAND` or `%s COMMAND --help` prints a command's usage and\n"
-"options; `man sslstress` (doc/sslstress.1) has them all.\n"
+"`%s help COMMAND` (or `%s COMMAND --help`)\n"
+"prints a command's usage and options; `man sslstress` (doc/sslstress.1)\n"
+"has them all.\n"
 "\n"
 "Options:\n"
 "  -h, --help             this overview\n"
@@ -129,9 +130,9 @@ static void usage_main(FILE *f)
 "\n"
 "Examples:\n"
 "  %s run scenarios/\n"
-"  %s run --iterations 100000 --jitter low --seed 42 scenarios/updown-2.scn\n"
-"  %s run --shard 1/4 --seed 7 --json shard1.json scenarios/  # job 1 of 4\n"
-"  %s merge shard*.json --junit report.xml --html report.html\n",
+"  %s run -n 100000 --jitter low --seed 42 scenarios/updown-2.scn\n"
+"  %s run --shard 1/4 --seed 7 --json s1.json scenarios/  # job 1 of 4\n"
+"  %s merge s*.json --junit report.xml --html report.html\n",
             prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
@@ -199,8 +200,8 @@ static void usage_run(FILE *f)
 "Examples:\n"
 "  %s run scenarios/\n"
 "  %s run -n 100000 --jitter low --seed 42 scenarios/updown-2.scn\n"
-"  %s run --shard 1/2 --seed 7 --json s1.json scenarios/  # CI job 1 of 2\n"
-"  %s run --shard 2/2 --seed 7 --json s2.json scenarios/  # CI job 2 of 2\n",
+"  %s run --shard 1/2 --seed 7 --json s1.json scenarios/  # job 1 of 2\n"
+"  %s run --shard 2/2 --seed 7 --json s2.json scenarios/  # job 2 of 2\n",
             prog, prog, prog, prog, prog, prog);
 }
 
