@@ -16,9 +16,13 @@
  * write PATH.tmp.PID and rename it over PATH, so a reader never sees half a
  * report.
  *
- * JSON format (format "sslstress-run", format_version 1): one object per run
+ * JSON format (format "sslstress-run", format_version 2): one object per run
  * with the st_run fields by name and "results": [ one object per st_result
  * with its fields by name ].  Strings that are NULL in C are JSON null.
+ * One field differs from its C value: "shard_index" is I of --shard I/N,
+ * counting from 1 as users do (1 when not sharded), where C keeps the
+ * index from 0 (shard.h); format_version 1 files, which wrote the index
+ * from 0, are still read.
  * Seeds are decimal strings ("seed": "1234"), because they use all 64 bits
  * and JSON readers lose integers above 2^53; other 64-bit counters are
  * integers (a decimal string only above INT64_MAX, accepted back); a
@@ -26,8 +30,8 @@
  * are UTF-8; a byte that is not valid UTF-8 is written as U+FFFD (the only
  * lossy case of the round trip).  Readers take the members in any order,
  * ignore members they do not know (a newer writer), give a missing member
- * its zero value (NULL, 0; shard_count 1) except a result's "name" and
- * "verdict", and reject a member of the wrong type or range, a duplicate
+ * its zero value (NULL, 0; shard_count 1, shard_index 1) except a result's
+ * "name" and "verdict", and reject a member of the wrong type or range, a duplicate
  * key or malformed JSON with a message naming the member
  * ("results[2].rows[0].count: expected a non-negative integer"). */
 #ifndef ST_REPORT_H
@@ -40,7 +44,7 @@
 #include "result.h"
 
 #define ST_JSON_FORMAT "sslstress-run"
-#define ST_JSON_FORMAT_VERSION 1
+#define ST_JSON_FORMAT_VERSION 2
 
 /* ---- output files, escaping, reading errors (report_out.c) ------------ */
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "shard.h"
 
 #define BAR_W 360               /* px for the largest count */
 #define ROW_H 22
@@ -101,9 +102,8 @@ static void params(FILE *f, const struct st_run *run)
     row_u64(f, "max failures", run->max_failures);
     row_kv(f, "affinity", run->affinity);
     if (run->shard_count > 1) {
-        snprintf(buf, sizeof(buf), "%d/%d", run->shard_index,
-                 run->shard_count);
-        row_kv(f, "shard", buf);
+        row_kv(f, "shard", st_shard_name(buf, sizeof(buf), run->shard_index,
+                                         run->shard_count));
     }
     snprintf(buf, sizeof(buf), "%.3f", run->seconds);
     row_kv(f, "seconds", buf);
@@ -394,8 +394,8 @@ static int scenario(FILE *f, const struct st_result *r, size_t i)
     snprintf(buf, sizeof(buf), "%.3f", isfinite(r->seconds) ? r->seconds : 0);
     row_kv(f, "seconds", buf);
     if (r->shard_count > 1) {
-        snprintf(buf, sizeof(buf), "%d/%d", r->shard_index, r->shard_count);
-        row_kv(f, "shard", buf);
+        row_kv(f, "shard", st_shard_name(buf, sizeof(buf), r->shard_index,
+                                         r->shard_count));
     }
     fputs("</table>\n<h3>Outcomes</h3>\n", f);
     if ((ret = histogram(f, r)) != 0)

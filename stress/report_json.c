@@ -179,7 +179,7 @@ json_t *st_result_to_json(const struct st_result *r)
     bad |= put(o, "detector_reports", json_integer(r->detector_reports));
     bad |= put(o, "detector_summary", jstr(r->detector_summary));
     bad |= put(o, "detector_log", jstr(r->detector_log));
-    bad |= put(o, "shard_index", json_integer(r->shard_index));
+    bad |= put(o, "shard_index", json_integer(r->shard_index + 1));
     bad |= put(o, "shard_count", json_integer(r->shard_count));
     if (bad) {
         json_decref(o);
@@ -218,7 +218,7 @@ json_t *st_run_to_json(const struct st_run *run)
     bad |= put(o, "duration", jreal(run->duration));
     bad |= put(o, "max_failures", ju64(run->max_failures));
     bad |= put(o, "affinity", jstr(run->affinity));
-    bad |= put(o, "shard_index", json_integer(run->shard_index));
+    bad |= put(o, "shard_index", json_integer(run->shard_index + 1));
     bad |= put(o, "shard_count", json_integer(run->shard_count));
     bad |= put(o, "command", jstr(run->command));
     bad |= put(o, "seconds", jreal(run->seconds));
@@ -257,6 +257,8 @@ struct rd {
     char *err;
     size_t errlen;
     int ret;                    /* first error: -EINVAL or -ENOMEM */
+    int first_shard;            /* the file's number of shard 1/N: 1, or 0
+                                   in format_version 1 */
 };
 
 /* Record the first error, "WHERE.KEY: message". */
@@ -369,6 +371,26 @@ static int rd_int(struct rd *c, json_t *o, const char *where, const char *key,
                        min, max);
     *out = json_integer_value(v);
     return 0;
+}
+
+/* "shard_index" (I of I/N, from c->first_shard; default: shard 1/N) and
+ * "shard_count" (N, default 1) into *index (from 0) and *count. */
+static int rd_shard(struct rd *c, json_t *o, const char *where, int *index,
+                    int *count)
+{
+    long long i = c->first_shard, n = 1;
+
+    if (json_object_get(o, "shard_count") != NULL)
+        rd_int(c, o, where, "shard_count", 1, INT32_MAX, &n);
+    if (json_object_get(o, "shard_index") != NULL)
+        rd_int(c, o, where, "shard_index", 0, INT32_MAX, &i);
+    if (c->ret == 0 && (i < c->first_shard || i - c->first_shard >= n))
+        return rd_fail(c, where, "shard_index", "%lld is not a shard of "
+                       "shard_count %lld (%d to %lld)", i, n, c->first_shard,
+                       n - 1 + c->first_shard);
+    *index = (int)(i - c->first_shard);
+    *count = (int)n;
+    return c->ret;
 }
 
 static int rd_bool(struct rd *c, json_t *o, const char *where,
@@ -624,23 +646,14 @@ static int rd_result(struct rd *c, json_t *o, const char *where,
     r->detector_reports = (unsigned)x;
     rd_str(c, o, where, "detector_summary", &r->detector_summary);
     rd_str(c, o, where, "detector_log", &r->detector_log);
-    rd_int(c, o, where, "shard_index", 0, INT32_MAX, &x);
-    r->shard_index = (int)x;
-    if (json_object_get(o, "shard_count") == NULL)
-        x = 1;
-    else
-        rd_int(c, o, where, "shard_count", 1, INT32_MAX, &x);
-    r->shard_count = (int)x;
-    if (c->ret == 0 && r->shard_index >= r->shard_count)
-        rd_fail(c, where, "shard_index", "%d is not below shard_count %d",
-                r->shard_index, r->shard_count);
+    rd_shard(c, o, where, &r->shard_index, &r->shard_count);
     return c->ret;
 }
 
 int st_result_from_json(json_t *j, struct st_result *r, char *err,
                         size_t errlen)
 {
-    struct rd c = { err, errlen, 0 };
+    struct rd c = { err, errlen, 0, 1 };
 
     memset(r, 0, sizeof(*r));
     if (err != NULL && errlen > 0)
@@ -713,7 +726,7 @@ int st_result_from_json_string(const char *s, size_t len,
 
 int st_run_from_json(json_t *j, struct st_run *run, char *err, size_t errlen)
 {
-    struct rd c = { err, errlen, 0 };
+    struct rd c = { err, errlen, 0, 1 };
     json_t *v, *a;
     long long x;
     size_t n;
@@ -731,6 +744,7 @@ int st_run_from_json(json_t *j, struct st_run *run, char *err, size_t errlen)
         return rd_fail(&c, "format", NULL, "expected \"%s\" (not an sslstress "
                        "JSON report)", ST_JSON_FORMAT);
     rd_int(&c, j, "", "format_version", 1, ST_JSON_FORMAT_VERSION, &x);
+    c.first_shard = x == 1 ? 0 : 1;     /* version 1 counted from 0 */
     rd_str(&c, j, "", "tool_version", &run->tool_version);
     rd_str(&c, j, "", "backend", &run->backend);
     rd_str(&c, j, "", "backend_version", &run->backend_version);
@@ -740,16 +754,7 @@ int st_run_from_json(json_t *j, struct st_run *run, char *err, size_t errlen)
     rd_real(&c, j, "", "duration", &run->duration);
     rd_u64(&c, j, "", "max_failures", &run->max_failures);
     rd_str(&c, j, "", "affinity", &run->affinity);
-    rd_int(&c, j, "", "shard_index", 0, INT32_MAX, &x);
-    run->shard_index = (int)x;
-    if (json_object_get(j, "shard_count") == NULL)
-        x = 1;
-    else
-        rd_int(&c, j, "", "shard_count", 1, INT32_MAX, &x);
-    run->shard_count = (int)x;
-    if (c.ret == 0 && run->shard_index >= run->shard_count)
-        rd_fail(&c, "", "shard_index", "%d is not below shard_count %d",
-                run->shard_index, run->shard_count);
+    rd_shard(&c, j, "", &run->shard_index, &run->shard_count);
     rd_str(&c, j, "", "command", &run->command);
     rd_real(&c, j, "", "seconds", &run->seconds);
     a = rd_array(&c, j, "", "results", &n);

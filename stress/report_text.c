@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "shard.h"
 
 #define C_RESET "\033[0m"
 #define C_RED "\033[1;31m"
@@ -94,11 +95,6 @@ static void put_cell(FILE *out, const char *s, size_t width)
         fputc(' ', out);
 }
 
-static void put_shard(FILE *out, int index, int count)
-{
-    fprintf(out, "%d/%d", index, count);
-}
-
 void st_run_print_params(FILE *out, const struct st_run *run)
 {
     const char *v = run->tool_version ? run->tool_version : "?";
@@ -127,8 +123,10 @@ void st_run_print_params(FILE *out, const struct st_run *run)
             run->max_failures == 0 ? " (run the whole budget)" : "");
     st_put_text(out, run->affinity ? run->affinity : "none", 0);
     if (run->shard_count > 1) {
-        fputs("\nshard: ", out);
-        put_shard(out, run->shard_index, run->shard_count);
+        char shard[ST_SHARD_NAME_MAX];
+
+        fprintf(out, "\nshard: %s", st_shard_name(shard, sizeof(shard),
+                run->shard_index, run->shard_count));
     }
     if (run->command != NULL) {
         fputs("\ncommand: ", out);

@@ -95,7 +95,7 @@ struct st_result {
     unsigned detector_reports;
     char *detector_summary;     /* the first report's SUMMARY line */
     char *detector_log;         /* path of the log */
-    int shard_index, shard_count;   /* 0/1 when not sharded */
+    int shard_index, shard_count;   /* from 0 (shard.h); 0/1: unsharded */
 };
 
 /* One invocation of `sslstress run` (or a merge of several). */

@@ -320,8 +320,8 @@ static const struct {
     { "version", "minissl 0.1", "minissl 0.2" },
     { "jitter", "jitter low", "jitter high" },
     { "iterations", "--iterations 1000", "has 2000" },
-    { "count", "shard 0/3", "shard 1/4" },
-    { "twice", "both shard 0/3", "once" },
+    { "count", "shard 1/3", "shard 2/4" },     /* counted from 1 */
+    { "twice", "both shard 1/3", "once" },
     { "labels", "observes different labels", "dup" },
 };
 
@@ -541,7 +541,7 @@ START_TEST(merge_command_exits_0_when_every_shard_passed)
     free(err);
     /* a shard missing is a warning, not an error */
     ck_assert_int_eq(run_merge(&out, &err, tmp_path("a.json"), NULL), 0);
-    ck_assert_ptr_nonnull(strstr(err, "missing shard 1/2"));
+    ck_assert_ptr_nonnull(strstr(err, "missing shard 2/2"));  /* b.json */
     free(out);
     free(err);
     remove_tmpdir();

@@ -480,7 +480,11 @@ static const struct {
     { "{\"name\":\"x\",\"verdict\":\"fail\",\"failures\":{}}",
       "failures: expected an array" },
     { "{\"name\":\"x\",\"verdict\":\"pass\",\"shard_index\":3,"
-      "\"shard_count\":2}", "shard_index: 3 is not below shard_count 2" },
+      "\"shard_count\":2}", "shard_index: 3 is not a shard of shard_count 2 "
+      "(1 to 2)" },
+    { "{\"name\":\"x\",\"verdict\":\"pass\",\"shard_index\":0,"
+      "\"shard_count\":2}", "shard_index: 0 is not a shard of shard_count 2 "
+      "(1 to 2)" },
     { "{\"name\":\"x\",\"verdict\":\"pass\",\"name\":\"y\"}", "duplicate" },
 };
 
