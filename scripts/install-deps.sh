@@ -6,7 +6,8 @@
 set -eu
 
 PKGS="make gcc clang llvm libclang-rt-14-dev valgrind check libsubunit-dev
-pkg-config libssl-dev openssl libjansson-dev libxml2-utils python3"
+pkg-config libssl-dev openssl libjansson-dev libxml2-utils python3
+python3-jsonschema"
 
 missing=""
 for p in $PKGS; do
