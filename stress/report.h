@@ -88,8 +88,8 @@ int st_read_fail(char *err, size_t errlen, const char *fmt, ...)
 
 /* ---- totals (report_text.c) ---------------------------------------- */
 
-/* What a run's results add up to: the JSON report's "totals" and the
- * text summary's totals line. */
+/* What a run's results add up to: the JSON report's "totals", the text
+ * summary's totals line and the HTML report's overview. */
 struct st_totals {
     size_t scenarios;
     size_t verdicts[4];             /* by enum st_verdict */
@@ -156,9 +156,14 @@ int st_run_write_junit_fp(const struct st_run *run, FILE *f);
 /* ---- HTML (report_html.c) ------------------------------------------- */
 
 /* One self-contained page (inline CSS and SVG, no script, no external
- * asset): run parameters, a verdict table, and per scenario its outcome
- * histogram as SVG bars coloured by class, failures with their traces and
- * replay commands, detector findings. */
+ * asset): run parameters, an overview picture (the verdicts, each
+ * scenario's throughput), a verdict table, and per scenario a picture of
+ * its throughput and of the share of its iterations whose threads
+ * overlapped, its outcome histogram as SVG bars coloured by class,
+ * failures with their traces and replay commands (controlled mode: the
+ * timeline, drawn), detector findings.  Every page, of a passing, failing
+ * or empty run, has at least the overview picture; every picture is an
+ * <svg role="img"> with a title and a description in words. */
 int st_run_write_html(const struct st_run *run, const char *path);
 int st_run_write_html_fp(const struct st_run *run, FILE *f);
 

@@ -519,6 +519,13 @@ START_TEST(merge_command_writes_reports_and_exits_1_on_a_failure)
                          json_object_get(j, "options"), "shard_count")), 1);
         json_decref(j);
     }
+    {
+        char *html = slurp(tmp_path("m.html"));
+
+        ck_assert_uint_eq(tu_count(html, "class=\"overview\""), 1);
+        ck_assert_uint_eq(tu_count(html, "class=\"measures\""), 3);
+        free(html);
+    }
     if (system("command -v xmllint >/dev/null 2>&1") == 0) {
         char cmd[512];
 

@@ -1133,7 +1133,8 @@ START_TEST(html_is_well_formed_and_self_contained)
         /* strict: well-formed XML; and the HTML parser finds nothing but
          * the HTML5/SVG element names its HTML4 tables do not know */
         ck_assert_int_eq(sh("xmllint --noout '%s'", f), 0);
-        ck_assert_int_eq(sh("xmllint --html --noout '%s' 2>&1 | grep 'error' "
+        ck_assert_int_eq(sh("xmllint --html --noout '%s' 2>&1 "
+                            "| grep 'parser error' "
                             "| grep -v 'Tag [a-z]* invalid' >&2; "
                             "test $? -eq 1", f), 0);
     } else {
@@ -1146,37 +1147,211 @@ END_TEST
 
 START_TEST(html_draws_one_histogram_per_scenario_with_a_bar_per_outcome)
 {
-    const char *f;
-    char *text;
+    const char *f, *H = "//section[1]//*[local-name()='svg']"
+                        "[@class='histogram']";
+    char *text, e[256];
 
     make_tmpdir();
     f = tmp_path("r.html");
     write_html_fixture(f);
     text = slurp(f);
     /* the failing and the passing scenario observed outcomes */
-    ck_assert_uint_eq(tu_count(text, "<svg "), 2);
-    ck_assert_uint_eq(tu_count(text, "</svg>"), 2);
+    ck_assert_uint_eq(tu_count(text, "class=\"histogram\""), 2);
     free(text);
+    if (!have_xmllint()) {
+        remove_tmpdir();
+        return;
+    }
+    assert_xpath(f, "count(//section)", "4");
+    assert_xpath(f, "count(//section[1]//*[local-name()='svg']"
+                 "[@class='histogram'])", "1");
+    assert_xpath(f, "count(//section[3]//*[local-name()='svg']"
+                 "[@class='histogram'])", "1");
+    /* one bar group per outcome row, coloured by its class */
+#define IN_H(fn, x) (snprintf(e, sizeof(e), "%s(%s%s)", fn, H, x), e)
+    assert_xpath(f, IN_H("count", "/*[local-name()='g']"), "3");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][1]/"
+                         "*[local-name()='rect']/@fill"), "#2e7d32");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][2]/"
+                         "*[local-name()='rect']/@fill"), "#f9a825");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][3]/"
+                         "*[local-name()='rect']/@fill"), "#c62828");
+    /* the largest count gets the full width; labels carry values, counts */
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][1]/"
+                         "*[local-name()='rect']/@width"), "360.0");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][3]/"
+                         "*[local-name()='text'][1]"), "dup=torn<>&, ref<s>=0");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][3]/"
+                         "*[local-name()='text'][2]"), "3 (0.07%) forbidden");
+    /* and says so in words, for a screen reader */
+    assert_xpath_has(f, IN_H("string", "/*[local-name()='desc']"),
+                     "3 outcomes of 4321 observed iterations: dup=copy, "
+                     "ref<s>=1 4000 times, acceptable;");
+#undef IN_H
+    remove_tmpdir();
+}
+END_TEST
+
+/* The runs every HTML report is drawn for: passing or failing, mixed,
+ * skipped, controlled, and empty. */
+static void (*const one_pass[])(struct st_result *) = { fill_passing };
+static void (*const one_fail[])(struct st_result *) = { fill_failing };
+static void (*const one_skip[])(struct st_result *) = { fill_skipped };
+static void (*const one_error[])(struct st_result *) = { fill_error };
+static void (*const one_ctl[])(struct st_result *) = { fill_controlled };
+static const struct {
+    const char *what;
+    size_t n;
+    void (*const *fill)(struct st_result *);
+} html_runs[] = {
+    { "mixed", 0, NULL },               /* fill_run's four */
+    { "passing", 1, one_pass },
+    { "failing", 1, one_fail },
+    { "skipped", 1, one_skip },
+    { "erred", 1, one_error },
+    { "controlled", 1, one_ctl },
+    { "empty", 0, NULL },
+};
+
+START_TEST(html_every_report_passing_or_failing_shows_an_svg_picture)
+{
+    struct st_run run;
+    const char *f, *p;
+    char *text;
+    size_t nsvg = 0;
+
+    make_tmpdir();
+    if (_i == 0)
+        fill_run(&run);
+    else
+        fill_run_of(&run, html_runs[_i].n, html_runs[_i].fill);
+    f = tmp_path("r.html");
+    ck_assert_int_eq(st_run_write_html(&run, f), 0);
+    text = slurp(f);
+    /* the overview, always; the measures of every scenario */
+    ck_assert_msg(tu_count(text, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                           "class=\"overview\"") == 1, "%s run: no overview "
+                  "picture", html_runs[_i].what);
+    ck_assert_uint_eq(tu_count(text, "class=\"measures\""), run.nresults);
+    /* every picture is an image with a name and a size */
+    for (p = text; (p = strstr(p, "<svg ")) != NULL; p++) {
+        const char *end = strchr(p, '>');
+        char tag[512];
+        double w = 0, h = 0;
+
+        ck_assert_ptr_nonnull(end);
+        ck_assert_uint_lt((size_t)(end - p), sizeof(tag));
+        memcpy(tag, p, (size_t)(end - p));
+        tag[end - p] = '\0';
+        ck_assert_msg(strstr(tag, " role=\"img\"") != NULL, "%s", tag);
+        ck_assert_msg(strstr(tag, " aria-label") != NULL, "%s", tag);
+        ck_assert_msg(sscanf(strstr(tag, " width=\""), " width=\"%lf", &w) == 1
+                      && sscanf(strstr(tag, " height=\""), " height=\"%lf",
+                                &h) == 1 && w > 0 && h > 0, "%s", tag);
+        if (strstr(tag, "aria-labelledby") != NULL)
+            ck_assert_msg(strncmp(end, "><title id=", 11) == 0
+                          || strncmp(end, ">\n<title id=", 12) == 0,
+                          "a picture without its title: %s", tag);
+        nsvg++;
+    }
+    ck_assert_uint_ge(nsvg, 1 + run.nresults);
+    free(text);
+    if (have_xmllint()) {
+        char n[16];
+
+        ck_assert_int_eq(sh("xmllint --noout '%s'", f), 0);
+        /* every scenario's section holds a picture */
+        snprintf(n, sizeof(n), "%zu", run.nresults);
+        assert_xpath(f, "count(//section[.//*[local-name()='svg']])", n);
+        /* every title and desc a picture is labelled by is there */
+        assert_xpath(f, "count(//*[local-name()='svg'][@aria-labelledby]"
+                     "[not(*[local-name()='title'][@id] and "
+                     "*[local-name()='desc'][@id])])", "0");
+    }
+    st_run_free(&run);
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(html_measures_give_throughput_and_overlap_share)
+{
+    struct st_run run;
+    const char *f;
+
     if (!have_xmllint())
         return;
-    assert_xpath(f, "count(//section)", "4");
-    assert_xpath(f, "count(//section[1]//*[local-name()='svg'])", "1");
-    assert_xpath(f, "count(//section[3]//*[local-name()='svg'])", "1");
-    /* one bar group per outcome row, coloured by its class */
-    assert_xpath(f, "count(//section[1]//*[local-name()='g'])", "3");
-    assert_xpath(f, "string(//section[1]//*[local-name()='g'][1]/"
-                 "*[local-name()='rect']/@fill)", "#2e7d32");
-    assert_xpath(f, "string(//section[1]//*[local-name()='g'][2]/"
-                 "*[local-name()='rect']/@fill)", "#f9a825");
-    assert_xpath(f, "string(//section[1]//*[local-name()='g'][3]/"
-                 "*[local-name()='rect']/@fill)", "#c62828");
-    /* the largest count gets the full width; labels carry values, counts */
-    assert_xpath(f, "string(//section[1]//*[local-name()='g'][1]/"
-                 "*[local-name()='rect']/@width)", "360.0");
-    assert_xpath(f, "string(//section[1]//*[local-name()='g'][3]/"
-                 "*[local-name()='text'][1])", "dup=torn<>&, ref<s>=0");
-    assert_xpath(f, "string(//section[1]//*[local-name()='g'][3]/"
-                 "*[local-name()='text'][2])", "3 (0.07%) forbidden");
+    make_tmpdir();
+    f = tmp_path("r.html");
+    fill_run(&run);
+    /* one of 100000 without overlap: 99.999%, shown as 99.9%, never as
+     * 100.0% (rounded down) */
+    run.results[2].no_overlap = 1;
+    ck_assert_int_eq(st_run_write_html(&run, f), 0);
+    st_run_free(&run);
+    /* 4321 iterations in 1.25 s; 17 of them without overlap */
+    assert_xpath(f, "string(//section[1]//*[local-name()='g']"
+                 "[@class='throughput']/*[local-name()='text'][2])",
+                 "3457 iterations/s");
+    assert_xpath(f, "string(//section[1]//*[local-name()='g']"
+                 "[@class='overlap']/*[local-name()='text'][2])",
+                 "99.6% of 4321 iterations");
+    assert_xpath(f, "string(//section[1]//*[local-name()='g']"
+                 "[@class='overlap']/*[local-name()='rect'][2]/@width)",
+                 "298.8");
+    /* the bars' scale is the fastest scenario: 100000 in 0.3 s */
+    assert_xpath(f, "string(//section[1]//*[local-name()='g']"
+                 "[@class='throughput']/*[local-name()='rect'][2]/@width)",
+                 "3.1");
+    assert_xpath(f, "string(//section[3]//*[local-name()='g']"
+                 "[@class='throughput']/*[local-name()='rect'][2]/@width)",
+                 "300.0");
+    assert_xpath(f, "string(//section[3]//*[local-name()='g']"
+                 "[@class='overlap']/*[local-name()='text'][2])",
+                 "99.9% of 100000 iterations");
+    assert_xpath_has(f, "string(//section[3]//*[local-name()='desc'])",
+                     "333333 iterations/s (100000 iterations in 0.300 s); "
+                     "the threads overlapped in 99.9% of the iterations "
+                     "(1 without overlap).");
+    /* a skipped scenario ran nothing, and says so */
+    assert_xpath(f, "string(//section[2]//*[local-name()='g']"
+                 "[@class='overlap']/*[local-name()='text'][2])",
+                 "no iterations ran");
+    /* the overview: the verdicts, then a row per scenario */
+    assert_xpath(f, "string(//*[local-name()='svg'][@class='overview']/"
+                 "*[local-name()='text'][1])",
+                 "4 scenarios: 1 passed, 1 failed, 1 skipped, 1 error");
+    assert_xpath(f, "count(//*[local-name()='svg'][@class='overview']/"
+                 "*[local-name()='g'][@class='rate'])", "4");
+    assert_xpath(f, "string(//*[local-name()='svg'][@class='overview']/"
+                 "*[local-name()='g'][@class='rate'][3]/*[local-name()="
+                 "'text'][2])", "333333/s pass");
+    assert_xpath(f, "count(//*[local-name()='svg'][@class='overview']/"
+                 "*[local-name()='g'][starts-with(@class,'verdict')])", "4");
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(html_draws_the_timeline_of_a_controlled_failure)
+{
+    void (*const fill[])(struct st_result *) = { fill_controlled };
+    struct st_run run;
+    const char *f;
+
+    if (!have_xmllint())
+        return;
+    make_tmpdir();
+    fill_run_of(&run, 1, fill);
+    f = tmp_path("r.html");
+    ck_assert_int_eq(st_run_write_html(&run, f), 0);
+    st_run_free(&run);
+    assert_xpath(f, "count(//div[@class='failure']//*[local-name()='svg']"
+                 "[@class='timeline'])", "1");
+    /* a box per step, the last one where the failure fired */
+    assert_xpath(f, "count(//*[local-name()='svg'][@class='timeline']//"
+                 "*[local-name()='g'][starts-with(@class,'step')])", "4");
+    assert_xpath_has(f, "string(//*[local-name()='svg'][@class='timeline']//"
+                     "*[local-name()='g'][@class='step preempted fired'])",
+                     "fired: forbidden outcome: a=3 b=3");
     remove_tmpdir();
 }
 END_TEST
@@ -1523,6 +1698,11 @@ Suite *make_suite(void)
     tcase_add_test(html,
                    html_draws_one_histogram_per_scenario_with_a_bar_per_outcome);
     tcase_add_test(html, html_shows_failures_with_trace_replay_and_detector);
+    tcase_add_loop_test(html,
+                        html_every_report_passing_or_failing_shows_an_svg_picture,
+                        0, (int)(sizeof(html_runs) / sizeof(html_runs[0])));
+    tcase_add_test(html, html_measures_give_throughput_and_overlap_share);
+    tcase_add_test(html, html_draws_the_timeline_of_a_controlled_failure);
     tcase_set_timeout(html, 30);
     tu_add_stress_leak_checks(html);
     suite_add_tcase(s, html);
