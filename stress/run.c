@@ -240,7 +240,7 @@ static enum st_type slot_type(const struct run *r, int slot)
 
 static const char *slot_name(const struct run *r, int slot)
 {
-    return slot >= 0 ? r->sc->names[slot].name : "?";
+    return slot >= 0 ? r->sc->names[slot].shown : "?";   /* "A.d" where ambiguous */
 }
 
 /* What `expect` and `observe` read (outcome.h). */
