@@ -593,6 +593,25 @@ static json_t *rd_array(struct rd *c, json_t *o, const char *where,
     return v;
 }
 
+/* "shard_index" and "shard_count" of a result or of the options: the
+ * index below the count; an absent count is 1. */
+static int rd_shard(struct rd *c, json_t *o, const char *where, int *index,
+                    int *count)
+{
+    long long x;
+
+    rd_int(c, o, where, "shard_index", 0, INT32_MAX, &x);
+    *index = (int)x;
+    x = 1;
+    if (json_object_get(o, "shard_count") != NULL)
+        rd_int(c, o, where, "shard_count", 1, INT32_MAX, &x);
+    *count = (int)x;
+    if (c->ret == 0 && *index >= *count)
+        rd_fail(c, where, "shard_index", "%d is not below shard_count %d",
+                *index, *count);
+    return c->ret;
+}
+
 static int rd_result(struct rd *c, json_t *o, const char *where,
                      struct st_result *r)
 {
@@ -660,17 +679,7 @@ static int rd_result(struct rd *c, json_t *o, const char *where,
     r->detector_reports = (unsigned)x;
     rd_str(c, o, where, "detector_summary", &r->detector_summary);
     rd_str(c, o, where, "detector_log", &r->detector_log);
-    rd_int(c, o, where, "shard_index", 0, INT32_MAX, &x);
-    r->shard_index = (int)x;
-    if (json_object_get(o, "shard_count") == NULL)
-        x = 1;
-    else
-        rd_int(c, o, where, "shard_count", 1, INT32_MAX, &x);
-    r->shard_count = (int)x;
-    if (c->ret == 0 && r->shard_index >= r->shard_count)
-        rd_fail(c, where, "shard_index", "%d is not below shard_count %d",
-                r->shard_index, r->shard_count);
-    return c->ret;
+    return rd_shard(c, o, where, &r->shard_index, &r->shard_count);
 }
 
 int st_result_from_json(json_t *j, struct st_result *r, char *err,
@@ -790,7 +799,6 @@ static int rd_options(struct rd *c, json_t *j, struct st_run *run)
 {
     const char *w = "options";
     json_t *o = rd_object(c, j, w);
-    long long x;
 
     if (o == NULL)
         return c->ret;
@@ -800,16 +808,7 @@ static int rd_options(struct rd *c, json_t *j, struct st_run *run)
     rd_real(c, o, w, "duration", &run->duration);
     rd_u64(c, o, w, "max_failures", &run->max_failures);
     rd_str(c, o, w, "affinity", &run->affinity);
-    rd_int(c, o, w, "shard_index", 0, INT32_MAX, &x);
-    run->shard_index = (int)x;
-    if (json_object_get(o, "shard_count") == NULL)
-        x = 1;
-    else
-        rd_int(c, o, w, "shard_count", 1, INT32_MAX, &x);
-    run->shard_count = (int)x;
-    if (c->ret == 0 && run->shard_index >= run->shard_count)
-        rd_fail(c, w, "shard_index", "%d is not below shard_count %d",
-                run->shard_index, run->shard_count);
+    rd_shard(c, o, w, &run->shard_index, &run->shard_count);
     rd_str(c, o, w, "schedule", &run->schedule);
     rd_bool(c, o, w, "shrink", &run->shrink);
     rd_str(c, o, w, "command", &run->command);
