@@ -159,11 +159,14 @@ int st_run_write_junit_fp(const struct st_run *run, FILE *f);
  * asset): run parameters, an overview picture (the verdicts, each
  * scenario's throughput), a verdict table, and per scenario a picture of
  * its throughput and of the share of its iterations whose threads
- * overlapped, its outcome histogram as SVG bars coloured by class,
+ * overlapped, its outcome histogram as SVG bars coloured by class (a
+ * scenario without observe lines: its iterations that held every
+ * expectation and those that failed; none when no iteration ran),
  * failures with their traces and replay commands (controlled mode: the
  * timeline, drawn), detector findings.  Every page, of a passing, failing
  * or empty run, has at least the overview picture; every picture is an
- * <svg role="img"> with a title and a description in words. */
+ * <svg role="img"> with an accessible name (a title and a description in
+ * words; the timeline's aria-label). */
 int st_run_write_html(const struct st_run *run, const char *path);
 int st_run_write_html_fp(const struct st_run *run, FILE *f);
 

@@ -6,16 +6,19 @@
  * iterations/s, drawn to the scale of the fastest scenario of the run, and
  * the share of iterations whose threads overlapped), its outcome
  * histogram as horizontal SVG bars (green acceptable, amber interesting,
- * red forbidden; each labelled with its values and count), its detector
+ * red forbidden; each labelled with its values and count; without observe
+ * lines, the iterations that held every expectation beside those that
+ * failed), its detector
  * finding, and each kept failure with the statements every thread
  * executed and the replay command (in controlled mode also its schedule
  * strings and the interleaving as an SVG timeline, timeline.c).
  *
  * Every report, passing or failing, empty or not, holds at least the
- * overview picture.  Every picture is an <svg role="img"> labelled by its
- * <title> and described by its <desc> (what a screen reader says, and the
- * numbers it shows in words); every bar is labelled in text, so that no
- * colour carries a meaning alone.
+ * overview picture.  Every picture drawn here is an <svg role="img">
+ * labelled by its <title> and described by its <desc> (what a screen
+ * reader says, and the numbers it shows in words; the timeline, drawn by
+ * timeline.c, has its aria-label); every bar is labelled in text, so that
+ * no colour carries a meaning alone.
  *
  * The page is also well-formed XML (every element closed, only the five
  * XML entities), so both HTML and XML parsers read it; every string goes
@@ -452,33 +455,149 @@ static char *row_label(const struct st_result *r,
     return buf;
 }
 
-static int histogram(FILE *f, const struct st_result *r, size_t si)
+/* One bar of a histogram: its label (cut to LABEL_MAX), its tooltip
+ * (the full label and more; NULL: the label), its count, the word written
+ * after the count, the group's class and the fill. */
+struct bar {
+    const char *label, *title, *note, *cls, *fill;
+    uint64_t count;
+};
+
+/* The bars of an open histogram picture, one row each, the largest count
+ * at BAR_W px, each with its count and share, then (|legend|) the three
+ * classes' colours; closes the <svg>.  |lw|: the label column's width. */
+static void bars(FILE *f, const struct bar *b, size_t n, double lw,
+                 int legend)
 {
     uint64_t max = 0, total = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        max = b[i].count > max ? b[i].count : max;
+        total += b[i].count;
+    }
+    for (i = 0; i < n; i++) {
+        double y = (double)i * ROW_H + 4, w = 0;
+
+        if (max > 0)
+            w = (double)BAR_W * (double)b[i].count / (double)max;
+        if (b[i].count > 0 && w < 2)
+            w = 2;                      /* a rare outcome stays visible */
+        fprintf(f, "<g class=\"bar %s\"><title>", b[i].cls);
+        esc(f, b[i].title ? b[i].title : b[i].label);
+        fprintf(f, "</title>\n<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">",
+                lw - 6, y + 14);
+        esc(f, b[i].label);
+        fprintf(f, "</text>\n<rect x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" "
+                "height=\"%d\" fill=\"%s\"/>\n", lw, y, w, ROW_H - 6,
+                b[i].fill);
+        fprintf(f, "<text x=\"%.0f\" y=\"%.0f\">%" PRIu64 " (%.2f%%) %s"
+                "</text></g>\n", lw + w + 6, y + 14, b[i].count,
+                total ? 100.0 * (double)b[i].count / (double)total : 0.0,
+                b[i].note);
+    }
+    for (i = 0; legend && i < 3; i++) {
+        double x = lw + (double)i * 110, y = (double)n * ROW_H + 10;
+
+        fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" "
+                "fill=\"%s\"/><text x=\"%.0f\" y=\"%.0f\">%s</text>\n", x, y,
+                class_fill((enum st_class)i), x + 16, y + 11,
+                st_class_str((enum st_class)i));
+    }
+    fputs("</svg>\n", f);
+}
+
+/* The label column's width for labels of up to |chars| characters. */
+static double label_w(size_t chars)
+{
+    return (double)(chars > 8 ? chars : 8) * CHAR_W + 12;
+}
+
+/* A scenario without observe lines: the outcome of each iteration is
+ * whether it held every expectation, so its histogram has two bars. */
+static void iteration_histogram(FILE *f, const struct st_result *r,
+                                size_t si)
+{
+    static const char held[] = "held every expectation";
+    uint64_t failed = r->iterations_failed < r->iterations_run
+                      ? r->iterations_failed : r->iterations_run;
+    const struct bar b[2] = {
+        { held, NULL, "held", "held", verdict_fill(ST_PASS),
+          r->iterations_run - failed },
+        { "failed", NULL, "failed", "failed", verdict_fill(ST_FAIL), failed },
+    };
+    double lw = label_w(sizeof(held) - 1);
+    char id[32];
+
+    snprintf(id, sizeof(id), "s%zu-outcomes", si);
+    svg_begin(f, "histogram iterations", id, lw + BAR_W + 230,
+              2 * ROW_H + 8);
+    esc(f, r->name ? r->name : "?");
+    fputs(": outcome of each iteration", f);
+    svg_desc(f, id);
+    fputs("The scenario observes no values, so an iteration's outcome is "
+          "whether it held every expectation: ", f);
+    put_count(f, r->iterations_run, "iteration");
+    fprintf(f, ", %" PRIu64 " held, %" PRIu64 " failed.</desc>\n",
+            b[0].count, b[1].count);
+    bars(f, b, 2, lw, 0);
+}
+
+static int histogram(FILE *f, const struct st_result *r, size_t si)
+{
+    uint64_t total = 0;
     size_t label_chars = 8, i;
-    double lw, width, height;
-    char **labels, id[32];
+    struct bar *b;
+    char **labels, **titles, id[32];
+    double lw;
+    int ret = -ENOMEM;
 
     if (r->nrows == 0) {
-        fputs("<p>No outcome observed.</p>\n", f);
+        if (r->iterations_run == 0)
+            fputs("<p>No iterations ran, so no outcome.</p>\n", f);
+        else
+            iteration_histogram(f, r, si);
         return 0;
     }
-    if ((labels = calloc(r->nrows, sizeof(*labels))) == NULL)
-        return -ENOMEM;
+    labels = calloc(r->nrows, sizeof(*labels));
+    titles = calloc(r->nrows, sizeof(*titles));
+    b = calloc(r->nrows, sizeof(*b));
+    if (labels == NULL || titles == NULL || b == NULL)
+        goto out;
     for (i = 0; i < r->nrows; i++) {
-        if ((labels[i] = row_label(r, &r->rows[i], LABEL_MAX)) == NULL)
-            goto err_nomem;
+        const struct st_outcome_row *row = &r->rows[i];
+        char *full, *t = NULL;
+        size_t len = 0;
+        FILE *m;
+
+        if ((labels[i] = row_label(r, row, LABEL_MAX)) == NULL
+            || (full = row_label(r, row, 0)) == NULL)
+            goto out;
+        /* the tooltip: the full label, the count, the class, the desc */
+        if ((m = open_memstream(&t, &len)) == NULL) {
+            free(full);
+            goto out;
+        }
+        fprintf(m, "%s: %" PRIu64 " (%s)%s%s", full, row->count,
+                st_class_str(row->cls), row->desc ? " - " : "",
+                row->desc ? row->desc : "");
+        free(full);
+        if (fclose(m) != 0) {
+            free(t);
+            goto out;
+        }
+        titles[i] = t;
         if (nchars(labels[i]) > label_chars)
             label_chars = nchars(labels[i]);
-        if (r->rows[i].count > max)
-            max = r->rows[i].count;
-        total += r->rows[i].count;
+        total += row->count;
+        b[i] = (struct bar){ labels[i], titles[i], st_class_str(row->cls),
+                             st_class_str(row->cls), class_fill(row->cls),
+                             row->count };
     }
-    lw = (double)label_chars * CHAR_W + 12;
-    width = lw + BAR_W + 230;
-    height = (double)r->nrows * ROW_H + 30;
+    lw = label_w(label_chars);
     snprintf(id, sizeof(id), "s%zu-outcomes", si);
-    svg_begin(f, "histogram", id, width, height);
+    svg_begin(f, "histogram", id, lw + BAR_W + 230,
+              (double)r->nrows * ROW_H + 30);
     esc(f, r->name ? r->name : "?");
     fputs(": outcome histogram", f);
     svg_desc(f, id);
@@ -493,53 +612,19 @@ static int histogram(FILE *f, const struct st_result *r, size_t si)
                 st_class_str(r->rows[i].cls));
     }
     fputs(".</desc>\n", f);
+    bars(f, b, r->nrows, lw, 1);
+    ret = 0;
+ out:
     for (i = 0; i < r->nrows; i++) {
-        const struct st_outcome_row *row = &r->rows[i];
-        double y = (double)i * ROW_H + 4, w = 0;
-        char *full = row_label(r, row, 0);
-
-        if (max > 0)
-            w = (double)BAR_W * (double)row->count / (double)max;
-        if (row->count > 0 && w < 2)
-            w = 2;                      /* a rare outcome stays visible */
-        fprintf(f, "<g class=\"bar %s\"><title>", st_class_str(row->cls));
-        esc(f, full ? full : labels[i]);
-        fprintf(f, ": %" PRIu64 " (%s)", row->count, st_class_str(row->cls));
-        if (row->desc != NULL) {
-            fputs(" - ", f);
-            esc(f, row->desc);
-        }
-        free(full);
-        fprintf(f, "</title>\n<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">",
-                lw - 6, y + 14);
-        esc(f, labels[i]);
-        fprintf(f, "</text>\n<rect x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" "
-                "height=\"%d\" fill=\"%s\"/>\n", lw, y, w, ROW_H - 6,
-                class_fill(row->cls));
-        fprintf(f, "<text x=\"%.0f\" y=\"%.0f\">%" PRIu64 " (%.2f%%) %s"
-                "</text></g>\n", lw + w + 6, y + 14, row->count,
-                total ? 100.0 * (double)row->count / (double)total : 0.0,
-                st_class_str(row->cls));
+        if (labels != NULL)
+            free(labels[i]);
+        if (titles != NULL)
+            free(titles[i]);
     }
-    /* legend */
-    for (i = 0; i < 3; i++) {
-        double x = lw + (double)i * 110, y = (double)r->nrows * ROW_H + 10;
-
-        fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" "
-                "fill=\"%s\"/><text x=\"%.0f\" y=\"%.0f\">%s</text>\n", x, y,
-                class_fill((enum st_class)i), x + 16, y + 11,
-                st_class_str((enum st_class)i));
-    }
-    fputs("</svg>\n", f);
-    for (i = 0; i < r->nrows; i++)
-        free(labels[i]);
     free(labels);
-    return 0;
- err_nomem:
-    for (i = 0; i < r->nrows; i++)
-        free(labels[i]);
-    free(labels);
-    return -ENOMEM;
+    free(titles);
+    free(b);
+    return ret;
 }
 
 /* A thread's trace, its last statement marked as where it was.

@@ -163,6 +163,25 @@ static void fill_passing(struct st_result *r)
     r->shard_count = 1;
 }
 
+/* A scenario without observe lines (no labels, no outcome rows): 3 of
+ * its 100000 iterations failed an expectation. */
+static void fill_unobserved(struct st_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->file = S("scenarios/updown-2.scn");
+    r->name = S("updown-2");
+    r->verdict = ST_FAIL;
+    r->seed = 7;
+    r->jitter = S("none");
+    r->schedule = S("free");
+    r->nthreads = 2;
+    r->iterations_planned = 100000;
+    r->iterations_run = 100000;
+    r->iterations_failed = 3;
+    r->seconds = 0.5;
+    r->shard_count = 1;
+}
+
 static void fill_error(struct st_result *r)
 {
     memset(r, 0, sizeof(*r));
@@ -1199,6 +1218,9 @@ static void (*const one_fail[])(struct st_result *) = { fill_failing };
 static void (*const one_skip[])(struct st_result *) = { fill_skipped };
 static void (*const one_error[])(struct st_result *) = { fill_error };
 static void (*const one_ctl[])(struct st_result *) = { fill_controlled };
+static void (*const one_unobserved[])(struct st_result *) = {
+    fill_unobserved
+};
 static const struct {
     const char *what;
     size_t n;
@@ -1210,6 +1232,7 @@ static const struct {
     { "skipped", 1, one_skip },
     { "erred", 1, one_error },
     { "controlled", 1, one_ctl },
+    { "without observations", 1, one_unobserved },
     { "empty", 0, NULL },
 };
 
@@ -1233,6 +1256,14 @@ START_TEST(html_every_report_passing_or_failing_shows_an_svg_picture)
                            "class=\"overview\"") == 1, "%s run: no overview "
                   "picture", html_runs[_i].what);
     ck_assert_uint_eq(tu_count(text, "class=\"measures\""), run.nresults);
+    /* the outcome histogram of every scenario that ran an iteration */
+    {
+        size_t ran = 0;
+
+        for (size_t k = 0; k < run.nresults; k++)
+            ran += run.results[k].iterations_run > 0;
+        ck_assert_uint_eq(tu_count(text, "class=\"histogram"), ran);
+    }
     /* every picture is an image with a name and a size */
     for (p = text; (p = strstr(p, "<svg ")) != NULL; p++) {
         const char *end = strchr(p, '>');
@@ -1269,6 +1300,57 @@ START_TEST(html_every_report_passing_or_failing_shows_an_svg_picture)
                      "*[local-name()='desc'][@id])])", "0");
     }
     st_run_free(&run);
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(html_without_observations_draws_each_iterations_outcome)
+{
+    struct st_run run;
+    struct st_result *r;
+    const char *f, *H = "//*[local-name()='svg'][@class='histogram "
+                        "iterations']";
+    char e[256];
+
+    if (!have_xmllint())
+        return;
+    make_tmpdir();
+    f = tmp_path("r.html");
+    fill_run(&run);
+    /* the third scenario observes nothing */
+    r = &run.results[2];
+    st_result_free(r);
+    fill_unobserved(r);
+    ck_assert_int_eq(st_run_write_html(&run, f), 0);
+    st_run_free(&run);
+#define IN_H(fn, x) (snprintf(e, sizeof(e), "%s(%s%s)", fn, H, x), e)
+    assert_xpath(f, IN_H("count", ""), "1");
+    assert_xpath(f, "count(//section[3]//*[local-name()='svg'][@class="
+                 "'histogram iterations'])", "1");
+    /* two bars: held (the longest) and failed, each with its count */
+    assert_xpath(f, IN_H("count", "/*[local-name()='g']"), "2");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][1]/"
+                         "*[local-name()='text'][1]"),
+                 "held every expectation");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][1]/"
+                         "*[local-name()='rect']/@width"), "360.0");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][1]/"
+                         "*[local-name()='text'][2]"), "99997 (100.00%) held");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][2]/"
+                         "*[local-name()='text'][2]"), "3 (0.00%) failed");
+    /* a rare failure stays visible, in the failing colour */
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][2]/"
+                         "*[local-name()='rect']/@width"), "2.0");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][2]/"
+                         "*[local-name()='rect']/@fill"), "#c62828");
+    assert_xpath_has(f, IN_H("string", "/*[local-name()='desc']"),
+                     "100000 iterations, 99997 held, 3 failed.");
+#undef IN_H
+    /* nothing ran in the skipped and the erred scenario: no histogram */
+    assert_xpath(f, "count(//section[2]//*[local-name()='svg'][starts-with("
+                 "@class,'histogram')])", "0");
+    assert_xpath(f, "string(//section[4]/*[local-name()='p'][last()])",
+                 "No iterations ran, so no outcome.");
     remove_tmpdir();
 }
 END_TEST
@@ -1702,6 +1784,8 @@ Suite *make_suite(void)
                         html_every_report_passing_or_failing_shows_an_svg_picture,
                         0, (int)(sizeof(html_runs) / sizeof(html_runs[0])));
     tcase_add_test(html, html_measures_give_throughput_and_overlap_share);
+    tcase_add_test(html,
+                   html_without_observations_draws_each_iterations_outcome);
     tcase_add_test(html, html_draws_the_timeline_of_a_controlled_failure);
     tcase_set_timeout(html, 30);
     tu_add_stress_leak_checks(html);
