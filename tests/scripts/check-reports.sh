@@ -4,18 +4,19 @@
 #  1. every JSON report sslstress writes validates against
 #     doc/sslstress-report.schema.json (tests/scripts/validate-report.py,
 #     Debian's python3-jsonschema): a passing run, a failing one, a skipped
-#     scenario, a controlled run whose failure has a timeline and a shrunk
-#     schedule, a replay, two shards and their merge, a run under TSan with
-#     a detector report (when build/tsan is built, as `make check` builds
-#     it before this), and the JSON that scripts/detect.sh wrote in this
-#     `make check` (the whole suite natively and under TSan);
+#     scenario, one that erred, a controlled run whose failure has a
+#     timeline and a shrunk schedule, a replay, two shards and their merge,
+#     a run under TSan with a detector report (when build/tsan is built, as
+#     `make check` builds it before this), and the JSON that
+#     scripts/detect.sh wrote in this `make check` (the whole suite
+#     natively and under TSan);
 #  2. the validator refuses a report with a member the schema does not
-#     know, and sslstress merge refuses format_version 1 with a message
-#     saying so;
+#     know, and sslstress merge and diff refuse format_version 1 with a
+#     message saying so;
 #  3. HTML reports render with their pictures in headless Chromium
 #     (tests/scripts/render-html.py): the passing run, the controlled
-#     failure (its timeline), the merge; and the same page with its SVG
-#     taken out is caught as missing its pictures.  Skipped, saying so,
+#     failure (its timeline), the merge of failing shards; and a page whose
+#     pictures are there but of zero size is caught.  Skipped, saying so,
 #     where /usr/bin/chromium is missing.
 #
 # Environment: BUILD (default build/native), DETECT_PREFIX (default build/),
@@ -94,13 +95,34 @@ check
   free c
 SCN
 
+# A global setter the library refuses: the scenario errs before its
+# first iteration.
+cat >"$tmp/global-fails.scn" <<'SCN'
+scenario global-fails
+about "a global setter that the library refuses"
+
+global
+  ctx c
+  set c cipher_list=NO-SUCH-CIPHER
+
+thread A
+  spin 1
+
+thread B
+  spin 1
+SCN
+
 say "JSON reports of $bin"
 run 0 "$bin" run -q --seed 1 -n 2000 --json "$tmp/pass.json" \
-    --html "$tmp/pass.html" scenarios/updown-2.scn scenarios/dup-free-initial.scn
+    --html "$tmp/pass.html" scenarios/updown-2.scn scenarios/dup-free-initial.scn \
+    scenarios/error-stacks-per-thread.scn
 run 1 "$bin" run -q --seed 1 --max-failures 3 --json "$tmp/fail.json" \
     "$tmp/always-fails.scn" scenarios/upref-free-last-2.scn
 run 0 "$bin" run -q --seed 1 --json "$tmp/skip.json" \
     scenarios/race/setters-two-threads.scn
+run 1 "$bin" run -q --seed 1 --json "$tmp/error.json" "$tmp/global-fails.scn"
+grep -q '"errors": 1' "$tmp/error.json" ||
+    fail "the global-fails run is not an error ($tmp/error.json)"
 run 1 "$bin" run -q --seed 1 --schedule dfs:preemptions=2 --shrink \
     --json "$tmp/controlled.json" --html "$tmp/controlled.html" \
     "$tmp/observe-order.scn"
@@ -119,10 +141,14 @@ for s in 1 2; do
 done
 run 1 "$bin" merge -q --json "$tmp/merged.json" --html "$tmp/merged.html" \
     "$tmp/shard1.json" "$tmp/shard2.json"
-reports="pass fail skip controlled replay shard1 shard2 merged"
+reports="pass fail skip error controlled replay shard1 shard2 merged"
 files=
 for r in $reports; do files="$files $tmp/$r.json"; done
-if [ -x "${P}tsan/sslstress" ]; then
+# A TSan binary older than a source would report an older format.
+stale=
+[ -x "${P}tsan/sslstress" ] &&
+    stale=$(find stress lib -name '*.[ch]' -newer "${P}tsan/sslstress" | head -n 1)
+if [ -x "${P}tsan/sslstress" ] && [ -z "$stale" ]; then
     eval "$(scripts/detector-env.sh count)"
     SSLSTRESS_LOG_DIR="$tmp/tsan-logs" run 0 "${P}tsan/sslstress" run -q \
         --seed 1 --require-report --json "$tmp/tsan.json" \
@@ -131,13 +157,18 @@ if [ -x "${P}tsan/sslstress" ]; then
         fail "the TSan run has no detector report ($tmp/tsan.json)"
     files="$files $tmp/tsan.json"
 else
-    echo "check-reports: ${P}tsan/sslstress not built: the detector report is SKIPPED (make tsan builds it)"
+    why="not built"
+    [ -z "$stale" ] || why="older than $stale"
+    echo "check-reports: ${P}tsan/sslstress $why: the detector report is SKIPPED (make tsan builds it)"
 fi
 # The suite's own reports of this make check (scripts/detect.sh), when
 # they are newer than the binary that wrote them.
 for j in "$P"native/detector-logs/*.json "$P"tsan/detector-logs/*.json; do
     [ -f "$j" ] || continue
-    case $j in "$P"tsan/*) w=${P}tsan/sslstress ;; *) w=${P}native/sslstress ;; esac
+    case $j in
+    "$P"tsan/*) w=${P}tsan/sslstress; [ -z "$stale" ] || continue ;;
+    *) w=${P}native/sslstress ;;
+    esac
     if [ -n "$(find "$j" -newer "$w")" ]; then files="$files $j"; fi
 done
 # shellcheck disable=SC2086
@@ -155,25 +186,29 @@ sed 's/"format_version": 2/"format_version": 1/' "$tmp/pass.json" >"$tmp/v1.json
 run 2 "$bin" merge -q "$tmp/v1.json"
 grep -q "v1.json: format_version: 1 is the format of an older sslstress" "$tmp/out" ||
     { cat "$tmp/out"; fail "merge did not say why it refused format_version 1"; }
-echo "ok: the schema refuses an unknown member; merge refuses format_version 1"
+run 2 "$bin" diff "$tmp/v1.json" "$tmp/pass.json"
+grep -q "v1.json: format_version: 1 is the format of an older sslstress" "$tmp/out" ||
+    { cat "$tmp/out"; fail "diff did not say why it refused format_version 1"; }
+echo "ok: the schema refuses an unknown member; merge and diff refuse format_version 1"
 
 say "HTML reports in headless Chromium"
-# The colours are fills of the pictures only: #1565c0 a throughput bar,
-# #2e7d32 a pass verdict or an acceptable outcome, #eceff1 a timeline's
-# statement box, #c62828 a forbidden outcome or a failing verdict.
-perl -0pe 's{<svg.*?</svg>}{}gs' "$tmp/pass.html" >"$tmp/no-svg.html"
-! grep -q '<svg' "$tmp/no-svg.html" || fail "could not strip the pictures"
+# Each colour must cover more pixels in the page than in the page without
+# its <svg> elements (render-html.py): #1565c0 the throughput bars,
+# #e0e0e0 the tracks of the measures, #2e7d32 a histogram's held or
+# acceptable bar, #c62828 its failed or forbidden bar (and a timeline's
+# fired step), #eceff1 a timeline's statement box.  The control: the
+# passing page with every picture at zero size.
+sed 's/<svg \([^>]*\) width="[0-9.]*" height="[0-9.]*"/<svg \1 width="0" height="0"/' \
+    "$tmp/pass.html" >"$tmp/zero-size.html"
+[ "$(grep -c '<svg ' "$tmp/pass.html")" = "$(grep -c 'width="0" height="0"' "$tmp/zero-size.html")" ] ||
+    fail "could not make the pictures of zero size"
 rc=0
-$here/render-html.py "$tmp/pass.html=#1565c0,#2e7d32" \
+$here/render-html.py "$tmp/pass.html=#1565c0,#e0e0e0,#2e7d32" \
     "$tmp/controlled.html=#1565c0,#eceff1,#c62828" \
-    "$tmp/merged.html=#1565c0,#c62828" || rc=$?
+    "$tmp/merged.html=#1565c0,#e0e0e0,#c62828" \
+    "!$tmp/zero-size.html=#1565c0,#e0e0e0,#2e7d32" || rc=$?
 case $rc in
-0) ;;
-77) echo "check-reports: the Chromium rendering is SKIPPED: ${CHROMIUM:-/usr/bin/chromium} is missing (apt-get install chromium)"
-   exit 0 ;;
-*) fail "an HTML report rendered blank or without its pictures" ;;
+0) echo "ok: every report drew its pictures; the page with empty ones was caught" ;;
+77) echo "check-reports: the Chromium rendering is SKIPPED: ${CHROMIUM:-/usr/bin/chromium} is missing (apt-get install chromium)" ;;
+*) fail "an HTML report rendered blank or without its pictures, or the control passed" ;;
 esac
-if $here/render-html.py "$tmp/no-svg.html=#1565c0"; then
-    fail "the rendering check passed a page without its pictures"
-fi
-echo "ok: every report drew its pictures; the page without them was caught"
