@@ -867,13 +867,15 @@ static int cmd_replay(int argc, char **argv)
     run.backend_version = strdup(st_be_version());
     run.jitter = strdup("none");
     run.affinity = strdup("none");
+    run.schedule = strdup("replay");
     run.iterations = times;
     run.shard_count = 1;
     run.command = join_args(argc + 1, argv - 1);
     run.results = calloc(1, sizeof(*run.results));
     if (run.tool_version == NULL || run.backend == NULL ||
         run.backend_version == NULL || run.jitter == NULL ||
-        run.affinity == NULL || run.command == NULL || run.results == NULL) {
+        run.affinity == NULL || run.command == NULL || run.results == NULL
+        || run.schedule == NULL) {
         fprintf(stderr, "%s: out of memory\n", prog);
         goto out;
     }

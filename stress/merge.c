@@ -3,10 +3,10 @@
  * combined into one run, as if one process had done all the work.
  *
  * What may be combined: runs of one campaign only, so the same base seed,
- * backend and backend version, jitter, iteration budget and shard count,
- * each shard index at most once; anything else is refused with the two
- * values that differ, because summing runs of different seeds would
- * report counts that no run produced.  Missing shards are allowed (a
+ * backend and backend version, jitter, iteration budget, schedule and
+ * shard count, each shard index at most once; anything else is refused
+ * with the two values that differ, because summing runs of different
+ * seeds would report counts that no run produced.  Missing shards are allowed (a
  * partial campaign) and named in a warning.
  *
  * How a scenario (same file and name) seen by several shards combines:
@@ -301,6 +301,9 @@ static int check_compatible(const struct st_run *a, const struct st_run *b,
     if (a->iterations != b->iterations)
         return st_read_fail(err, errlen, "%s has --iterations %" PRIu64 " but %s "
                      "has %" PRIu64, af, a->iterations, bf, b->iterations);
+    if (!streq0(a->schedule, b->schedule))
+        return st_read_fail(err, errlen, "%s has --schedule %s but %s has %s",
+                     af, nz(a->schedule), bf, nz(b->schedule));
     st_shard_name(sa, sizeof(sa), a->shard_index, a->shard_count);
     st_shard_name(sb, sizeof(sb), b->shard_index, b->shard_count);
     if (a->shard_count != b->shard_count)
@@ -341,8 +344,10 @@ static int merge_files(const struct st_run *in, const char *const *names,
         || set_str(&out->backend, in[0].backend)
         || set_str(&out->backend_version, in[0].backend_version)
         || set_str(&out->jitter, in[0].jitter)
-        || set_str(&out->affinity, in[0].affinity))
+        || set_str(&out->affinity, in[0].affinity)
+        || set_str(&out->schedule, in[0].schedule))
         goto err_nomem;
+    out->shrink = in[0].shrink;
     out->seed = in[0].seed;
     out->iterations = in[0].iterations;
     out->duration = in[0].duration;

@@ -110,6 +110,11 @@ struct st_run {
     uint64_t max_failures;
     char *affinity;             /* "none", "pin", "spread" */
     int shard_index, shard_count;
+    char *schedule;             /* "free", or the --schedule strategy as a
+                                   result names it ("random", "pct:depth=3",
+                                   "dfs:preemptions=2", "replay"); NULL:
+                                   not recorded */
+    int shrink;                 /* --shrink */
     char *command;              /* the command line */
     double seconds;
     size_t nresults;

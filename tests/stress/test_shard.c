@@ -146,9 +146,10 @@ START_TEST(shard_names_count_from_one)
 }
 END_TEST
 
-/* The JSON says what users say: "shard_index" is I of I/N.  Files of
- * format_version 1, which wrote the index from 0, still read right. */
-START_TEST(json_counts_shards_from_one_and_reads_version_1_from_zero)
+/* The JSON says what users say: "shard_index" is I of I/N, in the
+ * options and in every result.  Format 1, which counted from 0, is
+ * refused, not misread. */
+START_TEST(json_counts_shards_from_one_and_refuses_version_1)
 {
     static const char v1[] =
         "{\"format\":\"sslstress-run\",\"format_version\":1,"
@@ -156,7 +157,7 @@ START_TEST(json_counts_shards_from_one_and_reads_version_1_from_zero)
         "\"verdict\":\"pass\",\"shard_index\":1,\"shard_count\":2}]}";
     static const char v2_zero[] =
         "{\"format\":\"sslstress-run\",\"format_version\":2,"
-        "\"shard_index\":0,\"shard_count\":2}";
+        "\"options\":{\"shard_index\":0,\"shard_count\":2}}";
     struct st_result res;
     struct st_run run, back;
     json_t *j;
@@ -172,7 +173,8 @@ START_TEST(json_counts_shards_from_one_and_reads_version_1_from_zero)
     run.results = &res;
     run.nresults = 1;
     ck_assert_ptr_nonnull(j = st_run_to_json(&run));
-    ck_assert_int_eq(json_integer_value(json_object_get(j, "shard_index")), 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(
+        json_object_get(j, "options"), "shard_index")), 3);
     ck_assert_int_eq(json_integer_value(json_object_get(
         json_array_get(json_object_get(j, "results"), 0), "shard_index")), 3);
     ck_assert_int_eq(st_run_from_json(j, &back, err, sizeof(err)), 0);
@@ -182,16 +184,15 @@ START_TEST(json_counts_shards_from_one_and_reads_version_1_from_zero)
     json_decref(j);
 
     ck_assert_ptr_nonnull(j = json_loads(v1, 0, NULL));
-    ck_assert_msg(st_run_from_json(j, &back, err, sizeof(err)) == 0, "%s",
-                  err);
-    ck_assert_int_eq(back.shard_index, 0);
-    ck_assert_int_eq(back.results[0].shard_index, 1);
-    st_run_free(&back);
+    ck_assert_int_eq(st_run_from_json(j, &back, err, sizeof(err)), -EINVAL);
+    ck_assert_msg(strstr(err, "format_version: 1 is the format of an older")
+                  != NULL, "%s", err);
     json_decref(j);
 
     ck_assert_ptr_nonnull(j = json_loads(v2_zero, 0, NULL));
     ck_assert_int_eq(st_run_from_json(j, &back, err, sizeof(err)), -EINVAL);
-    ck_assert_str_eq(err, "shard_index: 0 is not a shard of shard_count 2 "
+    ck_assert_str_eq(err, "options.shard_index: 0 is not a shard of "
+                     "shard_count 2 "
                      "(1 to 2)");
     json_decref(j);
 }
@@ -537,7 +538,7 @@ Suite *make_suite(void)
     tcase_add_loop_test(t, bad_shard_specs_are_refused_with_a_message_that_says_why,
                         0, (int)(sizeof(bad_specs) / sizeof(bad_specs[0])));
     tcase_add_test(t, shard_names_count_from_one);
-    tcase_add_test(t, json_counts_shards_from_one_and_reads_version_1_from_zero);
+    tcase_add_test(t, json_counts_shards_from_one_and_refuses_version_1);
     if (st_be_missing(0) == NULL) {
         tcase_add_test(t, merged_shard_counts_equal_an_unsharded_run_with_the_same_seed);
         tcase_add_test(t, a_ci_matrix_of_shards_1_2_and_2_2_merges_to_the_unsharded_run);
