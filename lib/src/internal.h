@@ -285,7 +285,7 @@ struct ssl_st {
     struct ms_obj hdr;
     /* Guards the state check + copy of SSL_dup, SSL_get1_session and
      * SSL_set_session; the handshake module takes it around every change
-     * of conn's state and of |session|.  Never held while calling out to
+     * of conn's state, of the role and of |session|.  Never held while calling out to
      * application callbacks, except the ex_data new/dup callbacks that
      * SSL_dup runs for the copy (which must not call SSL_dup on the
      * original). */
@@ -296,9 +296,10 @@ struct ssl_st {
      * (TLS_method too) until SSL_set_connect_state, 0 for a client-only
      * method.  |role_set| is 1 once SSL_set_connect_state or
      * SSL_set_accept_state has chosen (OpenSSL: handshake_func set).
-     * Both are written by statem.c's SSL_set_*_state and SSL_connect /
-     * SSL_accept, read by SSL_is_server and copied by SSL_dup: they are
-     * the one record of the role; ms_conn holds none of its own. */
+     * Both are written, under |lock|, by statem.c's SSL_set_*_state
+     * (which SSL_connect / SSL_accept call on an SSL without a role, so
+     * racing SSL_dup), read by SSL_is_server and copied by SSL_dup: they
+     * are the one record of the role; ms_conn holds none of its own. */
     int server;
     int role_set;
     /* minissl_SSL_force_not_initial: makes SSL_dup treat the SSL as past

@@ -1241,20 +1241,28 @@ int SSL_accept(SSL *ssl)
     return handshake(ssl);
 }
 
+/* Chooses the role under the SSL's lock: SSL_connect and SSL_accept call
+ * this on an SSL without one, and may race SSL_dup (ssl.h contract 2),
+ * which copies the role under that lock. */
+static void set_role(SSL *s, int server)
+{
+    ms_ssl_lock(s);
+    s->server = server;
+    s->role_set = 1;
+    ms_ssl_unlock(s);
+    conn_reset(s);
+}
+
 void SSL_set_connect_state(SSL *s)
 {
     MS_CHECK(s, MINISSL_SSL, );
-    s->server = 0;
-    s->role_set = 1;
-    conn_reset(s);
+    set_role(s, 0);
 }
 
 void SSL_set_accept_state(SSL *s)
 {
     MS_CHECK(s, MINISSL_SSL, );
-    s->server = 1;
-    s->role_set = 1;
-    conn_reset(s);
+    set_role(s, 1);
 }
 
 /* ------------------------------------------------------------------ */
