@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -548,6 +549,29 @@ void *st_be_get1_session(void *ssl)
 {
     thread_warm_up();
     return SSL_get1_session(ssl);
+}
+
+void st_be_cache_add(void *ctx, void *sess)
+{
+    thread_warm_up();
+    ERR_set_mark();
+    (void)SSL_CTX_add_session(ctx, sess);
+    ERR_pop_to_mark();
+}
+
+void st_be_cache_remove(void *ctx, void *sess)
+{
+    thread_warm_up();
+    ERR_set_mark();
+    (void)SSL_CTX_remove_session(ctx, sess);
+    ERR_pop_to_mark();
+}
+
+/* Every session: expired at the latest time there is. */
+void st_be_cache_flush(void *ctx)
+{
+    thread_warm_up();
+    SSL_CTX_flush_sessions(ctx, LONG_MAX);
 }
 
 int st_be_up_ref(enum st_type t, void *obj)

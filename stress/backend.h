@@ -74,6 +74,13 @@ int st_be_up_ref(enum st_type t, void *obj);
 void st_be_free(enum st_type t, void *obj);
 int st_be_connect(void *ssl);
 int st_be_accept(void *ssl);
+/* The SSL_CTX's session cache: add |sess| (the cache takes its own
+ * reference), remove the entry with |sess|'s id, flush every session.
+ * What they return (added or not, removed or not) is no failure: racing
+ * each other, either answer is correct; a reason they raise is cleared. */
+void st_be_cache_add(void *ctx, void *sess);
+void st_be_cache_remove(void *ctx, void *sess);
+void st_be_cache_flush(void *ctx);
 
 /* Drive |ssl|'s handshake against a harness-owned peer, created on first
  * use and kept in *peer (st_be_peer_free releases it).  until: ST_HS_MID

@@ -204,6 +204,14 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
     case ST_OP_REPEAT:
         app(buf, n, &len, "%s %lld", st_op_name(st->op), st->n);
         break;
+    case ST_OP_CACHE_ADD:
+    case ST_OP_CACHE_REMOVE:
+        app(buf, n, &len, "%s %s %s", st_op_name(st->op),
+            slot_name(sc, st->a, ctx), slot_name(sc, st->b, ctx));
+        break;
+    case ST_OP_CACHE_FLUSH:
+        app(buf, n, &len, "cache_flush %s", slot_name(sc, st->a, ctx));
+        break;
     }
     return len;
 }

@@ -1490,6 +1490,9 @@ const char *st_op_name(enum st_op op)
     case ST_OP_OBSERVE: return "observe";
     case ST_OP_SPIN: return "spin";
     case ST_OP_REPEAT: return "repeat";
+    case ST_OP_CACHE_ADD: return "cache_add";
+    case ST_OP_CACHE_REMOVE: return "cache_remove";
+    case ST_OP_CACHE_FLUSH: return "cache_flush";
     }
     return "?";
 }

@@ -307,7 +307,7 @@ static struct st_stmt *new_stmt(struct parser *p, enum st_op op)
     memset(st, 0, sizeof(*st));
     st->op = op;
     st->loc = first->loc;
-    st->dst = st->a = -1;
+    st->dst = st->a = st->b = -1;
     st->expr.a = st->expr.b = -1;
     st->text = xstrndup(p, 0, first->start,
                         (size_t)(last->start + last->len - first->start));
@@ -693,7 +693,8 @@ static int parse_observe(struct parser *p, struct st_stmt *st)
 
 static const char *const stmt_words[] = {
     "ctx", "up_ref", "free", "connect", "accept", "handshake", "set",
-    "expect", "observe", "spin", "repeat", NULL
+    "expect", "observe", "spin", "repeat", "cache_add", "cache_remove",
+    "cache_flush", NULL
 };
 
 static int is_stmt_word(const struct st_tok *t)
@@ -764,6 +765,20 @@ static int parse_stmt(struct parser *p)
         st = new_stmt(p, is_word(t0, "up_ref") ? ST_OP_UP_REF
                          : is_word(t0, "free") ? ST_OP_FREE
                          : is_word(t0, "connect") ? ST_OP_CONNECT : ST_OP_ACCEPT);
+        if (st == NULL || obj_name(p, 1, 0, &st->a) < 0)
+            return -1;
+        return no_more(p, 2);
+    }
+    if (is_word(t0, "cache_add") || is_word(t0, "cache_remove")) {
+        st = new_stmt(p, is_word(t0, "cache_add") ? ST_OP_CACHE_ADD
+                                                  : ST_OP_CACHE_REMOVE);
+        if (st == NULL || obj_name(p, 1, 0, &st->a) < 0
+            || obj_name(p, 2, 0, &st->b) < 0)
+            return -1;
+        return no_more(p, 3);
+    }
+    if (is_word(t0, "cache_flush")) {
+        st = new_stmt(p, ST_OP_CACHE_FLUSH);
         if (st == NULL || obj_name(p, 1, 0, &st->a) < 0)
             return -1;
         return no_more(p, 2);

@@ -442,6 +442,15 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
             r->obs[li] = v;
         return 0;
     }
+    case ST_OP_CACHE_ADD:
+        st_be_cache_add(a, r->slot[s->b]);
+        return 0;
+    case ST_OP_CACHE_REMOVE:
+        st_be_cache_remove(a, r->slot[s->b]);
+        return 0;
+    case ST_OP_CACHE_FLUSH:
+        st_be_cache_flush(a);
+        return 0;
     case ST_OP_SPIN:
         for (long long i = 0; i < s->n; i++)
             st_cpu_relax();

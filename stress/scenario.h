@@ -134,6 +134,9 @@ enum st_op {
     ST_OP_OBSERVE,      /* observe label expr */
     ST_OP_SPIN,         /* spin n */
     ST_OP_REPEAT,       /* repeat n ... end */
+    ST_OP_CACHE_ADD,    /* cache_add a b: SSL_CTX_add_session */
+    ST_OP_CACHE_REMOVE, /* cache_remove a b: SSL_CTX_remove_session */
+    ST_OP_CACHE_FLUSH,  /* cache_flush a: SSL_CTX_flush_sessions, every one */
 };
 
 struct st_stmt {
@@ -142,6 +145,8 @@ struct st_stmt {
     char *text;             /* the source line, trimmed, for reports */
     int dst;                /* slot created, or -1 */
     int a;                  /* slot operated on, or -1 */
+    int b;                  /* second operand (cache_add/cache_remove: the
+                               session), or -1 */
     enum st_method method;
     enum st_hs_state until; /* handshake: ST_HS_MID or ST_HS_DONE */
     long long n;            /* handshake steps (0: no limit), spin, repeat */

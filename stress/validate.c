@@ -594,6 +594,18 @@ static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
             if (check_expr(v, &st->expr) < 0)
                 return -1;
             break;
+        case ST_OP_CACHE_ADD:
+        case ST_OP_CACHE_REMOVE:
+        case ST_OP_CACHE_FLUSH: {
+            const char *w = st->op == ST_OP_CACHE_ADD ? "'cache_add'"
+                            : st->op == ST_OP_CACHE_REMOVE ? "'cache_remove'"
+                            : "'cache_flush'";
+
+            if (use(v, st->a, T_CTX, w, 0) < 0
+                || (st->b >= 0 && use(v, st->b, T_SESSION, w, 0) < 0))
+                return -1;
+            break;
+        }
         case ST_OP_SPIN:
             break;
         case ST_OP_REPEAT:
@@ -616,6 +628,8 @@ static void remap(struct vstate *v, struct st_stmt *st, size_t n)
             st->dst = v->ref2slot[st->dst];
         if (st->a >= 0)
             st->a = v->ref2slot[st->a];
+        if (st->b >= 0)
+            st->b = v->ref2slot[st->b];
         if (st->expr.a >= 0)
             st->expr.a = v->ref2slot[st->expr.a];
         if (st->expr.b >= 0)

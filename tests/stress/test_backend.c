@@ -6,7 +6,11 @@
  * (st_be_prepare), in the process that runs it only.
  *
  * A registration is seen from outside by registering an index of our own
- * before and after (a probe): indexes count up, one per registration. */
+ * before and after (a probe): indexes count up, one per registration.
+ *
+ * The session-cache statements (cache_add, cache_remove, cache_flush)
+ * hold a reference on the session exactly while it is cached, and leave
+ * no error behind when their answer is "already there" or "not found". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,10 +175,49 @@ START_TEST(ex_data_set_by_four_threads_at_once_registers_one_index_first)
 }
 END_TEST
 
+/* One thread, so every count is exact: the cache's reference comes and
+ * goes with the entry; a second add or remove changes nothing. */
+static const char cache_refs[] =
+    "scenario cache-refs\n"
+    "iterations 20\n"
+    "setup\n"
+    "  ctx c method=server\n"
+    "  x = session\n"
+    "thread A\n"
+    "  cache_add c x\n"
+    "  expect refs x == 2\n"
+    "  cache_add c x\n"
+    "  expect refs x == 2\n"
+    "  cache_remove c x\n"
+    "  expect refs x == 1\n"
+    "  cache_remove c x\n"
+    "  expect refs x == 1\n"
+    "  expect errors == none\n"
+    "  cache_add c x\n"
+    "  cache_flush c\n"
+    "  expect refs x == 1\n"
+    "  cache_add c x\n"
+    "  expect refs x == 2\n"
+    "  free x\n"
+    "check\n"
+    "  free c\n"
+    "  expect freed x\n"
+    "  expect leaks == 0\n";
+
+START_TEST(the_cache_holds_a_reference_exactly_while_the_session_is_cached)
+{
+    struct st_scenario *sc = begin(cache_refs);
+
+    run_passes(sc, true);
+    end(sc);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("backend");
     TCase *reg = tcase_create("registrations");
+    TCase *cache = tcase_create("session cache");
 
     tcase_set_timeout(reg, 60);
     tu_add_stress_leak_checks(reg);
@@ -190,5 +233,14 @@ Suite *make_suite(void)
                 "registered\n", st_be_missing(0));
     }
     suite_add_tcase(s, reg);
+    tcase_set_timeout(cache, 60);
+    tu_add_stress_leak_checks(cache);
+    if (st_be_missing(ST_FEAT_INTROSPECTION) == NULL)
+        tcase_add_test(cache,
+                       the_cache_holds_a_reference_exactly_while_the_session_is_cached);
+    else
+        fprintf(stderr, "backend: %s; no cache test is registered\n",
+                st_be_missing(ST_FEAT_INTROSPECTION));
+    suite_add_tcase(s, cache);
     return s;
 }

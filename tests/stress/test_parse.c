@@ -489,6 +489,29 @@ START_TEST(statements_print_back_in_the_format)
 }
 END_TEST
 
+START_TEST(cache_statements_name_the_ctx_and_the_session)
+{
+    struct st_scenario *sc = load_good("cache-ops.scn");
+    const struct st_stmt *t = sc->threads[0].stmts;
+    int c = slot(sc, "c"), x = slot(sc, "x");
+
+    ck_assert_int_eq(sc->setup.stmts[2].op, ST_OP_CACHE_ADD);
+    ck_assert_int_eq(sc->setup.stmts[2].a, c);
+    ck_assert_int_eq(sc->setup.stmts[2].b, x);
+    ck_assert_int_eq(t[0].op, ST_OP_CACHE_REMOVE);
+    ck_assert_int_eq(t[0].a, c);
+    ck_assert_int_eq(t[0].b, x);
+    ck_assert_int_eq(t[1].op, ST_OP_CACHE_FLUSH);
+    ck_assert_int_eq(t[1].a, c);
+    ck_assert_int_eq(t[1].b, -1);
+    prints_as(sc, &t[0], "cache_remove c x");
+    prints_as(sc, &t[1], "cache_flush c");
+    prints_as(sc, &t[2], "cache_add c x");
+    ck_assert_uint_eq(sc->requires, 0);
+    st_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(threads_may_each_make_the_same_local_name)
 {
     struct st_scenario *sc = load_good("thread-local-names.scn");
@@ -615,7 +638,8 @@ START_TEST(printed_scenarios_parse_back_to_the_same_model)
         "tests/data/good/all-settings.scn", "tests/data/good/repeat-threads.scn",
         "tests/data/good/sessions.scn", "scenarios/copied-all-settings.scn",
         "scenarios/exdata-dup-callbacks.scn", "scenarios/dup-dup-initial.scn",
-        "scenarios/session-cache-threads.scn", NULL
+        "scenarios/session-cache-threads.scn", "tests/data/good/cache-ops.scn",
+        NULL
     };
     size_t k, i;
 
@@ -693,6 +717,7 @@ Suite *make_suite(void)
     tcase_add_test(rules, objects_may_be_named_like_header_and_block_words);
     tcase_add_test(rules, a_name_only_one_thread_makes_may_be_written_plain_in_check);
     tcase_add_test(helpers, statements_print_back_in_the_format);
+    tcase_add_test(helpers, cache_statements_name_the_ctx_and_the_session);
     tcase_add_test(helpers,
                    thread_names_print_plain_in_their_thread_and_qualified_in_check);
     tcase_add_test(helpers, constant_tables_map_names_both_ways);
