@@ -26,7 +26,8 @@
  *
  * Locking: see conn.h.  set_pos() is the one writer of the position
  * fields; it takes the SSL's lock.  Nothing else here takes it, except
- * around replacing s->session, and no callback runs with it held. */
+ * around replacing s->session and choosing the role, and no callback runs
+ * with it held. */
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>

@@ -23,8 +23,10 @@
  *      SSL_do_handshake: it decides "initial state or not" and copies
  *      under the SSL's lock, the lock the handshake takes around every
  *      state change, so no state change falls between the decision and
- *      the copy (what it returns: SSL_dup below).  (OpenSSL does not
- *      promise this.)
+ *      the copy (what it returns: SSL_dup below).  SSL_get1_session
+ *      takes its reference under the same lock, so it may race the
+ *      owner's handshake too (it returns the session from before or
+ *      after the handshake replaced it).  (OpenSSL promises neither.)
  *   3. Everything else on one SSL (setters, getters that race setters,
  *      SSL_set_session, handshake and I/O calls) needs one thread at a
  *      time.  Getters alone may run concurrently with each other and

@@ -5,8 +5,8 @@
  * own modules may include it alone).
  *
  * Thread safety: every call here on one SSL needs one thread at a time,
- * except that SSL_dup, SSL_up_ref and SSL_free may race the owner's
- * SSL_do_handshake (ssl.h).  The session cache calls on one SSL_CTX
+ * except that SSL_dup, SSL_up_ref, SSL_free and SSL_get1_session may race
+ * the owner's SSL_connect/SSL_accept/SSL_do_handshake (ssl.h).  The session cache calls on one SSL_CTX
  * (SSL_CTX_add_session, SSL_CTX_remove_session, SSL_CTX_flush_sessions,
  * the server's lookups during handshakes) may run on any number of threads
  * at once; a session found in the cache is returned with its own reference
