@@ -1074,7 +1074,11 @@ long ms_cfg_ctrl(struct ms_cfg *c, int cmd, long larg, void *parg,
     *handled = 1;
     switch (cmd) {
     case SSL_CTRL_MODE:
-        return (long)(c->mode |= (uint32_t)larg);
+        /* SSL_get_mode is this with 0: a getter, which ssl.h 3 lets run
+         * beside SSL_dup's copy, so it must not store. */
+        if (larg != 0)
+            c->mode |= (uint32_t)larg;
+        return (long)c->mode;
     case SSL_CTRL_CLEAR_MODE:
         return (long)(c->mode &= ~(uint32_t)larg);
     case SSL_CTRL_GET_READ_AHEAD:
