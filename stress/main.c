@@ -8,6 +8,7 @@
  *   sslstress bench [options]             harness throughput (bench.c)
  *   sslstress replay FILE --schedule STR  replay a controlled-mode schedule
  *   sslstress faults [--names|--tsv]      the seeded-fault catalogue
+ *   sslstress gen [options] [DIR]         scenarios from the contract (gen.c)
  *   sslstress help [COMMAND]              the overview, or COMMAND --help
  *
  * Exit status: 0 all passed (or skipped), 1 a failure found, 2 usage or
@@ -32,6 +33,7 @@
 #include "campaign.h"
 #include "detector.h"
 #include "diff.h"
+#include "gen.h"
 #include "prng.h"
 #include "progress.h"
 #include "report.h"
@@ -102,6 +104,9 @@ static void usage_main(FILE *f)
 "                             up_ref/free scenarios beside a hand-written loop\n"
 "  faults [--names | --tsv]   list minissl's seeded faults (the bugs that\n"
 "                             scenarios/bugs/ reproduce)\n"
+"  gen [options] [DIR]        write a scenario for every pair of operations\n"
+"                             the thread-safety contract lets race\n"
+"                             (scenarios/generated/)\n"
 "\n"
 "`%s help COMMAND` (or `%s COMMAND --help`)\n"
 "prints a command's usage and options; `man sslstress` (doc/sslstress.1)\n"
@@ -976,6 +981,7 @@ static const struct command {
     { "diff", st_diff_main },
     { "bench", st_bench_main },
     { "faults", cmd_faults },
+    { "gen", st_gen_main },
 };
 
 static const struct command *find_command(const char *name)
