@@ -3,6 +3,7 @@
 #   make                      build lib/libminissl.a, lib/libminissl.so, sslstress
 #   make check                unit suites + scenarios (+ detector runs); non-zero on failure
 #   make stress               the default scenario suite, about two minutes
+#   make gen                  rewrite scenarios/generated/ from the contract table
 #   make V=1                  show full commands
 #   make CC=clang CFLAGS='-O1 -g'   CC/CFLAGS/CPPFLAGS/LDFLAGS are honoured
 #   make VARIANT=tsan|asan|faults|sched   same sources, own object dir build/VARIANT
@@ -91,7 +92,7 @@ LIBA := $(B)/libminissl.a
 LIBSO := $(B)/libminissl.so
 SSLSTRESS := $(B)/sslstress
 
-.PHONY: check-sched check-reports reproduce matrix openssl stress-openssl tsan-openssl check-openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
+.PHONY: gen check-sched check-reports reproduce matrix openssl stress-openssl tsan-openssl check-openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -173,9 +174,11 @@ $(DETECTORS): deps
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)scripts/gen.sh --check
 	$(Q)$(MAKE) --no-print-directory check-openssl
 	$(Q)scripts/check-faults.sh
 	$(Q)scripts/detect.sh check
+	$(Q)scripts/gen.sh --run
 	$(Q)tests/scripts/check-reports.sh
 	$(Q)$(MAKE) --no-print-directory check-sched
 
@@ -196,6 +199,13 @@ check-sched:
 
 stress: deps all
 	$(Q)scripts/stress.sh $(DETECTOR)
+
+# Scenarios generated from the thread-safety contract table
+# (doc/generated-scenarios.md): `make gen` rewrites scenarios/generated/
+# and the table in that page; `make check` fails when either is not what
+# the table gives, then runs them natively and under TSan (scripts/gen.sh).
+gen: all
+	$(Q)scripts/gen.sh
 
 # The suite against the system OpenSSL (see doc/openssl-findings.md).
 STRESS_OUT = --max-failures 1 --json build/stress/$(1).json \

@@ -1,6 +1,8 @@
 #!/bin/sh
 # `make stress [DETECTOR=tsan|asan|helgrind|drd] [DURATION=2m] [JITTER=low]`:
-# the whole default suite with a time budget, then a summary table.
+# the whole default suite (scenarios/*.scn and the scenarios generated from
+# the contract table, scenarios/generated/*.scn) with a time budget, then a
+# summary table.
 # Reports land in build/stress/ (JSON, JUnit, HTML: NAME.json/.xml/.html,
 # NAME being the detector or "native"); under a detector each scenario's
 # detector output is in build/stress/logs-NAME/SCENARIO.DETECTOR.log, and
@@ -54,7 +56,7 @@ status=0
 "$@" "$b/sslstress" run --duration "$DURATION" --jitter "$JITTER" \
     --max-failures 1 \
     --json "$out/$name.json" --junit "$out/$name.xml" --html "$out/$name.html" \
-    scenarios/ || status=$?
+    scenarios/ scenarios/generated/ || status=$?
 if [ -n "${vglogs:-}" ]; then
     # What is left is not a scenario's: the harness's own process.
     for f in "$vglogs"/vg.*.log; do
