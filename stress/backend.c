@@ -514,14 +514,19 @@ int st_be_accept(void *ssl)
  *    do not see (the library's own temporaries are freed before i2d
  *    returns); a peer offers a fresh d2i_SSL_SESSION copy, freed with it.
  * Each peer offers its own copy, never one shared with another peer.  The
- * table is direct-mapped by SSL_CTX address and guarded by resume_lock; an
- * SSL_CTX freed and another allocated at its address, or a collision, only
- * costs a full handshake (the server does not find the session).  Kept
- * until st_be_cleanup. */
+ * table is direct-mapped by SSL_CTX address and guarded by resume_lock; a
+ * collision only costs a full handshake.  An SSL_CTX freed and another
+ * allocated at its address is another server: with introspection the
+ * entry also keeps the SSL_CTX's id, so the new one is offered nothing,
+ * as a fresh process would offer it (otherwise a later iteration, or a
+ * controlled schedule after `global` ran again, would start from an offer
+ * an earlier one left, and its replay would not; history.h).  Kept until
+ * st_be_cleanup. */
 #define ST_RESUME_SLOTS 64
 
 struct st_resume {
     const SSL_CTX *ctx;     /* compared, never dereferenced */
+    uint64_t ctx_id;        /* st_be_inspect_id(ctx), 0 without */
 #ifdef ST_BACKEND_MINISSL
     SSL_SESSION *sess;      /* the table's copy (one reference) */
 #else
@@ -543,8 +548,9 @@ static struct st_resume *resume_slot(const SSL_CTX *ctx)
 }
 
 /* A new session (one reference, the caller's) to offer to a server of
- * |ctx|, or NULL when no peer finished a handshake with one. */
-static SSL_SESSION *resume_offer(const SSL_CTX *ctx)
+ * |ctx| (with id |id|), or NULL when no peer finished a handshake with
+ * one. */
+static SSL_SESSION *resume_offer(const SSL_CTX *ctx, uint64_t id)
 {
     struct st_resume *e = resume_slot(ctx);
     SSL_SESSION *sess = NULL;
@@ -552,7 +558,7 @@ static SSL_SESSION *resume_offer(const SSL_CTX *ctx)
     st_be_internal_enter();
     pthread_mutex_lock(&resume_lock);
 #ifdef ST_BACKEND_MINISSL
-    if (e->ctx == ctx && e->sess != NULL)
+    if (e->ctx == ctx && e->ctx_id == id && e->sess != NULL)
         sess = SSL_SESSION_dup(e->sess);
     pthread_mutex_unlock(&resume_lock);
     st_be_internal_leave();
@@ -560,7 +566,8 @@ static SSL_SESSION *resume_offer(const SSL_CTX *ctx)
     unsigned char *der = NULL;
     size_t len = 0;
 
-    if (e->ctx == ctx && e->der != NULL && (der = malloc(e->len)) != NULL) {
+    if (e->ctx == ctx && e->ctx_id == id && e->der != NULL &&
+        (der = malloc(e->len)) != NULL) {
         memcpy(der, e->der, e->len);
         len = e->len;
     }
@@ -586,8 +593,9 @@ static long long resume_objects(const SSL_SESSION *s)
 }
 #endif
 
-/* Remember the session |peer| holds for later handshakes with |ctx|. */
-static void resume_keep(const SSL_CTX *ctx, SSL *peer)
+/* Remember the session |peer| holds for later handshakes with |ctx| (with
+ * id |id|). */
+static void resume_keep(const SSL_CTX *ctx, uint64_t id, SSL *peer)
 {
     SSL_SESSION *sess = SSL_get1_session(peer);
     struct st_resume *e = resume_slot(ctx);
@@ -608,6 +616,7 @@ static void resume_keep(const SSL_CTX *ctx, SSL *peer)
     pthread_mutex_lock(&resume_lock);
     old = e->sess;
     e->ctx = ctx;
+    e->ctx_id = id;
     e->sess = copy;
     atomic_fetch_add_explicit(&resume_kept, resume_objects(copy) -
                               (old != NULL ? resume_objects(old) : 0),
@@ -629,6 +638,7 @@ static void resume_keep(const SSL_CTX *ctx, SSL *peer)
     pthread_mutex_lock(&resume_lock);
     old = e->der;
     e->ctx = ctx;
+    e->ctx_id = id;
     e->der = der;
     e->len = (size_t)n;
     pthread_mutex_unlock(&resume_lock);
@@ -649,6 +659,7 @@ static void resume_cleanup(void)
         resume_tab[i].len = 0;
 #endif
         resume_tab[i].ctx = NULL;
+        resume_tab[i].ctx_id = 0;
     }
 }
 
@@ -663,6 +674,7 @@ static long long resume_live(void)
 struct st_peer {
     SSL *ssl;
     const SSL_CTX *server_ctx;  /* the server's SSL_CTX when we are its client */
+    uint64_t server_ctx_id;     /* its id (st_be_inspect_id), read while live */
     bool kept;                  /* its session is remembered */
 };
 
@@ -683,7 +695,7 @@ static void peer_keep_session(struct st_peer *peer)
             break;
     if (SSL_is_init_finished(peer->ssl)) {
         (void)SSL_read(peer->ssl, &b, 1);
-        resume_keep(peer->server_ctx, peer->ssl);
+        resume_keep(peer->server_ctx, peer->server_ctx_id, peer->ssl);
     }
     ERR_pop_to_mark();
 }
@@ -715,8 +727,11 @@ static struct st_peer *peer_new(SSL *s)
         SSL_SESSION *sess;
 
         peer->server_ctx = SSL_get_SSL_CTX(s);
+        peer->server_ctx_id = st_be_inspect_id(ST_TY_CTX,
+                                               (void *)peer->server_ctx);
         ERR_set_mark();     /* no session to offer is no failure */
-        if ((sess = resume_offer(peer->server_ctx)) != NULL) {
+        if ((sess = resume_offer(peer->server_ctx,
+                                 peer->server_ctx_id)) != NULL) {
             (void)SSL_set_session(peer->ssl, sess);
             SSL_SESSION_free(sess);
         }
