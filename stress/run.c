@@ -12,8 +12,9 @@
  *   worker's block and every worker's block before the leader's check, so
  *   the run's plain arrays (slots, observations, per-thread failure
  *   records) need no other synchronisation: during the threads phase each
- *   thread writes only the slots it creates and its own record.  The scenario's own objects are
- *   the experiment: racing on them is the point.
+ *   thread writes only the slots it creates and its own record.  The
+ *   scenario's own objects are the experiment: racing on them is the
+ *   point.
  *
  * Hot path: when nothing fails an iteration makes no allocation and no
  * system call (the gate sleeps on a futex only when a thread must wait).
@@ -25,15 +26,22 @@
  * one call at the end of each block (st_ctl_finish), and per iteration
  * (controlled_next / st_ctl_end, in a loop of its own); jitter and the
  * start rendezvous are off.  The free-running path pays two predictable
- * branches per block. */
+ * branches per block.  --shrink (shrink_here, or shrink_forked in a child
+ * of its own) runs controlled iterations too, none of them counted or
+ * kept. */
 #include "runner.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "backend_inspect.h"
@@ -112,7 +120,7 @@ struct run {
     bool error;
     bool unsupported;           /* a setting the backend lacks: skip */
     char error_msg[320];
-    bool shrinking;             /* shrink runs: nothing is kept */
+    bool unkept;                /* shrink runs: nothing is kept */
     bool global_fresh;          /* controlled: `global` ran for this one */
     const char *last_kind;      /* this iteration's failure, if any */
     size_t last_step;
@@ -216,7 +224,7 @@ static void keep_failure(struct run *r, struct thr *t)
     unsigned pos[ST_MAX_THREADS];
     struct st_failure *f;
 
-    if (res->nfailures >= keep || r->shrinking)
+    if (res->nfailures >= keep || r->unkept)
         return;
     if ((f = st_failure_add(res, r->o, r->iteration, t->kind,
                             t->msg)) == NULL)
@@ -761,7 +769,7 @@ static int start_workers(struct run *r)
 }
 
 /* Controlled mode, before iteration |it|: false when the strategy is done
- * (or `global` failed).  Every schedule starts from the same state, as a
+ * (or `global` failed).  Every schedule starts from the same objects, as a
  * stateless search and a replay in a fresh process need: `global` runs
  * again for each iteration after the first (what an earlier iteration did
  * to a global object, e.g. its session cache, cannot leak into the next). */
@@ -823,46 +831,147 @@ static __attribute__((noinline)) bool controlled_iteration(struct run *r)
     return iteration(r);
 }
 
-/* Controlled mode, after the iterations: --shrink the first failure's
- * schedule (in shrink runs nothing is counted or kept: the outcome counts
- * are put back), then remove the hooks while the workers wait at the gate. */
-static void controlled_end(struct run *r)
+/* Shrink runs are not the run's: their outcome counts are put
+ * back afterwards (hist_save / hist_restore; rows they added are dropped).
+ * NULL on ENOMEM. */
+static uint64_t *hist_save(const struct run *r)
+{
+    size_t n = r->hist.nrows;
+    uint64_t *counts = malloc((n ? n : 1) * sizeof(*counts));
+
+    for (size_t i = 0; counts != NULL && i < n; i++)
+        counts[i] = r->hist.rows[i].count;
+    return counts;
+}
+
+static void hist_restore(struct run *r, uint64_t *counts, size_t nrows)
+{
+    for (size_t i = 0; i < nrows; i++)
+        r->hist.rows[i].count = counts[i];
+    st_hist_truncate(&r->hist, nrows);
+    free(counts);
+}
+
+/* --shrink here: search for a smaller schedule failing as the first
+ * failure did (in shrink runs nothing is counted or kept: the outcome
+ * counts are put back); the best goes to the failure and to the shared
+ * block (st_ctl_shrunk). */
+static void shrink_here(struct run *r)
 {
     struct st_result *res = r->res;
     size_t nrows0 = r->hist.nrows;
     uint64_t *counts;
     unsigned pre = 0, steps = 0;
-    bool stop, error, shrink_ok;
+    bool stop = r->stop, error = r->error, shrink_ok;
     char *s;
 
-    if (r->o->sched->shrink && res->nfailures > 0 &&
-        st_ctl_misfit(r->ctl) == NULL &&
-        (counts = malloc((nrows0 ? nrows0 : 1) * sizeof(*counts))) != NULL) {
-        for (size_t i = 0; i < nrows0; i++)
-            counts[i] = r->hist.rows[i].count;
-        stop = r->stop;
-        error = r->error;
-        r->shrinking = true;
-        shrink_ok = st_ctl_shrink_begin(r->ctl);
-        for (uint64_t it = 0; shrink_ok && controlled_next(r, it); it++) {
-            bool failed;
+    if ((counts = hist_save(r)) == NULL)
+        return;
+    r->unkept = true;
+    shrink_ok = st_ctl_shrink_begin(r->ctl);
+    for (uint64_t it = 0; shrink_ok && controlled_next(r, it); it++) {
+        bool failed;
 
-            failed = controlled_iteration(r);
-            st_ctl_end(r->ctl, failed, r->last_kind, r->last_step);
+        failed = controlled_iteration(r);
+        st_ctl_end(r->ctl, failed, r->last_kind, r->last_step);
+    }
+    r->unkept = false;
+    hist_restore(r, counts, nrows0);
+    if (shrink_ok && (s = st_ctl_shrunk(r->ctl, &pre, &steps)) != NULL) {
+        free(res->failures[0].schedule_shrunk);
+        res->failures[0].schedule_shrunk = s;
+        res->failures[0].shrunk_preemptions = pre;
+        res->failures[0].shrunk_steps = steps;
+    }
+    r->stop = stop;
+    r->error = error;
+}
+
+/* Wait for the shrinking child |pid|; kill it when its schedules make no
+ * step for half the scenario's timeout (a hang: the parent's watchdog
+ * would otherwise kill this process, and the run's result with it). */
+static void shrink_wait(pid_t pid, const struct st_sched_shared *gs,
+                        const struct st_scenario *sc)
+{
+    double quiet = (sc->timeout_ms > 0 ? (double)sc->timeout_ms : 10000.0)
+                   / 2000.0, last = st_now_s();
+    uint64_t seen = UINT64_MAX;
+    int status;
+
+    for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        /* Written by the child, read racily: a progress hint only. */
+        uint64_t now_seen = (uint64_t)gs->nsteps + gs->shrink_schedules;
+
+        if (w == pid || (w < 0 && errno != EINTR))
+            return;
+        if (now_seen != seen) {
+            seen = now_seen;
+            last = st_now_s();
+        } else if (st_now_s() - last > quiet) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            return;
         }
-        r->shrinking = false;
-        for (size_t i = 0; i < nrows0; i++)
-            r->hist.rows[i].count = counts[i];
-        st_hist_truncate(&r->hist, nrows0);
-        free(counts);
-        if (shrink_ok && (s = st_ctl_shrunk(r->ctl, &pre, &steps)) != NULL) {
-            free(res->failures[0].schedule_shrunk);
-            res->failures[0].schedule_shrunk = s;
-            res->failures[0].shrunk_preemptions = pre;
-            res->failures[0].shrunk_steps = steps;
-        }
-        r->stop = stop;
-        r->error = error;
+        usleep(2000);
+    }
+}
+
+/* --shrink of an isolated run (r->sh->sched, the parent's shared block):
+ * in a child of its own, so that a candidate schedule that kills its
+ * process (a double free the first failure did not reach, a deadlock)
+ * cannot take this run's result with it.  Forked while no worker runs
+ * (they are stopped first: under TSan a forked copy of a threaded process
+ * cannot start threads); the child starts its own, shrinks with its own
+ * shared block, and its best schedule is copied to the parent's, where
+ * isolate.c takes it.  A child that dies or hangs leaves nothing; its
+ * messages go nowhere (they are the candidates', not the run's). */
+static void shrink_forked(struct run *r)
+{
+    struct st_sched_shared *ss = r->sh->sched, *gs;
+    pid_t pid;
+
+    gs = mmap(NULL, sizeof(*gs), PROT_READ | PROT_WRITE,
+              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (gs == MAP_FAILED)
+        return;
+    st_workers_stop(&r->w);
+    fflush(NULL);
+    if ((pid = fork()) == 0) {
+        int null = open("/dev/null", O_WRONLY);
+
+        if (null >= 0)
+            dup2(null, STDERR_FILENO);
+        st_ctl_rebind(r->ctl, gs);
+        st_workers_init(&r->w, r->nthr);
+        if (start_workers(r) == 0)
+            shrink_here(r);
+        _exit(0);
+    }
+    if (pid > 0)
+        shrink_wait(pid, gs, r->sc);
+    if (pid > 0 && gs->shrunk) {
+        memcpy(ss->shrunk_schedule, gs->shrunk_schedule,
+               sizeof(ss->shrunk_schedule));
+        ss->shrunk_preemptions = gs->shrunk_preemptions;
+        ss->shrunk_step = gs->shrunk_step;
+        ss->shrink_schedules = gs->shrink_schedules;
+        ss->shrunk = 1;
+    }
+    munmap(gs, sizeof(*gs));
+}
+
+/* Controlled mode, after the iterations: --shrink the first failure's
+ * schedule, then remove the hooks while no scenario thread runs. */
+static void controlled_end(struct run *r)
+{
+    if (r->o->sched->shrink && r->res->nfailures > 0 &&
+        st_ctl_misfit(r->ctl) == NULL) {
+        if (r->sh->sched != NULL)
+            shrink_forked(r);
+        else
+            shrink_here(r);
     }
     st_ctl_uninstall(r->ctl);
 }
