@@ -12,6 +12,7 @@
 #include "controlled.h"
 #include "detector.h"
 #include "failure.h"
+#include "history.h"
 #include "measure.h"
 #include "progress.h"
 #include "report.h"
@@ -91,7 +92,8 @@ static void print_controlled(FILE *out, const struct st_scenario *sc,
      * here. */
     for (size_t k = 0; k < r->nfailures; k++) {
         const struct st_failure *f = &r->failures[k];
-        char *cmd = st_sched_replay_command(sc, o, f->schedule_shrunk);
+        char *cmd = st_sched_replay_command(sc, o, f->schedule_shrunk,
+                                            f->history);
 
         if (cmd != NULL)
             fprintf(out, "  replay shrunk (%u preemption%s, %u step%s; "
@@ -139,7 +141,8 @@ static size_t ranges(const struct st_opts *o, uint64_t planned,
 }
 
 /* Scenario |i| of |n| into |res|: skipped, in this process, or in a
- * child; then --shrink of a failure that killed its child.  0 or a
+ * child; then --shrink of a failure that killed its child, and the check
+ * that each failure's replay recreates its state (history.h).  0 or a
  * negative errno (the run could not be made). */
 static int run_one(const struct st_campaign *c, const struct st_opts *o,
                    const struct st_scenario *sc, const struct st_range *rg,
@@ -160,6 +163,10 @@ static int run_one(const struct st_campaign *c, const struct st_opts *o,
         res->failures[0].schedule != NULL &&
         res->failures[0].schedule_shrunk == NULL && st_result_died(res))
         shrink_dead(sc, o, res);
+    /* Each replay it prints must start from the state its failure started
+     * from: checked in fresh children (history.h). */
+    if (e == 0 && !c->no_fork && res->nfailures > 0)
+        e = st_history_check(sc, o, rg, nrg, res);
     return e;
 }
 

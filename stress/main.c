@@ -38,6 +38,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "controlled.h"
+#include "history.h"
 #include "schedule.h"
 #include "shard.h"
 
@@ -376,6 +377,7 @@ static int cmd_list(int argc, char **argv)
 enum {
     OPT_SHARD = 256, OPT_START, OPT_JSON, OPT_JUNIT, OPT_HTML, OPT_NO_COLOR,
     OPT_NO_FORK, OPT_SCHEDULE, OPT_SHRINK, OPT_TIMES, OPT_REQUIRE_REPORT,
+    OPT_HISTORY, OPT_HISTORY_ITERATIONS,
 };
 
 static const struct option run_options[] = {
@@ -634,6 +636,9 @@ static int cmd_faults(int argc, char **argv)
 static const struct option replay_options[] = {
     { "schedule", required_argument, NULL, OPT_SCHEDULE },
     { "times", required_argument, NULL, OPT_TIMES },
+    { "history", required_argument, NULL, OPT_HISTORY },
+    { "history-iterations", required_argument, NULL, OPT_HISTORY_ITERATIONS },
+    { "seed", required_argument, NULL, 's' },
     { "json", required_argument, NULL, OPT_JSON },
     { "quiet", no_argument, NULL, 'q' },
     { "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -647,13 +652,22 @@ static void usage_replay(FILE *f)
     fprintf(f,
 "usage: %s replay FILE --schedule STR [--times N] [--json FILE] [-q]\n"
 "                  [--no-color] [--no-fork]\n"
+"                  [--history SPEC --history-iterations RANGES --seed S]\n"
 "\n"
 "Run FILE under controlled scheduling, making exactly the decisions of\n"
 "schedule STR (as printed by a failure of `run --schedule ...`), N times\n"
-"(default 1).  Every replay must fail the same way at the same step; the\n"
-"last line says how many did.  A schedule made for another version of\n"
-"FILE (its thread blocks were edited), or one that names a thread that\n"
-"cannot run at its step, ends early or has steps left over, is refused.\n"
+"(default 1), each in a fresh process.  Every replay must fail the same\n"
+"way at the same step; the last line says how many did.  A schedule made\n"
+"for another version of FILE (its thread blocks were edited), or one that\n"
+"names a thread that cannot run at its step, ends early or has steps left\n"
+"over, is refused.\n"
+"\n"
+"--history SPEC --history-iterations RANGES --seed S: before each replay,\n"
+"run iterations RANGES (\"0-41\", \"0-9,20-29\") as `run --schedule SPEC\n"
+"--seed S` ran them, uncounted, so that the replay starts from the state\n"
+"they left; printed by a failure that does not fail again alone.\n"
+"--no-fork: every replay in this process, one after another, each starting\n"
+"from what the one before it left.\n"
 "\n"
 "Exit status: 0 no replay failed, 1 the failure was reproduced, 2 usage\n"
 "error, scenario error or a schedule that does not fit.\n", prog);
@@ -667,11 +681,15 @@ static int cmd_replay(int argc, char **argv)
     struct st_progress pg;
     struct st_scenario *sc = NULL;
     struct st_result *res;
-    struct st_range rg;
     struct st_diag d;
-    const char *json = NULL, *sched = NULL;
+    const char *json = NULL, *sched = NULL, *history = NULL;
+    const char *history_its = NULL;
+    struct st_sched_spec hspec;
+    struct st_history hist;
+    struct st_range *hrg = NULL;
+    size_t nhrg = 0;
     bool quiet = false, no_color = false, no_fork = false;
-    uint64_t times = 1;
+    uint64_t times = 1, it = 0;
     unsigned char *choice = NULL;
     size_t nchoice;
     char err[400];
@@ -690,6 +708,12 @@ static int cmd_replay(int argc, char **argv)
                 return bad_usage("--times: '%s' is not a positive number",
                                  optarg);
             break;
+        case OPT_HISTORY: history = optarg; break;
+        case OPT_HISTORY_ITERATIONS: history_its = optarg; break;
+        case 's':
+            if (parse_u64(optarg, &o.seed) != 0)
+                return bad_usage("--seed: '%s' is not a number", optarg);
+            break;
         case OPT_JSON: json = optarg; break;
         case 'q': quiet = true; break;
         case OPT_NO_COLOR: no_color = true; break;
@@ -706,30 +730,43 @@ static int cmd_replay(int argc, char **argv)
         return bad_usage("replay: %s", "give exactly one scenario FILE");
     if (sched == NULL)
         return bad_usage("replay: %s", "--schedule STR is required");
+    if ((history == NULL) != (history_its == NULL))
+        return bad_usage("replay: %s", "--history and --history-iterations "
+                         "go together");
+    if (history != NULL) {
+        if (st_sched_spec_parse(history, &hspec, err, sizeof(err)) != 0)
+            return bad_usage("replay: --history: %s", err);
+        if (st_ranges_parse(history_its, &hrg, &nhrg) != 0)
+            return bad_usage("--history-iterations: '%s' is not ascending "
+                             "ranges (A-B,C,...)", history_its);
+        hist.spec = &hspec;
+        hist.rg = hrg;
+        hist.nrg = nhrg;
+        o.history = &hist;
+        it = hrg[nhrg - 1].end;     /* the replay follows its history */
+    }
     memset(&d, 0, sizeof(d));
     if ((sc = st_scenario_load(argv[optind], &d)) == NULL) {
         st_diag_print(stderr, &d);
+        free(hrg);
         return 2;
     }
     /* Refuse a schedule that cannot fit before running anything. */
     if (st_schedule_parse(sc, sched, &choice, &nchoice, err,
                           sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s: %s\n", prog, argv[optind], err);
-        st_scenario_free(sc);
-        return 2;
+        goto out;
     }
     free(choice);
     if (st_be_missing(st_scenario_needs(sc)) != NULL) {
         fprintf(stderr, "%s: %s: cannot replay here: %s\n", prog,
                 argv[optind], st_be_missing(st_scenario_needs(sc)));
-        st_scenario_free(sc);
-        return 2;
+        goto out;
     }
     if (st_be_init() != 0) {
         fprintf(stderr, "%s: the %s backend failed to initialise\n", prog,
                 st_be_name());
-        st_scenario_free(sc);
-        return 2;
+        goto out;
     }
     spec.kind = ST_SCHED_REPLAY;
     spec.replay = sched;
@@ -737,8 +774,6 @@ static int cmd_replay(int argc, char **argv)
     o.iterations = times;
     o.max_failures = 0;         /* every replay runs */
     o.keep_failures = 1;
-    rg.begin = 0;
-    rg.end = times;
     run.tool_version = strdup(TOOL_VERSION);
     run.backend = strdup(st_be_name());
     run.backend_version = strdup(st_be_version());
@@ -761,10 +796,8 @@ static int cmd_replay(int argc, char **argv)
     printf("replay: %s\nschedule: %s\ntimes: %" PRIu64 "\n", sc->path,
            sched, times);
     st_progress_begin(&pg, 1, 1, sc->name);
-    if (no_fork)
-        e = st_run_scenario(sc, &o, &rg, 1, NULL, res);
-    else
-        e = st_run_isolated(sc, &o, &rg, 1, res, st_progress_tick, &pg);
+    e = st_replay_times(sc, &o, it, times, no_fork, res, st_progress_tick,
+                        &pg);
     if (e != 0) {
         st_progress_clear(&pg);
         fprintf(stderr, "%s: %s: the run failed: %s\n", prog, sc->path,
@@ -784,31 +817,6 @@ static int cmd_replay(int argc, char **argv)
         st_result_print_outcomes(stdout, res, pg.color);
     for (size_t k = 0; k < res->nfailures; k++)
         st_failure_print(stdout, res, &res->failures[k], pg.color);
-    if (!no_fork && times > 1 && res->nfailures > 0 && st_result_died(res)) {
-        /* The child died in the first replay: each further one gets a
-         * child of its own, and must die the same way at the same step. */
-        const struct st_failure *f0 = &res->failures[0];
-
-        rg.end = 1;
-        o.iterations = 1;
-        res->same_failures = 1;
-        for (uint64_t k = 1; k < times; k++) {
-            struct st_result one;
-
-            if (st_run_isolated(sc, &o, &rg, 1, &one, NULL, NULL) != 0)
-                break;
-            res->iterations_run++;
-            if (one.iterations_failed > 0)
-                res->iterations_failed++;
-            if (one.nfailures > 0 && f0->kind != NULL &&
-                one.failures[0].kind != NULL &&
-                strcmp(one.failures[0].kind, f0->kind) == 0 &&
-                one.failures[0].signal == f0->signal &&
-                one.failures[0].steps == f0->steps)
-                res->same_failures++;
-            st_result_free(&one);
-        }
-    }
     if (res->iterations_failed > 0) {
         const struct st_failure *f = res->nfailures ? &res->failures[0]
                                                     : NULL;
@@ -833,6 +841,7 @@ static int cmd_replay(int argc, char **argv)
  out:
     st_run_free(&run);
     st_scenario_free(sc);
+    free(hrg);
     return status;
 }
 

@@ -341,6 +341,11 @@ void st_failure_print(FILE *out, const struct st_result *r,
         st_put_text(out, f->replay, 0);
         fputc('\n', out);
     }
+    if (f->replay_note != NULL) {
+        fputs("  history: ", out);
+        st_put_text(out, f->replay_note, 0);
+        fputc('\n', out);
+    }
 }
 
 void st_result_print_detector(FILE *out, const struct st_result *r,

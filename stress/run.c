@@ -26,9 +26,9 @@
  * one call at the end of each block (st_ctl_finish), and per iteration
  * (controlled_next / st_ctl_end, in a loop of its own); jitter and the
  * start rendezvous are off.  The free-running path pays two predictable
- * branches per block.  --shrink (shrink_here, or shrink_forked in a child
- * of its own) runs controlled iterations too, none of them counted or
- * kept. */
+ * branches per block.  A replay's history (run_history) and --shrink
+ * (shrink_here, or shrink_forked in a child of its own) are controlled
+ * iterations too, none of them counted or kept. */
 #include "runner.h"
 
 #include <errno.h>
@@ -120,7 +120,8 @@ struct run {
     bool error;
     bool unsupported;           /* a setting the backend lacks: skip */
     char error_msg[320];
-    bool unkept;                /* shrink runs: nothing is kept */
+    bool unkept;                /* shrink and history runs: nothing is
+                                   kept (run_history, controlled_end) */
     bool global_fresh;          /* controlled: `global` ran for this one */
     const char *last_kind;      /* this iteration's failure, if any */
     size_t last_step;
@@ -772,7 +773,9 @@ static int start_workers(struct run *r)
  * (or `global` failed).  Every schedule starts from the same objects, as a
  * stateless search and a replay in a fresh process need: `global` runs
  * again for each iteration after the first (what an earlier iteration did
- * to a global object, e.g. its session cache, cannot leak into the next). */
+ * to a global object, e.g. its session cache, cannot leak into the next).
+ * What this process keeps beyond them (the harness's test material, the
+ * library's process-wide state) is not reset: history.h. */
 static bool controlled_next(struct run *r, uint64_t it)
 {
     const struct st_scenario *sc = r->sc;
@@ -831,7 +834,7 @@ static __attribute__((noinline)) bool controlled_iteration(struct run *r)
     return iteration(r);
 }
 
-/* Shrink runs are not the run's: their outcome counts are put
+/* Shrink and history runs are not the run's: their outcome counts are put
  * back afterwards (hist_save / hist_restore; rows they added are dropped).
  * NULL on ENOMEM. */
 static uint64_t *hist_save(const struct run *r)
@@ -850,6 +853,62 @@ static void hist_restore(struct run *r, uint64_t *counts, size_t nrows)
         r->hist.rows[i].count = counts[i];
     st_hist_truncate(&r->hist, nrows);
     free(counts);
+}
+
+/* Controlled replay with a history (o->history, history.h): before the
+ * replayed schedule, run the iterations the original process ran before
+ * it, with the original strategy and seed, so that the replay starts from
+ * the state they left.  One thread runs at a time and each of them is a
+ * function of its schedule and the state before it, so they are the
+ * original's again.  They are not the replay's: nothing is counted or
+ * kept.  false when they could not run (no memory, `global` failed, the
+ * strategy ran out of schedules first: r->error says why). */
+static bool run_history(struct run *r)
+{
+    const struct st_history *h = r->o->history;
+    struct st_ctl *main_ctl = r->ctl, *hc;
+    size_t nrows0 = r->hist.nrows;
+    uint64_t *counts, ran = 0;
+    bool ok = true;
+
+    if ((counts = hist_save(r)) == NULL ||
+        (hc = st_ctl_new(r->sc, h->spec, r->o->seed, NULL)) == NULL) {
+        free(counts);
+        r->error = true;
+        snprintf(r->error_msg, sizeof(r->error_msg), "the history could not "
+                 "run: out of memory");
+        return false;
+    }
+    st_ctl_uninstall(main_ctl);     /* the workers wait at the gate */
+    st_ctl_install(hc);
+    r->ctl = hc;
+    r->unkept = true;
+    for (size_t k = 0; k < h->nrg && ok; k++)
+        for (uint64_t it = h->rg[k].begin; it < h->rg[k].end && ok; it++) {
+            bool failed;
+
+            r->iteration = it;
+            if (!controlled_next(r, it)) {
+                if (!r->error) {
+                    r->error = true;
+                    snprintf(r->error_msg, sizeof(r->error_msg), "the "
+                             "history does not fit: the strategy had no "
+                             "schedule left after %" PRIu64 " of them, "
+                             "before iteration %" PRIu64, ran, it);
+                }
+                ok = false;
+                break;
+            }
+            failed = controlled_iteration(r);
+            st_ctl_end(hc, failed, r->last_kind, r->last_step);
+            ran++;
+        }
+    r->unkept = false;
+    hist_restore(r, counts, nrows0);
+    st_ctl_free(hc);                /* uninstalls it */
+    r->ctl = main_ctl;
+    st_ctl_install(main_ctl);
+    return ok;
 }
 
 /* --shrink here: search for a smaller schedule failing as the first
@@ -1050,6 +1109,8 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
         goto err;
     }
     st_be_detectors(&r.det_base);
+    if (r.ctl != NULL && o->history != NULL && !run_history(&r))
+        r.stop = true;
     for (size_t k = 0; k < nrg && !r.stop && r.ctl == NULL; k++)
         for (uint64_t it = rg[k].begin; it < rg[k].end && !r.stop; it++) {
             r.iteration = it;
