@@ -323,44 +323,6 @@ START_TEST(a_shrink_candidate_that_kills_its_process_leaves_the_runs_failure)
 }
 END_TEST
 
-START_TEST(an_isolated_shrink_still_reduces_the_schedule)
-{
-    /* B fails if it runs between A's up_ref and free. */
-    struct st_scenario *sc = tu_load_text("s.scn",
-        "scenario shrink-me\n"
-        "iterations 500\n"
-        "global\n"
-        "  ctx c\n"
-        "  s = new c\n"
-        "thread A\n"
-        "  spin 1\n"
-        "  up_ref s\n"
-        "  spin 1\n"
-        "  free s\n"
-        "thread B\n"
-        "  spin 1\n"
-        "  spin 1\n"
-        "  expect refs s == 1\n"
-        "  spin 1\n");
-    struct st_sched_spec sp = { .kind = ST_SCHED_RANDOM, .shrink = true };
-    struct st_opts o;
-    struct st_result res;
-    bool more = false;
-
-    opts_for(&o, &sp);
-    for (uint64_t seed = 1; seed < 40 && !more; seed++) {
-        o.seed = seed;
-        run_checked(sc, &o, 500, NULL, &res);
-        ck_assert_ptr_nonnull(res.failures[0].schedule_shrunk);
-        ck_assert_uint_eq(res.failures[0].shrunk_preemptions, 1);
-        more = res.failures[0].preemptions > 1;
-        st_result_free(&res);
-    }
-    ck_assert_msg(more, "no seed gave a schedule with spare preemptions");
-    st_scenario_free(sc);
-}
-END_TEST
-
 Suite *make_suite(void)
 {
     Suite *s = suite_create("history");
@@ -372,7 +334,6 @@ Suite *make_suite(void)
         a_free_running_failure_that_needs_its_history_replays_from_the_first_iteration,
         each_replay_starts_afresh_not_from_what_the_one_before_left,
         a_shrink_candidate_that_kills_its_process_leaves_the_runs_failure,
-        an_isolated_shrink_still_reduces_the_schedule,
     };
 
     tcase_add_checked_fixture(t, make_tmpdir, remove_tmpdir);
