@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1000,6 +1001,9 @@ static void shrink_forked(struct run *r)
     if ((pid = fork()) == 0) {
         int null = open("/dev/null", O_WRONLY);
 
+        /* Killed with this process (the parent's watchdog), not left to
+         * shrink on alone. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (null >= 0)
             dup2(null, STDERR_FILENO);
         st_ctl_rebind(r->ctl, gs);
