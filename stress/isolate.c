@@ -3,8 +3,9 @@
  * The child runs st_run_scenario() and writes its st_result as one line of
  * JSON (report.h) to a pipe.  Its stderr goes to a memory file the parent
  * replays afterwards (so minissl's "double free of SSL #17" lands in the
- * report; not for o->quiet_child, the harness's own check runs).  Progress and each thread's position live in a MAP_SHARED
- * struct st_shared.  The parent polls the pipe; the watchdog kills the
+ * report; not for o->quiet_child, the harness's own check runs).
+ * Progress and each thread's position live in a MAP_SHARED struct
+ * st_shared.  The parent polls the pipe; the watchdog kills the
  * child when neither the iteration number nor the phase changed for the
  * scenario's timeout.  A child that dies by a signal, is killed by the
  * watchdog, or exits without a result becomes a FAIL result built from the
