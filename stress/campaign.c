@@ -296,9 +296,6 @@ int st_campaign_run(struct st_campaign *c, char *const *paths,
     for (size_t i = 0; i < run.nresults; i++)
         run.seconds += run.results[i].seconds;
 
-    fputc('\n', txt);
-    st_run_print_summary(txt, &run, color);
-    fflush(txt);
     status = st_run_exit_status(&run);
     for (size_t i = 0; i < run.nresults; i++) {
         const char *why = c->require_report
@@ -313,6 +310,9 @@ int st_campaign_run(struct st_campaign *c, char *const *paths,
                 status = 1;
         }
     }
+    fputc('\n', txt);
+    st_run_print_summary(txt, &run, status, color);
+    fflush(txt);
     if (write_reports(c, &run) != 0)
         status = 2;
  out:

@@ -1462,16 +1462,6 @@ const char *st_hs_state_name(enum st_hs_state s)
     return "?";
 }
 
-const char *st_class_name(enum st_class c)
-{
-    switch (c) {
-    case ST_ACCEPTABLE: return "acceptable";
-    case ST_INTERESTING: return "interesting";
-    case ST_FORBIDDEN: return "forbidden";
-    }
-    return "?";
-}
-
 const char *st_op_name(enum st_op op)
 {
     switch (op) {

@@ -205,6 +205,5 @@ void st_scenario_free(struct st_scenario *sc);
 
 const char *st_key_name(enum st_key k);
 const char *st_hs_state_name(enum st_hs_state s);
-const char *st_class_name(enum st_class c);
 
 #endif

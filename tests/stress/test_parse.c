@@ -667,7 +667,6 @@ START_TEST(constant_tables_map_names_both_ways)
     ck_assert_str_eq(st_key_name(ST_K_CLIENT_CERT_TYPES), "client_cert_types");
     ck_assert_int_eq(st_key_lookup("custom_ext", 10), ST_K_CUSTOM_EXT);
     ck_assert_str_eq(st_hs_state_name(ST_HS_SHUTDOWN), "shutdown");
-    ck_assert_str_eq(st_class_name(ST_INTERESTING), "interesting");
 }
 END_TEST
 
