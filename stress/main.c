@@ -826,7 +826,7 @@ static int cmd_replay(int argc, char **argv)
     memset(&run, 0, sizeof(run));
     memset(&spec, 0, sizeof(spec));
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", replay_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:qh", replay_options, NULL)) != -1) {
         switch (c) {
         case OPT_SCHEDULE: sched = optarg; break;
         case OPT_TIMES:
