@@ -140,13 +140,15 @@ static size_t ranges(const struct st_opts *o, uint64_t planned,
     return nrg;
 }
 
-/* Scenario |i| of |n| into |res|: skipped, in this process, or in a
- * child; then --shrink of a failure that killed its child, and the check
- * that each failure's replay recreates its state (history.h).  0 or a
- * negative errno (the run could not be made). */
+/* Scenario |sc| into |res|: skipped, in this process (after |earlier|
+ * others that ran in it), or in a child; then --shrink of a failure that
+ * killed its child, and the check that each failure's replay recreates
+ * its state (history.h).  0 or a negative errno (the run could not be
+ * made). */
 static int run_one(const struct st_campaign *c, const struct st_opts *o,
                    const struct st_scenario *sc, const struct st_range *rg,
-                   size_t nrg, struct st_progress *pg, struct st_result *res)
+                   size_t nrg, size_t earlier, struct st_progress *pg,
+                   struct st_result *res)
 {
     const char *missing = st_be_missing(st_scenario_needs(sc));
     int e;
@@ -167,6 +169,8 @@ static int run_one(const struct st_campaign *c, const struct st_opts *o,
      * from: checked in fresh children (history.h). */
     if (e == 0 && !c->no_fork && res->nfailures > 0)
         e = st_history_check(sc, o, rg, nrg, res);
+    else if (e == 0 && res->nfailures > 0)
+        e = st_history_unchecked(sc, o, rg, nrg, earlier, res);
     return e;
 }
 
@@ -235,6 +239,8 @@ int st_campaign_run(struct st_campaign *c, char *const *paths,
               ? stderr : stdout;  /* stdout carries the JSON */
     double run_start = st_now_s();
     uint64_t unit_base = 0;
+    size_t ran = 0;             /* scenarios run so far (--no-fork: in this
+                                   process) */
     int status = 2, color, e;
 
     if (run_head(c, n, &run) != 0) {
@@ -277,7 +283,8 @@ int st_campaign_run(struct st_campaign *c, char *const *paths,
                        ? left / (double)(n - i) : 0.01;
         }
         st_progress_begin(&pg, i + 1, n, sc[i]->name);
-        e = run_one(c, o, sc[i], rg, nrg, &pg, res);
+        e = run_one(c, o, sc[i], rg, nrg, ran, &pg, res);
+        ran += res->verdict != ST_SKIP;
         free(rg);
         if (e != 0) {
             st_progress_clear(&pg);

@@ -30,17 +30,39 @@ static bool fails_like(const struct st_result *r, const struct st_failure *f,
            g->signal == f->signal && (steps == 0 || g->steps == steps);
 }
 
-/* The parts of |rg| before iteration |it|, into |out| (|nrg| entries). */
-static size_t ranges_before(const struct st_range *rg, size_t nrg,
-                            uint64_t it, struct st_range *out)
+/* The parts of |rg| before iteration |it|: malloc'ed, |*nb| entries
+ * holding |*n| iterations; NULL on ENOMEM. */
+static struct st_range *ranges_before(const struct st_range *rg, size_t nrg,
+                                      uint64_t it, size_t *nb, uint64_t *n)
 {
+    struct st_range *out = calloc(nrg > 0 ? nrg : 1, sizeof(*out));
     size_t k = 0;
 
-    for (size_t i = 0; i < nrg && rg[i].begin < it; i++) {
+    *n = 0;
+    for (size_t i = 0; out != NULL && i < nrg && rg[i].begin < it; i++) {
         out[k].begin = rg[i].begin;
-        out[k++].end = rg[i].end < it ? rg[i].end : it;
+        out[k].end = rg[i].end < it ? rg[i].end : it;
+        *n += out[k].end - out[k].begin;
+        k++;
     }
-    return k;
+    *nb = k;
+    return out;
+}
+
+/* |f| needs the |nb| ranges |before| of strategy |spec|: f->history, and
+ * the replay that runs them first; their text into |*ranges| (to free).
+ * 0 or -ENOMEM. */
+static int give_history(struct st_failure *f, const struct st_scenario *sc,
+                        const struct st_opts *o, const char *spec,
+                        const struct st_range *before, size_t nb,
+                        char **ranges)
+{
+    free(f->history);
+    if ((f->history = st_history_string(spec, before, nb)) == NULL ||
+        (*ranges = st_ranges_format(before, nb)) == NULL ||
+        st_failure_replay(f, sc, o) != 0)
+        return -ENOMEM;
+    return 0;
 }
 
 /* Iteration |it| of |sc| alone, in a fresh child: free-running as |o|
@@ -136,24 +158,16 @@ static int check_controlled(const struct st_scenario *sc,
     if (alone)
         return f->schedule_shrunk != NULL ? check_shrunk(sc, o, NULL, f) : 0;
     /* It needs its history: the schedules the run made before it. */
-    if ((before = calloc(nrg, sizeof(*before))) == NULL)
+    if ((before = ranges_before(rg, nrg, f->iteration, &h.nrg, &n)) == NULL)
         return -ENOMEM;
     h.rg = before;
-    h.nrg = ranges_before(rg, nrg, f->iteration, before);
-    for (size_t i = 0; i < h.nrg; i++)
-        n += before[i].end - before[i].begin;
     st_sched_spec_name(o->sched, spec, sizeof(spec));
     if ((e = run_once(sc, o, &rp, &h, f->iteration, &one)) != 0)
         goto out;
     after = fails_like(&one, f, f->steps);
     st_result_free(&one);
-    free(f->history);
-    if ((f->history = st_history_string(spec, before, h.nrg)) == NULL ||
-        (ranges = st_ranges_format(before, h.nrg)) == NULL ||
-        (e = st_failure_replay(f, sc, o)) != 0) {
-        e = -ENOMEM;
+    if ((e = give_history(f, sc, o, spec, before, h.nrg, &ranges)) != 0)
         goto out;
-    }
     if (asprintf(&msg, after
                  ? "alone, from a fresh start, this schedule does not fail "
                    "the same way: it needs what the %" PRIu64 " schedule%s "
@@ -185,6 +199,7 @@ static int check_free(const struct st_scenario *sc, const struct st_opts *o,
     double t0 = st_now_s();
     char *ranges = NULL, *msg = NULL;
     unsigned tries = 0;
+    uint64_t n;
     size_t nb;
     int e = 0;
 
@@ -202,16 +217,10 @@ static int check_free(const struct st_scenario *sc, const struct st_opts *o,
         if (ok)
             return 0;
     }
-    if ((before = calloc(nrg, sizeof(*before))) == NULL)
+    if ((before = ranges_before(rg, nrg, f->iteration, &nb, &n)) == NULL)
         return -ENOMEM;
-    nb = ranges_before(rg, nrg, f->iteration, before);
-    free(f->history);
-    if ((f->history = st_history_string("free", before, nb)) == NULL ||
-        (ranges = st_ranges_format(before, nb)) == NULL ||
-        st_failure_replay(f, sc, o) != 0) {
-        e = -ENOMEM;
+    if ((e = give_history(f, sc, o, "free", before, nb, &ranges)) != 0)
         goto out;
-    }
     if (asprintf(&msg, "alone, from a fresh start, iteration %" PRIu64
                  " did not fail the same way in %u tr%s: it may need what "
                  "iterations %s left in its process, and the replay starts "
@@ -248,6 +257,58 @@ int st_history_check(const struct st_scenario *sc, const struct st_opts *o,
             e = check_controlled(sc, o, rg, nrg, f);
         else if (!controlled)
             e = check_free(sc, o, rg, nrg, f);
+    }
+    return e;
+}
+
+int st_history_unchecked(const struct st_scenario *sc,
+                         const struct st_opts *o, const struct st_range *rg,
+                         size_t nrg, size_t earlier, struct st_result *res)
+{
+    bool controlled = o->sched != NULL && o->sched->kind != ST_SCHED_FREE;
+    char spec[64] = "free", others[160] = "";
+    int e = 0;
+
+    if (controlled)
+        st_sched_spec_name(o->sched, spec, sizeof(spec));
+    if (earlier > 0)
+        snprintf(others, sizeof(others), "%zu scenario%s ran before it in "
+                 "this process, which no replay runs: without --no-fork "
+                 "each scenario starts in a fresh process", earlier,
+                 earlier == 1 ? "" : "s");
+    for (size_t k = 0; k < res->nfailures && e == 0; k++) {
+        struct st_failure *f = &res->failures[k];
+        struct st_range *before;
+        char *ranges = NULL, *msg = NULL;
+        uint64_t n;
+        size_t nb;
+
+        if (f->replay == NULL || (controlled && f->schedule == NULL))
+            continue;
+        if (nrg == 0 || f->iteration <= rg[0].begin) {
+            if (earlier > 0)
+                e = add_note(f, others);
+            continue;
+        }
+        if ((before = ranges_before(rg, nrg, f->iteration, &nb, &n)) == NULL)
+            return -ENOMEM;
+        if ((e = give_history(f, sc, o, spec, before, nb, &ranges)) == 0 &&
+            (controlled
+             ? asprintf(&msg, "not checked (--no-fork: no fresh process "
+                        "to check in): this process ran iterations %s of "
+                        "%s before it, and the replay runs them first%s%s",
+                        ranges, spec, earlier > 0 ? "; " : "", others)
+             : asprintf(&msg, "not checked (--no-fork: no fresh process "
+                        "to check in): this process ran iterations %s "
+                        "before it, and the replay starts at %" PRIu64
+                        "%s%s", ranges, before[0].begin,
+                        earlier > 0 ? "; " : "", others)) < 0)
+            msg = NULL;
+        if (e == 0)
+            e = add_note(f, msg);
+        free(msg);
+        free(ranges);
+        free(before);
     }
     return e;
 }

@@ -44,8 +44,12 @@
  * Costs: nothing per iteration; after a run, one child per failure that
  * replays alone, a few more per one that does not (free-running), and for
  * a controlled failure that needs its history, a second run of that
- * history.  Under --no-fork nothing is checked (no fresh process to check
- * in): its replays assume that the failure does not need its history.
+ * history.
+ *   st_history_unchecked()  --no-fork, where there is no fresh process to
+ *       check in: each failure past its process's first iteration gets the
+ *       history it may need, unchecked, and a note that says so; a note
+ *       names the scenarios that ran before it in the process too (no
+ *       replay runs them).
  *
  * Errors: 0 or a negative errno (no memory, no child); a replay that does
  * not fail is a finding of the check, not an error. */
@@ -66,6 +70,12 @@
 int st_history_check(const struct st_scenario *sc, const struct st_opts *o,
                      const struct st_range *rg, size_t nrg,
                      struct st_result *res);
+
+/* The failures of |res| (|sc| run with |o| over |rg| in this process,
+ * after |earlier| other scenarios), not checked: as described above. */
+int st_history_unchecked(const struct st_scenario *sc,
+                         const struct st_opts *o, const struct st_range *rg,
+                         size_t nrg, size_t earlier, struct st_result *res);
 
 /* Replay |sc| under |o| (o->sched: the replay; o->history: the iterations
  * before it, or NULL) as iteration |it|, |times| times, each in a fresh

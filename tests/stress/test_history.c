@@ -1,6 +1,7 @@
 /* Suite history: failures that need the iterations before them
  * (stress/history.c), the replays that recreate that state, replays that
- * each start afresh, and --shrink in a child of its own (stress/run.c).
+ * each start afresh, the notes of --no-fork's unchecked replays, and
+ * --shrink in a child of its own (stress/run.c).
  *
  * The state an iteration leaves is played here by a statement hook that
  * counts, per process, the iterations it has seen (thread A's one
@@ -323,6 +324,75 @@ START_TEST(a_shrink_candidate_that_kills_its_process_leaves_the_runs_failure)
 }
 END_TEST
 
+/* --no-fork: |sc| over [0, 5) in this process, failing in every
+ * iteration, keeping the first two failures; then the unchecked notes,
+ * as if |earlier| scenarios had run in this process before. */
+static void run_unchecked(const struct st_scenario *sc, struct st_opts *o,
+                          size_t earlier, struct st_result *res)
+{
+    struct st_range rg = { 0, 5 };
+
+    o->max_failures = 2;
+    o->keep_failures = 2;
+    ck_assert_int_eq(st_run_scenario(sc, o, &rg, 1, NULL, res), 0);
+    ck_assert_uint_eq(res->nfailures, 2);
+    ck_assert_uint_eq(res->failures[1].iteration, 1);
+    ck_assert_int_eq(st_history_unchecked(sc, o, &rg, 1, earlier, res), 0);
+}
+
+START_TEST(under_no_fork_a_failure_past_the_first_iteration_replays_with_its_history_unchecked)
+{
+    struct st_scenario *sc = tu_load_text("a.scn", always_fails);
+    struct st_sched_spec sp = { .kind = ST_SCHED_RANDOM };
+    struct st_opts o;
+    struct st_result res;
+    struct st_failure *f;
+
+    opts_for(&o, &sp);
+    run_unchecked(sc, &o, 0, &res);
+    /* The process's first iteration needs nothing before it. */
+    ck_assert_ptr_null(res.failures[0].history);
+    ck_assert_ptr_null(res.failures[0].replay_note);
+    f = &res.failures[1];
+    ck_assert_ptr_nonnull(f->history);
+    ck_assert_str_eq(f->history, "random 0");
+    ck_assert_ptr_nonnull(strstr(f->replay, " --history random "
+                                 "--history-iterations 0 --seed 5"));
+    ck_assert_ptr_nonnull(f->replay_note);
+    ck_assert_ptr_nonnull(strstr(f->replay_note, "not checked (--no-fork"));
+    st_result_free(&res);
+
+    /* Free-running: the replay starts at the process's first iteration. */
+    opts_for(&o, NULL);
+    run_unchecked(sc, &o, 0, &res);
+    f = &res.failures[1];
+    ck_assert_str_eq(f->history, "free 0");
+    ck_assert_ptr_nonnull(strstr(f->replay, " --start 0 "));
+    ck_assert_ptr_nonnull(strstr(f->replay_note, "the replay starts at 0"));
+    st_result_free(&res);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(under_no_fork_a_replay_names_the_scenarios_that_ran_before_it)
+{
+    struct st_scenario *sc = tu_load_text("a.scn", always_fails);
+    struct st_opts o;
+    struct st_result res;
+
+    opts_for(&o, NULL);
+    run_unchecked(sc, &o, 2, &res);
+    for (size_t k = 0; k < 2; k++) {
+        ck_assert_ptr_nonnull(res.failures[k].replay_note);
+        ck_assert_ptr_nonnull(strstr(res.failures[k].replay_note,
+                                     "2 scenarios ran before it in this "
+                                     "process, which no replay runs"));
+    }
+    st_result_free(&res);
+    st_scenario_free(sc);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("history");
@@ -334,6 +404,8 @@ Suite *make_suite(void)
         a_free_running_failure_that_needs_its_history_replays_from_the_first_iteration,
         each_replay_starts_afresh_not_from_what_the_one_before_left,
         a_shrink_candidate_that_kills_its_process_leaves_the_runs_failure,
+        under_no_fork_a_failure_past_the_first_iteration_replays_with_its_history_unchecked,
+        under_no_fork_a_replay_names_the_scenarios_that_ran_before_it,
     };
 
     tcase_add_checked_fixture(t, make_tmpdir, remove_tmpdir);
