@@ -16,13 +16,14 @@
 # process; counted: the replays that failed as the first did (kind and
 # step).  Free-running: the printed `run` command REPLAYS times, each a
 # process of its own; counted: the runs that failed (exit 1) with the
-# original's kind of failure.  A replay that must run the iterations
-# before its failure first (history.h) is marked "(h)".
+# original's kind of failure.  A cell is "it I: K/20": the iteration the
+# run failed at, the replays that failed again; "(h)" marks a replay that
+# runs the iterations before its failure first (history.h).
 # A fault in MEMORY_ORDER (ssl_free_relaxed: a missing acquire) cannot
 # fail under a scheduler that runs one thread at a time; its controlled
 # runs are shown ("-") and not judged.  Prints a Markdown table and the
 # wall time; exit 0 when every judged replay failed again REPLAYS times out
-# of REPLAYS, 1 otherwise, 2 when a build is missing and cannot be made.
+# of REPLAYS, 1 otherwise, 2 when a build cannot be made.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 MAKE=${MAKE:-make}
@@ -42,11 +43,13 @@ grep -l '^# detector: tsan' scenarios/bugs/*.scn >/dev/null 2>&1 && need_tsan=ye
 for v in faults:$FAULTS sched:$SCHED tsan-faults:$TSAN; do
     variant=${v%%:*} dir=${v#*:}
     [ "$variant" = tsan-faults ] && [ $need_tsan = no ] && continue
-    if [ ! -x "$dir/sslstress" ]; then
-        $MAKE --no-print-directory VARIANT="$variant" BUILDDIR="$dir" \
-            "$dir/sslstress" | grep -v '^  \(CC\|LD\|AR\) ' >&2
-        [ -x "$dir/sslstress" ] || exit 2
+    # Up to date, not only there: a stale binary would check old code.
+    if ! out=$($MAKE --no-print-directory VARIANT="$variant" \
+            BUILDDIR="$dir" "$dir/sslstress" 2>&1); then
+        printf '%s\n' "$out" >&2
+        exit 2
     fi
+    printf '%s\n' "$out" | grep -v -e '^  \(CC\|LD\|AR\) ' -e 'is up to date' -e '^$' >&2
 done
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -54,6 +57,16 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 # The kind of a run's first failure ("expect", "crash", ...).
 kind_of() { sed -n '/^FAILURE in/{n;s/^  \([a-z]*\):.*/\1/p;}' "$1" | head -n 1; }
 replay_of() { sed -n 's/^  replay: //p' "$1" | head -n 1; }
+# The iteration of a run's first failure.
+iteration_of() {
+    sed -n 's/^FAILURE in .*: iteration \([0-9]*\),.*/\1/p' "$1" | head -n 1
+}
+# A table cell: "it I: K/REPLAYS", "(h)" when the run printed a history.
+cell() {
+    c="it $(iteration_of "$1"): $2/$REPLAYS"
+    grep -q '^  history: ' "$1" && c="$c (h)"
+    echo "$c"
+}
 
 if [ $# -gt 0 ]; then
     files=
@@ -92,9 +105,7 @@ for f in $files; do
             [ $? -eq 1 ] && [ "$(kind_of "$tmp/r")" = "$kind" ] && k=$((k + 1))
             i=$((i + 1))
         done
-        h=
-        grep -q '^  history: ' "$tmp/run" && h=" (h)"
-        row="$row | $k/$REPLAYS$h"
+        row="$row | $(cell "$tmp/run" "$k")"
         [ "$k" -eq "$REPLAYS" ] || status=1
     fi
 
@@ -117,9 +128,7 @@ for f in $files; do
             >"$tmp/r" 2>/dev/null
         k=$(sed -n 's/^replayed [0-9]* times*: [0-9]* failed, \([0-9]*\) the same way.*/\1/p' "$tmp/r")
         k=${k:-0}
-        h=
-        grep -q '^  history: ' "$tmp/run" && h=" (h)"
-        row="$row | $k/$REPLAYS$h"
+        row="$row | $(cell "$tmp/run" "$k")"
         [ "$k" -eq "$REPLAYS" ] || status=1
     done
     echo "$row |"
