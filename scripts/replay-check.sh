@@ -15,10 +15,13 @@
 # Controlled: `replay --times 20`, which runs each replay in a fresh
 # process; counted: the replays that failed as the first did (kind and
 # step).  Free-running: the printed `run` command REPLAYS times, each a
-# process of its own; counted: the runs that failed (exit 1) with the
-# original's kind of failure.  A cell is "it I: K/20": the iteration the
-# run failed at, the replays that failed again; "(h)" marks a replay that
-# runs the iterations before its failure first (history.h).
+# process of its own; counted: the runs that failed (exit 1); those whose
+# first failure is of another kind than the original's are named (a race
+# such as ssl_ref_nonatomic's lost update can leak or free early: which
+# update is lost is not the replay's to choose).  A cell is "it I: K/20":
+# the iteration the run failed at, the replays that failed again; "(h)"
+# marks a replay that runs the iterations before its failure first
+# (history.h); ", N KIND": N of them failed by KIND.
 # A fault in MEMORY_ORDER (ssl_free_relaxed: a missing acquire) cannot
 # fail under a scheduler that runs one thread at a time; its controlled
 # runs are shown ("-") and not judged.  Prints a Markdown table and the
@@ -99,13 +102,23 @@ for f in $files; do
         status=1
     else
         k=0 i=0
+        : >"$tmp/kinds"
         while [ $i -lt "$REPLAYS" ]; do
             # shellcheck disable=SC2086 # the printed command, split as a shell would
             timeout "$LIMIT" $cmd -q --no-color >"$tmp/r" 2>/dev/null
-            [ $? -eq 1 ] && [ "$(kind_of "$tmp/r")" = "$kind" ] && k=$((k + 1))
+            if [ $? -eq 1 ]; then
+                k=$((k + 1))
+                rk=$(kind_of "$tmp/r")
+                [ "$rk" = "$kind" ] || echo "${rk:-no failure line}" >>"$tmp/kinds"
+            fi
             i=$((i + 1))
         done
-        row="$row | $(cell "$tmp/run" "$k")"
+        c=$(cell "$tmp/run" "$k")
+        # A race's replay may lose the other update: name those kinds.
+        other=$(sort "$tmp/kinds" | uniq -c |
+                awk '{ printf "%s%d %s", (NR > 1 ? ", " : ""), $1, $2 }')
+        [ -n "$other" ] && c="$c, $other"
+        row="$row | $c"
         [ "$k" -eq "$REPLAYS" ] || status=1
     fi
 
