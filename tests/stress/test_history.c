@@ -119,6 +119,53 @@ static void run_checked(const struct st_scenario *sc, const struct st_opts *o,
     ck_assert_int_eq(st_history_check(sc, o, &rg, 1, res), 0);
 }
 
+/* |f| failed at iteration |it| and needs history |history| ("SPEC
+ * RANGES"): its replay has |in_replay| in it and its note |in_note|. */
+static void assert_needs_history(const struct st_failure *f, uint64_t it,
+                                 const char *history, const char *in_replay,
+                                 const char *in_note)
+{
+    ck_assert_uint_eq(f->iteration, it);
+    ck_assert_ptr_nonnull(f->history);
+    ck_assert_str_eq(f->history, history);
+    ck_assert_ptr_nonnull(f->replay);
+    ck_assert_ptr_nonnull(strstr(f->replay, in_replay));
+    ck_assert_ptr_nonnull(f->replay_note);
+    ck_assert_ptr_nonnull(strstr(f->replay_note, in_note));
+}
+
+/* |ro|'s replay of iteration |it|, |times| times in fresh children with
+ * |hook|, into |again|: every one fails, by |kind|, as the first did. */
+static void replay_fails(const struct st_scenario *sc,
+                         const struct st_opts *ro, uint64_t it, uint64_t times,
+                         void (*hook)(uint64_t, int, const struct st_stmt *),
+                         const char *kind, struct st_result *again)
+{
+    seen = 0;
+    st_stmt_hook = hook;
+    ck_assert_int_eq(st_replay_times(sc, ro, it, times, false, again, NULL,
+                                     NULL), 0);
+    ck_assert_uint_eq(again->iterations_run, times);
+    ck_assert_uint_eq(again->iterations_failed, times);
+    ck_assert_uint_eq(again->same_failures, times);
+    ck_assert_str_eq(again->failures[0].kind, kind);
+}
+
+/* The first failure of |res|, at iteration |it|, replays alone: no
+ * history, no note, and a replay that has |in_replay| in it. */
+static void assert_replays_alone(const struct st_result *res, uint64_t it,
+                                 const char *in_replay)
+{
+    const struct st_failure *f = &res->failures[0];
+
+    ck_assert_uint_eq(f->iteration, it);
+    ck_assert_ptr_null(f->history);
+    ck_assert_ptr_null(f->replay_note);
+    ck_assert_ptr_nonnull(f->replay);
+    ck_assert_ptr_null(strstr(f->replay, "--history"));
+    ck_assert_ptr_nonnull(strstr(f->replay, in_replay));
+}
+
 START_TEST(ranges_round_trip_and_malformed_ones_are_refused)
 {
     const struct st_range rg[] = { { 0, 42 }, { 50, 50 }, { 96, 97 },
@@ -162,30 +209,18 @@ START_TEST(a_controlled_failure_that_needs_its_history_replays_with_it)
     opts_for(&o, &sp);
     run_checked(sc, &o, 3, crash_after_iteration_0, &res);
     f = &res.failures[0];
-    ck_assert_uint_eq(f->iteration, 1);
     ck_assert_str_eq(f->kind, "crash");
-    ck_assert_ptr_nonnull(f->history);
-    ck_assert_str_eq(f->history, "random 0");
-    ck_assert_ptr_nonnull(strstr(f->replay, " --history random "
-                                 "--history-iterations 0 --seed 5"));
+    assert_needs_history(f, 1, "random 0", " --history random "
+                         "--history-iterations 0 --seed 5",
+                         "does not fail the same way: it needs");
     ck_assert_ptr_nonnull(strstr(f->replay, f->schedule));
-    ck_assert_ptr_nonnull(f->replay_note);
-    ck_assert_ptr_nonnull(strstr(f->replay_note, "does not fail the same "
-                                 "way: it needs"));
 
     /* That replay, three times: each runs iteration 0 first, and fails. */
     opts_for(&ro, &rp);
     rp.replay = f->schedule;
     ro.history = &h;
     ro.max_failures = 0;
-    seen = 0;
-    st_stmt_hook = crash_after_iteration_0;
-    ck_assert_int_eq(st_replay_times(sc, &ro, 1, 3, false, &again, NULL,
-                                     NULL), 0);
-    ck_assert_uint_eq(again.iterations_run, 3);
-    ck_assert_uint_eq(again.iterations_failed, 3);
-    ck_assert_uint_eq(again.same_failures, 3);
-    ck_assert_str_eq(again.failures[0].kind, "crash");
+    replay_fails(sc, &ro, 1, 3, crash_after_iteration_0, "crash", &again);
     /* The replay's own replay command carries the same history. */
     ck_assert_ptr_nonnull(strstr(again.failures[0].replay,
                                  "--history-iterations 0"));
@@ -226,7 +261,7 @@ START_TEST(a_failures_history_and_its_note_survive_json)
 }
 END_TEST
 
-START_TEST(a_controlled_failure_that_fails_alone_keeps_its_short_replay)
+START_TEST(a_failure_that_fails_again_alone_keeps_its_short_replay)
 {
     struct st_scenario *sc = tu_load_text("p.scn", probe);
     struct st_sched_spec sp = { .kind = ST_SCHED_DFS, .preemptions = 1 };
@@ -235,10 +270,12 @@ START_TEST(a_controlled_failure_that_fails_alone_keeps_its_short_replay)
 
     opts_for(&o, &sp);
     run_checked(sc, &o, 10, crash_at_iteration_2, &res);
-    ck_assert_uint_eq(res.failures[0].iteration, 2);
-    ck_assert_ptr_null(res.failures[0].history);
-    ck_assert_ptr_null(res.failures[0].replay_note);
-    ck_assert_ptr_null(strstr(res.failures[0].replay, "--history"));
+    assert_replays_alone(&res, 2, " --schedule ");
+    st_result_free(&res);
+    /* Free-running: --start at its own iteration. */
+    opts_for(&o, NULL);
+    run_checked(sc, &o, 5, crash_at_iteration_2, &res);
+    assert_replays_alone(&res, 2, " --start 2 ");
     st_result_free(&res);
     st_scenario_free(sc);
 }
@@ -254,20 +291,9 @@ START_TEST(a_free_running_failure_that_needs_its_history_replays_from_the_first_
     opts_for(&o, NULL);
     run_checked(sc, &o, 5, crash_after_iteration_0, &res);
     f = &res.failures[0];
-    ck_assert_uint_eq(f->iteration, 1);
-    ck_assert_ptr_nonnull(f->history);
-    ck_assert_str_eq(f->history, "free 0");
+    assert_needs_history(f, 1, "free 0", " --start 0 ",
+                         "iteration 1 did not fail");
     ck_assert_ptr_nonnull(strstr(f->replay, " run --seed 5 "));
-    ck_assert_ptr_nonnull(strstr(f->replay, " --start 0 "));
-    ck_assert_ptr_nonnull(f->replay_note);
-    ck_assert_ptr_nonnull(strstr(f->replay_note, "iteration 1 did not fail"));
-    st_result_free(&res);
-
-    /* One that fails alone keeps --start at its own iteration. */
-    run_checked(sc, &o, 5, crash_at_iteration_2, &res);
-    ck_assert_uint_eq(res.failures[0].iteration, 2);
-    ck_assert_ptr_null(res.failures[0].history);
-    ck_assert_ptr_nonnull(strstr(res.failures[0].replay, " --start 2 "));
     st_result_free(&res);
     st_scenario_free(sc);
 }
@@ -289,14 +315,8 @@ START_TEST(each_replay_starts_afresh_not_from_what_the_one_before_left)
     ro.max_failures = 0;
     /* In one process the second replay would crash; each fresh one
      * fails by its expectation, as the first. */
-    seen = 0;
-    st_stmt_hook = crash_in_second_iteration;
-    ck_assert_int_eq(st_replay_times(sc, &ro, 0, 4, false, &again, NULL,
-                                     NULL), 0);
-    ck_assert_uint_eq(again.iterations_run, 4);
-    ck_assert_uint_eq(again.iterations_failed, 4);
-    ck_assert_uint_eq(again.same_failures, 4);
-    ck_assert_str_eq(again.failures[0].kind, "expect");
+    replay_fails(sc, &ro, 0, 4, crash_in_second_iteration, "expect",
+                 &again);
     st_result_free(&again);
     st_result_free(&res);
     st_scenario_free(sc);
@@ -346,29 +366,22 @@ START_TEST(under_no_fork_a_failure_past_the_first_iteration_replays_with_its_his
     struct st_sched_spec sp = { .kind = ST_SCHED_RANDOM };
     struct st_opts o;
     struct st_result res;
-    struct st_failure *f;
 
     opts_for(&o, &sp);
     run_unchecked(sc, &o, 0, &res);
     /* The process's first iteration needs nothing before it. */
     ck_assert_ptr_null(res.failures[0].history);
     ck_assert_ptr_null(res.failures[0].replay_note);
-    f = &res.failures[1];
-    ck_assert_ptr_nonnull(f->history);
-    ck_assert_str_eq(f->history, "random 0");
-    ck_assert_ptr_nonnull(strstr(f->replay, " --history random "
-                                 "--history-iterations 0 --seed 5"));
-    ck_assert_ptr_nonnull(f->replay_note);
-    ck_assert_ptr_nonnull(strstr(f->replay_note, "not checked (--no-fork"));
+    assert_needs_history(&res.failures[1], 1, "random 0", " --history "
+                         "random --history-iterations 0 --seed 5",
+                         "not checked (--no-fork");
     st_result_free(&res);
 
     /* Free-running: the replay starts at the process's first iteration. */
     opts_for(&o, NULL);
     run_unchecked(sc, &o, 0, &res);
-    f = &res.failures[1];
-    ck_assert_str_eq(f->history, "free 0");
-    ck_assert_ptr_nonnull(strstr(f->replay, " --start 0 "));
-    ck_assert_ptr_nonnull(strstr(f->replay_note, "the replay starts at 0"));
+    assert_needs_history(&res.failures[1], 1, "free 0", " --start 0 ",
+                         "the replay starts at 0");
     st_result_free(&res);
     st_scenario_free(sc);
 }
@@ -400,7 +413,7 @@ Suite *make_suite(void)
     const TTest *const run_tests[] = {
         a_controlled_failure_that_needs_its_history_replays_with_it,
         a_failures_history_and_its_note_survive_json,
-        a_controlled_failure_that_fails_alone_keeps_its_short_replay,
+        a_failure_that_fails_again_alone_keeps_its_short_replay,
         a_free_running_failure_that_needs_its_history_replays_from_the_first_iteration,
         each_replay_starts_afresh_not_from_what_the_one_before_left,
         a_shrink_candidate_that_kills_its_process_leaves_the_runs_failure,
