@@ -221,8 +221,8 @@ matrix: deps
 bench: deps all
 	$(Q)scripts/bench.sh
 
-fuzz: deps
-	$(Q)scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
+fuzz: deps fuzz-build $(SSLSTRESS)
+	$(Q)SSLSTRESS=$(SSLSTRESS) scripts/fuzz.sh --no-build -t $(or $(FUZZ_SECONDS),60)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/openssl \
@@ -239,3 +239,45 @@ clean:
 	rm -rf build lib/libminissl.a lib/libminissl.so sslstress sslstress-openssl
 
 -include $(OSSL_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(ST_OBJ:.o=.d) $(TLIB_BIN:=.d) $(TST_BIN:=.d) $(TUTIL_OBJ:.o=.d) $(B)/tests/stress_util.d
+
+# ---- fuzzing ----------------------------------------------------------------
+# libFuzzer targets tests/fuzz/fuzz_NAME.c -> build/fuzz/fuzz_NAME, built by
+# clang with ASan+UBSan: `record` over minissl's sources, the others over the
+# harness's too (every stress/*.c but main.c, against minissl, as the
+# tests/stress binaries link).  scripts/fuzz.sh makes each target's seeds
+# from the tree and runs them; `make fuzz` for FUZZ_SECONDS (60) each,
+# `make fuzz-check` for 20 s each, two at a time.
+FUZZ_CC ?= clang
+FUZZ_B := build/fuzz
+FUZZ_CPPFLAGS := -D_GNU_SOURCE -Ilib/include $(CPPFLAGS)
+FUZZ_CFLAGS := $(WARN) -g -O1 -fno-omit-frame-pointer -pthread -MMD -MP \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_B)/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_B)/%.o)
+FUZZ_ST_OBJ := $(filter-out $(FUZZ_B)/stress/main.o,$(ST_SRC:%.c=$(FUZZ_B)/%.o))
+FUZZ_OBJ := $(FUZZ_LIB_OBJ) $(FUZZ_ST_OBJ) $(FUZZ_SRC:%.c=$(FUZZ_B)/%.o)
+
+.PHONY: fuzz-build fuzz-check
+fuzz-build: $(FUZZ_BIN)
+
+fuzz-check: deps fuzz-build $(SSLSTRESS)
+	$(Q)SSLSTRESS=$(SSLSTRESS) scripts/fuzz.sh --no-build -t 20 -p 2
+
+$(FUZZ_B)/stress/%.o $(FUZZ_B)/tests/fuzz/%.o: FUZZ_CPPFLAGS += -DST_BACKEND_MINISSL
+$(FUZZ_B)/tests/fuzz/%.o: FUZZ_CPPFLAGS += -iquote lib/src -iquote stress
+
+$(FUZZ_B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC [fuzz] $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_B)/fuzz_record: $(FUZZ_B)/tests/fuzz/fuzz_record.o $(FUZZ_LIB_OBJ)
+	@$(if $(Q),echo "  LD [fuzz] $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
+
+$(FUZZ_B)/fuzz_%: $(FUZZ_B)/tests/fuzz/fuzz_%.o $(FUZZ_ST_OBJ) $(FUZZ_LIB_OBJ)
+	@$(if $(Q),echo "  LD [fuzz] $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(JANSSON_LIBS) -lm
+
+-include $(FUZZ_OBJ:.o=.d)
