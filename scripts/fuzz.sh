@@ -23,8 +23,10 @@
 #             schedules of the reports made for `json`
 #   json      reports of `sslstress run --json` (SSLSTRESS, default
 #             build/native/sslstress) on a few scenarios: passing, with
-#             outcomes, a shard, controlled-mode failures with their
-#             timelines (tests/fuzz/preempt-once.scn), a replay, a merge
+#             outcomes, skipped, a shard, controlled-mode failures with
+#             their timelines (tests/fuzz/preempt-once.scn), shrunk, dfs
+#             exhausted, a replay, a merge; and a dictionary of the
+#             reports' member names
 # plus tests/fuzz/corpus/NAME (inputs that once found a bug, and hand-made
 # hostile ones), which is read as it is.
 #
@@ -88,19 +90,22 @@ reports() {
     {
     $run -n 50 -s 1 --json "$d/pass.json" scenarios/updown-2.scn \
         scenarios/dup-free-initial.scn
-    $run -n 50 -s 2 --json "$d/outcomes.json" tests/data/good/outcomes.scn
+    $run -n 200 -s 2 --json "$d/outcomes.json" scenarios/dup-dup-initial.scn
+    $run -n 5 -s 3 --json "$d/skip.json" tests/data/good/outcomes.scn
     $run -n 20 -s 4 --shard 1/2 --json "$d/shard.json" scenarios/dup-free-*.scn
     $run -s 5 --schedule dfs:preemptions=1 --json "$d/dfs.json" \
         tests/fuzz/preempt-once.scn
     $run -n 200 -s 6 --schedule pct:depth=2 --shrink --json "$d/shrunk.json" \
         tests/fuzz/preempt-once.scn
+    $run -s 7 --schedule dfs:preemptions=1 --json "$d/exhausted.json" \
+        scenarios/upref-free-last-2.scn
     $SSLSTRESS merge --quiet --no-color --json "$d/merged.json" "$d/shard.json"
     sched=$(sed -n 's/^ *"schedule": "\([0-9a-f]\{8\}\/[^"]*\)",*$/\1/p' \
         "$d/dfs.json" | head -n 1)
     $SSLSTRESS replay -q --times 2 --json "$d/replay.json" \
         tests/fuzz/preempt-once.scn --schedule "$sched"
     } >/dev/null 2>&1
-    for f in pass outcomes shard dfs shrunk merged replay; do
+    for f in pass outcomes skip shard dfs shrunk exhausted merged replay; do
         [ -s "$d/$f.json" ] || echo "fuzz.sh: warning: no seed $d/$f.json" >&2
     done
 }
@@ -115,7 +120,13 @@ make_seeds() {
             [ -f "$f" ] && cp "$f" "$d/$(echo "$f" | tr / _)"
         done ;;
     json)
-        cp "$B"/reports/*.json "$d/" 2>/dev/null ;;
+        cp "$B"/reports/*.json "$d/" 2>/dev/null
+        # A dictionary: the member names the reports use, and the words of
+        # the enumerations.
+        { cat "$B"/reports/*.json | grep -oE '"[a-z_]+":' | sort -u
+          for w in pass fail skip error acceptable interesting forbidden \
+                   free random replay none low high; do echo "\"$w\""; done
+        } | sed 's/"/\\"/g; s/.*/"&"/' > "$B/json/dict" ;;
     schedule)
         { grep -rhoE '[0-9a-f]{8}/[A-Za-z0-9_:,]*' doc README.md tests scripts \
               "$B/reports"
@@ -142,7 +153,7 @@ run() {
     json) opt=-max_len=8192 ;;
     *) opt= ;;
     esac
-    [ ! -f "tests/fuzz/fuzz_$t.dict" ] || opt="$opt -dict=tests/fuzz/fuzz_$t.dict"
+    [ ! -s "$dir/dict" ] || opt="$opt -dict=$dir/dict"
     start=$(date +%s)
     "$B/fuzz_$t" $opt -max_total_time="${secs:-0}" -runs="${runs:--1}" \
         -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
