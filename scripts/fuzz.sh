@@ -4,6 +4,7 @@
 # over its seeds for a bounded time or number of executions.
 #
 #   scripts/fuzz.sh [-t SECONDS] [-n RUNS] [-p JOBS] [-f] [--no-build] [NAME...]
+#   scripts/fuzz.sh --seeds [NAME...]
 #
 #   -t SECONDS   per target (default 60; with -n and no -t: no time bound)
 #   -n RUNS      stop a target after RUNS executions
@@ -11,10 +12,12 @@
 #   -f           fresh: start from the seeds only, not the corpus kept in
 #                build/fuzz/NAME/corpus from earlier runs
 #   --no-build   do not run `make fuzz-build` first (the Makefile's targets)
+#   --seeds      only (re)make the seeds of each NAME and say how many
 #   NAME         record, scenario, schedule, json (default: all of them)
 #
-# Seeds, made from the tree at every run (build/fuzz/NAME/seeds), so they
-# follow the scenario language and the report format as they change:
+# Seeds, made from the tree at every run (build/fuzz/NAME/seeds; --seeds
+# makes only them), so they follow the scenario language and the report
+# format as they change:
 #   record    tests/fuzz/corpus/record (records captured from handshakes)
 #   scenario  every *.scn of scenarios/, tests/data/good and bad,
 #             tests/openssl/scenarios and tests/fuzz
@@ -35,9 +38,9 @@
 # (replay: build/fuzz/fuzz_NAME FILE; emptied when NAME runs again).
 # Exits 1 on any, 2 on a usage or build error.
 set -u
-secs= runs= jobs=1 fresh=0 build=1
+secs= runs= jobs=1 fresh=0 build=1 seeds_only=0
 usage() {
-    sed -n '5,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '5,17p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -47,6 +50,7 @@ while [ $# -gt 0 ]; do
     -p) [ $# -ge 2 ] || usage; jobs=$2; shift 2 ;;
     -f) fresh=1; shift ;;
     --no-build) build=0; shift ;;
+    --seeds) seeds_only=1; shift ;;
     -h|--help) usage ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; usage ;;
     *) break ;;
@@ -67,7 +71,11 @@ done
 B=build/fuzz
 SSLSTRESS=${SSLSTRESS:-build/native/sslstress}
 if [ "$build" -eq 1 ]; then
-    ${MAKE:-make} --no-print-directory fuzz-build "$SSLSTRESS" || exit 2
+    if [ "$seeds_only" -eq 1 ]; then
+        ${MAKE:-make} --no-print-directory "$SSLSTRESS" || exit 2
+    else
+        ${MAKE:-make} --no-print-directory fuzz-build "$SSLSTRESS" || exit 2
+    fi
 fi
 
 # One seed file per line of stdin, named by its checksum.
@@ -180,6 +188,15 @@ report() {
     fi
 }
 case " $* " in *" json "*|*" schedule "*) reports ;; esac
+if [ "$seeds_only" -eq 1 ]; then
+    for t in "$@"; do
+        make_seeds "$t"
+        kept=0
+        [ ! -d "tests/fuzz/corpus/$t" ] || kept=$(ls "tests/fuzz/corpus/$t" | wc -l)
+        echo "$t: $(ls "$B/$t/seeds" | wc -l) seeds in $B/$t/seeds, $kept kept in tests/fuzz/corpus/$t"
+    done
+    exit 0
+fi
 # Batches of JOBS targets at a time.
 while [ $# -gt 0 ]; do
     batch=
