@@ -178,6 +178,7 @@ check: deps
 	$(Q)scripts/detect.sh check
 	$(Q)tests/scripts/check-reports.sh
 	$(Q)$(MAKE) --no-print-directory check-sched
+	$(Q)$(MAKE) --no-print-directory fuzz-check
 
 # Every JSON report validates against doc/sslstress-report.schema.json and
 # every HTML report draws its pictures in headless Chromium (skipped, and
@@ -228,8 +229,6 @@ matrix: deps
 bench: deps all
 	$(Q)scripts/bench.sh
 
-fuzz: deps fuzz-build $(SSLSTRESS)
-	$(Q)SSLSTRESS=$(SSLSTRESS) scripts/fuzz.sh --no-build -t $(or $(FUZZ_SECONDS),60)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/openssl \
@@ -252,8 +251,13 @@ clean:
 # clang with ASan+UBSan: `record` over minissl's sources, the others over the
 # harness's too (every stress/*.c but main.c, against minissl, as the
 # tests/stress binaries link).  scripts/fuzz.sh makes each target's seeds
-# from the tree and runs them; `make fuzz` for FUZZ_SECONDS (60) each,
-# `make fuzz-check` for 20 s each, two at a time.
+# from the tree and runs them (doc/fuzzing.md):
+#   make fuzz         every target, one at a time, FUZZ_SECONDS (300) each,
+#                     or FUZZ_RUNS executions each (then no time bound
+#                     unless FUZZ_SECONDS is given too)
+#   make fuzz-check   (part of make check) every target for 20 s, two at a
+#                     time; a crash fails it and prints its reproducer;
+#                     skipped, saying so, where clang cannot link libFuzzer
 FUZZ_CC ?= clang
 FUZZ_B := build/fuzz
 FUZZ_CPPFLAGS := -D_GNU_SOURCE -Ilib/include $(CPPFLAGS)
@@ -268,8 +272,16 @@ FUZZ_OBJ := $(FUZZ_LIB_OBJ) $(FUZZ_ST_OBJ) $(FUZZ_SRC:%.c=$(FUZZ_B)/%.o)
 .PHONY: fuzz-build fuzz-check
 fuzz-build: $(FUZZ_BIN)
 
-fuzz-check: deps fuzz-build $(SSLSTRESS)
-	$(Q)SSLSTRESS=$(SSLSTRESS) scripts/fuzz.sh --no-build -t 20 -p 2
+FUZZ_ENV = MAKE="$(MAKE)" FUZZ_CC="$(FUZZ_CC)" SSLSTRESS=$(SSLSTRESS)
+fuzz: deps fuzz-build $(SSLSTRESS)
+	$(Q)$(FUZZ_ENV) scripts/fuzz.sh --no-build \
+		$(if $(FUZZ_RUNS),-n $(FUZZ_RUNS)) \
+		$(if $(FUZZ_SECONDS)$(if $(FUZZ_RUNS),,x),-t $(or $(FUZZ_SECONDS),300))
+
+# No fuzz-build prerequisite: without clang's libFuzzer fuzz.sh --if-clang
+# skips before it builds.
+fuzz-check: deps
+	$(Q)$(FUZZ_ENV) scripts/fuzz.sh --if-clang -t 20 -p 2
 
 $(FUZZ_B)/stress/%.o $(FUZZ_B)/tests/fuzz/%.o: FUZZ_CPPFLAGS += -DST_BACKEND_MINISSL
 $(FUZZ_B)/tests/fuzz/%.o: FUZZ_CPPFLAGS += -iquote lib/src -iquote stress

@@ -3,7 +3,8 @@
 # fuzz-build` into build/fuzz/fuzz_NAME with clang, ASan and UBSan), each
 # over its seeds for a bounded time or number of executions.
 #
-#   scripts/fuzz.sh [-t SECONDS] [-n RUNS] [-p JOBS] [-f] [--no-build] [NAME...]
+#   scripts/fuzz.sh [-t SECONDS] [-n RUNS] [-p JOBS] [-f] [--no-build]
+#                   [--if-clang] [NAME...]
 #   scripts/fuzz.sh --seeds [NAME...]
 #
 #   -t SECONDS   per target (default 60; with -n and no -t: no time bound)
@@ -12,6 +13,8 @@
 #   -f           fresh: start from the seeds only, not the corpus kept in
 #                build/fuzz/NAME/corpus from earlier runs
 #   --no-build   do not run `make fuzz-build` first (the Makefile's targets)
+#   --if-clang   when FUZZ_CC (clang) cannot link -fsanitize=fuzzer, say
+#                so and exit 0 (`make fuzz-check` in `make check`)
 #   --seeds      only (re)make the seeds of each NAME and say how many
 #   NAME         record, scenario, schedule, json (default: all of them)
 #
@@ -33,14 +36,17 @@
 # plus tests/fuzz/corpus/NAME (inputs that once found a bug, and hand-made
 # hostile ones), which is read as it is.
 #
-# Prints per target "NAME: Ns, E executions, C crashes"; a crash, leak,
-# sanitizer report or timeout leaves its input in build/fuzz/NAME/crashes/
-# (replay: build/fuzz/fuzz_NAME FILE; emptied when NAME runs again).
+# Each target is one libFuzzer process on one core (no -jobs/-workers),
+# with -timeout=10 -rss_limit_mb=2048, ASan and UBSan.  Prints per target
+# "NAME: Ns, E executions (R/s), C crashes, corpus K inputs (X bytes),
+# peak rss M MB" and the fuzzer command line; a crash, leak, sanitizer
+# report or timeout leaves its input in build/fuzz/NAME/crashes/ (emptied
+# when NAME runs again) and prints "reproduce: build/fuzz/fuzz_NAME FILE".
 # Exits 1 on any, 2 on a usage or build error.
 set -u
-secs= runs= jobs=1 fresh=0 build=1 seeds_only=0
+secs= runs= jobs=1 fresh=0 build=1 seeds_only=0 if_clang=0
 usage() {
-    sed -n '5,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '6,19p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -51,6 +57,7 @@ while [ $# -gt 0 ]; do
     -f) fresh=1; shift ;;
     --no-build) build=0; shift ;;
     --seeds) seeds_only=1; shift ;;
+    --if-clang) if_clang=1; shift ;;
     -h|--help) usage ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; usage ;;
     *) break ;;
@@ -70,6 +77,21 @@ for t in "$@"; do
 done
 B=build/fuzz
 SSLSTRESS=${SSLSTRESS:-build/native/sslstress}
+if [ "$if_clang" -eq 1 ] && [ "$seeds_only" -eq 0 ]; then
+    probe=$(mktemp -d) || exit 2
+    printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
+        '{ (void)d; (void)n; return 0; }' > "$probe/p.c"
+    if ! "${FUZZ_CC:-clang}" -fsanitize=fuzzer,address,undefined \
+            -o "$probe/p" "$probe/p.c" >"$probe/log" 2>&1; then
+        echo "fuzz.sh: SKIPPED: ${FUZZ_CC:-clang} cannot link -fsanitize=fuzzer" \
+            "($(head -n 1 "$probe/log")); scripts/install-deps.sh installs" \
+            "clang and libclang-rt-14-dev"
+        rm -rf "$probe"
+        exit 0
+    fi
+    rm -rf "$probe"
+fi
 if [ "$build" -eq 1 ]; then
     if [ "$seeds_only" -eq 1 ]; then
         ${MAKE:-make} --no-print-directory "$SSLSTRESS" || exit 2
@@ -126,7 +148,14 @@ make_seeds() {
         for f in scenarios/*.scn scenarios/*/*.scn tests/data/*/*.scn \
                  tests/openssl/scenarios/*.scn tests/fuzz/*.scn; do
             [ -f "$f" ] && cp "$f" "$d/$(echo "$f" | tr / _)"
-        done ;;
+        done
+        # A dictionary: the words of the scenarios that pass (keywords,
+        # keys, constants), outside comments, and the language's marks.
+        { cat scenarios/*.scn scenarios/*/*.scn tests/data/good/*.scn \
+              tests/openssl/scenarios/*.scn 2>/dev/null | sed 's/#.*//' |
+              grep -oE '[A-Za-z_][A-Za-z0-9_]*' | sort -u
+          printf '%s\n' '=' '==' '!=' '(' ')' ',' '.' '#' '\x0A' '\x22'
+        } | sed 's/"/\\"/g; s/.*/"&"/' > "$B/scenario/dict" ;;
     json)
         cp "$B"/reports/*.json "$d/" 2>/dev/null
         # A dictionary: the member names the reports use, and the words of
@@ -140,7 +169,11 @@ make_seeds() {
               "$B/reports"
           grep -rhoE '(random|pct:depth=[0-9]+|dfs:preemptions=[0-9]+)' \
               doc README.md tests scripts
-        } 2>/dev/null | sort -u | seed_lines "$d" ;;
+        } 2>/dev/null | sort -u | seed_lines "$d"
+        # A dictionary: the strategies, the thread names of fuzz_schedule.c's
+        # scenarios, the marks.
+        printf '"%s"\n' random pct:depth= dfs:preemptions= A B duper owner \
+            own A_1 T0 T63 : , / > "$B/schedule/dict" ;;
     esac
     return 0
 }
@@ -162,29 +195,36 @@ run() {
     *) opt= ;;
     esac
     [ ! -s "$dir/dict" ] || opt="$opt -dict=$dir/dict"
-    start=$(date +%s)
-    "$B/fuzz_$t" $opt -max_total_time="${secs:-0}" -runs="${runs:--1}" \
+    set -- "$B/fuzz_$t" $opt -max_total_time="${secs:-0}" -runs="${runs:--1}" \
         -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$dir/crashes/" "$dir/corpus" "$dir/seeds" \
-        $( [ -d "tests/fuzz/corpus/$t" ] && echo "tests/fuzz/corpus/$t" ) \
-        >"$log" 2>&1
+        -artifact_prefix="$dir/crashes/" "$dir/corpus" "$dir/seeds"
+    [ ! -d "tests/fuzz/corpus/$t" ] || set -- "$@" "tests/fuzz/corpus/$t"
+    echo "$*" > "$dir/command"
+    start=$(date +%s)
+    "$@" >"$log" 2>&1
     rc=$?
     end=$(date +%s)
-    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    final() { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
     crashes=$(find "$dir/crashes" -type f \( -name 'crash-*' -o -name 'leak-*' \
         -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
-    echo "$t: $((end - start))s, ${execs:-?} executions, $crashes crashes (log: $log)" \
-        > "$dir/result"
+    echo "$t: $((end - start))s, $(final number_of_executed_units) executions" \
+        "($(final average_exec_per_sec)/s), $crashes crashes, corpus" \
+        "$(ls "$dir/corpus" | wc -l) inputs ($(du -sb "$dir/corpus" | cut -f1)" \
+        "bytes), peak rss $(final peak_rss_mb) MB (log: $log)" > "$dir/result"
     [ "$rc" -eq 0 ] && [ "$crashes" -eq 0 ]
 }
 
 status=0
 report() {
     cat "$B/$1/result"
+    echo "  $(cat "$B/$1/command")"
     if [ "$2" -ne 0 ]; then
         status=1
         tail -n 30 "$B/$1/fuzz.log"
-        ls "$B/$1/crashes/"* 2>/dev/null
+        for f in "$B/$1/crashes/"*; do
+            [ ! -f "$f" ] || echo "reproduce: $B/fuzz_$1 $f"
+        done
+        echo "fuzz.sh: $1 FAILED"
     fi
 }
 case " $* " in *" json "*|*" schedule "*) reports ;; esac
