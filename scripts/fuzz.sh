@@ -38,10 +38,13 @@
 #
 # Each target is one libFuzzer process on one core (no -jobs/-workers),
 # with -timeout=10 -rss_limit_mb=2048, ASan and UBSan.  Prints per target
-# "NAME: Ns, E executions (R/s), C crashes, corpus K inputs (X bytes),
-# peak rss M MB" and the fuzzer command line; a crash, leak, sanitizer
-# report or timeout leaves its input in build/fuzz/NAME/crashes/ (emptied
-# when NAME runs again) and prints "reproduce: build/fuzz/fuzz_NAME FILE".
+# "NAME: Ns, E executions (R/s), C crashes, V edges, F features, corpus
+# K/SIZE (N files in build/fuzz/NAME/corpus), peak rss M MB" (the corpus:
+# the K inputs libFuzzer keeps at the end, SIZE their bytes; the directory
+# also holds inputs it later replaced by smaller ones) and the fuzzer's
+# command line.  A crash, leak, sanitizer report or timeout leaves its
+# input in build/fuzz/NAME/crashes/ (emptied when NAME runs again) and
+# prints "reproduce: build/fuzz/fuzz_NAME FILE".
 # Exits 1 on any, 2 on a usage or build error.
 set -u
 secs= runs= jobs=1 fresh=0 build=1 seeds_only=0 if_clang=0
@@ -207,10 +210,13 @@ run() {
     final() { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
     crashes=$(find "$dir/crashes" -type f \( -name 'crash-*' -o -name 'leak-*' \
         -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+    # libFuzzer's last line: "#N DONE cov: E ft: F corp: K/SIZE ..."
+    done_=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1)
+    cov=$(echo "$done_" | sed -n 's/.* cov: \([0-9]*\) ft: \([0-9]*\) corp: \([0-9]*\/[0-9]*[a-zA-Z]*\).*/\1 edges, \2 features, corpus \3/p')
     echo "$t: $((end - start))s, $(final number_of_executed_units) executions" \
-        "($(final average_exec_per_sec)/s), $crashes crashes, corpus" \
-        "$(ls "$dir/corpus" | wc -l) inputs ($(du -sb "$dir/corpus" | cut -f1)" \
-        "bytes), peak rss $(final peak_rss_mb) MB (log: $log)" > "$dir/result"
+        "($(final average_exec_per_sec)/s), $crashes crashes, ${cov:-no final" \
+        "stats} ($(ls "$dir/corpus" | wc -l) files in $dir/corpus), peak rss" \
+        "$(final peak_rss_mb) MB (log: $log)" > "$dir/result"
     [ "$rc" -eq 0 ] && [ "$crashes" -eq 0 ]
 }
 
