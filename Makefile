@@ -179,6 +179,7 @@ check: deps
 	$(Q)tests/scripts/check-reports.sh
 	$(Q)$(MAKE) --no-print-directory check-sched
 	$(Q)scripts/replay-check.sh
+	$(Q)$(MAKE) --no-print-directory fuzz-check
 
 # Every JSON report validates against doc/sslstress-report.schema.json and
 # every HTML report draws its pictures in headless Chromium (skipped, and
@@ -235,8 +236,6 @@ matrix: deps
 bench: deps all
 	$(Q)scripts/bench.sh
 
-fuzz: deps
-	$(Q)scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/openssl \
@@ -253,3 +252,58 @@ clean:
 	rm -rf build lib/libminissl.a lib/libminissl.so sslstress sslstress-openssl
 
 -include $(OSSL_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(ST_OBJ:.o=.d) $(TLIB_BIN:=.d) $(TST_BIN:=.d) $(TUTIL_OBJ:.o=.d) $(B)/tests/stress_util.d
+
+# ---- fuzzing ----------------------------------------------------------------
+# libFuzzer targets tests/fuzz/fuzz_NAME.c -> build/fuzz/fuzz_NAME, built by
+# clang with ASan+UBSan: `record` over minissl's sources, the others over the
+# harness's too (every stress/*.c but main.c, against minissl, as the
+# tests/stress binaries link).  scripts/fuzz.sh makes each target's seeds
+# from the tree and runs them (doc/fuzzing.md):
+#   make fuzz         every target, one at a time, FUZZ_SECONDS (300) each,
+#                     or FUZZ_RUNS executions each (then no time bound
+#                     unless FUZZ_SECONDS is given too)
+#   make fuzz-check   (part of make check) every target for 20 s, two at a
+#                     time; a crash fails it and prints its reproducer;
+#                     skipped, saying so, where clang cannot link libFuzzer
+FUZZ_CC ?= clang
+FUZZ_B := build/fuzz
+FUZZ_CPPFLAGS := -D_GNU_SOURCE -Ilib/include $(CPPFLAGS)
+FUZZ_CFLAGS := $(WARN) -g -O1 -fno-omit-frame-pointer -pthread -MMD -MP \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_B)/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_B)/%.o)
+FUZZ_ST_OBJ := $(filter-out $(FUZZ_B)/stress/main.o,$(ST_SRC:%.c=$(FUZZ_B)/%.o))
+FUZZ_OBJ := $(FUZZ_LIB_OBJ) $(FUZZ_ST_OBJ) $(FUZZ_SRC:%.c=$(FUZZ_B)/%.o)
+
+.PHONY: fuzz-build fuzz-check
+fuzz-build: $(FUZZ_BIN)
+
+FUZZ_ENV = MAKE="$(MAKE)" FUZZ_CC="$(FUZZ_CC)" SSLSTRESS=$(SSLSTRESS)
+fuzz: deps fuzz-build $(SSLSTRESS)
+	$(Q)$(FUZZ_ENV) scripts/fuzz.sh --no-build \
+		$(if $(FUZZ_RUNS),-n $(FUZZ_RUNS)) \
+		$(if $(FUZZ_SECONDS)$(if $(FUZZ_RUNS),,x),-t $(or $(FUZZ_SECONDS),300))
+
+# No fuzz-build prerequisite: without clang's libFuzzer fuzz.sh --if-clang
+# skips before it builds.
+fuzz-check: deps
+	$(Q)$(FUZZ_ENV) scripts/fuzz.sh --if-clang -t 20 -p 2
+
+$(FUZZ_B)/stress/%.o $(FUZZ_B)/tests/fuzz/%.o: FUZZ_CPPFLAGS += -DST_BACKEND_MINISSL
+$(FUZZ_B)/tests/fuzz/%.o: FUZZ_CPPFLAGS += -iquote lib/src -iquote stress
+
+$(FUZZ_B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC [fuzz] $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_B)/fuzz_record: $(FUZZ_B)/tests/fuzz/fuzz_record.o $(FUZZ_LIB_OBJ)
+	@$(if $(Q),echo "  LD [fuzz] $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
+
+$(FUZZ_B)/fuzz_%: $(FUZZ_B)/tests/fuzz/fuzz_%.o $(FUZZ_ST_OBJ) $(FUZZ_LIB_OBJ)
+	@$(if $(Q),echo "  LD [fuzz] $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(JANSSON_LIBS) -lm
+
+-include $(FUZZ_OBJ:.o=.d)
