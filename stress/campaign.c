@@ -145,7 +145,8 @@ static int run_one(const struct st_campaign *c, const struct st_opts *o,
                    const struct st_scenario *sc, const struct st_range *rg,
                    size_t nrg, struct st_progress *pg, struct st_result *res)
 {
-    const char *missing = st_be_missing(st_scenario_needs(sc));
+    char why[512];
+    const char *missing = st_scenario_lacks(sc, why, sizeof(why));
     int e;
 
     if (missing == NULL)

@@ -797,7 +797,8 @@ static int cmd_replay(int argc, char **argv)
     uint64_t times = 1;
     unsigned char *choice = NULL;
     size_t nchoice;
-    char err[400];
+    char err[512];
+    const char *lack;
     int c, e, status = 2;
 
     st_opts_default(&o);
@@ -842,9 +843,9 @@ static int cmd_replay(int argc, char **argv)
         return 2;
     }
     free(choice);
-    if (st_be_missing(st_scenario_needs(sc)) != NULL) {
+    if ((lack = st_scenario_lacks(sc, err, sizeof(err))) != NULL) {
         fprintf(stderr, "%s: %s: cannot replay here: %s\n", prog,
-                argv[optind], st_be_missing(st_scenario_needs(sc)));
+                argv[optind], lack);
         st_scenario_free(sc);
         return 2;
     }
