@@ -628,7 +628,7 @@ static const struct st_be_cap caps[CAP_COUNT] = {
     { "ssl_passwd_cb", "SSL_set/get_default_passwd_cb(_userdata)",
       ST_HAVE_SSL_PASSWD_CB, false,
       "the password callback is the SSL_CTX's only" },
-    { "param_host", "X509_VERIFY_PARAM_get0_host", ST_HAVE_PARAM_HOST, false,
+    { "param_host", "X509_VERIFY_PARAM_get0_host", ST_HAVE_PARAM_HOST, true,
       "`copied` does not compare the verify host" },
     { "mem_functions", "CRYPTO_set_mem_functions", ST_HAVE_MEM_FUNCTIONS, true,
       "`leaks` counts allocations through the OPENSSL_memory_alloc/_free "
@@ -637,8 +637,8 @@ static const struct st_be_cap caps[CAP_COUNT] = {
       "the test key is made with EC_KEY_generate_key" },
     { "session_new_ctx", "SSL_SESSION_new(const SSL_CTX *)",
       ST_HAVE_SESSION_NEW_CTX, true,
-      "(OpenSSL's SSL_SESSION_new takes no SSL_CTX) `session` passes the "
-      "harness's client SSL_CTX" },
+      "SSL_SESSION_new(void), OpenSSL's form: `session` calls that (with "
+      "the SSL_CTX form, it passes the harness's client SSL_CTX)" },
 };
 
 const struct st_be_cap *st_be_caps(size_t *n)

@@ -102,6 +102,8 @@ static void usage_main(FILE *f)
 "                             up_ref/free scenarios beside a hand-written loop\n"
 "  faults [--names | --tsv]   list minissl's seeded faults (the bugs that\n"
 "                             scenarios/bugs/ reproduce)\n"
+"  caps [--tsv]               the backend's capability table: the APIs some\n"
+"                             library lacks, and which this one has\n"
 "\n"
 "`%s help COMMAND` (or `%s COMMAND --help`)\n"
 "prints a command's usage and options; `man sslstress` (doc/sslstress.1)\n"
@@ -742,6 +744,74 @@ static int cmd_faults(int argc, char **argv)
     return 0;
 }
 
+/* ---- caps --------------------------------------------------------------- */
+
+static void usage_caps(FILE *f)
+{
+    fprintf(f,
+"usage: %s caps [--tsv]\n"
+"\n"
+"Print this backend's capability table (stress/backend_caps.h): one line\n"
+"per API that some backend (minissl, OpenSSL, BoringSSL) lacks, with\n"
+"\"have\" or \"lacks\" for this one, the calls it covers, and what a\n"
+"scenario meets where it is missing: a statement that needs it skips its\n"
+"scenario, saying so; a \"harness\" row changes only how the harness\n"
+"does its own work.\n"
+"\n"
+"Options:\n"
+"      --tsv              name, have|lacks, harness|scenario, calls and\n"
+"                         meaning, tab-separated\n"
+"  -h, --help             this help\n"
+"\n"
+"Exit status: 0, or 2 for a usage error.\n", prog);
+}
+
+static int cmd_caps(int argc, char **argv)
+{
+    enum { OPT_TSV = 256 };
+    static const struct option opts[] = {
+        { "tsv", no_argument, NULL, OPT_TSV },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const struct st_be_cap *caps;
+    bool tsv = false;
+    size_t n;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_TSV: tsv = true; break;
+        case 'h':
+            usage_caps(stdout);
+            return 0;
+        default:
+            try_help();
+            return 2;
+        }
+    }
+    if (optind < argc)
+        return bad_usage("caps: unexpected argument '%s'", argv[optind]);
+    caps = st_be_caps(&n);
+    if (!tsv)
+        printf("backend %s: %s\n", st_be_name(), st_be_version());
+    for (size_t i = 0; i < n; i++) {
+        const struct st_be_cap *k = &caps[i];
+
+        if (tsv)
+            printf("%s\t%s\t%s\t%s\t%s\n", k->name,
+                   k->have ? "have" : "lacks",
+                   k->harness ? "harness" : "scenario", k->api, k->lacking);
+        else if (k->have)
+            printf("  %-18s have   %s\n", k->name, k->api);
+        else
+            printf("  %-18s LACKS  %s\n  %-18s        %s: %s\n", k->name,
+                   k->api, "", k->harness ? "the harness" : "skips", k->lacking);
+    }
+    return 0;
+}
+
 /* ---- replay ------------------------------------------------------------- */
 
 static const struct option replay_options[] = {
@@ -977,6 +1047,7 @@ static const struct command {
     { "diff", st_diff_main },
     { "bench", st_bench_main },
     { "faults", cmd_faults },
+    { "caps", cmd_caps },
 };
 
 static const struct command *find_command(const char *name)
