@@ -111,7 +111,7 @@ LIBA := $(B)/libminissl.a
 LIBSO := $(B)/libminissl.so
 SSLSTRESS := $(B)/sslstress
 
-.PHONY: boringssl check-boringssl boringssl-findings backend-diff
+.PHONY: boringssl check-boringssl boringssl-findings backend-diff print-backends
 .PHONY: check-sched check-reports reproduce matrix openssl stress-openssl tsan-openssl check-openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -216,6 +216,7 @@ $(DETECTORS): deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory check-openssl
+	$(Q)$(MAKE) --no-print-directory check-boringssl
 	$(Q)scripts/check-faults.sh
 	$(Q)scripts/detect.sh check
 	$(Q)tests/scripts/check-reports.sh
@@ -258,6 +259,35 @@ check-openssl: $(SSLSTRESS_OSSL)
 	$(Q)$(SSLSTRESS_OSSL) run -q --no-color -n 200 -s 1 scenarios/ \
 		tests/openssl/scenarios/handshake-states.scn
 	$(Q)scripts/openssl-findings.sh --check
+
+# The suite against BoringSSL (doc/boringssl-findings.md), bounded: 20
+# iterations per scenario, each skip printed with its reason; then the
+# findings document's generated tables against a fresh run.  Without the
+# headers: skipped, saying so.
+check-boringssl:
+ifneq ($(HAVE_BORINGSSL),)
+	$(Q)$(MAKE) --no-print-directory $(SSLSTRESS_BSSL)
+	$(Q)$(SSLSTRESS_BSSL) run --no-color -n 20 -s 1 scenarios/
+	$(Q)SSLSTRESS_BORINGSSL=$(SSLSTRESS_BSSL) scripts/boringssl-findings.sh --check
+else
+	@echo "check-boringssl: SKIPPED: no BoringSSL headers in $(BORINGSSL_INC) (apt-get install android-libboringssl-dev, or BORINGSSL_INC=/BORINGSSL_LIB=)"
+endif
+
+# doc/boringssl-findings.md: the native suite, the API table and (slow,
+# minutes) the bounded Helgrind and DRD runs, regenerated.
+boringssl-findings: boringssl $(SSLSTRESS_OSSL)
+	$(Q)SSLSTRESS_BORINGSSL=$(SSLSTRESS_BSSL) scripts/boringssl-findings.sh --valgrind
+
+# The harness binaries of this VARIANT, one per backend it builds (for
+# scripts/backend-diff.sh): minissl, OpenSSL, and BoringSSL where its
+# headers exist.
+print-backends:
+	@echo $(SSLSTRESS) $(SSLSTRESS_OSSL) $(if $(HAVE_BORINGSSL),$(SSLSTRESS_BSSL))
+
+# Every built backend on the same scenarios, and where they differ
+# (scripts/backend-diff.sh; doc/boringssl-findings.md, "Across backends").
+backend-diff: all
+	$(Q)scripts/backend-diff.sh $(BACKEND_DIFF_ARGS)
 
 # Seeded bugs (doc/seeded-bugs.md): `make reproduce BUG=NAME`, the
 # catalogue without BUG; `make matrix` rewrites doc/detection-matrix.md.
