@@ -844,6 +844,14 @@ void st_be_free(enum st_type t, void *obj)
     }
 }
 
+/* False, with |reason| raised, when the object held nothing (|p| NULL). */
+static bool held(const void *p, int reason)
+{
+    if (p == NULL)
+        ST_RAISE(reason);
+    return p != NULL;
+}
+
 void *st_be_cert(enum st_type t, void *obj)
 {
     X509 *x;
@@ -855,11 +863,7 @@ void *st_be_cert(enum st_type t, void *obj)
     case ST_TY_SESSION: x = SSL_SESSION_get0_peer(obj); break;
     default: x = NULL; break;
     }
-    if (x == NULL) {
-        ST_RAISE(SSL_R_NO_CERTIFICATE_ASSIGNED);
-        return NULL;
-    }
-    return X509_up_ref(x) ? x : NULL;
+    return held(x, SSL_R_NO_CERTIFICATE_ASSIGNED) && X509_up_ref(x) ? x : NULL;
 }
 
 void *st_be_pkey(enum st_type t, void *obj)
@@ -876,11 +880,8 @@ void *st_be_pkey(enum st_type t, void *obj)
     case ST_TY_EC_KEY: return st_bk_pkey_of(t, obj);
     default: k = NULL; break;
     }
-    if (k == NULL) {
-        ST_RAISE(SSL_R_NO_PRIVATE_KEY_ASSIGNED);
-        return NULL;
-    }
-    return EVP_PKEY_up_ref(k) ? k : NULL;
+    return held(k, SSL_R_NO_PRIVATE_KEY_ASSIGNED) && EVP_PKEY_up_ref(k) ? k
+                                                                       : NULL;
 }
 
 void *st_be_key(enum st_type t, void *pkey)

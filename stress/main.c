@@ -701,35 +701,53 @@ static void usage_faults(FILE *f)
 "Exit status: 0, or 2 for a usage error.\n", prog);
 }
 
-static int cmd_faults(int argc, char **argv)
+/* The options of a command that takes flags only, and no argument: each
+ * option of |opts| but --help (whose val is 'h') sets *mode to its val, the
+ * last one given winning.  Returns -1 to go on, else the exit status
+ * (0 after --help, 2 after a usage error). */
+static int flag_options(int argc, char **argv, const char *cmd,
+                        const struct option *opts, void (*usage)(FILE *),
+                        int *mode)
 {
-    enum { TEXT, NAMES, TSV } mode = TEXT;
-    enum { OPT_NAMES = 256, OPT_TSV };
-    static const struct option opts[] = {
-        { "names", no_argument, NULL, OPT_NAMES },
-        { "tsv", no_argument, NULL, OPT_TSV },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *name, *about, *models;
-    size_t i;
     int c;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_NAMES: mode = NAMES; break;
-        case OPT_TSV: mode = TSV; break;
-        case 'h':
-            usage_faults(stdout);
+        if (c == 'h') {
+            usage(stdout);
             return 0;
-        default:
+        }
+        if (c == '?' || c == ':') {
             try_help();
             return 2;
         }
+        *mode = c;
     }
-    if (optind < argc)
-        return bad_usage("faults: unexpected argument '%s'", argv[optind]);
+    if (optind < argc) {
+        fprintf(stderr, "%s: %s: unexpected argument '%s'\n", prog, cmd,
+                argv[optind]);
+        try_help();
+        return 2;
+    }
+    return -1;
+}
+
+static int cmd_faults(int argc, char **argv)
+{
+    enum { TEXT, NAMES = 256, TSV };
+    static const struct option opts[] = {
+        { "names", no_argument, NULL, NAMES },
+        { "tsv", no_argument, NULL, TSV },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *name, *about, *models;
+    int mode = TEXT, st;
+    size_t i;
+
+    if ((st = flag_options(argc, argv, "faults", opts, usage_faults,
+                           &mode)) >= 0)
+        return st;
     for (i = 0; st_be_fault_info(i, &name, &about, &models); i++) {
         if (mode == NAMES)
             printf("%s\n", name);
@@ -768,31 +786,20 @@ static void usage_caps(FILE *f)
 
 static int cmd_caps(int argc, char **argv)
 {
-    enum { OPT_TSV = 256 };
+    enum { TEXT, TSV = 256 };
     static const struct option opts[] = {
-        { "tsv", no_argument, NULL, OPT_TSV },
+        { "tsv", no_argument, NULL, TSV },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const struct st_be_cap *caps;
-    bool tsv = false;
+    int mode = TEXT, st;
+    bool tsv;
     size_t n;
-    int c;
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_TSV: tsv = true; break;
-        case 'h':
-            usage_caps(stdout);
-            return 0;
-        default:
-            try_help();
-            return 2;
-        }
-    }
-    if (optind < argc)
-        return bad_usage("caps: unexpected argument '%s'", argv[optind]);
+    if ((st = flag_options(argc, argv, "caps", opts, usage_caps, &mode)) >= 0)
+        return st;
+    tsv = mode == TSV;
     caps = st_be_caps(&n);
     if (!tsv)
         printf("backend %s: %s\n", st_be_name(), st_be_version());
