@@ -261,22 +261,24 @@ check-openssl: $(SSLSTRESS_OSSL)
 	$(Q)scripts/openssl-findings.sh --check
 
 # The suite against BoringSSL (doc/boringssl-findings.md), bounded: 20
-# iterations per scenario, each skip printed with its reason; then the
-# findings document's generated tables against a fresh run.  Without the
-# headers: skipped, saying so.
-check-boringssl:
+# iterations per scenario, each skip printed with its reason, and the
+# findings document's generated tables against that run
+# (scripts/boringssl-findings.sh --check).  Without the headers: skipped,
+# saying so.
+check-boringssl: $(SSLSTRESS) $(SSLSTRESS_OSSL)
 ifneq ($(HAVE_BORINGSSL),)
 	$(Q)$(MAKE) --no-print-directory $(SSLSTRESS_BSSL)
-	$(Q)$(SSLSTRESS_BSSL) run --no-color -n 20 -s 1 scenarios/
-	$(Q)SSLSTRESS_BORINGSSL=$(SSLSTRESS_BSSL) scripts/boringssl-findings.sh --check
+	$(Q)SSLSTRESS_BORINGSSL=$(SSLSTRESS_BSSL) SSLSTRESS_OPENSSL=$(SSLSTRESS_OSSL) \
+		SSLSTRESS_MINISSL=$(SSLSTRESS) scripts/boringssl-findings.sh --check
 else
 	@echo "check-boringssl: SKIPPED: no BoringSSL headers in $(BORINGSSL_INC) (apt-get install android-libboringssl-dev, or BORINGSSL_INC=/BORINGSSL_LIB=)"
 endif
 
 # doc/boringssl-findings.md: the native suite, the API table and (slow,
 # minutes) the bounded Helgrind and DRD runs, regenerated.
-boringssl-findings: boringssl $(SSLSTRESS_OSSL)
-	$(Q)SSLSTRESS_BORINGSSL=$(SSLSTRESS_BSSL) scripts/boringssl-findings.sh --valgrind
+boringssl-findings: boringssl $(SSLSTRESS) $(SSLSTRESS_OSSL)
+	$(Q)SSLSTRESS_BORINGSSL=$(SSLSTRESS_BSSL) SSLSTRESS_OPENSSL=$(SSLSTRESS_OSSL) \
+		SSLSTRESS_MINISSL=$(SSLSTRESS) scripts/boringssl-findings.sh --valgrind
 
 # The harness binaries of this VARIANT, one per backend it builds (for
 # scripts/backend-diff.sh): minissl, OpenSSL, and BoringSSL where its
