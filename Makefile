@@ -87,10 +87,31 @@ OSSL_LIBS := $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcrypt
 OSSL_OBJ := $(ST_SRC:%.c=$(OSSL_B)/%.o)
 SSLSTRESS_OSSL := $(OSSL_B)/sslstress-openssl
 
+# sslstress-boringssl: the same sources against BoringSSL, as Debian 12's
+# android-libboringssl-dev ships it: no pkg-config file, the headers in
+# /usr/include/android, the libraries in /usr/lib/MULTIARCH/android (linked
+# with an rpath to them).  BORINGSSL_INC=DIR and BORINGSSL_LIB=DIR take
+# another copy.  Built by `all` where the headers exist; `make boringssl`
+# says what is missing otherwise, and check-boringssl skips, saying so.
+BORINGSSL_INC ?= /usr/include/android
+BORINGSSL_LIB ?= /usr/lib/$(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/android
+HAVE_BORINGSSL := $(wildcard $(BORINGSSL_INC)/openssl/is_boringssl.h)
+BSSL_PKG := $(shell dpkg-query -W -f='android-libboringssl-dev $${Version}' android-libboringssl-dev 2>/dev/null)
+ifeq ($(origin BUILDDIR),file)
+BSSL_B := build/boringssl$(if $(filter-out native,$(VARIANT)),-$(VARIANT))
+else
+BSSL_B := $(BUILDDIR)/boringssl
+endif
+BSSL_CFLAGS := -I$(BORINGSSL_INC) -DST_LIB_PACKAGE='"$(BSSL_PKG)"'
+BSSL_LIBS := -L$(BORINGSSL_LIB) -Wl,-rpath,$(BORINGSSL_LIB) -lssl -lcrypto
+BSSL_OBJ := $(ST_SRC:%.c=$(BSSL_B)/%.o)
+SSLSTRESS_BSSL := $(BSSL_B)/sslstress-boringssl
+
 LIBA := $(B)/libminissl.a
 LIBSO := $(B)/libminissl.so
 SSLSTRESS := $(B)/sslstress
 
+.PHONY: boringssl check-boringssl boringssl-findings backend-diff print-backends
 .PHONY: check-sched check-replay check-reports reproduce matrix openssl stress-openssl tsan-openssl check-openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -145,6 +166,27 @@ sslstress-openssl: $(SSLSTRESS_OSSL)
 	$(Q)cp $< $@
 endif
 
+$(BSSL_B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC [$(notdir $(BSSL_B))] $<")
+	$(Q)$(CC) -D_GNU_SOURCE $(BSSL_CFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(SSLSTRESS_BSSL): $(BSSL_OBJ)
+	@$(if $(Q),echo "  LD [$(notdir $(BSSL_B))] $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(BSSL_OBJ) $(BSSL_LIBS) $(JANSSON_LIBS) -lm
+
+ifneq ($(HAVE_BORINGSSL),)
+boringssl: $(SSLSTRESS_BSSL)
+ifeq ($(VARIANT)$(BUILDDIR),nativebuild/native)
+all: sslstress-boringssl
+sslstress-boringssl: $(SSLSTRESS_BSSL)
+	$(Q)cp $< $@
+endif
+else
+boringssl:
+	@echo "make: no BoringSSL headers in $(BORINGSSL_INC) (apt-get install android-libboringssl-dev, or give BORINGSSL_INC= and BORINGSSL_LIB=)" >&2; exit 1
+endif
+
 $(B)/tests/lib/%: $(B)/tests/lib/%.o $(TUTIL_OBJ) $(LIBA)
 	@$(if $(Q),echo "  LD [$(VARIANT)] $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUTIL_OBJ) $(LIBA) $(CHECK_LIBS)
@@ -174,6 +216,7 @@ $(DETECTORS): deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory check-openssl
+	$(Q)$(MAKE) --no-print-directory check-boringssl
 	$(Q)scripts/check-faults.sh
 	$(Q)scripts/detect.sh check
 	$(Q)tests/scripts/check-reports.sh
@@ -225,6 +268,37 @@ check-openssl: $(SSLSTRESS_OSSL)
 		tests/openssl/scenarios/handshake-states.scn
 	$(Q)scripts/openssl-findings.sh --check
 
+# The suite against BoringSSL (doc/boringssl-findings.md), bounded: 20
+# iterations per scenario, each skip printed with its reason, and the
+# findings document's generated tables against that run
+# (scripts/boringssl-findings.sh --check).  Without the headers: skipped,
+# saying so.
+check-boringssl: $(SSLSTRESS) $(SSLSTRESS_OSSL)
+ifneq ($(HAVE_BORINGSSL),)
+	$(Q)$(MAKE) --no-print-directory $(SSLSTRESS_BSSL)
+	$(Q)SSLSTRESS_BORINGSSL=$(SSLSTRESS_BSSL) SSLSTRESS_OPENSSL=$(SSLSTRESS_OSSL) \
+		SSLSTRESS_MINISSL=$(SSLSTRESS) scripts/boringssl-findings.sh --check
+else
+	@echo "check-boringssl: SKIPPED: no BoringSSL headers in $(BORINGSSL_INC) (apt-get install android-libboringssl-dev, or BORINGSSL_INC=/BORINGSSL_LIB=)"
+endif
+
+# doc/boringssl-findings.md: the native suite, the API table and (slow,
+# minutes) the bounded Helgrind and DRD runs, regenerated.
+boringssl-findings: boringssl $(SSLSTRESS) $(SSLSTRESS_OSSL)
+	$(Q)SSLSTRESS_BORINGSSL=$(SSLSTRESS_BSSL) SSLSTRESS_OPENSSL=$(SSLSTRESS_OSSL) \
+		SSLSTRESS_MINISSL=$(SSLSTRESS) scripts/boringssl-findings.sh --valgrind
+
+# The harness binaries of this VARIANT, one per backend it builds (for
+# scripts/backend-diff.sh): minissl, OpenSSL, and BoringSSL where its
+# headers exist.
+print-backends:
+	@echo $(SSLSTRESS) $(SSLSTRESS_OSSL) $(if $(HAVE_BORINGSSL),$(SSLSTRESS_BSSL))
+
+# Every built backend on the same scenarios, and where they differ
+# (scripts/backend-diff.sh; doc/boringssl-findings.md, "Across backends").
+backend-diff: all
+	$(Q)scripts/backend-diff.sh $(BACKEND_DIFF_ARGS)
+
 # Seeded bugs (doc/seeded-bugs.md): `make reproduce BUG=NAME`, the
 # catalogue without BUG; `make matrix` rewrites doc/detection-matrix.md.
 reproduce: deps
@@ -249,9 +323,10 @@ install: all
 
 
 clean:
-	rm -rf build lib/libminissl.a lib/libminissl.so sslstress sslstress-openssl
+	rm -rf build lib/libminissl.a lib/libminissl.so sslstress sslstress-openssl \
+		sslstress-boringssl
 
--include $(OSSL_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(ST_OBJ:.o=.d) $(TLIB_BIN:=.d) $(TST_BIN:=.d) $(TUTIL_OBJ:.o=.d) $(B)/tests/stress_util.d
+-include $(BSSL_OBJ:.o=.d) $(OSSL_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(ST_OBJ:.o=.d) $(TLIB_BIN:=.d) $(TST_BIN:=.d) $(TUTIL_OBJ:.o=.d) $(B)/tests/stress_util.d
 
 # ---- fuzzing ----------------------------------------------------------------
 # libFuzzer targets tests/fuzz/fuzz_NAME.c -> build/fuzz/fuzz_NAME, built by

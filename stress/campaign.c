@@ -150,7 +150,8 @@ static int run_one(const struct st_campaign *c, const struct st_opts *o,
                    size_t nrg, size_t earlier, struct st_progress *pg,
                    struct st_result *res)
 {
-    const char *missing = st_be_missing(st_scenario_needs(sc));
+    char why[512];
+    const char *missing = st_scenario_lacks(sc, why, sizeof(why));
     int e;
 
     if (missing == NULL)

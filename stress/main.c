@@ -103,6 +103,8 @@ static void usage_main(FILE *f)
 "                             up_ref/free scenarios beside a hand-written loop\n"
 "  faults [--names | --tsv]   list minissl's seeded faults (the bugs that\n"
 "                             scenarios/bugs/ reproduce)\n"
+"  caps [--tsv]               the backend's capability table: the APIs some\n"
+"                             library lacks, and which this one has\n"
 "\n"
 "`%s help COMMAND` (or `%s COMMAND --help`)\n"
 "prints a command's usage and options; `man sslstress` (doc/sslstress.1)\n"
@@ -701,35 +703,53 @@ static void usage_faults(FILE *f)
 "Exit status: 0, or 2 for a usage error.\n", prog);
 }
 
-static int cmd_faults(int argc, char **argv)
+/* The options of a command that takes flags only, and no argument: each
+ * option of |opts| but --help (whose val is 'h') sets *mode to its val, the
+ * last one given winning.  Returns -1 to go on, else the exit status
+ * (0 after --help, 2 after a usage error). */
+static int flag_options(int argc, char **argv, const char *cmd,
+                        const struct option *opts, void (*usage)(FILE *),
+                        int *mode)
 {
-    enum { TEXT, NAMES, TSV } mode = TEXT;
-    enum { OPT_NAMES = 256, OPT_TSV };
-    static const struct option opts[] = {
-        { "names", no_argument, NULL, OPT_NAMES },
-        { "tsv", no_argument, NULL, OPT_TSV },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *name, *about, *models;
-    size_t i;
     int c;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_NAMES: mode = NAMES; break;
-        case OPT_TSV: mode = TSV; break;
-        case 'h':
-            usage_faults(stdout);
+        if (c == 'h') {
+            usage(stdout);
             return 0;
-        default:
+        }
+        if (c == '?' || c == ':') {
             try_help();
             return 2;
         }
+        *mode = c;
     }
-    if (optind < argc)
-        return bad_usage("faults: unexpected argument '%s'", argv[optind]);
+    if (optind < argc) {
+        fprintf(stderr, "%s: %s: unexpected argument '%s'\n", prog, cmd,
+                argv[optind]);
+        try_help();
+        return 2;
+    }
+    return -1;
+}
+
+static int cmd_faults(int argc, char **argv)
+{
+    enum { TEXT, NAMES = 256, TSV };
+    static const struct option opts[] = {
+        { "names", no_argument, NULL, NAMES },
+        { "tsv", no_argument, NULL, TSV },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *name, *about, *models;
+    int mode = TEXT, st;
+    size_t i;
+
+    if ((st = flag_options(argc, argv, "faults", opts, usage_faults,
+                           &mode)) >= 0)
+        return st;
     for (i = 0; st_be_fault_info(i, &name, &about, &models); i++) {
         if (mode == NAMES)
             printf("%s\n", name);
@@ -741,6 +761,63 @@ static int cmd_faults(int argc, char **argv)
     if (i == 0)
         fprintf(stderr, "%s: the %s backend has no seeded faults (they are "
                 "minissl's)\n", prog, st_be_name());
+    return 0;
+}
+
+/* ---- caps --------------------------------------------------------------- */
+
+static void usage_caps(FILE *f)
+{
+    fprintf(f,
+"usage: %s caps [--tsv]\n"
+"\n"
+"Print this backend's capability table (stress/backend_caps.h): one line\n"
+"per API that some backend (minissl, OpenSSL, BoringSSL) lacks, with\n"
+"\"have\" or \"lacks\" for this one, the calls it covers, and what a\n"
+"scenario meets where it is missing: a statement that needs it skips its\n"
+"scenario, saying so; a \"harness\" row changes only how the harness\n"
+"does its own work.\n"
+"\n"
+"Options:\n"
+"      --tsv              name, have|lacks, harness|scenario, calls and\n"
+"                         meaning, tab-separated\n"
+"  -h, --help             this help\n"
+"\n"
+"Exit status: 0, or 2 for a usage error.\n", prog);
+}
+
+static int cmd_caps(int argc, char **argv)
+{
+    enum { TEXT, TSV = 256 };
+    static const struct option opts[] = {
+        { "tsv", no_argument, NULL, TSV },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const struct st_be_cap *caps;
+    int mode = TEXT, st;
+    bool tsv;
+    size_t n;
+
+    if ((st = flag_options(argc, argv, "caps", opts, usage_caps, &mode)) >= 0)
+        return st;
+    tsv = mode == TSV;
+    caps = st_be_caps(&n);
+    if (!tsv)
+        printf("backend %s: %s\n", st_be_name(), st_be_version());
+    for (size_t i = 0; i < n; i++) {
+        const struct st_be_cap *k = &caps[i];
+
+        if (tsv)
+            printf("%s\t%s\t%s\t%s\t%s\n", k->name,
+                   k->have ? "have" : "lacks",
+                   k->harness ? "harness" : "scenario", k->api, k->lacking);
+        else if (k->have)
+            printf("  %-18s have   %s\n", k->name, k->api);
+        else
+            printf("  %-18s LACKS  %s\n  %-18s        %s: %s\n", k->name,
+                   k->api, "", k->harness ? "the harness" : "skips", k->lacking);
+    }
     return 0;
 }
 
@@ -818,7 +895,8 @@ static int cmd_replay(int argc, char **argv)
     uint64_t times = 1, it = 0;
     unsigned char *choice = NULL;
     size_t nchoice;
-    char err[400];
+    char err[512];
+    const char *lack;
     int c, e, status = 2;
 
     st_opts_default(&o);
@@ -884,9 +962,9 @@ static int cmd_replay(int argc, char **argv)
         goto out;
     }
     free(choice);
-    if (st_be_missing(st_scenario_needs(sc)) != NULL) {
+    if ((lack = st_scenario_lacks(sc, err, sizeof(err))) != NULL) {
         fprintf(stderr, "%s: %s: cannot replay here: %s\n", prog,
-                argv[optind], st_be_missing(st_scenario_needs(sc)));
+                argv[optind], lack);
         goto out;
     }
     if (st_be_init() != 0) {
@@ -988,6 +1066,7 @@ static const struct command {
     { "diff", st_diff_main },
     { "bench", st_bench_main },
     { "faults", cmd_faults },
+    { "caps", cmd_caps },
 };
 
 static const struct command *find_command(const char *name)

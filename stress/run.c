@@ -188,6 +188,41 @@ unsigned st_scenario_needs(const struct st_scenario *sc)
     return scan(sc, NULL);
 }
 
+/* The first statement of |st| (in file order, into repeats) the backend
+ * cannot run: its reason in why, or NULL. */
+static const char *stmts_lack(const struct st_scenario *sc,
+                              const struct st_stmt *st, size_t n, char *why,
+                              size_t len)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *r = st[i].op == ST_OP_REPEAT
+                        ? stmts_lack(sc, st[i].body, st[i].nbody, why, len)
+                        : st_be_stmt_lacks(sc, &st[i], why, len);
+
+        if (r != NULL)
+            return r;
+    }
+    return NULL;
+}
+
+const char *st_scenario_lacks(const struct st_scenario *sc, char *why,
+                              size_t len)
+{
+    const struct st_block *b[] = { &sc->global, &sc->setup };
+    const char *r = st_be_missing(st_scenario_needs(sc));
+
+    if (r != NULL)
+        return r;
+    for (size_t i = 0; i < 2; i++)
+        if ((r = stmts_lack(sc, b[i]->stmts, b[i]->nstmts, why, len)) != NULL)
+            return r;
+    for (size_t i = 0; i < sc->nthreads; i++)
+        if ((r = stmts_lack(sc, sc->threads[i].stmts, sc->threads[i].nstmts,
+                            why, len)) != NULL)
+            return r;
+    return stmts_lack(sc, sc->check.stmts, sc->check.nstmts, why, len);
+}
+
 /* ---- failures ---------------------------------------------------------------- */
 
 /* Record the first problem of this iteration in thread |t|. */
@@ -384,6 +419,26 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
     case ST_OP_GET1_SESSION:
         /* NULL is a valid answer: no session yet.  `free` accepts it. */
         created(r, s->dst, st_be_get1_session(a));
+        return 0;
+    case ST_OP_CERT:
+        if ((o = st_be_cert(slot_type(r, s->a), a)) == NULL)
+            goto failed;
+        created(r, s->dst, o);
+        return 0;
+    case ST_OP_PKEY:
+        if ((o = st_be_pkey(slot_type(r, s->a), a)) == NULL)
+            goto failed;
+        created(r, s->dst, o);
+        return 0;
+    case ST_OP_KEY:
+        if ((o = st_be_key(s->otype, a)) == NULL)
+            goto failed;
+        created(r, s->dst, o);
+        return 0;
+    case ST_OP_ADD_SESSION:
+        return st_be_add_session(a, r->slot[s->b]) == 0 ? 0 : -1;
+    case ST_OP_FLUSH_SESSIONS:
+        st_be_flush_sessions(a);
         return 0;
     case ST_OP_UP_REF:
         if (st_be_up_ref(slot_type(r, s->a), a) != 0)

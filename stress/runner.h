@@ -82,6 +82,11 @@ extern void (*st_stmt_hook)(uint64_t iteration, int thread,
 /* Features the scenario needs: its `requires` plus what its statements
  * imply (refs/freed: introspection; handshake: handshake). */
 unsigned st_scenario_needs(const struct st_scenario *sc);
+/* NULL when this backend can run |sc|, else why not: a feature it lacks
+ * (st_be_missing, a static string) or the first statement that needs a
+ * capability it lacks (st_be_stmt_lacks, written into why). */
+const char *st_scenario_lacks(const struct st_scenario *sc, char *why,
+                              size_t len);
 
 /* Run |sc| over the iteration ranges |rg| in this process.  |sh| may be
  * NULL.  |out| is filled (previous contents ignored; st_result_free). */

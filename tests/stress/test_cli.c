@@ -321,7 +321,8 @@ static void synopsis_commands(const char *man, struct names *out)
 START_TEST(the_overview_lists_every_command_of_the_man_page_and_no_options)
 {
     static const char *const known[] = { "run", "check", "list", "replay",
-                                         "merge", "diff", "bench", "faults" };
+                                         "merge", "diff", "bench", "faults",
+                                         "caps" };
     struct names over = { .n = 0 }, syn = { .n = 0 };
     struct cli c = run_cli("--help", NULL);
     char *man = man_page(), *a, *b;
