@@ -21,9 +21,10 @@
 bool st_be_names_equal(const void *pa, const void *pb)
 {
     const STACK_OF(X509_NAME) *a = pa, *b = pb;
-    int n = a == NULL ? 0 : sk_X509_NAME_num(a);
+    /* int: sk_num is int in OpenSSL, size_t in BoringSSL */
+    int n = a == NULL ? 0 : (int)sk_X509_NAME_num(a);
 
-    if (n != (b == NULL ? 0 : sk_X509_NAME_num(b)))
+    if (n != (b == NULL ? 0 : (int)sk_X509_NAME_num(b)))
         return false;
     for (int i = 0; i < n; i++)
         if (X509_NAME_cmp(sk_X509_NAME_value(a, i),
@@ -75,7 +76,9 @@ bool st_be_fault_info(size_t i, const char **name, const char **about,
 static enum minissl_type mtype(enum st_type t)
 {
     return t == ST_TY_CTX ? MINISSL_SSL_CTX
-         : t == ST_TY_SSL ? MINISSL_SSL : MINISSL_SSL_SESSION;
+         : t == ST_TY_SSL ? MINISSL_SSL
+         : t == ST_TY_X509 ? MINISSL_X509
+         : t == ST_TY_PKEY ? MINISSL_EVP_PKEY : MINISSL_SSL_SESSION;
 }
 
 unsigned st_be_inspect_features(void)

@@ -165,8 +165,21 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
     case ST_OP_NEW:
     case ST_OP_DUP:
     case ST_OP_GET1_SESSION:
+    case ST_OP_CERT:
+    case ST_OP_PKEY:
         app(buf, n, &len, "%s = %s %s", slot_name(sc, st->dst, ctx),
             st_op_name(st->op), slot_name(sc, st->a, ctx));
+        break;
+    case ST_OP_KEY:
+        app(buf, n, &len, "%s = %s", slot_name(sc, st->dst, ctx),
+            st_type_name(st->otype));
+        if (st->a >= 0)
+            app(buf, n, &len, " %s", slot_name(sc, st->a, ctx));
+        break;
+    case ST_OP_ADD_SESSION:
+    case ST_OP_REMOVE_SESSION:
+        app(buf, n, &len, "%s %s %s", st_op_name(st->op),
+            slot_name(sc, st->a, ctx), slot_name(sc, st->b, ctx));
         break;
     case ST_OP_SESSION:
         app(buf, n, &len, "%s = session", slot_name(sc, st->dst, ctx));
@@ -175,6 +188,7 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
     case ST_OP_FREE:
     case ST_OP_CONNECT:
     case ST_OP_ACCEPT:
+    case ST_OP_FLUSH_SESSIONS:
         app(buf, n, &len, "%s %s", st_op_name(st->op), slot_name(sc, st->a, ctx));
         break;
     case ST_OP_HANDSHAKE:
@@ -203,14 +217,6 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
     case ST_OP_SPIN:
     case ST_OP_REPEAT:
         app(buf, n, &len, "%s %lld", st_op_name(st->op), st->n);
-        break;
-    case ST_OP_CACHE_ADD:
-    case ST_OP_CACHE_REMOVE:
-        app(buf, n, &len, "%s %s %s", st_op_name(st->op),
-            slot_name(sc, st->a, ctx), slot_name(sc, st->b, ctx));
-        break;
-    case ST_OP_CACHE_FLUSH:
-        app(buf, n, &len, "cache_flush %s", slot_name(sc, st->a, ctx));
         break;
     }
     return len;

@@ -480,21 +480,21 @@ static void cache_scenario(FILE *f, const struct variant *v)
         line(f, "x = session");
     }
     line(f, "free s0");
-    line(f, "cache_add c x");
+    line(f, "add_session c x");
     up_refs(f, "x", nx - 1);
     for (int t = 0; t < 2; t++) {
         fprintf(f, "\nthread %s\n", thr[t]);
         switch (op_of(v, t)) {
         case ST_CO_CACHE_ADD:
-            line(f, "cache_add c x");
+            line(f, "add_session c x");
             line(f, "free x");
             break;
         case ST_CO_CACHE_REMOVE:
-            line(f, "cache_remove c x");
+            line(f, "remove_session c x");
             line(f, "free x");
             break;
         case ST_CO_CACHE_FLUSH:
-            line(f, "cache_flush c");
+            line(f, "flush_sessions c");
             break;
         default:        /* ST_CO_CACHE_LOOKUP */
             line(f, "srv = new c");

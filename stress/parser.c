@@ -693,8 +693,8 @@ static int parse_observe(struct parser *p, struct st_stmt *st)
 
 static const char *const stmt_words[] = {
     "ctx", "up_ref", "free", "connect", "accept", "handshake", "set",
-    "expect", "observe", "spin", "repeat", "cache_add", "cache_remove",
-    "cache_flush", NULL
+    "expect", "observe", "spin", "repeat", "add_session", "remove_session",
+    "flush_sessions", NULL
 };
 
 static int is_stmt_word(const struct st_tok *t)
@@ -716,9 +716,14 @@ static int parse_stmt(struct parser *p)
     if (t1 != NULL && t1->kind == ST_T_EQ
         && (t0->kind == ST_T_NAME || t0->kind == ST_T_QNAME)) {
         static const char *const ops[] = { "new", "dup", "session",
-                                           "get1_session", NULL };
+                                           "get1_session", "cert", "pkey",
+                                           "rsa", "dh", "ec_key", NULL };
         static const enum st_op opv[] = { ST_OP_NEW, ST_OP_DUP, ST_OP_SESSION,
-                                          ST_OP_GET1_SESSION };
+                                          ST_OP_GET1_SESSION, ST_OP_CERT,
+                                          ST_OP_PKEY, ST_OP_KEY, ST_OP_KEY,
+                                          ST_OP_KEY };
+        static const enum st_type keyty[] = { ST_TY_RSA, ST_TY_DH,
+                                              ST_TY_EC_KEY };
         const struct st_tok *t2 = tok(p, 2);
         int k;
 
@@ -726,12 +731,20 @@ static int parse_stmt(struct parser *p)
             if (is_word(t2, ops[k]))
                 break;
         if (ops[k] == NULL)
-            return expected(p, 2, "new, dup, session or get1_session");
+            return expected(p, 2, "new, dup, session, get1_session, cert, "
+                            "pkey, rsa, dh or ec_key");
         st = new_stmt(p, opv[k]);
         if (st == NULL || obj_name(p, 0, 1, &st->dst) < 0)
             return -1;
         if (opv[k] == ST_OP_SESSION)
             return no_more(p, 3);
+        if (opv[k] == ST_OP_KEY) {
+            /* `rsa` alone makes a new key; `rsa PKEY` gets the one under
+             * PKEY. */
+            st->otype = keyty[k - 6];
+            if (p->lx.ntoks == 3)
+                return 0;
+        }
         if (obj_name(p, 3, 0, &st->a) < 0)
             return -1;
         return no_more(p, 4);
@@ -769,16 +782,16 @@ static int parse_stmt(struct parser *p)
             return -1;
         return no_more(p, 2);
     }
-    if (is_word(t0, "cache_add") || is_word(t0, "cache_remove")) {
-        st = new_stmt(p, is_word(t0, "cache_add") ? ST_OP_CACHE_ADD
-                                                  : ST_OP_CACHE_REMOVE);
+    if (is_word(t0, "add_session") || is_word(t0, "remove_session")) {
+        st = new_stmt(p, is_word(t0, "add_session") ? ST_OP_ADD_SESSION
+                                                    : ST_OP_REMOVE_SESSION);
         if (st == NULL || obj_name(p, 1, 0, &st->a) < 0
             || obj_name(p, 2, 0, &st->b) < 0)
             return -1;
         return no_more(p, 3);
     }
-    if (is_word(t0, "cache_flush")) {
-        st = new_stmt(p, ST_OP_CACHE_FLUSH);
+    if (is_word(t0, "flush_sessions")) {
+        st = new_stmt(p, ST_OP_FLUSH_SESSIONS);
         if (st == NULL || obj_name(p, 1, 0, &st->a) < 0)
             return -1;
         return no_more(p, 2);
