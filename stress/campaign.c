@@ -190,8 +190,13 @@ static int write_reports(const struct st_campaign *c, const struct st_run *run)
 static int run_head(const struct st_campaign *c, size_t n, struct st_run *run)
 {
     const struct st_opts *o = &c->o;
+    char sched[64] = "free";
 
     memset(run, 0, sizeof(*run));
+    if (o->sched != NULL)
+        st_sched_spec_name(o->sched, sched, sizeof(sched));
+    run->schedule = strdup(sched);
+    run->shrink = c->shrink;
     run->tool_version = strdup(c->tool_version);
     run->backend = strdup(st_be_name());
     run->backend_version = strdup(st_be_version());
@@ -207,7 +212,8 @@ static int run_head(const struct st_campaign *c, size_t n, struct st_run *run)
     run->results = calloc(n, sizeof(*run->results));
     if (run->tool_version == NULL || run->backend == NULL ||
         run->backend_version == NULL || run->jitter == NULL ||
-        run->affinity == NULL || run->command == NULL || run->results == NULL)
+        run->affinity == NULL || run->command == NULL || run->results == NULL
+        || run->schedule == NULL)
         return -1;
     return 0;
 }
@@ -290,9 +296,6 @@ int st_campaign_run(struct st_campaign *c, char *const *paths,
     for (size_t i = 0; i < run.nresults; i++)
         run.seconds += run.results[i].seconds;
 
-    fputc('\n', txt);
-    st_run_print_summary(txt, &run, color);
-    fflush(txt);
     status = st_run_exit_status(&run);
     for (size_t i = 0; i < run.nresults; i++) {
         const char *why = c->require_report
@@ -307,6 +310,9 @@ int st_campaign_run(struct st_campaign *c, char *const *paths,
                 status = 1;
         }
     }
+    fputc('\n', txt);
+    st_run_print_summary(txt, &run, status, color);
+    fflush(txt);
     if (write_reports(c, &run) != 0)
         status = 2;
  out:
