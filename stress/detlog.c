@@ -123,7 +123,9 @@ static bool deadly_signal(const char *p, const char *end)
 }
 
 /* |p|..|end| into |dst| (|len| bytes), trailing blanks and every
- * " at 0xHEX" / "0xHEX " address dropped (they differ from run to run). */
+ * " at 0xHEX" / "0xHEX " address and " (BuildId: ...)" dropped (they
+ * differ from run to run, or say nothing), and each path cut to its file's
+ * name. */
 static void copy_text(char *dst, size_t len, const char *p, const char *end)
 {
     size_t k = 0;
@@ -131,6 +133,26 @@ static void copy_text(char *dst, size_t len, const char *p, const char *end)
     while (end > p && (end[-1] == ' ' || end[-1] == '\r'))
         end--;
     while (p < end && k + 1 < len) {
+        if (starts(p, end, " (BuildId: ")) {
+            /* TSan's build id of the object: the same in every report. */
+            const char *q = memchr(p + 1, ')', (size_t)(end - p - 1));
+
+            if (q != NULL) {
+                p = q + 1;
+                continue;
+            }
+        }
+        if ((*p == '/' && (k == 0 || dst[k - 1] == ' ' || dst[k - 1] == '(')) &&
+            p + 1 < end) {
+            /* A path: its file's name is enough (the log has the rest). */
+            const char *e = p, *base = p;
+
+            while (e < end && *e != ' ' && *e != ')')
+                if (*e++ == '/')
+                    base = e;
+            p = base;
+            continue;
+        }
         if (starts(p, end, " at 0x") || starts(p, end, " 0x")) {
             const char *q = p + (p[1] == 'a' ? 6 : 3);
 
@@ -204,6 +226,22 @@ bool st_detlog_harness_file(const char *file)
     return false;
 }
 
+/* The harness's memory functions (backend.c, CRYPTO_set_mem_functions):
+ * the library's allocator as the harness configures it, so a free the
+ * library makes through them is the library's access, as it would be
+ * through the C library's free. */
+static const char *const allocator_functions[] = {
+    "count_malloc", "count_realloc", "count_free", NULL,
+};
+
+static bool allocator(const char *fn)
+{
+    for (size_t i = 0; allocator_functions[i] != NULL; i++)
+        if (strcmp(fn, allocator_functions[i]) == 0)
+            return true;
+    return false;
+}
+
 static bool library_object(const char *obj)
 {
     return strncmp(obj, "libssl", 6) == 0 || strncmp(obj, "libcrypto", 9) == 0;
@@ -257,7 +295,7 @@ static void set_frame(struct st_det_frame *f, const char *fn, size_t fnlen,
         strncmp(file, "drd_", 4) == 0)
         f->owner = ST_OWN_SYSTEM;
     else if (st_detlog_harness_file(path))
-        f->owner = ST_OWN_HARNESS;
+        f->owner = allocator(f->fn) ? ST_OWN_SYSTEM : ST_OWN_HARNESS;
     else
         f->owner = ST_OWN_LIBRARY;
 }

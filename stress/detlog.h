@@ -30,7 +30,10 @@
  *  - ST_OWN_SYSTEM: the C library, Valgrind's preload objects, the
  *    sanitizer runtime (an object frame of any object but the library's; a
  *    source frame in assembly or C++ or under compiler-rt; a sanitizer's
- *    "<null>" location outside the library);
+ *    "<null>" location outside the library), and the harness's memory
+ *    functions (count_malloc, count_realloc, count_free: the allocator the
+ *    harness gives the library, so the library's free through them is the
+ *    library's access);
  *  - ST_OWN_HARNESS: a source frame of the harness's own files (stress/,
  *    tests/: by directory where the tool prints one, else by the file's
  *    name, st_detlog_harness_file);
