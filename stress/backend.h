@@ -36,7 +36,8 @@
  * introspection).  On OpenSSL the counters skip the library's one-time
  * state: st_be_init() runs a warm-up handshake (process-wide caches), and
  * each other thread runs one, uncounted, on its first backend call
- * (per-thread random generators and error queue, freed at thread exit). */
+ * (per-thread random generators and error queue, freed at thread exit),
+ * except where the detector sees inside libssl (st_be_thread_done). */
 int st_be_preinit(void);
 /* Make the test material (key, self-signed certificate, CA names) and the
  * harness-owned peer contexts.  Registers no ex_data index (but in the
@@ -45,6 +46,13 @@ int st_be_preinit(void);
  * negative errno. */
 int st_be_init(void);
 void st_be_cleanup(void);
+/* A worker thread (not the leader) has run its last statement of the
+ * iteration.  Where the detector sees inside libssl (Valgrind, or TSan
+ * against a libssl built with it: ST_LIBSSL_INSTRUMENTED), the OpenSSL
+ * backend runs no per-thread warm-up and ends the iteration as an ending
+ * thread would, with OPENSSL_thread_stop (backend.c, "What the detector
+ * sees of the library").  Otherwise nothing. */
+void st_be_thread_done(void);
 /* Before the first statement of |sc|, in the process that runs it and
  * with none of its threads started: register what its statements need
  * from the library (the SSL ex_data index of the `ex_data` setting, when

@@ -301,10 +301,13 @@ int st_campaign_run(struct st_campaign *c, char *const *paths,
             st_result_print_outcomes(txt, res, color);
         for (size_t k = 0; k < res->nfailures; k++)
             st_failure_print(txt, res, &res->failures[k], color);
+        /* A known race stays visible where the scenario passes by it. */
+        st_result_print_expected(txt, res, color);
         print_controlled(txt, sc[i], o, res);
         if (res->schedule_misfit)
             fprintf(stderr, "%s: %s: %s\n", c->prog, paths[i], res->reason);
-        if (!c->quiet && (res->nrows > 0 || res->nfailures > 0))
+        if (!c->quiet && (res->nrows > 0 || res->nfailures > 0 ||
+                          res->nexpected > 0))
             fputc('\n', txt);
         fflush(txt);
     }

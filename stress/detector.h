@@ -33,12 +33,37 @@
  * "ERROR: AddressSanitizer", "runtime error:", Helgrind's and DRD's error
  * headers) and keeps the larger count.
  *
+ * Reports (detlog.h).  The parent reads the log as reports, each with
+ * its stacks' first frames inside the library, and the iteration it came
+ * from: after every iteration that added errors the child writes a marker
+ * into the log ("sslstress: iteration N": VALGRIND_PRINTF under Valgrind,
+ * a line after each report's SUMMARY under a sanitizer).  A summary is the
+ * report's head and those frames ("Possible data race during read of size
+ * 4 by thread #2 at SSL_in_init < SSL_dup (libssl.so.3); previous write of
+ * size 4 by thread #1 at ??? < ??? < ??? (libssl.so.3)").
+ *
  * Verdict (st_detector_apply).  Reports fail the scenario with a failure of
  * kind "detector" (the first report's iteration, the seed, the summary, a
  * replay command), unless the scenario says `expect race`: then a report
  * is its pass and silence under a race detector is its failure.  Without a
  * race detector an `expect race` scenario is skipped
- * (st_detector_missing). */
+ * (st_detector_missing).
+ *
+ * Known races (`known race on BACKEND [in FUNCTION...] "why"`, scenario.h).
+ * Under a race detector, on a backend a `known race` names, a data race
+ * report whose access begins in the library and whose library frames
+ * include one of the named functions is expected (the first declaration
+ * that covers it takes it): it fails nothing; the result keeps, per
+ * declaration that applies, its text, the count, the first one's
+ * iteration and summary (st_result_add_expected), and the reports say
+ * "expected race".  A
+ * report the harness began (its first own frame in stress/), any other
+ * library report, and every report of another kind fail the scenario as
+ * ever.  Silence passes: a known race is what the library may do, not
+ * what the scenario must show (the result says it was not seen).  Only
+ * where the harness reads the log: a forked scenario (the default), or
+ * --no-fork under Valgrind with SSLSTRESS_VALGRIND_LOG; otherwise every
+ * report counts as unexpected. */
 #ifndef ST_DETECTOR_H
 #define ST_DETECTOR_H
 
@@ -94,11 +119,49 @@ int st_detector_collect(const struct st_scenario *sc, const struct st_opts *o,
                         const struct st_shared *sh, struct st_result *r,
                         bool *absorbed);
 
+/* True when a `known race` of |sc| names |backend| and this process has a
+ * race detector: the reports need the log to be judged, so a forked child
+ * leaves the verdict to its parent (st_detector_collect). */
+bool st_detector_known_applies(const struct st_scenario *sc,
+                               const char *backend, const char *detector);
+struct st_det_report;
+/* The `known race` of |sc| that covers |rep| on |backend| under
+ * |detector|, or NULL (rules above). */
+const struct st_known_race *st_detector_known(const struct st_scenario *sc,
+                                              const char *backend,
+                                              const char *detector,
+                                              const struct st_det_report *rep);
+
+/* Judge what |det| said in |all| (the scenario's whole log) into |r|, on
+ * the backend r->backend: the reports a `known race` covers are expected
+ * (r->expected, replaced), every other one fails the scenario
+ * (st_detector_apply: the first one's summary and iteration, from the
+ * log's markers, else |counted_it|).  |counted|: the reports the run
+ * counted itself (Valgrind counts an error's repeats, which it logs once:
+ * beyond the log they are expected when every logged report was, else
+ * unexpected).  |path|: the scenario's log, for the reports; |vg_unlogged|:
+ * Valgrind's reports are not in |all| (no SSLSTRESS_VALGRIND_LOG), which
+ * the summary then says.  0 or -ENOMEM. */
+int st_detector_judge(const struct st_scenario *sc, const struct st_opts *o,
+                      struct st_result *r, const char *det, const char *all,
+                      unsigned counted, uint64_t counted_it, const char *path,
+                      bool vg_unlogged);
+
+/* --no-fork, at the end of |sc|'s run in this process: judge what the
+ * detector said since st_detector_attach (Valgrind's own log, when
+ * SSLSTRESS_VALGRIND_LOG names it; else the counts in |sh|, every report
+ * unexpected) into |r|.  0 or -ENOMEM. */
+int st_detector_collect_self(const struct st_scenario *sc,
+                             const struct st_opts *o,
+                             const struct st_shared *sh, struct st_result *r);
+
 /* Fill |r|'s detector fields (|summary| and |log| may be NULL: kept as
  * they are) and decide the verdict: reports fail the scenario (one failure
  * of kind "detector" at |first_it|), unless sc->expect_race, where reports
- * pass it (its other failures are silenced) and none fail it.  Idempotent:
- * a second call updates the fields and the one detector failure. */
+ * pass it (its other failures are silenced) and none fail it.  |reports|
+ * are the unexpected ones: detector_reports becomes them plus
+ * r->expected_reports (st_detector_judge fills those first).  Idempotent: a second call updates the fields and
+ * the one detector failure. */
 int st_detector_apply(const struct st_scenario *sc, const struct st_opts *o,
                       struct st_result *r, const char *detector,
                       unsigned reports, uint64_t first_it,

@@ -268,6 +268,14 @@ static int combine(struct st_result *acc, const struct st_result *r,
             return ret;
     }
     acc->detector_reports += r->detector_reports;
+    /* Each known race by its declaration: the first shard that saw it
+     * gives its iteration and summary; every shard's count adds up. */
+    for (size_t i = 0; i < r->nexpected; i++)
+        if ((ret = st_result_add_expected(acc, r->expected[i].known,
+                                          r->expected[i].reports,
+                                          r->expected[i].iteration,
+                                          r->expected[i].summary)) != 0)
+            return ret;
     return 0;
 }
 

@@ -962,8 +962,83 @@ static int open_block(struct parser *p)
 }
 
 static const char *const hdr_words[] = {
-    "about", "iterations", "timeout", "requires", "fault", "expect", NULL
+    "about", "iterations", "timeout", "requires", "fault", "expect", "known",
+    NULL
 };
+#define HDR_KNOWN 6             /* may repeat */
+
+const char *const st_backend_names[] = { "minissl", "openssl", "boringssl",
+                                         NULL };
+
+/* `known race on BACKEND... [in FUNCTION...] "why"` (scenario.h). */
+static int parse_known(struct parser *p)
+{
+    struct st_scenario *sc = p->sc;
+    struct st_known_race *k;
+    const struct st_tok *t;
+    size_t i = 3;
+    char b[64];
+
+    if (!is_word(tok(p, 1), "race"))
+        return expected(p, 1, "'race'");
+    if (!is_word(tok(p, 2), "on"))
+        return expected(p, 2, "'on'");
+    if (sc->expect_race)
+        return perr(p, 0, "'known race' in an 'expect race' scenario (a report "
+                    "is its pass already)");
+    k = realloc(sc->known, (sc->nknown + 1) * sizeof(*k));
+    if (k == NULL)
+        return perr(p, 0, "out of memory");
+    sc->known = k;
+    k = &sc->known[sc->nknown++];
+    memset(k, 0, sizeof(*k));
+    k->loc = tok(p, 0)->loc;
+    for (; (t = tok(p, i)) != NULL && t->kind == ST_T_NAME && !is_word(t, "in");
+         i++) {
+        char (*v)[ST_NAME_MAX + 1];
+        size_t w;
+
+        for (w = 0; st_backend_names[w] != NULL; w++)
+            if (is_word(t, st_backend_names[w]))
+                break;
+        if (st_backend_names[w] == NULL)
+            return perr(p, i, "unknown backend %s (minissl, openssl or "
+                        "boringssl)", desc(p, i, b, sizeof(b)));
+        for (size_t j = 0; j < k->nbackends; j++)
+            if (strcmp(k->backends[j], st_backend_names[w]) == 0)
+                return perr(p, i, "duplicate backend '%s'",
+                            st_backend_names[w]);
+        if ((v = realloc(k->backends, (k->nbackends + 1) * sizeof(*v))) == NULL)
+            return perr(p, i, "out of memory");
+        k->backends = v;
+        snprintf(k->backends[k->nbackends++], sizeof(*v), "%s",
+                 st_backend_names[w]);
+    }
+    if (k->nbackends == 0)
+        return expected(p, i, "a backend name");
+    if (is_word(tok(p, i), "in")) {
+        for (i++; (t = tok(p, i)) != NULL && t->kind == ST_T_NAME; i++) {
+            char (*v)[ST_NAME_MAX + 1];
+
+            if ((v = realloc(k->functions,
+                             (k->nfunctions + 1) * sizeof(*v))) == NULL)
+                return perr(p, i, "out of memory");
+            k->functions = v;
+            if (plain_name(p, i, "a function name",
+                           k->functions[k->nfunctions]) < 0)
+                return -1;
+            k->nfunctions++;
+        }
+        if (k->nfunctions == 0)
+            return expected(p, i, "a function name");
+    }
+    t = tok(p, i);
+    if (t == NULL || t->kind != ST_T_STR)
+        return expected(p, i, "a string saying what the library does");
+    if ((k->why = xstrndup(p, i, t->str, strlen(t->str))) == NULL)
+        return -1;
+    return no_more(p, i + 1);
+}
 
 static int header_index(struct parser *p)
 {
@@ -1014,6 +1089,8 @@ static int parse_header(struct parser *p, int h)
     if (p->in_blocks)
         return perr(p, 0, "header '%.*s' after the first block (headers come first)",
                     (int)t0->len, t0->start);
+    if (h == HDR_KNOWN)
+        return parse_known(p);
     if (p->seen_headers & (1u << h))
         return perr(p, 0, "duplicate '%.*s' header", (int)t0->len, t0->start);
     p->seen_headers |= 1u << h;
@@ -1063,6 +1140,9 @@ static int parse_header(struct parser *p, int h)
             return perr(p, 0, "statement outside a block (start one with "
                         "'setup' or 'thread NAME')");
         }
+        if (sc->nknown > 0)
+            return perr(p, 0, "'expect race' in a scenario with 'known race' "
+                        "lines (a report is its pass already)");
         sc->expect_race = 1;
         return no_more(p, 2);
     }
@@ -1280,6 +1360,12 @@ void st_scenario_free(struct st_scenario *sc)
     free(sc->name);
     free(sc->about);
     free(sc->fault);
+    for (i = 0; i < sc->nknown; i++) {
+        free(sc->known[i].backends);
+        free(sc->known[i].functions);
+        free(sc->known[i].why);
+    }
+    free(sc->known);
     stmts_free(sc->global.stmts, sc->global.nstmts);
     stmts_free(sc->setup.stmts, sc->setup.nstmts);
     stmts_free(sc->check.stmts, sc->check.nstmts);

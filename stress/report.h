@@ -204,6 +204,11 @@ void st_failure_print(FILE *out, const struct st_result *r,
  * nothing when r->detector is NULL. */
 void st_result_print_detector(FILE *out, const struct st_result *r,
                               int color);
+/* The `known race` that applied to |r| (none: nothing): "expected race
+ * (known race on openssl in SSL_dup: why)", then how many reports it
+ * covered, the first one's iteration, the seed and its summary, or "not
+ * reported in this run".  st_result_print_detector ends with it. */
+void st_result_print_expected(FILE *out, const struct st_result *r, int color);
 /* 0 when every result passed or was skipped, 1 when one failed or erred
  * (the `run` and `merge` exit status for a complete run). */
 int st_run_exit_status(const struct st_run *run);

@@ -775,13 +775,31 @@ static int scenario(FILE *f, const struct st_result *r, size_t i,
         esc(f, r->detector);
         fprintf(f, "</h3>\n<p>%u report%s%s</p>\n", r->detector_reports,
                 r->detector_reports == 1 ? "" : "s",
-                r->verdict == ST_PASS && r->detector_reports > 0
+                r->verdict == ST_PASS &&
+                r->detector_reports > r->expected_reports
                 ? " (expected: the scenario declares <code>expect race</code>)"
                 : "");
-        if (r->detector_summary != NULL) {
+        if (r->detector_summary != NULL &&
+            r->detector_reports > r->expected_reports) {
             fputs("<pre>", f);
             esc(f, r->detector_summary);
             fputs("</pre>\n", f);
+        }
+        for (size_t k = 0; k < r->nexpected; k++) {
+            const struct st_expected_race *x = &r->expected[k];
+
+            fputs("<p>Expected race (<code>known race ", f);
+            esc(f, x->known);
+            fprintf(f, "</code>): %u report%s", x->reports,
+                    x->reports == 1 ? "" : "s");
+            if (x->reports > 0)
+                fprintf(f, ", the first in iteration %" PRIu64, x->iteration);
+            fputs("</p>\n", f);
+            if (x->summary != NULL) {
+                fputs("<pre>", f);
+                esc(f, x->summary);
+                fputs("</pre>\n", f);
+            }
         }
         if (r->detector_log != NULL) {
             fputs("<p>Log: <code>", f);

@@ -5,6 +5,7 @@
  * that names it, so a truncated or hand-edited shard file is an error
  * message and never a crash. */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
@@ -189,6 +190,19 @@ json_t *st_result_to_json(const struct st_result *r)
     bad |= put(o, "detector_reports", json_integer(r->detector_reports));
     bad |= put(o, "detector_summary", jstr(r->detector_summary));
     bad |= put(o, "detector_log", jstr(r->detector_log));
+    if (r->nexpected > 0 && (bad |= put(o, "expected_races",
+                                        a = json_array())) == 0)
+        for (size_t i = 0; i < r->nexpected && !bad; i++) {
+            const struct st_expected_race *x = &r->expected[i];
+            json_t *e = json_object();
+
+            if ((bad |= json_array_append_new(a, e)) != 0)
+                break;
+            bad |= put(e, "known", jstr(x->known));
+            bad |= put(e, "reports", json_integer(x->reports));
+            bad |= put(e, "iteration", ju64(x->iteration));
+            bad |= put(e, "summary", jstr(x->summary));
+        }
     bad |= put(o, "shard_index", json_integer(r->shard_index + 1));
     bad |= put(o, "shard_count", json_integer(r->shard_count));
     return built(o, bad);
@@ -686,6 +700,31 @@ static int rd_result(struct rd *c, json_t *o, const char *where,
     r->detector_reports = (unsigned)x;
     rd_str(c, o, where, "detector_summary", &r->detector_summary);
     rd_str(c, o, where, "detector_log", &r->detector_log);
+    a = rd_array(c, o, where, "expected_races", &n);
+    if (n > 0 && c->ret == 0) {
+        if ((r->expected = calloc(n, sizeof(*r->expected))) == NULL)
+            return rd_nomem(c);
+        r->nexpected = n;
+        for (size_t i = 0; i < n && c->ret == 0; i++) {
+            struct st_expected_race *e = &r->expected[i];
+            json_t *ev = json_array_get(a, i);
+
+            snprintf(sub, sizeof(sub), "%s%sexpected_races[%zu]", where,
+                     *where ? "." : "", i);
+            if (!json_is_object(ev))
+                return rd_fail(c, sub, NULL, "expected an object");
+            rd_str(c, ev, sub, "known", &e->known);
+            rd_int(c, ev, sub, "reports", 0, UINT32_MAX, &x);
+            e->reports = (unsigned)x;
+            rd_u64(c, ev, sub, "iteration", &e->iteration);
+            rd_str(c, ev, sub, "summary", &e->summary);
+            if (c->ret == 0 && e->known == NULL)
+                return rd_fail(c, sub, "known", "missing");
+            if (UINT_MAX - r->expected_reports < e->reports)
+                return rd_fail(c, sub, "reports", "too many in all");
+            r->expected_reports += e->reports;
+        }
+    }
     return rd_shard(c, o, where, &r->shard_index, &r->shard_count);
 }
 

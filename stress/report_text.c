@@ -374,16 +374,48 @@ void st_result_print_detector(FILE *out, const struct st_result *r,
     fprintf(out, ": %s%u report%s%s", color && r->detector_reports ? C_RED : "",
             r->detector_reports, r->detector_reports == 1 ? "" : "s",
             color && r->detector_reports ? C_RESET : "");
-    /* Only an `expect race` scenario passes with reports (detector.h). */
-    if (r->verdict == ST_PASS && r->detector_reports > 0)
+    /* An `expect race` scenario passes by its reports (detector.h). */
+    if (r->verdict == ST_PASS && r->detector_reports > r->expected_reports)
         fputs(" (expected: the scenario declares `expect race`)", out);
+    else if (r->expected_reports > 0)
+        fprintf(out, " (%u expected)", r->expected_reports);
     fputc('\n', out);
-    if (r->detector_summary != NULL) {
+    if (r->detector_summary != NULL &&
+        r->detector_reports > r->expected_reports) {
         fputs("    ", out);
         st_put_text(out, r->detector_summary, 0);
         fputc('\n', out);
     }
-    if (r->detector_log != NULL) {
+    /* The log, here or after the expected race's report. */
+    if (r->detector_log != NULL && r->expected_reports == 0) {
+        fputs("    log: ", out);
+        st_put_text(out, r->detector_log, 0);
+        fputc('\n', out);
+    }
+    st_result_print_expected(out, r, color);
+}
+
+void st_result_print_expected(FILE *out, const struct st_result *r, int color)
+{
+    for (size_t i = 0; i < r->nexpected; i++) {
+        const struct st_expected_race *x = &r->expected[i];
+
+        fprintf(out, "  %sexpected race%s (known race ",
+                color ? C_BOLD : "", color ? C_RESET : "");
+        st_put_text(out, x->known, 0);
+        fputs(")\n", out);
+        if (x->reports > 0) {
+            fprintf(out, "    %u report%s, the first in iteration %" PRIu64
+                    ", seed %" PRIu64 ": ", x->reports,
+                    x->reports == 1 ? "" : "s", x->iteration, r->seed);
+            st_put_text(out, x->summary != NULL ? x->summary : "(see the log)",
+                        0);
+            fputc('\n', out);
+        } else {
+            fputs("    not reported in this run\n", out);
+        }
+    }
+    if (r->detector_log != NULL && r->expected_reports > 0) {
         fputs("    log: ", out);
         st_put_text(out, r->detector_log, 0);
         fputc('\n', out);

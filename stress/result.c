@@ -2,6 +2,7 @@
  * st_result / st_run is owned by its struct (result.h), allocated with
  * malloc, so free() releases it; NULL members and partly built structs are
  * fine, which lets every builder hand a half-built result here. */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,7 @@ void st_result_free(struct st_result *r)
     free(r->detector);
     free(r->detector_summary);
     free(r->detector_log);
+    st_result_drop_expected(r);
     memset(r, 0, sizeof(*r));
 }
 
@@ -181,4 +183,49 @@ const char *st_signal_str(int sig)
         return "SIGSYS";
     }
     return NULL;
+}
+
+void st_result_drop_expected(struct st_result *r)
+{
+    for (size_t i = 0; i < r->nexpected; i++) {
+        free(r->expected[i].known);
+        free(r->expected[i].summary);
+    }
+    free(r->expected);
+    r->expected = NULL;
+    r->nexpected = 0;
+    r->expected_reports = 0;
+}
+
+int st_result_add_expected(struct st_result *r, const char *known,
+                           unsigned reports, uint64_t iteration,
+                           const char *summary)
+{
+    struct st_expected_race *x = NULL, *v;
+
+    for (size_t i = 0; i < r->nexpected; i++)
+        if (strcmp(r->expected[i].known, known) == 0)
+            x = &r->expected[i];
+    if (x == NULL) {
+        if ((v = realloc(r->expected, (r->nexpected + 1) * sizeof(*v))) == NULL)
+            return -ENOMEM;
+        r->expected = v;
+        x = &v[r->nexpected];
+        memset(x, 0, sizeof(*x));
+        if ((x->known = strdup(known)) == NULL)
+            return -ENOMEM;
+        r->nexpected++;
+    }
+    if (reports > 0 && x->reports == 0) {
+        char *s = summary != NULL ? strdup(summary) : NULL;
+
+        if (summary != NULL && s == NULL)
+            return -ENOMEM;
+        free(x->summary);
+        x->summary = s;
+        x->iteration = iteration;
+    }
+    x->reports += reports;
+    r->expected_reports += reports;
+    return 0;
 }

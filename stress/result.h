@@ -27,6 +27,16 @@ struct st_outcome_row {
     char *desc;                 /* the outcome line's description, or NULL */
 };
 
+/* A `known race` of the scenario that applied to the run (its backend, a
+ * race detector; scenario.h, detector.h). */
+struct st_expected_race {
+    char *known;                /* the declaration: "on openssl in SSL_dup:
+                                   why" */
+    unsigned reports;           /* the reports it covered (0: none came) */
+    uint64_t iteration;         /* the first one's iteration; 0 when none */
+    char *summary;              /* the first one's summary, or NULL */
+};
+
 /* One failing iteration, with what reproduces it. */
 struct st_failure {
     uint64_t iteration;         /* 0-based within the scenario's run */
@@ -102,6 +112,12 @@ struct st_result {
     unsigned detector_reports;
     char *detector_summary;     /* the first report's SUMMARY line */
     char *detector_log;         /* path of the log */
+    /* Each `known race` that applied to this run, in file order, and the
+     * reports they covered in all (counted in detector_reports too; they
+     * fail nothing). */
+    size_t nexpected;
+    struct st_expected_race *expected;
+    unsigned expected_reports;
     int shard_index, shard_count;   /* from 0 (shard.h); 0/1: unsharded */
 };
 
@@ -135,6 +151,15 @@ void st_result_drop_failures(struct st_result *r);
  * (kind "crash", "timeout" or "deadlock", isolate.c); |r| has a failure. */
 bool st_result_died(const struct st_result *r);
 void st_result_free(struct st_result *r);   /* frees members, not r */
+/* Forget |r|'s known races (r->expected, r->expected_reports). */
+void st_result_drop_expected(struct st_result *r);
+/* Add |reports| to |r|'s known race |known| (a new entry when |r| has none
+ * by that text), and to r->expected_reports; the first call with reports
+ * gives the entry its |iteration| and |summary| (copied; may be NULL).
+ * 0 or -ENOMEM. */
+int st_result_add_expected(struct st_result *r, const char *known,
+                           unsigned reports, uint64_t iteration,
+                           const char *summary);
 void st_run_free(struct st_run *run);       /* frees members, not run */
 
 /* The names of the enums (result.c).  "pass", "fail", "skip", "error";

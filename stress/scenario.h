@@ -189,6 +189,25 @@ struct st_outcome {
     struct st_loc loc;
 };
 
+/* A header `known race on BACKEND... [in FUNCTION...] "why"`
+ * (extension): what a library is known to do in this scenario.  Under a
+ * race detector, on one of |backends|, a data race report inside the
+ * library (its access's first frame not the system's is the library's)
+ * whose library frames include one of |functions| (or any, without `in`)
+ * is expected: it fails nothing and the report says "expected race" with
+ * its frames (detector.h).  Any other report still fails the scenario. */
+struct st_known_race {
+    size_t nbackends;
+    char (*backends)[ST_NAME_MAX + 1];
+    size_t nfunctions;              /* 0: any library frame */
+    char (*functions)[ST_NAME_MAX + 1];
+    char *why;
+    struct st_loc loc;
+};
+
+/* The backends a `known race` may name: each backend's st_be_name(). */
+extern const char *const st_backend_names[];
+
 struct st_scenario {
     char *path;
     char *name;
@@ -201,6 +220,8 @@ struct st_scenario {
                                        is the pass, silence the failure */
     char *fault;                    /* header `fault NAME` (seeded-bug
                                        builds), or NULL */
+    struct st_known_race *known;    /* headers `known race ...`, in order */
+    size_t nknown;
     int has_global, has_setup, has_check;
     struct st_block global, setup, check;
     struct st_block *threads;

@@ -12,6 +12,7 @@
  *   a double free is diagnosed by minissl's quarantine, and, in the ASan
  *   build, by AddressSanitizer once the quarantine has let the memory go.
  *   Tests that need a detector are only registered under one. */
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "backend.h"
 #include "barrier.h"
 #include "detector.h"
+#include "detlog.h"
 #include "result.h"
 #include "runner.h"
 #include "scenario.h"
@@ -121,7 +123,17 @@ START_TEST(tsan_reports_are_counted_and_the_first_summary_kept)
     ck_assert_uint_eq(st_detector_count("tsan", tsan_log, sum, sizeof(sum)),
                       2);
     ck_assert_str_eq(sum, "ThreadSanitizer: data race "
-                     "/work/main/lib/src/settings.c:53:23 in SSL_set_options");
+                     "settings.c:53:23 in SSL_set_options; "
+                     "write of size 8 by thread T1 at SSL_set_options "
+                     "(settings.c:53)");
+    /* An interceptor's frame names its object and build id: the id says
+     * nothing and goes. */
+    ck_assert_uint_eq(st_detector_count("tsan",
+        "WARNING: ThreadSanitizer: data race (pid=1)\n"
+        "SUMMARY: ThreadSanitizer: data race (/x/sslstress-openssl+0xcaf64) "
+        "(BuildId: 2c7ba8ce) in free\n", sum, sizeof(sum)), 1);
+    ck_assert_str_eq(sum, "ThreadSanitizer: data race "
+                     "(sslstress-openssl+0xcaf64) in free");
 }
 END_TEST
 
@@ -132,7 +144,7 @@ START_TEST(asan_and_ubsan_reports_are_counted_with_their_summary)
     ck_assert_uint_eq(st_detector_count("asan", asan_log, sum, sizeof(sum)),
                       1);
     ck_assert_str_eq(sum, "AddressSanitizer: double-free "
-                     "(/work/main/build/asan/sslstress+0xa3ea2) in free");
+                     "(sslstress+0xa3ea2) in free");
     ck_assert_uint_eq(st_detector_count("asan", ubsan_log, sum, sizeof(sum)),
                       1);
     ck_assert_ptr_nonnull(strstr(sum, "runtime error: signed integer overflow"));
@@ -145,8 +157,11 @@ START_TEST(helgrind_errors_are_counted_without_thread_announcements)
 
     ck_assert_uint_eq(st_detector_count("helgrind", helgrind_log, sum,
                                         sizeof(sum)), 2);
-    ck_assert_str_eq(sum, "Possible data race during read of size 8 at "
-                     "0x4A5E570 by thread #1 at SSL_set_options "
+    /* The access and the one it conflicts with, each down to the
+     * harness's call (apply_set), without the address. */
+    ck_assert_str_eq(sum, "Possible data race during read of size 8 by "
+                     "thread #1 at SSL_set_options (settings.c:53); previous "
+                     "write of size 8 by thread #3 at SSL_set_options "
                      "(settings.c:53)");
 }
 END_TEST
@@ -157,8 +172,195 @@ START_TEST(drd_errors_are_counted_without_thread_lines_or_contexts)
 
     ck_assert_uint_eq(st_detector_count("drd", drd_log, sum, sizeof(sum)),
                       3);
-    ck_assert_str_eq(sum, "Conflicting load by thread 2 at 0x04a7e8f0 size 8"
+    ck_assert_str_eq(sum, "Conflicting load by thread 2 size 8"
                      " at SSL_set_options (settings.c:53)");
+}
+END_TEST
+
+/* Helgrind on the system's libssl (no debug symbols): trimmed from a run
+ * of scenarios/dup-racing-handshake.scn, with the harness's iteration
+ * markers. */
+static const char openssl_helgrind_log[] =
+    "==21044== ----------------------------------------------------------------\n"
+    "==21044== \n"
+    "==21044== Possible data race during read of size 4 at 0x51B87A4 by thread #2\n"
+    "==21044== Locks held: none\n"
+    "==21044==    at 0x48CBD30: SSL_in_init (in /usr/lib/x86_64-linux-gnu/libssl.so.3)\n"
+    "==21044==    by 0x48A1CE1: SSL_dup (in /usr/lib/x86_64-linux-gnu/libssl.so.3)\n"
+    "==21044==    by 0x139287: exec_one (run.c:361)\n"
+    "==21044==    by 0x14223B: worker (workers.c:157)\n"
+    "==21044==    by 0x484C7D6: ??? (in /usr/libexec/valgrind/vgpreload_helgrind-amd64-linux.so)\n"
+    "==21044== \n"
+    "==21044== This conflicts with a previous write of size 4 by thread #1\n"
+    "==21044== Locks held: none\n"
+    "==21044==    at 0x48CCCB0: ??? (in /usr/lib/x86_64-linux-gnu/libssl.so.3)\n"
+    "==21044==    by 0x48D8457: ??? (in /usr/lib/x86_64-linux-gnu/libssl.so.3)\n"
+    "==21044==    by 0x48CBFF2: ??? (in /usr/lib/x86_64-linux-gnu/libssl.so.3)\n"
+    "==21044==    by 0x1133F5: hs_step (backend.c:846)\n"
+    "==21044==    by 0x1133F5: st_be_handshake (backend.c:883)\n"
+    "==21044==  Address 0x51b87a4 is 100 bytes inside a block of size 7,608 alloc'd\n"
+    "==21044==    at 0x48437F4: malloc (in /usr/libexec/valgrind/vgpreload_helgrind-amd64-linux.so)\n"
+    "==21044==    by 0x112605: count_malloc (backend.c:66)\n"
+    "==21044==    by 0x48A1733: SSL_new (in /usr/lib/x86_64-linux-gnu/libssl.so.3)\n"
+    "==21044==  Block was alloc'd by thread #1\n"
+    "==21044== \n"
+    "**21044** sslstress: iteration 3\n"
+    "==21044== ----------------------------------------------------------------\n"
+    "==21044== \n"
+    "==21044== Possible data race during write of size 8 at 0x51CF858 by thread #2\n"
+    "==21044== Locks held: none\n"
+    "==21044==    at 0x483F0B4: free (in /usr/libexec/valgrind/vgpreload_helgrind-amd64-linux.so)\n"
+    "==21044==    by 0x112650: count_free (backend.c:60)\n"
+    "==21044==    by 0x4B42471: CRYPTO_free (in /usr/lib/x86_64-linux-gnu/libcrypto.so.3)\n"
+    "==21044==    by 0x48A13B6: SSL_free (in /usr/lib/x86_64-linux-gnu/libssl.so.3)\n"
+    "==21044==    by 0x139394: exec_one (run.c:383)\n"
+    "==21044== \n"
+    "==21044== This conflicts with a previous read of size 8 by thread #1\n"
+    "==21044==    at 0x48A1D5D: SSL_dup (in /usr/lib/x86_64-linux-gnu/libssl.so.3)\n"
+    "==21044==    by 0x139287: exec_one (run.c:361)\n"
+    "==21044== \n"
+    "**21044** sslstress: iteration 5\n";
+
+/* A race in one of the harness's callbacks (made up from the shape of
+ * the one above): the harness's, whoever called it. */
+static const char harness_helgrind_log[] =
+    "==21044== ----------------------------------------------------------------\n"
+    "==21044== \n"
+    "==21044== Possible data race during write of size 8 at 0x51CF858 by thread #2\n"
+    "==21044== Locks held: none\n"
+    "==21044==    at 0x112650: exdata_free (backend.c:211)\n"
+    "==21044==    by 0x4B42471: CRYPTO_free_ex_data (in /usr/lib/x86_64-linux-gnu/libcrypto.so.3)\n"
+    "==21044==    by 0x48A13B6: SSL_free (in /usr/lib/x86_64-linux-gnu/libssl.so.3)\n"
+    "==21044==    by 0x139394: exec_one (run.c:383)\n"
+    "==21044== \n";
+
+/* TSan with libssl built with it (scripts/build-openssl.sh tsan): full
+ * paths, the harness's frames under stress/. */
+static const char openssl_tsan_log[] =
+    "==================\n"
+    "WARNING: ThreadSanitizer: data race (pid=16178)\n"
+    "  Read of size 4 at 0x7b9000002064 by thread T1:\n"
+    "    #0 SSL_in_init /work/ossl/tsan-3.0.22/src/ssl/statem/statem.c:78:22 (sslstress-openssl+0x1dbc6a) (BuildId: 074b)\n"
+    "    #1 SSL_dup /work/ossl/tsan-3.0.22/src/ssl/ssl_lib.c:4054:10 (sslstress-openssl+0x1a4b54) (BuildId: 074b)\n"
+    "    #2 st_be_dup /work/h15x/stress/backend.c:437:12 (sslstress-openssl+0x14b90a) (BuildId: 074b)\n"
+    "\n"
+    "  Previous write of size 4 at 0x7b9000002064 by main thread:\n"
+    "    #0 ossl_statem_set_in_init /work/ossl/tsan-3.0.22/src/ssl/statem/statem.c:177:23 (sslstress-openssl+0x1dbfde)\n"
+    "    #1 tls_finish_handshake /work/ossl/tsan-3.0.22/src/ssl/statem/statem_lib.c:1147:5 (sslstress-openssl+0x1edff3)\n"
+    "    #2 ossl_statem_client_pre_work /work/ossl/tsan-3.0.22/src/ssl/statem/statem_clnt.c (sslstress-openssl+0x1de5b4)\n"
+    "    #3 write_state_machine /work/ossl/tsan-3.0.22/src/ssl/statem/statem.c:794:44 (sslstress-openssl+0x1dc8c5)\n"
+    "    #4 state_machine /work/ossl/tsan-3.0.22/src/ssl/statem/statem.c:449:21 (sslstress-openssl+0x1dc8c5)\n"
+    "    #5 SSL_do_handshake /work/ossl/tsan-3.0.22/src/ssl/ssl_lib.c:3934:19 (sslstress-openssl+0x19fd80)\n"
+    "    #6 peer_step /work/h15x/stress/backend.c:762:13 (sslstress-openssl+0x14bf5a)\n"
+    "\n"
+    "  Location is heap block of size 7608 at 0x7b9000002000 allocated by main thread:\n"
+    "    #0 malloc <null> (sslstress-openssl+0xca971)\n"
+    "    #1 count_malloc /work/h15x/stress/backend.c:52:15 (sslstress-openssl+0x14af28)\n"
+    "\n"
+    "SUMMARY: ThreadSanitizer: data race /work/ossl/tsan-3.0.22/src/ssl/statem/statem.c:78:22 in SSL_in_init\n"
+    "sslstress: iteration 12\n"
+    "==================\n";
+
+START_TEST(helgrind_reports_in_a_libssl_without_symbols_name_its_object_once)
+{
+    struct st_detlog lg;
+    char sum[1024];
+
+    ck_assert_int_eq(st_detlog_read("helgrind", openssl_helgrind_log, &lg), 0);
+    ck_assert_uint_eq(lg.n, 2);
+    st_detlog_summary(&lg.reports[0], sum, sizeof(sum));
+    ck_assert_str_eq(sum, "Possible data race during read of size 4 by "
+                     "thread #2 at SSL_in_init < SSL_dup (libssl.so.3); "
+                     "previous write of size 4 by thread #1 at ??? < ??? < "
+                     "??? (libssl.so.3)");
+    ck_assert(lg.reports[0].race);
+    ck_assert(st_detlog_in_library(&lg.reports[0]));
+    ck_assert(st_detlog_has_function(&lg.reports[0], "SSL_dup"));
+    /* The allocation stack is neither access: SSL_new is not in it. */
+    ck_assert(!st_detlog_has_function(&lg.reports[0], "SSL_new"));
+    ck_assert_int_eq(lg.reports[0].iteration, 3);
+    /* The destroyer's free, through the harness's memory functions: the
+     * library's allocator, so the library's access. */
+    st_detlog_summary(&lg.reports[1], sum, sizeof(sum));
+    ck_assert_str_eq(sum, "Possible data race during write of size 8 by "
+                     "thread #2 at CRYPTO_free (libcrypto.so.3) < SSL_free "
+                     "(libssl.so.3); previous read of size 8 by thread #1 at "
+                     "SSL_dup (libssl.so.3)");
+    ck_assert(st_detlog_in_library(&lg.reports[1]));
+    ck_assert(st_detlog_has_function(&lg.reports[1], "SSL_free"));
+    ck_assert_int_eq(lg.reports[1].iteration, 5);
+    st_detlog_free(&lg);
+    /* One of the harness's own callbacks the library calls is the
+     * harness's. */
+    ck_assert_int_eq(st_detlog_read("helgrind", harness_helgrind_log, &lg), 0);
+    ck_assert_uint_eq(lg.n, 1);
+    ck_assert(!st_detlog_in_library(&lg.reports[0]));
+    st_detlog_summary(&lg.reports[0], sum, sizeof(sum));
+    ck_assert_str_eq(sum, "Possible data race during write of size 8 by "
+                     "thread #2 in the harness at exdata_free (backend.c:211) "
+                     "< CRYPTO_free_ex_data (libcrypto.so.3)");
+    st_detlog_free(&lg);
+}
+END_TEST
+
+START_TEST(tsan_reports_in_an_instrumented_libssl_keep_the_call_into_it)
+{
+    struct st_detlog lg;
+    char sum[1024];
+
+    ck_assert_int_eq(st_detlog_read("tsan", openssl_tsan_log, &lg), 0);
+    ck_assert_uint_eq(lg.n, 1);
+    st_detlog_summary(&lg.reports[0], sum, sizeof(sum));
+    /* More than four library frames: the first three, then the call
+     * into the library. */
+    ck_assert_str_eq(sum, "ThreadSanitizer: data race "
+                     "statem.c:78:22 in SSL_in_init; read of "
+                     "size 4 by thread T1 at SSL_in_init (statem.c:78) < "
+                     "SSL_dup (ssl_lib.c:4054); previous write of size 4 by "
+                     "main thread at ossl_statem_set_in_init (statem.c:177) < "
+                     "tls_finish_handshake (statem_lib.c:1147) < "
+                     "ossl_statem_client_pre_work (statem_clnt.c) < ... < "
+                     "SSL_do_handshake (ssl_lib.c:3934)");
+    ck_assert(st_detlog_in_library(&lg.reports[0]));
+    ck_assert(st_detlog_has_function(&lg.reports[0], "state_machine"));
+    ck_assert(!st_detlog_has_function(&lg.reports[0], "peer_step"));
+    ck_assert_int_eq(lg.reports[0].iteration, 12);
+    st_detlog_free(&lg);
+}
+END_TEST
+
+START_TEST(the_harness_table_names_every_source_file_of_the_harness)
+{
+    char dir[512];
+    DIR *d;
+    struct dirent *e;
+    size_t n = 0;
+
+    snprintf(dir, sizeof(dir), "%.*sstress",
+             (int)(strlen(__FILE__) - strlen("tests/stress/test_detector.c")),
+             __FILE__);
+    ck_assert_ptr_nonnull(d = opendir(dir));
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+
+        if (l < 3 || (strcmp(e->d_name + l - 2, ".c") != 0 &&
+                      strcmp(e->d_name + l - 2, ".h") != 0))
+            continue;
+        ck_assert_msg(st_detlog_harness_file(e->d_name),
+                      "stress/%s is missing from detlog.c's harness_files",
+                      e->d_name);
+        n++;
+    }
+    closedir(d);
+    ck_assert_uint_gt(n, 40);
+    ck_assert(st_detlog_harness_file("test_dup.c"));
+    ck_assert(st_detlog_harness_file("/work/x/stress/names.c"));
+    ck_assert(st_detlog_harness_file("tests/lib/test_dup.c"));
+    /* minissl's and OpenSSL's files are the library's. */
+    ck_assert(!st_detlog_harness_file("settings.c"));
+    ck_assert(!st_detlog_harness_file("ssl_lib.c"));
+    ck_assert(!st_detlog_harness_file("/work/ossl/src/crypto/evp/names.c"));
+    ck_assert(!st_detlog_harness_file("/work/x/lib/src/refcount.h"));
 }
 END_TEST
 
@@ -298,6 +500,156 @@ START_TEST(an_expected_race_passes_by_a_report_and_fails_by_silence)
     ck_assert_int_eq(r.verdict, ST_PASS);
     st_result_free(&r);
     free(sc);
+}
+END_TEST
+
+static struct st_scenario *known_scenario(const char *known)
+{
+    struct st_diag d;
+    char text[512];
+    struct st_scenario *sc;
+
+    snprintf(text, sizeof(text), "scenario k\n%s\nthread A\n spin 1\n",
+             known);
+    sc = st_scenario_parse("k.scn", text, strlen(text), &d);
+    ck_assert_msg(sc != NULL, "%d:%d: %s", d.loc.line, d.loc.col, d.msg);
+    return sc;
+}
+
+START_TEST(a_known_race_makes_its_library_reports_expected_on_its_backend)
+{
+    struct st_scenario *sc = known_scenario(
+        "known race on openssl in SSL_in_init \"SSL_dup reads unlocked\"");
+    struct st_opts o;
+    struct st_result r;
+
+    st_opts_default(&o);
+    o.seed = 9;
+    passing_result(&r);
+    r.backend = strdup("openssl");
+    /* The first report is inside libssl and in SSL_in_init; the second one
+     * is inside it too but not there (CRYPTO_free < SSL_free against
+     * SSL_dup): still a failure. */
+    ck_assert_int_eq(st_detector_judge(sc, &o, &r, "helgrind",
+                                       openssl_helgrind_log, 2, 0, NULL,
+                                       false), 0);
+    ck_assert_int_eq(r.verdict, ST_FAIL);
+    ck_assert_uint_eq(r.detector_reports, 2);
+    ck_assert_uint_eq(r.expected_reports, 1);
+    ck_assert_uint_eq(r.nexpected, 1);
+    ck_assert_uint_eq(r.expected[0].reports, 1);
+    ck_assert_uint_eq(r.expected[0].iteration, 3);
+    ck_assert_str_eq(r.expected[0].known, "on openssl in SSL_in_init: SSL_dup "
+                     "reads unlocked");
+    ck_assert_ptr_nonnull(strstr(r.expected[0].summary,
+                                 "SSL_in_init < SSL_dup"));
+    ck_assert_uint_eq(r.nfailures, 1);
+    ck_assert_uint_eq(r.failures[0].iteration, 5);
+    ck_assert_uint_eq(r.failures[0].seed, 9);
+    ck_assert_ptr_nonnull(strstr(r.failures[0].message,
+                                 "1 report besides 1 expected"));
+    ck_assert_ptr_nonnull(strstr(r.failures[0].message, "at CRYPTO_free "
+                                 "(libcrypto.so.3) < SSL_free"));
+    st_result_free(&r);
+    st_result_free(&r);
+    st_scenario_free(sc);
+    /* Without `in`, any library report is covered, but not one the
+     * harness began in its own callback. */
+    sc = known_scenario("known race on openssl \"anything in libssl\"");
+    passing_result(&r);
+    r.backend = strdup("openssl");
+    ck_assert_int_eq(st_detector_judge(sc, &o, &r, "helgrind",
+                                       harness_helgrind_log, 1, 0, NULL,
+                                       false), 0);
+    ck_assert_int_eq(r.verdict, ST_FAIL);
+    ck_assert_uint_eq(r.expected_reports, 0);
+    ck_assert_ptr_nonnull(strstr(r.failures[0].message, "in the harness at "
+                                 "exdata_free"));
+    st_result_free(&r);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(a_known_race_alone_passes_and_is_kept_even_when_unseen)
+{
+    struct st_scenario *sc = known_scenario(
+        "known race on openssl in SSL_dup \"SSL_dup reads unlocked\"");
+    const char *end = strstr(openssl_helgrind_log, "**21044** sslstress: "
+                             "iteration 3");
+    char *first = strndup(openssl_helgrind_log,
+                          (size_t)(end - openssl_helgrind_log));
+    struct st_opts o;
+    struct st_result r;
+
+    ck_assert_ptr_nonnull(first);
+    st_opts_default(&o);
+    passing_result(&r);
+    r.backend = strdup("openssl");
+    /* Helgrind counted 7 (repeats it logged once): all expected. */
+    ck_assert_int_eq(st_detector_judge(sc, &o, &r, "helgrind", first, 7, 0,
+                                       NULL, false), 0);
+    ck_assert_int_eq(r.verdict, ST_PASS);
+    ck_assert_uint_eq(r.nfailures, 0);
+    ck_assert_uint_eq(r.detector_reports, 7);
+    ck_assert_uint_eq(r.expected_reports, 7);
+    st_result_free(&r);
+    /* Nothing reported: a pass that still names the known race. */
+    passing_result(&r);
+    r.backend = strdup("openssl");
+    ck_assert_int_eq(st_detector_judge(sc, &o, &r, "drd", "", 0, 0, NULL,
+                                       false), 0);
+    ck_assert_int_eq(r.verdict, ST_PASS);
+    ck_assert_uint_eq(r.nexpected, 1);
+    ck_assert_str_eq(r.expected[0].known, "on openssl in SSL_dup: SSL_dup "
+                     "reads unlocked");
+    ck_assert_uint_eq(r.expected[0].reports, 0);
+    ck_assert_ptr_null(r.expected[0].summary);
+    st_result_free(&r);
+    free(first);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(a_known_race_covers_nothing_on_another_backend_or_function)
+{
+    struct st_scenario *other = known_scenario(
+        "known race on boringssl \"another library\"");
+    struct st_scenario *fn = known_scenario(
+        "known race on openssl in SSL_clear_options \"not this one\"");
+    const char *end = strstr(openssl_helgrind_log, "**21044** sslstress: "
+                             "iteration 3");
+    char *first = strndup(openssl_helgrind_log,
+                          (size_t)(end - openssl_helgrind_log));
+    struct st_opts o;
+    struct st_result r;
+
+    ck_assert_ptr_nonnull(first);
+    st_opts_default(&o);
+    passing_result(&r);
+    r.backend = strdup("openssl");
+    ck_assert_int_eq(st_detector_judge(other, &o, &r, "helgrind", first, 1,
+                                       0, NULL, false), 0);
+    ck_assert_int_eq(r.verdict, ST_FAIL);
+    ck_assert_uint_eq(r.nexpected, 0);
+    st_result_free(&r);
+    passing_result(&r);
+    r.backend = strdup("openssl");
+    ck_assert_int_eq(st_detector_judge(fn, &o, &r, "helgrind", first, 1, 0,
+                                       NULL, false), 0);
+    ck_assert_int_eq(r.verdict, ST_FAIL);
+    ck_assert_uint_eq(r.expected_reports, 0);
+    st_result_free(&r);
+    /* Under ASan, which sees no races, nothing is a known race. */
+    passing_result(&r);
+    r.backend = strdup("openssl");
+    ck_assert_int_eq(st_detector_judge(fn, &o, &r, "asan", asan_log, 1, 0,
+                                       NULL, false), 0);
+    ck_assert_int_eq(r.verdict, ST_FAIL);
+    ck_assert_uint_eq(r.nexpected, 0);
+    st_result_free(&r);
+    free(first);
+    st_scenario_free(fn);
+    st_scenario_free(other);
 }
 END_TEST
 
@@ -516,6 +868,9 @@ Suite *make_suite(void)
     tcase_add_test(tc, asan_and_ubsan_reports_are_counted_with_their_summary);
     tcase_add_test(tc, helgrind_errors_are_counted_without_thread_announcements);
     tcase_add_test(tc, drd_errors_are_counted_without_thread_lines_or_contexts);
+    tcase_add_test(tc, helgrind_reports_in_a_libssl_without_symbols_name_its_object_once);
+    tcase_add_test(tc, tsan_reports_in_an_instrumented_libssl_keep_the_call_into_it);
+    tcase_add_test(tc, the_harness_table_names_every_source_file_of_the_harness);
     tcase_add_test(tc, a_crash_caught_by_a_sanitizer_is_no_report_of_its_own);
     tcase_add_test(tc, a_clean_log_counts_nothing);
     tu_add_stress_leak_checks(tc);
@@ -525,6 +880,9 @@ Suite *make_suite(void)
     tcase_add_test(tv, silence_passes_a_correct_scenario);
     tcase_add_test(tv, an_expected_race_passes_by_a_report_and_fails_by_silence);
     tcase_add_test(tv, an_expected_race_is_skipped_without_a_race_detector);
+    tcase_add_test(tv, a_known_race_makes_its_library_reports_expected_on_its_backend);
+    tcase_add_test(tv, a_known_race_alone_passes_and_is_kept_even_when_unseen);
+    tcase_add_test(tv, a_known_race_covers_nothing_on_another_backend_or_function);
     tu_add_stress_leak_checks(tv);
     suite_add_tcase(s, tv);
 

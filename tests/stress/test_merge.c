@@ -310,6 +310,44 @@ START_TEST(merge_sums_detector_reports_and_keeps_the_first_summary)
 }
 END_TEST
 
+START_TEST(merge_adds_each_known_race_and_keeps_its_first_report)
+{
+    struct st_run s[2], m;
+    struct st_result *r;
+
+    init_run(&s[0], 0, 2, 1);
+    r = add(&s[0], "race", ST_PASS, 10, 0, "");
+    r->detector = S("helgrind");
+    ck_assert_int_eq(st_result_add_expected(r, "on openssl: A", 0, 0, NULL),
+                     0);
+    ck_assert_int_eq(st_result_add_expected(r, "on openssl: B", 2, 4,
+                                            "at SSL_free (libssl.so.3)"), 0);
+    r->detector_reports = 2;
+    init_run(&s[1], 1, 2, 1);
+    r = add(&s[1], "race", ST_PASS, 10, 0, "");
+    r->detector = S("helgrind");
+    ck_assert_int_eq(st_result_add_expected(r, "on openssl: A", 5, 17,
+                                            "at SSL_in_init < SSL_dup"), 0);
+    ck_assert_int_eq(st_result_add_expected(r, "on openssl: B", 1, 12,
+                                            "at CRYPTO_free < SSL_free"), 0);
+    r->detector_reports = 6;
+    ck_assert_int_eq(st_run_merge(s, 2, &m, NULL, 0), 0);
+    r = &m.results[0];
+    ck_assert_uint_eq(r->detector_reports, 8);
+    ck_assert_uint_eq(r->expected_reports, 8);
+    ck_assert_uint_eq(r->nexpected, 2);
+    ck_assert_str_eq(r->expected[0].known, "on openssl: A");
+    ck_assert_uint_eq(r->expected[0].reports, 5);
+    ck_assert_uint_eq(r->expected[0].iteration, 17);
+    ck_assert_str_eq(r->expected[0].summary, "at SSL_in_init < SSL_dup");
+    ck_assert_uint_eq(r->expected[1].reports, 3);
+    ck_assert_uint_eq(r->expected[1].iteration, 4);
+    ck_assert_str_eq(r->expected[1].summary, "at SSL_free (libssl.so.3)");
+    st_run_free(&m);
+    free_shards(s, 2);
+}
+END_TEST
+
 /* Each case breaks one campaign parameter of shard 1 and names the words
  * the refusal must contain. */
 static const struct {
@@ -660,6 +698,7 @@ Suite *make_suite(void)
     tcase_add_test(sum, merge_keeps_every_failure_in_shard_order);
     tcase_add_test(sum, merge_verdict_is_the_worst_and_its_reason_follows_it);
     tcase_add_test(sum, merge_sums_detector_reports_and_keeps_the_first_summary);
+    tcase_add_test(sum, merge_adds_each_known_race_and_keeps_its_first_report);
     tcase_add_loop_test(sum,
                         merge_refuses_runs_that_are_not_shards_of_one_campaign,
                         0, (int)(sizeof(refusals) / sizeof(refusals[0])));

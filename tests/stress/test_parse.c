@@ -416,6 +416,28 @@ START_TEST(objects_may_be_named_like_header_and_block_words)
 }
 END_TEST
 
+START_TEST(known_races_keep_their_backends_functions_and_reason_in_order)
+{
+    struct st_scenario *sc = load_good("known-race.scn");
+
+    ck_assert_uint_eq(sc->nknown, 3);
+    ck_assert_int_eq(sc->expect_race, 0);
+    ck_assert_uint_eq(sc->known[0].nbackends, 1);
+    ck_assert_str_eq(sc->known[0].backends[0], "openssl");
+    ck_assert_uint_eq(sc->known[0].nfunctions, 2);
+    ck_assert_str_eq(sc->known[0].functions[0], "SSL_dup");
+    ck_assert_str_eq(sc->known[0].functions[1], "SSL_free");
+    ck_assert_str_eq(sc->known[0].why, "SSL_dup reads what the handshake writes");
+    ck_assert_int_eq(sc->known[0].loc.line, 4);
+    ck_assert_uint_eq(sc->known[1].nbackends, 2);
+    ck_assert_str_eq(sc->known[1].backends[1], "boringssl");
+    ck_assert_uint_eq(sc->known[1].nfunctions, 0);
+    ck_assert_str_eq(sc->known[2].backends[0], "minissl");
+    ck_assert_int_eq(sc->iterations, 10);
+    st_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(global_objects_may_be_referenced_in_balance)
 {
     struct st_scenario *sc = parse_text(
@@ -735,6 +757,8 @@ Suite *make_suite(void)
     tcase_add_test(files, the_reference_page_examples_parse);
     tcase_add_test(files, threads_may_each_make_the_same_local_name);
     tcase_add_test(files, printed_scenarios_parse_back_to_the_same_model);
+    tcase_add_test(files,
+                   known_races_keep_their_backends_functions_and_reason_in_order);
     tcase_add_test(rules, defaults_apply_when_headers_are_left_out);
     tcase_add_test(rules, a_thread_may_drop_two_references_setup_left_for_it);
     tcase_add_test(rules, threads_may_share_a_reference_that_outlives_them);

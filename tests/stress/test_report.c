@@ -117,6 +117,17 @@ static void fill_failing(struct st_result *r)
     r->detector_summary = S("SUMMARY: ThreadSanitizer: data race "
                             "ssl.c:42 in SSL_free & <co>");
     r->detector_log = S("build/tsan/logs/dup-free.tsan.1234");
+    /* Two known races: one seen once (of the two reports), one not. */
+    r->nexpected = 2;
+    r->expected = calloc(2, sizeof(*r->expected));
+    ck_assert_ptr_nonnull(r->expected);
+    r->expected[0].known = S("on openssl in SSL_dup: reads \"unlocked\" <s>");
+    r->expected[0].reports = 1;
+    r->expected[0].iteration = 17;
+    r->expected[0].summary = S("ThreadSanitizer: data race; read at "
+                               "SSL_in_init (statem.c:78) < SSL_dup");
+    r->expected[1].known = S("on openssl boringssl: any");
+    r->expected_reports = 1;
     r->shard_index = 1;
     r->shard_count = 3;
 }
@@ -377,6 +388,14 @@ static void eq_result(const struct st_result *a, const struct st_result *b)
     ck_assert_uint_eq(a->detector_reports, b->detector_reports);
     eq_str(a->detector_summary, b->detector_summary, "detector_summary");
     eq_str(a->detector_log, b->detector_log, "detector_log");
+    ck_assert_uint_eq(a->nexpected, b->nexpected);
+    ck_assert_uint_eq(a->expected_reports, b->expected_reports);
+    for (size_t i = 0; i < a->nexpected; i++) {
+        eq_str(a->expected[i].known, b->expected[i].known, "known");
+        ck_assert_uint_eq(a->expected[i].reports, b->expected[i].reports);
+        ck_assert_uint_eq(a->expected[i].iteration, b->expected[i].iteration);
+        eq_str(a->expected[i].summary, b->expected[i].summary, "summary");
+    }
     ck_assert_int_eq(a->shard_index, b->shard_index);
     ck_assert_int_eq(a->shard_count, b->shard_count);
 }
@@ -1607,6 +1626,36 @@ START_TEST(text_detector_reports_on_a_passing_scenario_are_called_expected)
 }
 END_TEST
 
+START_TEST(text_known_races_are_listed_seen_or_not_with_iteration_and_seed)
+{
+    struct st_result r;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    ck_assert_ptr_nonnull(f);
+    fill_failing(&r);
+    r.verdict = ST_PASS;
+    r.detector_reports = 1;             /* the one expected report only */
+    st_result_print_detector(f, &r, 0);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_uint_eq(tu_count(buf, "detector tsan: 1 report (1 expected)\n"),
+                      1);
+    ck_assert_uint_eq(tu_count(buf, "`expect race`"), 0);
+    ck_assert_uint_eq(tu_count(buf, "  expected race (known race on openssl "
+                               "in SSL_dup: reads \"unlocked\" <s>)\n    1 "
+                               "report, the first in iteration 17, seed "), 1);
+    ck_assert_uint_eq(tu_count(buf, ": ThreadSanitizer: data race; read at "
+                               "SSL_in_init (statem.c:78) < SSL_dup\n"), 1);
+    ck_assert_uint_eq(tu_count(buf, "  expected race (known race on openssl "
+                               "boringssl: any)\n    not reported in this "
+                               "run\n"), 1);
+    ck_assert_uint_eq(tu_count(buf, "    log: "), 1);
+    free(buf);
+    st_result_free(&r);
+}
+END_TEST
+
 /* ---- failing allocations -------------------------------------------- */
 
 /* The writers and readers must survive any allocation failing: return
@@ -1802,6 +1851,8 @@ Suite *make_suite(void)
     tcase_add_test(text, text_never_passes_control_characters_to_the_terminal);
     tcase_add_test(text,
                    text_detector_reports_on_a_passing_scenario_are_called_expected);
+    tcase_add_test(text,
+                   text_known_races_are_listed_seen_or_not_with_iteration_and_seed);
     tu_add_stress_leak_checks(text);
     suite_add_tcase(s, text);
 #ifdef TU_ALLOC_HOOK
