@@ -548,9 +548,11 @@ static void warm_material(void)
     ERR_clear_error();
 }
 
+/* BoringSSL has no OPENSSL_thread_stop: its per-thread state goes with
+ * the thread (a pthread key's destructor). */
 void st_be_thread_done(void)
 {
-#ifndef ST_BACKEND_MINISSL
+#if !defined(ST_BACKEND_MINISSL) && !defined(OPENSSL_IS_BORINGSSL)
     if (libssl_seen())
         OPENSSL_thread_stop();
 #endif

@@ -174,11 +174,14 @@ static void copy_text(char *dst, size_t len, const char *p, const char *end)
  * prints a file's name without its directory (Valgrind).  test_detector
  * checks this table against stress/. */
 static const char *const harness_files[] = {
-    "backend.c", "backend.h", "backend_inspect.c", "backend_inspect.h",
+    "backend.c", "backend.h", "backend_caps.h", "backend_inspect.c",
+    "backend_inspect.h", "backend_keys.c", "backend_keys.h",
     "barrier.c", "barrier.h", "bench.c", "bench.h", "campaign.c",
-    "campaign.h", "controlled.c", "controlled.h", "detector.c",
+    "campaign.h", "contract.c", "contract.h", "controlled.c",
+    "controlled.h", "detector.c",
     "detector.h", "detlog.c", "detlog.h", "diag.c", "diff.c", "diff.h",
-    "failure.c", "failure.h", "format.c", "format.h", "isolate.c",
+    "failure.c", "failure.h", "format.c", "format.h", "gen.c", "gen.h",
+    "history.c", "history.h", "isolate.c",
     "lexer.c", "main.c", "measure.c", "measure.h", "merge.c", "names.c",
     "names.h", "opts.c", "opts.h", "outcome.c", "outcome.h",
     "parse_local.h", "parser.c", "prng.c", "prng.h", "progress.c",
