@@ -11,6 +11,7 @@
 #include "controlled.h"
 
 #define TRACE_MAX_LINES 200
+#define REPLAY_BUDGET 10        /* a free-running replay: the run's budget, times */
 
 static char *xstrdup(const char *s)
 {
@@ -249,7 +250,18 @@ char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
     char aff[32] = "";
     char *cmd = NULL;
     const char *path = sc->path != NULL ? sc->path : "SCENARIO";
+    uint64_t planned = st_planned_iterations(sc, o), end = UINT64_MAX;
     int n;
+
+    /* A race comes back at its own rate, not at the iteration it came
+     * at: a run that found it in |planned| iterations makes about one in
+     * that many fail, so REPLAY_BUDGET times as many from |iteration| on
+     * miss it with a chance near e^-REPLAY_BUDGET, where what was left of
+     * the run's budget could be nothing.  The replay ends at its first
+     * failure (--max-failures 1), so a failure that comes back at once
+     * costs no more. */
+    if (planned <= (UINT64_MAX - iteration) / REPLAY_BUDGET)
+        end = iteration + REPLAY_BUDGET * planned;
 
     if (o->affinity != ST_AFFINITY_NONE)
         snprintf(aff, sizeof(aff), " --affinity %s",
@@ -257,8 +269,7 @@ char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
     n = asprintf(&cmd, "%s run --seed %" PRIu64 " --jitter %s --start %"
                  PRIu64 " --iterations %" PRIu64 "%s %s%s%s",
                  o->argv0 != NULL ? o->argv0 : "sslstress", o->seed,
-                 st_jitter_name(o->jitter), iteration,
-                 st_planned_iterations(sc, o), aff,
+                 st_jitter_name(o->jitter), iteration, end, aff,
                  shell_safe(path) ? "" : "'", path,
                  shell_safe(path) ? "" : "'");
     return n < 0 ? NULL : cmd;

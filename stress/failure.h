@@ -55,7 +55,10 @@ char *st_history_string(const char *spec, const struct st_range *rg,
  * 200 and the last).  malloc'ed. */
 char *st_block_trace(const struct st_block *blk, unsigned pos);
 /* `ARGV0 run --seed S --jitter J --start I --iterations N [--affinity A]
- * FILE`: reruns iteration |iteration| of |sc| as run with |o|.  malloc'ed. */
+ * FILE`: reruns iteration |iteration| of |sc| as run with |o|, and goes on
+ * (N: I plus ten times the run's iterations) until its first failure, so
+ * that a race that needed many iterations comes back however late in the
+ * run it came.  malloc'ed. */
 char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
                         uint64_t iteration);
 /* `ARGV0 replay FILE --schedule 'STR'`, followed by ` --history SPEC

@@ -275,7 +275,8 @@ START_TEST(a_failure_that_fails_again_alone_keeps_its_short_replay)
     /* Free-running: --start at its own iteration. */
     opts_for(&o, NULL);
     run_checked(sc, &o, 5, crash_at_iteration_2, &res);
-    assert_replays_alone(&res, 2, " --start 2 ");
+    /* ten times the scenario's 10 iterations from there */
+    assert_replays_alone(&res, 2, " --start 2 --iterations 102 ");
     st_result_free(&res);
     st_scenario_free(sc);
 }
