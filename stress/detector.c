@@ -471,13 +471,23 @@ int st_detector_judge(const struct st_scenario *sc, const struct st_opts *o,
     }
     total = (unsigned)lg.n;
     if (counted > total) {
-        /* Repeats of what the log shows once. */
+        /* Repeats of what the log shows once: shared among the known
+         * races in proportion to what each logged (the remainder to the
+         * first), when every logged report was expected. */
         if (unexpected == 0 && expected > 0) {
-            for (size_t ki = 0; ki < sc->nknown; ki++)
-                if (count_k[ki] > 0) {
-                    count_k[ki] += counted - total;
-                    break;
-                }
+            unsigned extra = counted - total, given = 0;
+            size_t first = SIZE_MAX;
+
+            for (size_t ki = 0; ki < sc->nknown; ki++) {
+                unsigned share = (unsigned)((unsigned long long)extra *
+                                            count_k[ki] / expected);
+
+                if (count_k[ki] > 0 && first == SIZE_MAX)
+                    first = ki;
+                count_k[ki] += share;
+                given += share;
+            }
+            count_k[first] += extra - given;
         } else {
             unexpected += counted - total;
         }

@@ -138,7 +138,8 @@ const struct st_known_race *st_detector_known(const struct st_scenario *sc,
  * (st_detector_apply: the first one's summary and iteration, from the
  * log's markers, else |counted_it|).  |counted|: the reports the run
  * counted itself (Valgrind counts an error's repeats, which it logs once:
- * beyond the log they are expected when every logged report was, else
+ * beyond the log they are expected when every logged report was, shared
+ * among the known races in proportion to what each logged, else
  * unexpected).  |path|: the scenario's log, for the reports; |vg_unlogged|:
  * Valgrind's reports are not in |all| (no SSLSTRESS_VALGRIND_LOG), which
  * the summary then says.  0 or -ENOMEM. */

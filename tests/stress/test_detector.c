@@ -516,6 +516,18 @@ static struct st_scenario *known_scenario(const char *known)
     return sc;
 }
 
+/* |r| a passing result of the openssl backend, then judged by |det| on
+ * |log| (|counted|: the reports the run counted itself). */
+static void judge_openssl(const struct st_scenario *sc,
+                          const struct st_opts *o, struct st_result *r,
+                          const char *det, const char *log, unsigned counted)
+{
+    passing_result(r);
+    ck_assert_ptr_nonnull(r->backend = strdup("openssl"));
+    ck_assert_int_eq(st_detector_judge(sc, o, r, det, log, counted, 0, NULL,
+                                       false), 0);
+}
+
 START_TEST(a_known_race_makes_its_library_reports_expected_on_its_backend)
 {
     struct st_scenario *sc = known_scenario(
@@ -525,14 +537,10 @@ START_TEST(a_known_race_makes_its_library_reports_expected_on_its_backend)
 
     st_opts_default(&o);
     o.seed = 9;
-    passing_result(&r);
-    r.backend = strdup("openssl");
     /* The first report is inside libssl and in SSL_in_init; the second one
      * is inside it too but not there (CRYPTO_free < SSL_free against
      * SSL_dup): still a failure. */
-    ck_assert_int_eq(st_detector_judge(sc, &o, &r, "helgrind",
-                                       openssl_helgrind_log, 2, 0, NULL,
-                                       false), 0);
+    judge_openssl(sc, &o, &r, "helgrind", openssl_helgrind_log, 2);
     ck_assert_int_eq(r.verdict, ST_FAIL);
     ck_assert_uint_eq(r.detector_reports, 2);
     ck_assert_uint_eq(r.expected_reports, 1);
@@ -556,11 +564,7 @@ START_TEST(a_known_race_makes_its_library_reports_expected_on_its_backend)
     /* Without `in`, any library report is covered, but not one the
      * harness began in its own callback. */
     sc = known_scenario("known race on openssl \"anything in libssl\"");
-    passing_result(&r);
-    r.backend = strdup("openssl");
-    ck_assert_int_eq(st_detector_judge(sc, &o, &r, "helgrind",
-                                       harness_helgrind_log, 1, 0, NULL,
-                                       false), 0);
+    judge_openssl(sc, &o, &r, "helgrind", harness_helgrind_log, 1);
     ck_assert_int_eq(r.verdict, ST_FAIL);
     ck_assert_uint_eq(r.expected_reports, 0);
     ck_assert_ptr_nonnull(strstr(r.failures[0].message, "in the harness at "
@@ -583,21 +587,15 @@ START_TEST(a_known_race_alone_passes_and_is_kept_even_when_unseen)
 
     ck_assert_ptr_nonnull(first);
     st_opts_default(&o);
-    passing_result(&r);
-    r.backend = strdup("openssl");
     /* Helgrind counted 7 (repeats it logged once): all expected. */
-    ck_assert_int_eq(st_detector_judge(sc, &o, &r, "helgrind", first, 7, 0,
-                                       NULL, false), 0);
+    judge_openssl(sc, &o, &r, "helgrind", first, 7);
     ck_assert_int_eq(r.verdict, ST_PASS);
     ck_assert_uint_eq(r.nfailures, 0);
     ck_assert_uint_eq(r.detector_reports, 7);
     ck_assert_uint_eq(r.expected_reports, 7);
     st_result_free(&r);
     /* Nothing reported: a pass that still names the known race. */
-    passing_result(&r);
-    r.backend = strdup("openssl");
-    ck_assert_int_eq(st_detector_judge(sc, &o, &r, "drd", "", 0, 0, NULL,
-                                       false), 0);
+    judge_openssl(sc, &o, &r, "drd", "", 0);
     ck_assert_int_eq(r.verdict, ST_PASS);
     ck_assert_uint_eq(r.nexpected, 1);
     ck_assert_str_eq(r.expected[0].known, "on openssl in SSL_dup: SSL_dup "
@@ -606,6 +604,30 @@ START_TEST(a_known_race_alone_passes_and_is_kept_even_when_unseen)
     ck_assert_ptr_null(r.expected[0].summary);
     st_result_free(&r);
     free(first);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(valgrinds_repeats_are_shared_among_the_known_races_that_logged)
+{
+    struct st_scenario *sc = known_scenario(
+        "known race on openssl in SSL_in_init \"a\"\n"
+        "known race on openssl in SSL_free \"b\"\n"
+        "known race on openssl in SSL_clear_options \"c\"");
+    struct st_opts o;
+    struct st_result r;
+
+    st_opts_default(&o);
+    /* Two reports logged, one for a and one for b; Helgrind counted 12. */
+    judge_openssl(sc, &o, &r, "helgrind", openssl_helgrind_log, 12);
+    ck_assert_int_eq(r.verdict, ST_PASS);
+    ck_assert_uint_eq(r.detector_reports, 12);
+    ck_assert_uint_eq(r.nexpected, 3);
+    ck_assert_uint_eq(r.expected[0].reports, 6);
+    ck_assert_uint_eq(r.expected[1].reports, 6);
+    ck_assert_uint_eq(r.expected[1].iteration, 5);
+    ck_assert_uint_eq(r.expected[2].reports, 0);
+    st_result_free(&r);
     st_scenario_free(sc);
 }
 END_TEST
@@ -625,25 +647,16 @@ START_TEST(a_known_race_covers_nothing_on_another_backend_or_function)
 
     ck_assert_ptr_nonnull(first);
     st_opts_default(&o);
-    passing_result(&r);
-    r.backend = strdup("openssl");
-    ck_assert_int_eq(st_detector_judge(other, &o, &r, "helgrind", first, 1,
-                                       0, NULL, false), 0);
+    judge_openssl(other, &o, &r, "helgrind", first, 1);
     ck_assert_int_eq(r.verdict, ST_FAIL);
     ck_assert_uint_eq(r.nexpected, 0);
     st_result_free(&r);
-    passing_result(&r);
-    r.backend = strdup("openssl");
-    ck_assert_int_eq(st_detector_judge(fn, &o, &r, "helgrind", first, 1, 0,
-                                       NULL, false), 0);
+    judge_openssl(fn, &o, &r, "helgrind", first, 1);
     ck_assert_int_eq(r.verdict, ST_FAIL);
     ck_assert_uint_eq(r.expected_reports, 0);
     st_result_free(&r);
     /* Under ASan, which sees no races, nothing is a known race. */
-    passing_result(&r);
-    r.backend = strdup("openssl");
-    ck_assert_int_eq(st_detector_judge(fn, &o, &r, "asan", asan_log, 1, 0,
-                                       NULL, false), 0);
+    judge_openssl(fn, &o, &r, "asan", asan_log, 1);
     ck_assert_int_eq(r.verdict, ST_FAIL);
     ck_assert_uint_eq(r.nexpected, 0);
     st_result_free(&r);
@@ -883,6 +896,7 @@ Suite *make_suite(void)
     tcase_add_test(tv, a_known_race_makes_its_library_reports_expected_on_its_backend);
     tcase_add_test(tv, a_known_race_alone_passes_and_is_kept_even_when_unseen);
     tcase_add_test(tv, a_known_race_covers_nothing_on_another_backend_or_function);
+    tcase_add_test(tv, valgrinds_repeats_are_shared_among_the_known_races_that_logged);
     tu_add_stress_leak_checks(tv);
     suite_add_tcase(s, tv);
 
