@@ -28,6 +28,7 @@
 
 #include "backend_inspect.h"
 #include "barrier.h"
+#include "dupitems.h"
 #include "names.h"
 
 /* ---- allocation counters (leaks on a backend without introspection) --- */
@@ -41,7 +42,7 @@ static bool counting;
  * the scenario's. */
 static _Thread_local bool uncounted;
 static atomic_ulong exdata_dups;    /* relaxed: a statistic */
-/* The harness's ex_data boxes alive (struct st_exbox below): counted in
+/* The harness's ex_data boxes alive (struct st_exbox, dupitems.h): counted in
  * `leaks` on both backends, so that a library that never runs an SSL's
  * ex_data free callback (or runs it twice) shows in a scenario.  relaxed:
  * like live_allocs, read after the iteration's threads were joined. */
@@ -189,11 +190,9 @@ static char version_buf[128];
  * The rest of what the harness leaves in the library is listed in
  * doc/scenario-format.md ("How the harness applies statements"). */
 
-/* The harness's ex_data value: a box per SSL, copied by the dup callback,
- * so `ex_data=N` exercises ex_data dup callbacks under concurrency. */
-struct st_exbox {
-    long value;
-};
+/* The harness's ex_data value is a struct st_exbox (dupitems.h) per SSL,
+ * copied by the dup callback, so `ex_data=N` exercises ex_data dup
+ * callbacks under concurrency. */
 
 static void exdata_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
                         long argl, void *argp)
@@ -259,6 +258,12 @@ static int exdata_index_seen(void)
 }
 
 int st_be_exdata_index(void)
+{
+    return exdata_index_seen();
+}
+
+/* The index of the SSL_dup table's ex_data rows (dupitems.h). */
+int st_dup_exbox_index(void)
 {
     return exdata_index_seen();
 }
@@ -1193,78 +1198,10 @@ int st_be_set(enum st_type type, void *obj, const struct st_setting *set,
 
 /* ---- expressions ----------------------------------------------------------- */
 
-static bool exbox_equal(const SSL *a, const SSL *b)
+/* `copied`: the SSL_dup table's every row (dupitems.h). */
+bool st_be_copied(void *a, void *b, char *why, size_t whylen)
 {
-    int idx = exdata_index_seen();
-    const struct st_exbox *x, *y;
-
-    if (idx < 0)
-        return true;            /* no box anywhere */
-    x = SSL_get_ex_data(a, idx);
-    y = SSL_get_ex_data(b, idx);
-    if (x == NULL || y == NULL)
-        return x == y;
-    /* A copy must hold its own box (the dup callback made one). */
-    return x != y && x->value == y->value;
-}
-
-#define DIFF ST_BE_DIFF              /* backend_inspect.h */
-#define SAME ST_BE_SAME
-
-bool st_be_copied(void *pa, void *pb, char *why, size_t whylen)
-{
-    SSL *a = pa, *b = pb;
-    const char *ca, *cb;
-    const char *ha, *hb;
-
-    if (a == NULL || b == NULL) {
-        snprintf(why, whylen, "an object is missing");
-        return false;
-    }
-    SAME(SSL_get_SSL_CTX, "SSL_CTX");
-    SAME(SSL_get_options, "options");
-    SAME(SSL_get_mode, "mode");
-    SAME(SSL_get_verify_mode, "verify mode");
-    SAME(SSL_get_verify_callback, "verify callback");
-    SAME(SSL_get_verify_depth, "verify depth");
-    SAME(SSL_get_min_proto_version, "min protocol");
-    SAME(SSL_get_max_proto_version, "max protocol");
-    SAME(SSL_get_read_ahead, "read_ahead");
-    SAME(SSL_get_max_cert_list, "max cert list");
-    for (int i = 0;; i++) {
-        ca = SSL_get_cipher_list(a, i);
-        cb = SSL_get_cipher_list(b, i);
-        if (ca == NULL || cb == NULL) {
-            DIFF(ca != cb, "cipher list");
-            break;
-        }
-        DIFF(strcmp(ca, cb) != 0, "cipher list");
-    }
-    SAME(SSL_get_session, "session");
-    SAME(SSL_get_certificate, "certificate");
-    SAME(SSL_get_privatekey, "private key");
-    SAME(SSL_get_security_level, "security level");
-    SAME(SSL_get_security_callback, "security callback");
-    SAME(SSL_get_info_callback, "info callback");
-    SAME(SSL_get_default_passwd_cb, "password callback");
-    DIFF((SSL_get_default_passwd_cb_userdata(a) == a) !=
-         (SSL_get_default_passwd_cb_userdata(b) == b) &&
-         SSL_get_default_passwd_cb_userdata(a) !=
-         SSL_get_default_passwd_cb_userdata(b), "password callback userdata");
-    SAME(SSL_get_app_data, "app_data");
-    DIFF(!exbox_equal(a, b), "ex_data (dup callback)");
-    DIFF(!st_be_names_equal(SSL_get0_CA_list(a), SSL_get0_CA_list(b)),
-         "CA list");
-    DIFF(!st_be_names_equal(SSL_get_client_CA_list(a),
-                            SSL_get_client_CA_list(b)), "client CA list");
-    SAME(SSL_is_server, "accept/connect state");
-    ha = X509_VERIFY_PARAM_get0_host(SSL_get0_param(a), 0);
-    hb = X509_VERIFY_PARAM_get0_host(SSL_get0_param(b), 0);
-    DIFF((ha == NULL) != (hb == NULL) ||
-         (ha != NULL && strcmp(ha, hb) != 0), "verify param host");
-    DIFF(X509_VERIFY_PARAM_get_flags(SSL_get0_param(a)) !=
-         X509_VERIFY_PARAM_get_flags(SSL_get0_param(b)), "verify param flags");
-    return st_be_inspect_copied(a, b, why, whylen);
+    return st_dup_compare(a, b, why, whylen);
 }
 
 enum st_hs_state st_be_state(void *ssl)

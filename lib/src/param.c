@@ -268,8 +268,10 @@ char *X509_VERIFY_PARAM_get1_ip_asc(X509_VERIFY_PARAM *param)
     const unsigned char *p;
     size_t i, n = 0;
 
-    if (param == NULL || param->iplen == 0)
+    if (param == NULL || param->iplen == 0) {
+        ERR_raise(ERR_LIB_X509, ERR_R_PASSED_NULL_PARAMETER);  /* as OpenSSL */
         return NULL;
+    }
     p = param->ip;
     if (param->iplen == 4)
         snprintf(buf, sizeof(buf), "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);

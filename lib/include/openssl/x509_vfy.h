@@ -105,7 +105,8 @@ int X509_VERIFY_PARAM_set1_ip_asc(X509_VERIFY_PARAM *param,
                                   const char *ipasc);
 /* The address as text, as OpenSSL writes it ("192.0.2.1"; IPv6 as eight
  * upper-case hex groups); the caller frees it (OPENSSL_free).  NULL when
- * none is set or memory runs out. */
+ * none is set (ERR_R_PASSED_NULL_PARAMETER raised, as OpenSSL does) or
+ * memory runs out. */
 char *X509_VERIFY_PARAM_get1_ip_asc(X509_VERIFY_PARAM *param);
 
 #endif
