@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -25,6 +26,7 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 
 #include "backend_inspect.h"
 #include "barrier.h"
@@ -293,16 +295,24 @@ void st_be_prepare(const struct st_scenario *sc)
         (void)exdata_index_use();   /* a failure fails each ex_data= */
 }
 
+/* The test certificate is valid from 2000-01-01 to the end of 2099, so
+ * that a scenario's `verify_time` decides the same every day. */
+#define ST_CERT_NOT_BEFORE 946684800LL      /* 2000-01-01T00:00:00Z */
+#define ST_CERT_NOT_AFTER 4102444799LL      /* 2099-12-31T23:59:59Z */
+
 static X509 *make_cert(EVP_PKEY *key)
 {
     X509 *x = X509_new();
     X509_NAME *n;
+    long long now = (long long)time(NULL);
 
     if (x == NULL)
         return NULL;
     if (!ASN1_INTEGER_set(X509_get_serialNumber(x), 1) ||
-        X509_gmtime_adj(X509_getm_notBefore(x), 0) == NULL ||
-        X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 365) == NULL ||
+        ASN1_TIME_set(X509_getm_notBefore(x),
+                      (time_t)ST_CERT_NOT_BEFORE) == NULL ||
+        X509_gmtime_adj(X509_getm_notAfter(x),
+                        (long)(ST_CERT_NOT_AFTER - now)) == NULL ||
         !X509_set_pubkey(x, key))
         goto err;
     n = X509_get_subject_name(x);
@@ -435,7 +445,11 @@ int st_be_init(void)
     /* No session cache on the harness's peer: its sessions would count as
      * the scenario's leaks. */
     SSL_CTX_set_session_cache_mode(peer_server_ctx, SSL_SESS_CACHE_OFF);
-    if ((peer_client_ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+    /* The client has the test certificate too, for a server SSL that asks
+     * for one (verify=PEER). */
+    if ((peer_client_ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
+        !SSL_CTX_use_certificate(peer_client_ctx, test_cert) ||
+        !SSL_CTX_use_PrivateKey(peer_client_ctx, test_key))
         goto err;
 #if defined(ST_TSAN) && !defined(ST_BACKEND_MINISSL)
     /* Only for the destroyer's acquire (see "ThreadSanitizer and ..." and
@@ -764,6 +778,7 @@ static long long resume_live(void)
 
 struct st_peer {
     SSL *ssl;
+    bool server;                /* the SSL under test is the server */
     const SSL_CTX *server_ctx;  /* the server's SSL_CTX when we are its client */
     bool kept;                  /* its session is remembered */
 };
@@ -790,6 +805,11 @@ static void peer_keep_session(struct st_peer *peer)
     ERR_pop_to_mark();
 }
 
+long st_be_verify_result(void *ssl)
+{
+    return SSL_get_verify_result(ssl);
+}
+
 void st_be_peer_free(void *p)
 {
     struct st_peer *peer = p;
@@ -800,14 +820,14 @@ void st_be_peer_free(void *p)
     free(peer);
 }
 
-static struct st_peer *peer_new(SSL *s)
+static struct st_peer *peer_new(SSL *s, bool server, bool resume)
 {
     struct st_peer *peer = calloc(1, sizeof(*peer));
     BIO *to_s = NULL, *from_s = NULL;
-    bool server = SSL_is_server(s) != 0;
 
     if (peer == NULL)
         return NULL;
+    peer->server = server;
     if (server && SSL_get_certificate(s) == NULL &&
         (!SSL_use_certificate(s, test_cert) ||
          !SSL_use_PrivateKey(s, test_key)))
@@ -818,7 +838,7 @@ static struct st_peer *peer_new(SSL *s)
 
         peer->server_ctx = SSL_get_SSL_CTX(s);
         ERR_set_mark();     /* no session to offer is no failure */
-        if ((sess = resume_offer(peer->server_ctx)) != NULL) {
+        if (resume && (sess = resume_offer(peer->server_ctx)) != NULL) {
             (void)SSL_set_session(peer->ssl, sess);
             SSL_SESSION_free(sess);
         }
@@ -861,9 +881,10 @@ static int hs_step(SSL *s)
     }
 }
 
-int st_be_handshake(void **peerp, void *ssl, enum st_hs_state until,
-                    long long steps)
+int st_be_handshake(void **peerp, void *ssl, const struct st_hs_opts *o)
 {
+    enum st_hs_state until = o->until;
+    long long steps = o->steps;
     SSL *s = ssl;
     struct st_peer *peer = *peerp;
     long long done_steps = 0;
@@ -872,11 +893,13 @@ int st_be_handshake(void **peerp, void *ssl, enum st_hs_state until,
 
     thread_warm_up();
     if (peer == NULL) {
-        if ((peer = peer_new(s)) == NULL)
+        server = o->as == ST_AS_ANY ? SSL_is_server(s) != 0
+                                    : o->as == ST_AS_SERVER;
+        if ((peer = peer_new(s, server, !o->no_resume)) == NULL)
             return -EIO;
         *peerp = peer;
     }
-    server = SSL_is_server(s) != 0;
+    server = peer->server;
     for (int round = 0; round < 64; round++) {
         if (server || round > 0) {
             if (pr != 1 && (pr = hs_step(peer->ssl)) < 0)
@@ -905,9 +928,22 @@ int st_be_handshake(void **peerp, void *ssl, enum st_hs_state until,
 
 /* ---- settings ------------------------------------------------------------ */
 
+/* `verify_cb=on`: accepts the one error the harness's self-signed test
+ * certificate raises as a peer (no trust store: DEPTH_ZERO_SELF_SIGNED_CERT
+ * on a certificate equal to the test one) and clears it, as an
+ * application that pins its peer's certificate does; any other error
+ * stands, so the verify parameters decide (host, email, IP address, time,
+ * purpose, auth level, DANE). */
 static int cb_verify(int ok, X509_STORE_CTX *x)
 {
-    (void)x;
+    X509 *cur = X509_STORE_CTX_get_current_cert(x);
+
+    if (!ok && X509_STORE_CTX_get_error(x)
+               == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT &&
+        cur != NULL && X509_cmp(cur, test_cert) == 0) {
+        X509_STORE_CTX_set_error(x, X509_V_OK);
+        return 1;
+    }
     return ok;
 }
 
@@ -940,10 +976,15 @@ static int cb_passwd(char *buf, int size, int rwflag, void *u)
     return 0;
 }
 
+/* `gen_session_id_cb=on`: ids the harness can tell (0x5a bytes) and no
+ * two alike (a counter in front), as a server's cache needs. */
 static int cb_gen_session_id(SSL *s, unsigned char *id, unsigned int *len)
 {
+    unsigned n = atomic_fetch_add_explicit(&next_id, 1, memory_order_relaxed);
+
     (void)s;
     memset(id, 0x5a, *len);
+    memcpy(id, &n, *len < sizeof(n) ? *len : sizeof(n));
     return 1;
 }
 
@@ -1029,6 +1070,17 @@ struct target {
 #define SET(f, ...) (t->s != NULL ? SSL_##f(t->s, __VA_ARGS__) \
                                   : SSL_CTX_##f(t->c, __VA_ARGS__))
 #define GET(f) (t->s != NULL ? SSL_##f(t->s) : SSL_CTX_##f(t->c))
+
+/* The object's own verify parameters. */
+static X509_VERIFY_PARAM *param(const struct target *t)
+{
+    return t->s != NULL ? SSL_get0_param(t->s) : SSL_CTX_get0_param(t->c);
+}
+
+/* `dane_tlsa=test`: a DANE-EE(3) SPKI(1) SHA2-256(1) record whose digest
+ * matches no key (the harness's peers never pass it). */
+static const unsigned char test_tlsa[32] = { 's', 's', 'l', 's', 't', 'r',
+                                             'e', 's', 's' };
 
 /* 1 set, 0 the library refused, -1 the key does not apply to the type. */
 static int set_one(const struct target *t, const struct st_setting *st,
@@ -1163,6 +1215,42 @@ static int set_one(const struct target *t, const struct st_setting *st,
 
         return (int)SET(set1_client_certificate_types, buf, n);
     }
+    case ST_K_VERIFY_FLAGS:
+        return X509_VERIFY_PARAM_set_flags(param(t), (unsigned long)num);
+    case ST_K_HOST:
+        return X509_VERIFY_PARAM_set1_host(param(t), str, 0);
+    case ST_K_ADD_HOST:
+        return X509_VERIFY_PARAM_add1_host(param(t), str, 0);
+    case ST_K_HOSTFLAGS:
+        X509_VERIFY_PARAM_set_hostflags(param(t), (unsigned)num);
+        return 1;
+    case ST_K_PURPOSE:
+        return X509_VERIFY_PARAM_set_purpose(param(t), (int)num);
+    case ST_K_TRUST:
+        return X509_VERIFY_PARAM_set_trust(param(t), (int)num);
+    case ST_K_VERIFY_TIME:
+        X509_VERIFY_PARAM_set_time(param(t), (time_t)num);
+        return 1;
+    case ST_K_AUTH_LEVEL:
+        X509_VERIFY_PARAM_set_auth_level(param(t), (int)num);
+        return 1;
+    case ST_K_VERIFY_EMAIL:
+        return X509_VERIFY_PARAM_set1_email(param(t), str, 0);
+    case ST_K_VERIFY_IP:
+        return X509_VERIFY_PARAM_set1_ip_asc(param(t), str);
+    case ST_K_DANE_TLSA:        /* an SSL's only (validate.c) */
+        if (t->s == NULL)
+            return -1;
+        return on ? SSL_dane_tlsa_add(t->s, 3, 1, 1, test_tlsa,
+                                      sizeof(test_tlsa)) > 0 : 1;
+    case ST_K_DANE_FLAGS:
+        (void)SET(dane_set_flags, (unsigned long)num);
+        return 1;
+    case ST_K_MSG_CB_ARG:
+        return (int)SET(set_msg_callback_arg, (void *)(intptr_t)num);
+    case ST_K_SECURITY_EX:
+        SET(set0_security_ex_data, (void *)(intptr_t)num);
+        return 1;
     case ST_K_CUSTOM_EXT:       /* an SSL_CTX's only (validate.c) */
         if (t->c == NULL)
             return -1;
@@ -1219,13 +1307,19 @@ enum st_hs_state st_be_state(void *ssl)
 
 /* ---- errors ------------------------------------------------------------------ */
 
+/* The runner clears a thread's error stack before the block's first
+ * statement: OpenSSL makes the thread's error state there (err.c) on a
+ * worker's first iteration, so the warm-up runs first, as for every
+ * statement (else `leaks` counts the error state, 3 allocations). */
 unsigned long st_be_peek_error(void)
 {
+    thread_warm_up();
     return ERR_peek_error();
 }
 
 void st_be_clear_errors(void)
 {
+    thread_warm_up();
     ERR_clear_error();
 }
 

@@ -5,6 +5,7 @@
  * made as the same text; `copied` names the first row that differs; a
  * getter leaves the error stack alone. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -276,11 +277,112 @@ START_TEST(a_text_that_does_not_fit_ends_in_three_dots)
 }
 END_TEST
 
+/* ---- the behaviour half: handshake as=, result=fail, verify_result ---- */
+
+#include "runner.h"
+
+static struct st_result run_text(const char *name, const char *text)
+{
+    struct st_scenario *sc = tu_load_text(name, text);
+    struct st_opts o;
+    struct st_range rg = { 0, 20 };
+    struct st_result r;
+
+    ck_assert_int_eq(st_be_init(), 0);      /* the peers; teardown frees */
+    st_opts_default(&o);
+    o.seed = 7;
+    ck_assert_int_eq(st_run_isolated(sc, &o, &rg, 1, &r, NULL, NULL), 0);
+    st_scenario_free(sc);
+    return r;
+}
+
+/* An SSL told to accept but handshaken `as=client`: the harness's peer is
+ * a server then too, and the two wait for each other's first flight. */
+static const char wrong_role[] =
+    "scenario wrong-role\niterations 20\nrequires handshake\n"
+    "setup\n  ctx c\n  s = new c\n  accept s\n"
+    "thread A\n  handshake s as=client\n  free s\n"
+    "check\n  free c\n";
+
+START_TEST(a_handshake_in_the_role_the_ssl_does_not_play_fails)
+{
+    struct st_result r;
+
+    tu_make_tmpdir("dupitems");
+    r = run_text("wrong.scn", wrong_role);
+    ck_assert_int_eq(r.verdict, ST_FAIL);
+    ck_assert_ptr_nonnull(strstr(r.failures[0].message,
+                                 "handshake s as=client failed"));
+    st_result_free(&r);
+    tu_remove_tmpdir();
+}
+END_TEST
+
+/* result=fail holds where the verification rejects the peer and fails the
+ * iteration where the handshake finishes; verify_result reads the result
+ * and names it. */
+static const char rejected[] =
+    "scenario rejected\niterations 20\nrequires handshake\n"
+    "setup\n  ctx c\n  s = new c\n  connect s\n"
+    "  set s verify=PEER verify_cb=on host=\"other.example\"\n"
+    "thread A\n  handshake s as=client result=fail\n"
+    "  expect errors == CERTIFICATE_VERIFY_FAILED\n"
+    "  expect verify_result s == HOSTNAME_MISMATCH\n  free s\n"
+    "check\n  free c\n  expect leaks == 0\n";
+static const char accepted[] =
+    "scenario accepted\niterations 20\nrequires handshake\n"
+    "setup\n  ctx c\n  s = new c\n  connect s\n"
+    "  set s verify=PEER verify_cb=on host=\"sslstress test\"\n"
+    "thread A\n  handshake s as=client result=fail\n"
+    "  expect verify_result s == EMAIL_MISMATCH\n  free s\n"
+    "check\n  free c\n";
+
+START_TEST(result_fail_holds_on_a_rejected_peer_and_fails_on_an_accepted_one)
+{
+    struct st_result r;
+
+    tu_make_tmpdir("dupitems");
+    r = run_text("rejected.scn", rejected);
+    ck_assert_msg(r.verdict == ST_PASS, "%s", r.nfailures > 0
+                  ? r.failures[0].message : "");
+    ck_assert_uint_eq(r.iterations_run, 20);
+    st_result_free(&r);
+    r = run_text("accepted.scn", accepted);
+    ck_assert_int_eq(r.verdict, ST_FAIL);
+    ck_assert_ptr_nonnull(strstr(r.failures[0].message,
+                                 "the handshake did not fail"));
+    st_result_free(&r);
+    tu_remove_tmpdir();
+}
+END_TEST
+
+START_TEST(verify_result_names_the_result_it_found)
+{
+    struct st_result r;
+    char *text = strdup(rejected), *at;
+
+    ck_assert_ptr_nonnull(text);
+    at = strstr(text, "HOSTNAME_MISMATCH");
+    memcpy(at, "EMAIL_MISMATCH\n  free s\n", strlen("EMAIL_MISMATCH\n  free s\n"));
+    memset(at + strlen("EMAIL_MISMATCH\n  free s\n"), ' ',
+           strlen("HOSTNAME_MISMATCH\n  free s\n") - strlen("EMAIL_MISMATCH\n  free s\n"));
+    tu_make_tmpdir("dupitems");
+    r = run_text("named.scn", text);
+    ck_assert_int_eq(r.verdict, ST_FAIL);
+    ck_assert_ptr_nonnull(strstr(r.failures[0].message,
+                                 "verify_result s is 62 (HOSTNAME_MISMATCH)"));
+    st_result_free(&r);
+    tu_remove_tmpdir();
+    free(text);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("dupitems");
     TCase *tab = tcase_create("table");
     TCase *get = tcase_create("getters");
+    TCase *hs = tcase_create("behaviour");
 
     tu_add_stress_leak_checks(tab);
     tu_add_stress_leak_checks(get);
@@ -298,7 +400,14 @@ Suite *make_suite(void)
     tcase_add_test(get, copied_names_the_first_row_that_differs_with_both_texts);
     tcase_add_test(get, a_copy_of_an_ssl_with_every_row_set_agrees_on_every_row);
     tcase_add_test(get, getters_leave_the_error_stack_as_they_found_it);
+    tu_add_stress_leak_checks(hs);
+    tcase_set_timeout(hs, 60);
+    tcase_add_test(hs, a_handshake_in_the_role_the_ssl_does_not_play_fails);
+    tcase_add_test(hs,
+                   result_fail_holds_on_a_rejected_peer_and_fails_on_an_accepted_one);
+    tcase_add_test(hs, verify_result_names_the_result_it_found);
     suite_add_tcase(s, tab);
     suite_add_tcase(s, get);
+    suite_add_tcase(s, hs);
     return s;
 }
