@@ -25,7 +25,8 @@
  * chosen; a TLS 1.2 handshake with d as the server shows, to its client,
  * DH parameters and dh_auto, the session id callback and context, the PSK
  * identity hint, client certificate types and signature algorithms, and
- * serverinfo; a handshake with d as the client shows the purpose.  What
+ * serverinfo; a handshake with d as the client shows the purpose and
+ * whether d holds a TLSA record.  What
  * stays out of reach says "not observable" rather than guess.
  *
  * Output: one line per row, tab-separated:
@@ -481,7 +482,8 @@ static int accept_self_signed(int ok, X509_STORE_CTX *c)
     return ok;
 }
 
-static int get_purpose(SSL *d)
+/* d (a client) verifying a server of dv_cert[0]: the verify result. */
+static long verify_as_client(SSL *d)
 {
     SSL_CTX *sc = SSL_CTX_new(TLS_server_method());
     SSL *s = sc != NULL && server_ctx(sc) ? SSL_new(sc) : NULL;
@@ -512,7 +514,23 @@ static int get_purpose(SSL *d)
     ERR_clear_error();
     SSL_free(s);
     SSL_CTX_free(sc);
-    return SSL_get_verify_result(d) == X509_V_ERR_INVALID_PURPOSE ? 1 : 0;
+    return SSL_get_verify_result(d);
+}
+
+static int get_purpose(SSL *d)
+{
+    long r = verify_as_client(d);
+
+    return r < 0 ? -1 : r == X509_V_ERR_INVALID_PURPOSE ? 1 : 0;
+}
+
+/* TLSA records: a DANE-EE record of the variants matches no key, so an
+ * SSL that holds one rejects the server with DANE_NO_MATCH. */
+static int get_dane_tlsa(SSL *d)
+{
+    long r = verify_as_client(d);
+
+    return r < 0 ? -1 : r == X509_V_ERR_DANE_NO_MATCH ? 1 : 0;
 }
 #endif
 
@@ -540,6 +558,7 @@ static const struct observer observers[] = {
     { "tmp_dh.auto", psk_ctx, get_dh_auto },
     { "client_sigalgs", types_ctx, get_csigalgs },
     { "param.purpose", NULL, get_purpose },
+    { "dane.tlsa", NULL, get_dane_tlsa },
     { "gen_session_id", server_ctx, get_gen },
     { "serverinfo", server_ctx, get_sinfo },
     { "psk_hint", psk_ctx, get_hint },
