@@ -87,11 +87,32 @@ OSSL_LIBS := $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcrypt
 OSSL_OBJ := $(ST_SRC:%.c=$(OSSL_B)/%.o)
 SSLSTRESS_OSSL := $(OSSL_B)/sslstress-openssl
 
+# sslstress-boringssl: the same sources against BoringSSL, as Debian 12's
+# android-libboringssl-dev ships it: no pkg-config file, the headers in
+# /usr/include/android, the libraries in /usr/lib/MULTIARCH/android (linked
+# with an rpath to them).  BORINGSSL_INC=DIR and BORINGSSL_LIB=DIR take
+# another copy.  Built by `all` where the headers exist; `make boringssl`
+# says what is missing otherwise, and check-boringssl skips, saying so.
+BORINGSSL_INC ?= /usr/include/android
+BORINGSSL_LIB ?= /usr/lib/$(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/android
+HAVE_BORINGSSL := $(wildcard $(BORINGSSL_INC)/openssl/is_boringssl.h)
+BSSL_PKG := $(shell dpkg-query -W -f='android-libboringssl-dev $${Version}' android-libboringssl-dev 2>/dev/null)
+ifeq ($(origin BUILDDIR),file)
+BSSL_B := build/boringssl$(if $(filter-out native,$(VARIANT)),-$(VARIANT))
+else
+BSSL_B := $(BUILDDIR)/boringssl
+endif
+BSSL_CFLAGS := -I$(BORINGSSL_INC) -DST_LIB_PACKAGE='"$(BSSL_PKG)"'
+BSSL_LIBS := -L$(BORINGSSL_LIB) -Wl,-rpath,$(BORINGSSL_LIB) -lssl -lcrypto
+BSSL_OBJ := $(ST_SRC:%.c=$(BSSL_B)/%.o)
+SSLSTRESS_BSSL := $(BSSL_B)/sslstress-boringssl
+
 LIBA := $(B)/libminissl.a
 LIBSO := $(B)/libminissl.so
 SSLSTRESS := $(B)/sslstress
 
-.PHONY: check-sched check-reports reproduce matrix openssl stress-openssl tsan-openssl check-openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
+.PHONY: boringssl check-boringssl boringssl-findings backend-diff print-backends
+.PHONY: check-sched check-replay check-reports reproduce matrix openssl stress-openssl tsan-openssl check-openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -145,6 +166,27 @@ sslstress-openssl: $(SSLSTRESS_OSSL)
 	$(Q)cp $< $@
 endif
 
+$(BSSL_B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC [$(notdir $(BSSL_B))] $<")
+	$(Q)$(CC) -D_GNU_SOURCE $(BSSL_CFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(SSLSTRESS_BSSL): $(BSSL_OBJ)
+	@$(if $(Q),echo "  LD [$(notdir $(BSSL_B))] $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(BSSL_OBJ) $(BSSL_LIBS) $(JANSSON_LIBS) -lm
+
+ifneq ($(HAVE_BORINGSSL),)
+boringssl: $(SSLSTRESS_BSSL)
+ifeq ($(VARIANT)$(BUILDDIR),nativebuild/native)
+all: sslstress-boringssl
+sslstress-boringssl: $(SSLSTRESS_BSSL)
+	$(Q)cp $< $@
+endif
+else
+boringssl:
+	@echo "make: no BoringSSL headers in $(BORINGSSL_INC) (apt-get install android-libboringssl-dev, or give BORINGSSL_INC= and BORINGSSL_LIB=)" >&2; exit 1
+endif
+
 $(B)/tests/lib/%: $(B)/tests/lib/%.o $(TUTIL_OBJ) $(LIBA)
 	@$(if $(Q),echo "  LD [$(VARIANT)] $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUTIL_OBJ) $(LIBA) $(CHECK_LIBS)
@@ -174,10 +216,13 @@ $(DETECTORS): deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory check-openssl
+	$(Q)$(MAKE) --no-print-directory check-boringssl
 	$(Q)scripts/check-faults.sh
 	$(Q)scripts/detect.sh check
 	$(Q)tests/scripts/check-reports.sh
 	$(Q)$(MAKE) --no-print-directory check-sched
+	$(Q)scripts/replay-check.sh
+	$(Q)$(MAKE) --no-print-directory fuzz-check
 
 # Every JSON report validates against doc/sslstress-report.schema.json and
 # every HTML report draws its pictures in headless Chromium (skipped, and
@@ -193,6 +238,12 @@ check-reports: deps all
 check-sched:
 	$(Q)$(MAKE) --no-print-directory VARIANT=sched unit
 	$(Q)BUILD=build/sched scripts/sched-eval.sh
+
+# Every failure replays (doc/controlled-scheduling.md, "History"): each
+# seeded bug, free-running and under random, pct and dfs, prints a replay
+# that fails again 20 times out of 20.
+check-replay: deps
+	$(Q)scripts/replay-check.sh
 
 stress: deps all
 	$(Q)scripts/stress.sh $(DETECTOR)
@@ -217,6 +268,37 @@ check-openssl: $(SSLSTRESS_OSSL)
 		tests/openssl/scenarios/handshake-states.scn
 	$(Q)scripts/openssl-findings.sh --check
 
+# The suite against BoringSSL (doc/boringssl-findings.md), bounded: 20
+# iterations per scenario, each skip printed with its reason, and the
+# findings document's generated tables against that run
+# (scripts/boringssl-findings.sh --check).  Without the headers: skipped,
+# saying so.
+check-boringssl: $(SSLSTRESS) $(SSLSTRESS_OSSL)
+ifneq ($(HAVE_BORINGSSL),)
+	$(Q)$(MAKE) --no-print-directory $(SSLSTRESS_BSSL)
+	$(Q)SSLSTRESS_BORINGSSL=$(SSLSTRESS_BSSL) SSLSTRESS_OPENSSL=$(SSLSTRESS_OSSL) \
+		SSLSTRESS_MINISSL=$(SSLSTRESS) scripts/boringssl-findings.sh --check
+else
+	@echo "check-boringssl: SKIPPED: no BoringSSL headers in $(BORINGSSL_INC) (apt-get install android-libboringssl-dev, or BORINGSSL_INC=/BORINGSSL_LIB=)"
+endif
+
+# doc/boringssl-findings.md: the native suite, the API table and (slow,
+# minutes) the bounded Helgrind and DRD runs, regenerated.
+boringssl-findings: boringssl $(SSLSTRESS) $(SSLSTRESS_OSSL)
+	$(Q)SSLSTRESS_BORINGSSL=$(SSLSTRESS_BSSL) SSLSTRESS_OPENSSL=$(SSLSTRESS_OSSL) \
+		SSLSTRESS_MINISSL=$(SSLSTRESS) scripts/boringssl-findings.sh --valgrind
+
+# The harness binaries of this VARIANT, one per backend it builds (for
+# scripts/backend-diff.sh): minissl, OpenSSL, and BoringSSL where its
+# headers exist.
+print-backends:
+	@echo $(SSLSTRESS) $(SSLSTRESS_OSSL) $(if $(HAVE_BORINGSSL),$(SSLSTRESS_BSSL))
+
+# Every built backend on the same scenarios, and where they differ
+# (scripts/backend-diff.sh; doc/boringssl-findings.md, "Across backends").
+backend-diff: all
+	$(Q)scripts/backend-diff.sh $(BACKEND_DIFF_ARGS)
+
 # Seeded bugs (doc/seeded-bugs.md): `make reproduce BUG=NAME`, the
 # catalogue without BUG; `make matrix` rewrites doc/detection-matrix.md.
 reproduce: deps
@@ -228,8 +310,6 @@ matrix: deps
 bench: deps all
 	$(Q)scripts/bench.sh
 
-fuzz: deps
-	$(Q)scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/openssl \
@@ -243,6 +323,62 @@ install: all
 
 
 clean:
-	rm -rf build lib/libminissl.a lib/libminissl.so sslstress sslstress-openssl
+	rm -rf build lib/libminissl.a lib/libminissl.so sslstress sslstress-openssl \
+		sslstress-boringssl
 
--include $(OSSL_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(ST_OBJ:.o=.d) $(TLIB_BIN:=.d) $(TST_BIN:=.d) $(TUTIL_OBJ:.o=.d) $(B)/tests/stress_util.d
+-include $(BSSL_OBJ:.o=.d) $(OSSL_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(ST_OBJ:.o=.d) $(TLIB_BIN:=.d) $(TST_BIN:=.d) $(TUTIL_OBJ:.o=.d) $(B)/tests/stress_util.d
+
+# ---- fuzzing ----------------------------------------------------------------
+# libFuzzer targets tests/fuzz/fuzz_NAME.c -> build/fuzz/fuzz_NAME, built by
+# clang with ASan+UBSan: `record` over minissl's sources, the others over the
+# harness's too (every stress/*.c but main.c, against minissl, as the
+# tests/stress binaries link).  scripts/fuzz.sh makes each target's seeds
+# from the tree and runs them (doc/fuzzing.md):
+#   make fuzz         every target, one at a time, FUZZ_SECONDS (300) each,
+#                     or FUZZ_RUNS executions each (then no time bound
+#                     unless FUZZ_SECONDS is given too)
+#   make fuzz-check   (part of make check) every target for 20 s, two at a
+#                     time; a crash fails it and prints its reproducer;
+#                     skipped, saying so, where clang cannot link libFuzzer
+FUZZ_CC ?= clang
+FUZZ_B := build/fuzz
+FUZZ_CPPFLAGS := -D_GNU_SOURCE -Ilib/include $(CPPFLAGS)
+FUZZ_CFLAGS := $(WARN) -g -O1 -fno-omit-frame-pointer -pthread -MMD -MP \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_B)/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_B)/%.o)
+FUZZ_ST_OBJ := $(filter-out $(FUZZ_B)/stress/main.o,$(ST_SRC:%.c=$(FUZZ_B)/%.o))
+FUZZ_OBJ := $(FUZZ_LIB_OBJ) $(FUZZ_ST_OBJ) $(FUZZ_SRC:%.c=$(FUZZ_B)/%.o)
+
+.PHONY: fuzz-build fuzz-check
+fuzz-build: $(FUZZ_BIN)
+
+FUZZ_ENV = MAKE="$(MAKE)" FUZZ_CC="$(FUZZ_CC)" SSLSTRESS=$(SSLSTRESS)
+fuzz: deps fuzz-build $(SSLSTRESS)
+	$(Q)$(FUZZ_ENV) scripts/fuzz.sh --no-build \
+		$(if $(FUZZ_RUNS),-n $(FUZZ_RUNS)) \
+		$(if $(FUZZ_SECONDS)$(if $(FUZZ_RUNS),,x),-t $(or $(FUZZ_SECONDS),300))
+
+# No fuzz-build prerequisite: without clang's libFuzzer fuzz.sh --if-clang
+# skips before it builds.
+fuzz-check: deps
+	$(Q)$(FUZZ_ENV) scripts/fuzz.sh --if-clang -t 20 -p 2
+
+$(FUZZ_B)/stress/%.o $(FUZZ_B)/tests/fuzz/%.o: FUZZ_CPPFLAGS += -DST_BACKEND_MINISSL
+$(FUZZ_B)/tests/fuzz/%.o: FUZZ_CPPFLAGS += -iquote lib/src -iquote stress
+
+$(FUZZ_B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC [fuzz] $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_B)/fuzz_record: $(FUZZ_B)/tests/fuzz/fuzz_record.o $(FUZZ_LIB_OBJ)
+	@$(if $(Q),echo "  LD [fuzz] $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
+
+$(FUZZ_B)/fuzz_%: $(FUZZ_B)/tests/fuzz/fuzz_%.o $(FUZZ_ST_OBJ) $(FUZZ_LIB_OBJ)
+	@$(if $(Q),echo "  LD [fuzz] $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(JANSSON_LIBS) -lm
+
+-include $(FUZZ_OBJ:.o=.d)

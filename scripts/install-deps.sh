@@ -7,9 +7,11 @@
 # On CI (CI=true in the environment, as .ci/run runs) the browser too.
 set -eu
 
+# android-libboringssl-dev: BoringSSL for sslstress-boringssl (make
+# check-boringssl skips, saying so, where its headers are absent).
 PKGS="make gcc clang llvm libclang-rt-14-dev valgrind check libsubunit-dev
 pkg-config libssl-dev openssl libjansson-dev libxml2-utils python3
-python3-jsonschema"
+python3-jsonschema android-libboringssl-dev"
 
 # Optional: `make check-reports` renders HTML reports in headless Chromium
 # with it, and skips that, saying so, without it; so `make check` (whose

@@ -1,8 +1,10 @@
 /* The harness backend over the OpenSSL API.  See backend.h.
  *
- * Only OpenSSL's public API is called here, so the file compiles unchanged
- * against minissl and against the system OpenSSL 3.  minissl-only
- * introspection lives in backend_inspect.c.
+ * Only OpenSSL's public API is called here, so the file compiles against
+ * minissl, the system OpenSSL 3 and BoringSSL.  What one of them lacks is
+ * a capability of backend_caps.h, used through ST_PICK and listed at run
+ * time by st_be_caps() below; minissl-only introspection lives in
+ * backend_inspect.c, the key objects (RSA, DH, EC_KEY) in backend_keys.c.
  *
  * Concurrency: the statics below are written once by st_be_init() before
  * any thread or child exists and only read afterwards, except the
@@ -13,6 +15,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -28,7 +31,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "backend_caps.h"
 #include "backend_inspect.h"
+#include "backend_keys.h"
 #include "barrier.h"
 #include "dupitems.h"
 #include "names.h"
@@ -89,6 +94,50 @@ static void *count_realloc(void *p, size_t n, const char *file, int line)
     return q;
 }
 
+#if !ST_HAVE_MEM_FUNCTIONS
+/* A library without CRYPTO_set_mem_functions (BoringSSL) calls these from
+ * its OPENSSL_malloc/OPENSSL_free when the program defines them (libcrypto
+ * holds weak references to them), from the start of the process: the
+ * counters above, without the file and line. */
+void *OPENSSL_memory_alloc(size_t n);
+void OPENSSL_memory_free(void *p);
+size_t OPENSSL_memory_get_size(void *p);
+
+void *OPENSSL_memory_alloc(size_t n)
+{
+    return count_malloc(n, NULL, 0);
+}
+
+void OPENSSL_memory_free(void *p)
+{
+    count_free(p, NULL, 0);
+}
+
+size_t OPENSSL_memory_get_size(void *p)
+{
+    return malloc_usable_size(p);
+}
+#endif
+
+static char version_buf[128];
+
+/* "OpenSSL 3.0.19 ...", or for BoringSSL, which has no version string,
+ * its API version and (from the Makefile) the package it came from. */
+static void version_init(void)
+{
+#if defined(BORINGSSL_API_VERSION)
+#ifndef ST_LIB_PACKAGE
+#define ST_LIB_PACKAGE ""
+#endif
+    snprintf(version_buf, sizeof(version_buf), "BoringSSL (API %d%s%s)",
+             BORINGSSL_API_VERSION, ST_LIB_PACKAGE[0] != '\0' ? "; " : "",
+             ST_LIB_PACKAGE);
+#else
+    snprintf(version_buf, sizeof(version_buf), "%s",
+             OpenSSL_version(OPENSSL_VERSION));
+#endif
+}
+
 int st_be_preinit(void)
 {
     st_declare_atomic(&live_allocs, sizeof(live_allocs),
@@ -101,8 +150,12 @@ int st_be_preinit(void)
                       "session id counter: relaxed, uniqueness only");
     st_declare_atomic(&exdata_index, sizeof(exdata_index),
                       "ex_data index: written once under pthread_once");
-    if (!CRYPTO_set_mem_functions(count_malloc, count_realloc, count_free))
-        return -EBUSY;
+    version_init();
+    ST_PICK(MEM_FUNCTIONS,
+            if (!CRYPTO_set_mem_functions(count_malloc, count_realloc,
+                                          count_free))
+                return -EBUSY;,
+            (void)count_realloc;)
     counting = true;
     return 0;
 }
@@ -158,7 +211,6 @@ static EVP_PKEY *test_key;
 static X509 *test_cert;
 static X509_NAME *test_name;
 static SSL_CTX *peer_server_ctx, *peer_client_ctx;
-static char version_buf[128];
 
 /* ---- What the harness registers in the library -------------------------
  *
@@ -342,12 +394,13 @@ static long long resume_footprint = 1;
  * threads' updates before. */
 static atomic_llong resume_kept;
 
-/* One handshake between the peer contexts, the client offering |offer|;
- * returns the client's session (one reference) or NULL.  The client reads
- * what the server sent after the handshake (TLS 1.3 tickets). */
-static SSL_SESSION *warm_handshake(SSL_SESSION *offer)
+/* One handshake between a client of |cctx| and the peer server, the client
+ * offering |offer|; returns the client's session (one reference) or NULL.
+ * The client reads what the server sent after the handshake (TLS 1.3
+ * tickets). */
+static SSL_SESSION *warm_handshake(SSL_CTX *cctx, SSL_SESSION *offer)
 {
-    SSL *c = SSL_new(peer_client_ctx), *s = SSL_new(peer_server_ctx);
+    SSL *c = SSL_new(cctx), *s = SSL_new(peer_server_ctx);
     BIO *a = BIO_new(BIO_s_mem()), *b = BIO_new(BIO_s_mem());
     SSL_SESSION *sess = NULL;
     unsigned char byte;
@@ -379,18 +432,28 @@ static SSL_SESSION *warm_handshake(SSL_SESSION *offer)
     return sess;
 }
 
-/* A full and (OpenSSL) a resumed handshake between the peer contexts, so
- * that the library's lazy, process-wide caches (algorithms, providers, the
- * ticket ciphers) exist before any iteration counts allocations for
- * `leaks`.  minissl has no such caches; its warm-up stays one handshake,
- * which a seeded fault switched on from the environment cannot turn into
- * a diagnosis in the harness's own objects. */
+/* A full and (OpenSSL, BoringSSL) a resumed handshake between the peer
+ * contexts, in TLS 1.3 and in TLS 1.2, so that the library's lazy,
+ * process-wide caches (algorithms, providers, the ticket ciphers of each
+ * version) exist before any iteration counts allocations for `leaks`.
+ * minissl has no such caches; its warm-up stays one handshake, which a
+ * seeded fault switched on from the environment cannot turn into a
+ * diagnosis in the harness's own objects. */
 static void warm_up(void)
 {
-    SSL_SESSION *first = warm_handshake(NULL);
+    SSL_SESSION *first = warm_handshake(peer_client_ctx, NULL);
 
 #ifndef ST_BACKEND_MINISSL
-    SSL_SESSION_free(warm_handshake(first));
+    SSL_CTX *c12 = SSL_CTX_new(TLS_client_method());
+
+    SSL_SESSION_free(warm_handshake(peer_client_ctx, first));
+    if (c12 != NULL && SSL_CTX_set_max_proto_version(c12, TLS1_2_VERSION)) {
+        SSL_SESSION *s12 = warm_handshake(c12, NULL);
+
+        SSL_SESSION_free(warm_handshake(c12, s12));
+        SSL_SESSION_free(s12);
+    }
+    SSL_CTX_free(c12);
 #endif
     /* |first| alone keeps its certificate now: measure what it holds. */
     if (first != NULL && SSL_SESSION_get0_peer(first) != NULL &&
@@ -428,11 +491,31 @@ static void thread_warm_up(void)
 }
 #endif
 
+/* What the libraries make on first use inside the test material and keep
+ * there: the decoded public key of the certificate (BoringSSL's
+ * X509_get_pubkey), the EC_KEY of each EVP_PKEY (OpenSSL 3's legacy
+ * cache, EVP_PKEY_get1_EC_KEY).  Made now, before any scenario, so that a
+ * scenario's `pkey`/`ec_key` of the test material does not count them in
+ * `leaks` on its first iteration. */
+static void warm_material(void)
+{
+    EVP_PKEY *pub = X509_get_pubkey(test_cert);
+
+    st_bk_free(ST_TY_EC_KEY, st_bk_get1(ST_TY_EC_KEY, pub));
+    st_bk_free(ST_TY_EC_KEY, st_bk_get1(ST_TY_EC_KEY, test_key));
+    EVP_PKEY_free(pub);
+    ERR_clear_error();
+}
+
 int st_be_init(void)
 {
+    if (version_buf[0] == '\0')
+        version_init();         /* st_be_preinit was not called (tests) */
     if (test_key != NULL)
         return 0;
-    if ((test_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")) == NULL)
+    test_key = ST_PICK(Q_KEYGEN, EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"),
+                       st_bk_ec_test_key());
+    if (test_key == NULL)
         goto err;
     if ((test_cert = make_cert(test_key)) == NULL)
         goto err;
@@ -460,13 +543,12 @@ int st_be_init(void)
                                      destroyer_exfree) < 0)
         goto err;
 #endif
+    warm_material();
 #ifdef ST_BACKEND_MINISSL
     warm_up();
 #else
     thread_warm_up();   /* this thread's state and the process-wide caches */
 #endif
-    snprintf(version_buf, sizeof(version_buf), "%s",
-             OpenSSL_version(OPENSSL_VERSION));
     return 0;
  err:
     st_be_cleanup();
@@ -489,17 +571,12 @@ void st_be_cleanup(void)
 
 const char *st_be_name(void)
 {
-#ifdef ST_BACKEND_MINISSL
-    return "minissl";
-#else
-    return "openssl";
-#endif
+    return ST_LIB_NAME;
 }
 
 const char *st_be_version(void)
 {
-    return version_buf[0] != '\0' ? version_buf
-                                  : OpenSSL_version(OPENSSL_VERSION);
+    return version_buf;
 }
 
 unsigned st_be_features(void)
@@ -519,6 +596,208 @@ const char *st_be_missing(unsigned requires)
     if (missing & ST_FEAT_HANDSHAKE)
         return "requires handshake, which this backend lacks";
     return NULL;
+}
+
+/* ---- the capability table (backend_caps.h) ------------------------------ */
+
+enum cap {
+    CAP_SSL_SHARE, CAP_IN_BEFORE, CAP_KEY_OBJECTS, CAP_PKEY_DH,
+    CAP_CIPHERSUITES, CAP_SECURITY, CAP_TMP_DH, CAP_DANE, CAP_CA_LIST,
+    CAP_CLIENT_SIGALGS, CAP_CERT_TYPES, CAP_GEN_SESSION_ID, CAP_SERVERINFO,
+    CAP_CUSTOM_EXT, CAP_SSL_PASSWD_CB, CAP_PARAM_HOST, CAP_PARAM_GET,
+    CAP_AUTH_LEVEL, CAP_MEM_FUNCTIONS, CAP_Q_KEYGEN, CAP_SESSION_NEW_CTX,
+    CAP_COUNT
+};
+
+/* In enum cap's order. */
+static const struct st_be_cap caps[CAP_COUNT] = {
+    { "ssl_share", "SSL_up_ref, SSL_dup", ST_HAVE_SSL_SHARE, false,
+      "an SSL is never shared (BoringSSL's design: one thread, one "
+      "connection)" },
+    { "in_before", "SSL_in_before", ST_HAVE_IN_BEFORE, false,
+      "no handshake state `before`, so neither `handshake until=mid` nor "
+      "`state`" },
+    { "key_objects", "RSA_new, DH_new, EC_KEY_new, *_up_ref, *_free, "
+      "EVP_PKEY_get1_RSA/_EC_KEY, EVP_PKEY_set1_RSA/_EC_KEY",
+      ST_HAVE_KEY_OBJECTS, false,
+      "no RSA, DH or EC_KEY objects under an EVP_PKEY" },
+    { "pkey_dh", "EVP_PKEY_set1_DH, EVP_PKEY_get1_DH", ST_HAVE_PKEY_DH, false,
+      "no DH key in an EVP_PKEY" },
+    { "ciphersuites", "SSL_set_ciphersuites, SSL_CTX_set_ciphersuites",
+      ST_HAVE_CIPHERSUITES, false, "the TLS 1.3 cipher suites are fixed" },
+    { "security", "SSL_(CTX_)set/get_security_level, "
+      "SSL_(CTX_)set/get_security_callback", ST_HAVE_SECURITY, false,
+      "no security level or callback" },
+    { "tmp_dh", "SSL_(CTX_)set0_tmp_dh_pkey, SSL_(CTX_)set_dh_auto",
+      ST_HAVE_TMP_DH, false, "no finite-field DH in TLS" },
+    { "dane", "SSL_CTX_dane_enable, SSL_dane_enable", ST_HAVE_DANE, false,
+      "no DANE" },
+    { "ca_list", "SSL_(CTX_)set0_CA_list, SSL_get0_CA_list", ST_HAVE_CA_LIST,
+      false, "only the client CA list" },
+    { "client_sigalgs", "SSL_(CTX_)set1_client_sigalgs_list",
+      ST_HAVE_CLIENT_SIGALGS, false, "one signature algorithm list" },
+    { "client_cert_types", "SSL_(CTX_)set1_client_certificate_types",
+      ST_HAVE_CERT_TYPES, false, "no client certificate types to set" },
+    { "gen_session_id", "SSL_(CTX_)set_generate_session_id",
+      ST_HAVE_GEN_SESSION_ID, false, "no session id callback" },
+    { "serverinfo", "SSL_CTX_use_serverinfo", ST_HAVE_SERVERINFO, false,
+      "no serverinfo blocks" },
+    { "custom_ext", "SSL_CTX_add_custom_ext", ST_HAVE_CUSTOM_EXT, false,
+      "no custom extensions" },
+    { "ssl_passwd_cb", "SSL_set/get_default_passwd_cb(_userdata)",
+      ST_HAVE_SSL_PASSWD_CB, false,
+      "the password callback is the SSL_CTX's only" },
+    { "param_host", "X509_VERIFY_PARAM_get0_host", ST_HAVE_PARAM_HOST, true,
+      "`copied` does not compare the verify host" },
+    { "param_get", "X509_VERIFY_PARAM_get_hostflags, _get_time, "
+      "_get_auth_level, _get0_email, _get1_ip_asc", ST_HAVE_PARAM_GET, true,
+      "`copied` does not compare those verify parameters" },
+    { "auth_level", "X509_VERIFY_PARAM_set_auth_level", ST_HAVE_AUTH_LEVEL,
+      false, "no auth level to set" },
+    { "mem_functions", "CRYPTO_set_mem_functions", ST_HAVE_MEM_FUNCTIONS, true,
+      "`leaks` counts allocations through the OPENSSL_memory_alloc/_free "
+      "hooks instead" },
+    { "q_keygen", "EVP_PKEY_Q_keygen", ST_HAVE_Q_KEYGEN, true,
+      "the test key is made with EC_KEY_generate_key" },
+    { "session_new_ctx", "SSL_SESSION_new(const SSL_CTX *)",
+      ST_HAVE_SESSION_NEW_CTX, true,
+      "SSL_SESSION_new(void), OpenSSL's form: `session` calls that (with "
+      "the SSL_CTX form, it passes the harness's client SSL_CTX)" },
+};
+
+const struct st_be_cap *st_be_caps(size_t *n)
+{
+    *n = CAP_COUNT;
+    return caps;
+}
+
+/* The capability a setting needs on an object of type |t|, or CAP_COUNT:
+ * none; *api: the call it makes. */
+static enum cap key_cap(enum st_key k, enum st_type t, const char **api)
+{
+    bool ssl = t == ST_TY_SSL;
+
+    switch (k) {
+    case ST_K_CIPHERSUITES:
+        *api = ssl ? "SSL_set_ciphersuites" : "SSL_CTX_set_ciphersuites";
+        return CAP_CIPHERSUITES;
+    case ST_K_SECURITY_LEVEL:
+        *api = ssl ? "SSL_set_security_level" : "SSL_CTX_set_security_level";
+        return CAP_SECURITY;
+    case ST_K_SECURITY_CB:
+        *api = ssl ? "SSL_set_security_callback"
+                   : "SSL_CTX_set_security_callback";
+        return CAP_SECURITY;
+    case ST_K_TMP_DH:
+        *api = ssl ? "SSL_set0_tmp_dh_pkey" : "SSL_CTX_set0_tmp_dh_pkey";
+        return CAP_TMP_DH;
+    case ST_K_DH_AUTO:
+        *api = ssl ? "SSL_set_dh_auto" : "SSL_CTX_set_dh_auto";
+        return CAP_TMP_DH;
+    case ST_K_DANE:
+        *api = ssl ? "SSL_dane_enable" : "SSL_CTX_dane_enable";
+        return CAP_DANE;
+    case ST_K_CA_LIST:
+        *api = ssl ? "SSL_set0_CA_list" : "SSL_CTX_set0_CA_list";
+        return CAP_CA_LIST;
+    case ST_K_CLIENT_SIGALGS:
+        *api = ssl ? "SSL_set1_client_sigalgs_list"
+                   : "SSL_CTX_set1_client_sigalgs_list";
+        return CAP_CLIENT_SIGALGS;
+    case ST_K_CLIENT_CERT_TYPES:
+        *api = ssl ? "SSL_set1_client_certificate_types"
+                   : "SSL_CTX_set1_client_certificate_types";
+        return CAP_CERT_TYPES;
+    case ST_K_GEN_SESSION_ID_CB:
+        *api = ssl ? "SSL_set_generate_session_id"
+                   : "SSL_CTX_set_generate_session_id";
+        return CAP_GEN_SESSION_ID;
+    case ST_K_SERVERINFO:       /* on an SSL: st_be_set's -ENOTSUP */
+        *api = "SSL_CTX_use_serverinfo";
+        return ssl ? CAP_COUNT : CAP_SERVERINFO;
+    case ST_K_CUSTOM_EXT:
+        *api = "SSL_CTX_add_custom_ext";
+        return CAP_CUSTOM_EXT;
+    case ST_K_PASSWD_CB:
+        *api = "SSL_set_default_passwd_cb";
+        return ssl ? CAP_SSL_PASSWD_CB : CAP_COUNT;
+    case ST_K_AUTH_LEVEL:
+        *api = "X509_VERIFY_PARAM_set_auth_level";
+        return CAP_AUTH_LEVEL;
+    case ST_K_DANE_TLSA:
+        *api = "SSL_dane_tlsa_add";
+        return CAP_DANE;
+    case ST_K_DANE_FLAGS:
+        *api = ssl ? "SSL_dane_set_flags" : "SSL_CTX_dane_set_flags";
+        return CAP_DANE;
+    case ST_K_SECURITY_EX:
+        *api = ssl ? "SSL_set0_security_ex_data"
+                   : "SSL_CTX_set0_security_ex_data";
+        return CAP_SECURITY;
+    default:
+        return CAP_COUNT;
+    }
+}
+
+static bool expr_in_before(const struct st_expr *e)
+{
+    return e->kind == ST_E_STATE;
+}
+
+const char *st_be_stmt_lacks(const struct st_scenario *sc,
+                             const struct st_stmt *st, char *why, size_t len)
+{
+    enum st_type ta = st->a >= 0 ? sc->names[st->a].type : ST_TY_COUNT;
+    enum cap c = CAP_COUNT;
+    const char *api = NULL;
+
+    switch (st->op) {
+    case ST_OP_DUP:
+        c = CAP_SSL_SHARE, api = "SSL_dup";
+        break;
+    case ST_OP_UP_REF:
+    case ST_OP_FREE:
+        if (st->op == ST_OP_UP_REF && ta == ST_TY_SSL)
+            c = CAP_SSL_SHARE, api = "SSL_up_ref";
+        else if (ta == ST_TY_RSA || ta == ST_TY_DH || ta == ST_TY_EC_KEY)
+            c = CAP_KEY_OBJECTS, api = st->op == ST_OP_FREE ? "RSA/DH/EC_KEY_free"
+                                                            : "RSA/DH/EC_KEY_up_ref";
+        break;
+    case ST_OP_HANDSHAKE:
+        if (st->until == ST_HS_MID)
+            c = CAP_IN_BEFORE, api = "SSL_in_before";
+        break;
+    case ST_OP_EXPECT:
+    case ST_OP_OBSERVE:
+        if (expr_in_before(&st->expr))
+            c = CAP_IN_BEFORE, api = "SSL_in_before";
+        break;
+    case ST_OP_KEY:
+        c = CAP_KEY_OBJECTS, api = st->otype == ST_TY_RSA ? "RSA"
+                                 : st->otype == ST_TY_DH ? "DH" : "EC_KEY";
+        if (caps[c].have && st->otype == ST_TY_DH && st->a >= 0)
+            c = CAP_PKEY_DH, api = "EVP_PKEY_get1_DH";
+        break;
+    case ST_OP_PKEY:
+        if (ta == ST_TY_DH)
+            c = CAP_PKEY_DH, api = "EVP_PKEY_set1_DH";
+        break;
+    case ST_OP_SET:
+        for (size_t k = 0; k < st->nsettings; k++) {
+            c = key_cap(st->settings[k].key, ta, &api);
+            if (c != CAP_COUNT && !caps[c].have)
+                break;
+        }
+        break;
+    default:
+        break;
+    }
+    if (c == CAP_COUNT || caps[c].have)
+        return NULL;
+    snprintf(why, len, "line %d: `%s` needs %s, which %s lacks: %s",
+             st->loc.line, st->text != NULL ? st->text : st_op_name(st->op),
+             api, st_be_name(), caps[c].lacking);
+    return why;
 }
 
 /* ---- objects ------------------------------------------------------------ */
@@ -542,7 +821,8 @@ void *st_be_ssl_new(void *ctx)
 void *st_be_dup(void *ssl)
 {
     thread_warm_up();
-    return SSL_dup(ssl);
+    /* (a `dup` skips its scenario where SSL_dup is missing) */
+    return ST_PICK(SSL_SHARE, SSL_dup(ssl), ((void)ssl, NULL));
 }
 
 void *st_be_session_new(void)
@@ -552,7 +832,9 @@ void *st_be_session_new(void)
     unsigned n;
 
     thread_warm_up();
-    if ((sess = SSL_SESSION_new()) == NULL)
+    sess = ST_PICK(SESSION_NEW_CTX, SSL_SESSION_new(peer_client_ctx),
+                   SSL_SESSION_new());
+    if (sess == NULL)
         return NULL;
     n = atomic_fetch_add_explicit(&next_id, 1, memory_order_relaxed);
     memcpy(id + 12, &n, sizeof(n));
@@ -576,8 +858,11 @@ int st_be_up_ref(enum st_type t, void *obj)
     thread_warm_up();
     switch (t) {
     case ST_TY_CTX: ok = SSL_CTX_up_ref(obj); break;
-    case ST_TY_SSL: ok = SSL_up_ref(obj); break;
-    default: ok = SSL_SESSION_up_ref(obj); break;
+    case ST_TY_SSL: ok = ST_PICK(SSL_SHARE, SSL_up_ref(obj), 0); break;
+    case ST_TY_SESSION: ok = SSL_SESSION_up_ref(obj); break;
+    case ST_TY_X509: ok = X509_up_ref(obj); break;
+    case ST_TY_PKEY: ok = EVP_PKEY_up_ref(obj); break;
+    default: ok = st_bk_up_ref(t, obj); break;
     }
     return ok ? 0 : -EIO;
 }
@@ -589,8 +874,76 @@ void st_be_free(enum st_type t, void *obj)
     switch (t) {
     case ST_TY_CTX: SSL_CTX_free(obj); break;
     case ST_TY_SSL: SSL_free(obj); break;
-    default: SSL_SESSION_free(obj); break;
+    case ST_TY_SESSION: SSL_SESSION_free(obj); break;
+    case ST_TY_X509: X509_free(obj); break;
+    case ST_TY_PKEY: EVP_PKEY_free(obj); break;
+    default: st_bk_free(t, obj); break;
     }
+}
+
+/* False, with |reason| raised, when the object held nothing (|p| NULL). */
+static bool held(const void *p, int reason)
+{
+    if (p == NULL)
+        ST_RAISE(reason);
+    return p != NULL;
+}
+
+void *st_be_cert(enum st_type t, void *obj)
+{
+    X509 *x;
+
+    thread_warm_up();
+    switch (t) {
+    case ST_TY_CTX: x = SSL_CTX_get0_certificate(obj); break;
+    case ST_TY_SSL: x = SSL_get_certificate(obj); break;
+    case ST_TY_SESSION: x = SSL_SESSION_get0_peer(obj); break;
+    default: x = NULL; break;
+    }
+    return held(x, SSL_R_NO_CERTIFICATE_ASSIGNED) && X509_up_ref(x) ? x : NULL;
+}
+
+void *st_be_pkey(enum st_type t, void *obj)
+{
+    EVP_PKEY *k;
+
+    thread_warm_up();
+    switch (t) {
+    case ST_TY_CTX: k = SSL_CTX_get0_privatekey(obj); break;
+    case ST_TY_SSL: k = SSL_get_privatekey(obj); break;
+    case ST_TY_X509: return X509_get_pubkey(obj);      /* get1 */
+    case ST_TY_RSA:
+    case ST_TY_DH:
+    case ST_TY_EC_KEY: return st_bk_pkey_of(t, obj);
+    default: k = NULL; break;
+    }
+    return held(k, SSL_R_NO_PRIVATE_KEY_ASSIGNED) && EVP_PKEY_up_ref(k) ? k
+                                                                       : NULL;
+}
+
+void *st_be_key(enum st_type t, void *pkey)
+{
+    thread_warm_up();
+    return pkey == NULL ? st_bk_new(t) : st_bk_get1(t, pkey);
+}
+
+int st_be_add_session(void *ctx, void *sess)
+{
+    thread_warm_up();
+    (void)SSL_CTX_add_session(ctx, sess);   /* 0: it was there already */
+    ERR_clear_error();
+    return 0;
+}
+
+/* Every session expires before ten years from now: a flush then empties
+ * the cache on every library (OpenSSL 3.0 also reads 0 as "all"; minissl
+ * and BoringSSL do not). */
+#define ST_FLUSH_AHEAD (10LL * 366 * 86400)
+
+void st_be_flush_sessions(void *ctx)
+{
+    thread_warm_up();
+    SSL_CTX_flush_sessions(ctx, (long)(time(NULL) + ST_FLUSH_AHEAD));
 }
 
 int st_be_connect(void *ssl)
@@ -630,14 +983,19 @@ int st_be_accept(void *ssl)
  *    do not see (the library's own temporaries are freed before i2d
  *    returns); a peer offers a fresh d2i_SSL_SESSION copy, freed with it.
  * Each peer offers its own copy, never one shared with another peer.  The
- * table is direct-mapped by SSL_CTX address and guarded by resume_lock; an
- * SSL_CTX freed and another allocated at its address, or a collision, only
- * costs a full handshake (the server does not find the session).  Kept
- * until st_be_cleanup. */
+ * table is direct-mapped by SSL_CTX address and guarded by resume_lock; a
+ * collision only costs a full handshake.  An SSL_CTX freed and another
+ * allocated at its address is another server: with introspection the
+ * entry also keeps the SSL_CTX's id, so the new one is offered nothing,
+ * as a fresh process would offer it (otherwise a later iteration, or a
+ * controlled schedule after `global` ran again, would start from an offer
+ * an earlier one left, and its replay would not; history.h).  Kept until
+ * st_be_cleanup. */
 #define ST_RESUME_SLOTS 64
 
 struct st_resume {
     const SSL_CTX *ctx;     /* compared, never dereferenced */
+    uint64_t ctx_id;        /* st_be_inspect_id(ctx), 0 without */
 #ifdef ST_BACKEND_MINISSL
     SSL_SESSION *sess;      /* the table's copy (one reference) */
 #else
@@ -659,8 +1017,9 @@ static struct st_resume *resume_slot(const SSL_CTX *ctx)
 }
 
 /* A new session (one reference, the caller's) to offer to a server of
- * |ctx|, or NULL when no peer finished a handshake with one. */
-static SSL_SESSION *resume_offer(const SSL_CTX *ctx)
+ * |ctx| (with id |id|), or NULL when no peer finished a handshake with
+ * one. */
+static SSL_SESSION *resume_offer(const SSL_CTX *ctx, uint64_t id)
 {
     struct st_resume *e = resume_slot(ctx);
     SSL_SESSION *sess = NULL;
@@ -668,7 +1027,7 @@ static SSL_SESSION *resume_offer(const SSL_CTX *ctx)
     st_be_internal_enter();
     pthread_mutex_lock(&resume_lock);
 #ifdef ST_BACKEND_MINISSL
-    if (e->ctx == ctx && e->sess != NULL)
+    if (e->ctx == ctx && e->ctx_id == id && e->sess != NULL)
         sess = SSL_SESSION_dup(e->sess);
     pthread_mutex_unlock(&resume_lock);
     st_be_internal_leave();
@@ -676,7 +1035,8 @@ static SSL_SESSION *resume_offer(const SSL_CTX *ctx)
     unsigned char *der = NULL;
     size_t len = 0;
 
-    if (e->ctx == ctx && e->der != NULL && (der = malloc(e->len)) != NULL) {
+    if (e->ctx == ctx && e->ctx_id == id && e->der != NULL &&
+        (der = malloc(e->len)) != NULL) {
         memcpy(der, e->der, e->len);
         len = e->len;
     }
@@ -702,8 +1062,9 @@ static long long resume_objects(const SSL_SESSION *s)
 }
 #endif
 
-/* Remember the session |peer| holds for later handshakes with |ctx|. */
-static void resume_keep(const SSL_CTX *ctx, SSL *peer)
+/* Remember the session |peer| holds for later handshakes with |ctx| (with
+ * id |id|). */
+static void resume_keep(const SSL_CTX *ctx, uint64_t id, SSL *peer)
 {
     SSL_SESSION *sess = SSL_get1_session(peer);
     struct st_resume *e = resume_slot(ctx);
@@ -724,6 +1085,7 @@ static void resume_keep(const SSL_CTX *ctx, SSL *peer)
     pthread_mutex_lock(&resume_lock);
     old = e->sess;
     e->ctx = ctx;
+    e->ctx_id = id;
     e->sess = copy;
     atomic_fetch_add_explicit(&resume_kept, resume_objects(copy) -
                               (old != NULL ? resume_objects(old) : 0),
@@ -745,6 +1107,7 @@ static void resume_keep(const SSL_CTX *ctx, SSL *peer)
     pthread_mutex_lock(&resume_lock);
     old = e->der;
     e->ctx = ctx;
+    e->ctx_id = id;
     e->der = der;
     e->len = (size_t)n;
     pthread_mutex_unlock(&resume_lock);
@@ -765,6 +1128,7 @@ static void resume_cleanup(void)
         resume_tab[i].len = 0;
 #endif
         resume_tab[i].ctx = NULL;
+        resume_tab[i].ctx_id = 0;
     }
 }
 
@@ -780,6 +1144,7 @@ struct st_peer {
     SSL *ssl;
     bool server;                /* the SSL under test is the server */
     const SSL_CTX *server_ctx;  /* the server's SSL_CTX when we are its client */
+    uint64_t server_ctx_id;     /* its id (st_be_inspect_id), read while live */
     bool kept;                  /* its session is remembered */
 };
 
@@ -800,7 +1165,7 @@ static void peer_keep_session(struct st_peer *peer)
             break;
     if (SSL_is_init_finished(peer->ssl)) {
         (void)SSL_read(peer->ssl, &b, 1);
-        resume_keep(peer->server_ctx, peer->ssl);
+        resume_keep(peer->server_ctx, peer->server_ctx_id, peer->ssl);
     }
     ERR_pop_to_mark();
 }
@@ -837,8 +1202,11 @@ static struct st_peer *peer_new(SSL *s, bool server, bool resume)
         SSL_SESSION *sess;
 
         peer->server_ctx = SSL_get_SSL_CTX(s);
+        peer->server_ctx_id = st_be_inspect_id(ST_TY_CTX,
+                                               (void *)peer->server_ctx);
         ERR_set_mark();     /* no session to offer is no failure */
-        if (resume && (sess = resume_offer(peer->server_ctx)) != NULL) {
+        if (resume && (sess = resume_offer(peer->server_ctx,
+                                           peer->server_ctx_id)) != NULL) {
             (void)SSL_set_session(peer->ssl, sess);
             SSL_SESSION_free(sess);
         }
@@ -913,7 +1281,8 @@ int st_be_handshake(void **peerp, void *ssl, const struct st_hs_opts *o)
             if (sr < 0)
                 return -EIO;
         }
-        if (until == ST_HS_MID && !SSL_in_before(s))
+        /* (until=mid skips its scenario where SSL_in_before is missing) */
+        if (until == ST_HS_MID && ST_PICK(IN_BEFORE, !SSL_in_before(s), true))
             return 0;
         if (sr == 1 && SSL_is_init_finished(s)) {
             if (server)
@@ -1038,7 +1407,7 @@ static int set_exbox(SSL *s, long value)
     struct st_exbox *old, *box;
 
     if (idx < 0) {
-        ERR_raise(ERR_LIB_SSL, ERR_R_INIT_FAIL);
+        ST_RAISE(ST_R_INIT_FAIL);
         return 0;
     }
     old = SSL_get_ex_data(s, idx);
@@ -1055,6 +1424,10 @@ static int set_exbox(SSL *s, long value)
     free(old);
     return 1;
 }
+
+struct target;
+static int set_dane(const struct target *t, const char *domain);
+static int set_tmp_dh(const struct target *t);
 
 /* The object a `set` applies to: an SSL or an SSL_CTX (the other NULL).
  * OpenSSL names the setter of a key SSL_X for an SSL and SSL_CTX_X for an
@@ -1121,7 +1494,7 @@ static int set_one(const struct target *t, const struct st_setting *st,
     case ST_K_CIPHER_LIST:
         return SET(set_cipher_list, str);
     case ST_K_CIPHERSUITES:
-        return SET(set_ciphersuites, str);
+        return ST_PICK(CIPHERSUITES, SET(set_ciphersuites, str), -1);
     case ST_K_SID_CTX:
         return SET(set_session_id_context, (const unsigned char *)str,
                    (unsigned)strlen(str));
@@ -1139,37 +1512,23 @@ static int set_one(const struct target *t, const struct st_setting *st,
     case ST_K_SIGALGS:
         return (int)SET(set1_sigalgs_list, str);
     case ST_K_CLIENT_SIGALGS:
-        return (int)SET(set1_client_sigalgs_list, str);
+        return ST_PICK(CLIENT_SIGALGS,
+                       (int)SET(set1_client_sigalgs_list, str), -1);
     case ST_K_DANE:
         if (v->kind == ST_V_OFF || v->kind == ST_V_NONE)
             return 1;
-        /* An SSL's DANE needs its SSL_CTX's, and a base domain. */
-        if (SSL_CTX_dane_enable(t->s != NULL ? SSL_get_SSL_CTX(t->s)
-                                             : t->c) <= 0)
-            return 0;
-        return t->s == NULL ||
-               SSL_dane_enable(t->s, v->kind == ST_V_STR
-                                     ? str : "sslstress.test") > 0;
+        return set_dane(t, v->kind == ST_V_STR ? str : "sslstress.test");
     case ST_K_TMP_DH:
-        if (!on)
-            return 1;
-        if (!EVP_PKEY_up_ref(test_key))
-            return 0;
-        /* A test key stands in for DH parameters; the setter only stores
-         * it (set0: the object takes our reference). */
-        if (!SET(set0_tmp_dh_pkey, test_key)) {
-            EVP_PKEY_free(test_key);
-            return 0;
-        }
-        return 1;
+        return on ? set_tmp_dh(t) : 1;
     case ST_K_DH_AUTO:
-        return (int)SET(set_dh_auto, (int)(v->kind == ST_V_ON ? 1 : num));
+        return ST_PICK(TMP_DH, (int)SET(set_dh_auto, (int)(v->kind == ST_V_ON
+                                                          ? 1 : num)), -1);
     case ST_K_SECURITY_LEVEL:
-        SET(set_security_level, (int)num);
-        return 1;
+        return ST_PICK(SECURITY, (SET(set_security_level, (int)num), 1), -1);
     case ST_K_SECURITY_CB:
-        SET(set_security_callback, on ? cb_security : NULL);
-        return 1;
+        return ST_PICK(SECURITY, (SET(set_security_callback,
+                                      on ? cb_security : NULL), 1),
+                       ((void)cb_security, -1));
     case ST_K_INFO_CB:
         SET(set_info_callback, on ? cb_info : NULL);
         return 1;
@@ -1177,11 +1536,21 @@ static int set_one(const struct target *t, const struct st_setting *st,
         SET(set_msg_callback, on ? cb_msg : NULL);
         return 1;
     case ST_K_PASSWD_CB:
-        SET(set_default_passwd_cb, on ? cb_passwd : NULL);
-        SET(set_default_passwd_cb_userdata, on ? t->obj : NULL);
+        if (t->s != NULL)
+            return ST_PICK(SSL_PASSWD_CB,
+                           (SSL_set_default_passwd_cb(t->s, on ? cb_passwd
+                                                              : NULL),
+                            SSL_set_default_passwd_cb_userdata(t->s, on ? t->obj
+                                                                        : NULL),
+                            1), -1);
+        SSL_CTX_set_default_passwd_cb(t->c, on ? cb_passwd : NULL);
+        SSL_CTX_set_default_passwd_cb_userdata(t->c, on ? t->obj : NULL);
         return 1;
     case ST_K_GEN_SESSION_ID_CB:
-        return SET(set_generate_session_id, on ? cb_gen_session_id : NULL);
+        return ST_PICK(GEN_SESSION_ID,
+                       SET(set_generate_session_id,
+                           on ? cb_gen_session_id : NULL),
+                       ((void)cb_gen_session_id, -1));
     case ST_K_PSK_HINT:
         return SET(use_psk_identity_hint, str);
     case ST_K_CA_LIST:
@@ -1190,10 +1559,12 @@ static int set_one(const struct target *t, const struct st_setting *st,
 
         if (on && sk == NULL)
             return 0;
-        if (st->key == ST_K_CA_LIST)
-            SET(set0_CA_list, sk);
-        else
+        if (st->key == ST_K_CA_LIST) {
+            ST_PICK(CA_LIST, SET(set0_CA_list, sk);,
+                    sk_X509_NAME_pop_free(sk, X509_NAME_free); return -1;)
+        } else {
             SET(set_client_CA_list, sk);
+        }
         return 1;
     }
     case ST_K_APP_DATA:         /* ex_data index 0: nothing registered */
@@ -1208,12 +1579,15 @@ static int set_one(const struct target *t, const struct st_setting *st,
             return st_be_inspect_use_serverinfo(t->s, on ? test_serverinfo
                                                          : NULL,
                                                 sizeof(test_serverinfo));
-        return on ? SSL_CTX_use_serverinfo(t->c, test_serverinfo,
-                                           sizeof(test_serverinfo)) : 1;
+        return !on ? 1 : ST_PICK(SERVERINFO,
+                                 SSL_CTX_use_serverinfo(t->c, test_serverinfo,
+                                                 sizeof(test_serverinfo)), -1);
     case ST_K_CLIENT_CERT_TYPES: {
         size_t n = st_cert_types(v, buf, sizeof(buf));
 
-        return (int)SET(set1_client_certificate_types, buf, n);
+        (void)n;
+        return ST_PICK(CERT_TYPES,
+                       (int)SET(set1_client_certificate_types, buf, n), -1);
     }
     case ST_K_VERIFY_FLAGS:
         return X509_VERIFY_PARAM_set_flags(param(t), (unsigned long)num);
@@ -1232,8 +1606,9 @@ static int set_one(const struct target *t, const struct st_setting *st,
         X509_VERIFY_PARAM_set_time(param(t), (time_t)num);
         return 1;
     case ST_K_AUTH_LEVEL:
-        X509_VERIFY_PARAM_set_auth_level(param(t), (int)num);
-        return 1;
+        return ST_PICK(AUTH_LEVEL,
+                       (X509_VERIFY_PARAM_set_auth_level(param(t), (int)num),
+                        1), -1);
     case ST_K_VERIFY_EMAIL:
         return X509_VERIFY_PARAM_set1_email(param(t), str, 0);
     case ST_K_VERIFY_IP:
@@ -1241,25 +1616,59 @@ static int set_one(const struct target *t, const struct st_setting *st,
     case ST_K_DANE_TLSA:        /* an SSL's only (validate.c) */
         if (t->s == NULL)
             return -1;
-        return on ? SSL_dane_tlsa_add(t->s, 3, 1, 1, test_tlsa,
-                                      sizeof(test_tlsa)) > 0 : 1;
+        return ST_PICK(DANE, on ? SSL_dane_tlsa_add(t->s, 3, 1, 1, test_tlsa,
+                                                    sizeof(test_tlsa)) > 0
+                                : 1, ((void)test_tlsa, -1));
     case ST_K_DANE_FLAGS:
-        (void)SET(dane_set_flags, (unsigned long)num);
+        return ST_PICK(DANE, ((void)SET(dane_set_flags, (unsigned long)num),
+                              1), -1);
+    case ST_K_MSG_CB_ARG:       /* a ctrl in OpenSSL, void in BoringSSL */
+        (void)SET(set_msg_callback_arg, (void *)(intptr_t)num);
         return 1;
-    case ST_K_MSG_CB_ARG:
-        return (int)SET(set_msg_callback_arg, (void *)(intptr_t)num);
     case ST_K_SECURITY_EX:
-        SET(set0_security_ex_data, (void *)(intptr_t)num);
-        return 1;
+        return ST_PICK(SECURITY, (SET(set0_security_ex_data,
+                                      (void *)(intptr_t)num), 1), -1);
     case ST_K_CUSTOM_EXT:       /* an SSL_CTX's only (validate.c) */
         if (t->c == NULL)
             return -1;
-        return on ? SSL_CTX_add_custom_ext(t->c, 0xff77, SSL_EXT_CLIENT_HELLO,
-                                           cb_ext_add, NULL, NULL,
-                                           cb_ext_parse, NULL) : 1;
+        return !on ? 1 : ST_PICK(CUSTOM_EXT,
+                                 SSL_CTX_add_custom_ext(t->c, 0xff77,
+                                                        SSL_EXT_CLIENT_HELLO,
+                                                        cb_ext_add, NULL, NULL,
+                                                        cb_ext_parse, NULL),
+                                 ((void)cb_ext_add, (void)cb_ext_parse, -1));
     default:
         return -1;
     }
+}
+
+/* `dane=on`: an SSL's DANE needs its SSL_CTX's, and a base domain.
+ * 1, 0 (refused), -1 (no DANE in this library). */
+static int set_dane(const struct target *t, const char *domain)
+{
+    (void)t; (void)domain;
+    ST_PICK(DANE,
+            if (SSL_CTX_dane_enable(t->s != NULL ? SSL_get_SSL_CTX(t->s)
+                                                 : t->c) <= 0)
+                return 0;
+            return t->s == NULL || SSL_dane_enable(t->s, domain) > 0;,
+            return -1;)
+}
+
+/* `tmp_dh=test`: a test key stands in for DH parameters; the setter only
+ * stores it (set0: the object takes our reference).  1, 0, -1 as above. */
+static int set_tmp_dh(const struct target *t)
+{
+    (void)t;
+    ST_PICK(TMP_DH,
+            if (!EVP_PKEY_up_ref(test_key))
+                return 0;
+            if (!SET(set0_tmp_dh_pkey, test_key)) {
+                EVP_PKEY_free(test_key);
+                return 0;
+            }
+            return 1;,
+            return -1;)
 }
 
 #undef SET
@@ -1298,8 +1707,8 @@ enum st_hs_state st_be_state(void *ssl)
 
     if (SSL_get_shutdown(s) != 0)
         return ST_HS_SHUTDOWN;
-    if (SSL_in_before(s))
-        return ST_HS_BEFORE;
+    /* (`state` skips its scenario where SSL_in_before is missing) */
+    ST_PICK(IN_BEFORE, if (SSL_in_before(s)) return ST_HS_BEFORE;, )
     if (SSL_is_init_finished(s))
         return ST_HS_DONE;
     return ST_HS_MID;

@@ -1,9 +1,13 @@
 /* The harness backend: executes scenario statements through the OpenSSL API.
  *
- * One source (backend.c) compiles twice: against minissl (-Ilib/include,
- * ST_BACKEND_MINISSL defined by the Makefile) for `sslstress`, and against
- * the system OpenSSL 3 (ST_BACKEND_MINISSL undefined) for
- * `sslstress-openssl`.  backend.c calls only OpenSSL's public API; what only
+ * One source (backend.c, with backend_keys.c) compiles three times:
+ * against minissl (-Ilib/include, ST_BACKEND_MINISSL defined by the
+ * Makefile) for `sslstress`, against the system OpenSSL 3
+ * (ST_BACKEND_MINISSL undefined) for `sslstress-openssl`, and against
+ * BoringSSL for `sslstress-boringssl`.  What a library lacks is a
+ * capability (backend_caps.h, st_be_caps below): a scenario that needs a
+ * missing one is skipped with the reason.  backend.c calls only OpenSSL's
+ * public API; what only
  * minissl can do (reference counts, object ids and liveness, live-object
  * counts, quarantine and misuse counters, getters OpenSSL lacks) sits in
  * backend_inspect.c, the one file that includes minissl/inspect.h.
@@ -53,12 +57,34 @@ void st_be_prepare(const struct st_scenario *sc);
  * `ex_data` setting, or -1: none. */
 int st_be_exdata_index(void);
 
-const char *st_be_name(void);           /* "minissl" or "openssl" */
-const char *st_be_version(void);        /* OpenSSL_version(OPENSSL_VERSION) */
+/* "minissl", "openssl" or "boringssl" */
+const char *st_be_name(void);
+/* OpenSSL_version(OPENSSL_VERSION), or for BoringSSL "BoringSSL (API 17;
+ * PACKAGE VERSION)" (it has no version string). */
+const char *st_be_version(void);
 unsigned st_be_features(void);          /* enum st_feature bits */
 /* NULL when the backend has every feature in |requires|, else a static
  * reason ("requires introspection, which the openssl backend lacks"). */
 const char *st_be_missing(unsigned requires);
+
+/* One row of the capability table (backend_caps.h): an API some backend
+ * lacks.  |have|: this one has it.  |harness|: lacking it changes only how
+ * the harness does its own work (skips nothing).  |lacking|: what a
+ * scenario meets where it is missing.  Constant strings. */
+struct st_be_cap {
+    const char *name;           /* "ssl_share" */
+    const char *api;            /* "SSL_up_ref, SSL_dup" */
+    bool have;
+    bool harness;
+    const char *lacking;
+};
+/* The table, *n rows; static, for the life of the process. */
+const struct st_be_cap *st_be_caps(size_t *n);
+/* NULL when this backend has what statement |st| of |sc| needs, else the
+ * reason into why ("line 12: `d = dup s` needs SSL_dup, which boringssl
+ * lacks: ..."), returned. */
+const char *st_be_stmt_lacks(const struct st_scenario *sc,
+                             const struct st_stmt *st, char *why, size_t len);
 
 /* Statements.  The pointer-returning ones give one reference (NULL on
  * failure, reason on the error stack). */
@@ -67,6 +93,22 @@ void *st_be_ssl_new(void *ctx);
 void *st_be_dup(void *ssl);
 void *st_be_session_new(void);
 void *st_be_get1_session(void *ssl);
+/* `cert OBJ`: the certificate a ctx or an SSL holds (its own) or a
+ * session holds (the peer's), with one more reference (X509_up_ref). */
+void *st_be_cert(enum st_type t, void *obj);
+/* `pkey OBJ`: a ctx's or an SSL's private key (up_ref), an x509's public
+ * key (X509_get_pubkey), or a new EVP_PKEY holding key object OBJ. */
+void *st_be_pkey(enum st_type t, void *obj);
+/* `rsa|dh|ec_key [PKEY]`: a new key object of type |t|, or the one under
+ * |pkey| (get1; NULL: it holds another type).  backend_keys.h. */
+void *st_be_key(enum st_type t, void *pkey);
+/* `add_session CTX SESSION`: SSL_CTX_add_session (the cache takes its own
+ * reference; a session already there is no failure).  Always 0. */
+int st_be_add_session(void *ctx, void *sess);
+/* `flush_sessions CTX`: SSL_CTX_flush_sessions as of ten years from now,
+ * so that every cached session counts as expired and goes. */
+void st_be_flush_sessions(void *ctx);
+/* up_ref / free of an object of any type (SSL_up_ref, X509_free, ...). */
 int st_be_up_ref(enum st_type t, void *obj);
 /* Under TSan on the OpenSSL backend, also tells TSan about the ordering
  * OpenSSL's (uninstrumented) atomic reference count gives the destroying

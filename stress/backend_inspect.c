@@ -59,7 +59,9 @@ bool st_be_fault_info(size_t i, const char **name, const char **about,
 static enum minissl_type mtype(enum st_type t)
 {
     return t == ST_TY_CTX ? MINISSL_SSL_CTX
-         : t == ST_TY_SSL ? MINISSL_SSL : MINISSL_SSL_SESSION;
+         : t == ST_TY_SSL ? MINISSL_SSL
+         : t == ST_TY_X509 ? MINISSL_X509
+         : t == ST_TY_PKEY ? MINISSL_EVP_PKEY : MINISSL_SSL_SESSION;
 }
 
 unsigned st_be_inspect_features(void)

@@ -12,6 +12,7 @@
 #include "controlled.h"
 #include "detector.h"
 #include "failure.h"
+#include "history.h"
 #include "measure.h"
 #include "progress.h"
 #include "report.h"
@@ -91,7 +92,8 @@ static void print_controlled(FILE *out, const struct st_scenario *sc,
      * here. */
     for (size_t k = 0; k < r->nfailures; k++) {
         const struct st_failure *f = &r->failures[k];
-        char *cmd = st_sched_replay_command(sc, o, f->schedule_shrunk);
+        char *cmd = st_sched_replay_command(sc, o, f->schedule_shrunk,
+                                            f->history);
 
         if (cmd != NULL)
             fprintf(out, "  replay shrunk (%u preemption%s, %u step%s; "
@@ -138,14 +140,18 @@ static size_t ranges(const struct st_opts *o, uint64_t planned,
     return nrg;
 }
 
-/* Scenario |i| of |n| into |res|: skipped, in this process, or in a
- * child; then --shrink of a failure that killed its child.  0 or a
- * negative errno (the run could not be made). */
+/* Scenario |sc| into |res|: skipped, in this process (after |earlier|
+ * others that ran in it), or in a child; then --shrink of a failure that
+ * killed its child, and the check that each failure's replay recreates
+ * its state (history.h).  0 or a negative errno (the run could not be
+ * made). */
 static int run_one(const struct st_campaign *c, const struct st_opts *o,
                    const struct st_scenario *sc, const struct st_range *rg,
-                   size_t nrg, struct st_progress *pg, struct st_result *res)
+                   size_t nrg, size_t earlier, struct st_progress *pg,
+                   struct st_result *res)
 {
-    const char *missing = st_be_missing(st_scenario_needs(sc));
+    char why[512];
+    const char *missing = st_scenario_lacks(sc, why, sizeof(why));
     int e;
 
     if (missing == NULL)
@@ -160,6 +166,12 @@ static int run_one(const struct st_campaign *c, const struct st_opts *o,
         res->failures[0].schedule != NULL &&
         res->failures[0].schedule_shrunk == NULL && st_result_died(res))
         shrink_dead(sc, o, res);
+    /* Each replay it prints must start from the state its failure started
+     * from: checked in fresh children (history.h). */
+    if (e == 0 && !c->no_fork && res->nfailures > 0)
+        e = st_history_check(sc, o, rg, nrg, res);
+    else if (e == 0 && res->nfailures > 0)
+        e = st_history_unchecked(sc, o, rg, nrg, earlier, res);
     return e;
 }
 
@@ -228,6 +240,8 @@ int st_campaign_run(struct st_campaign *c, char *const *paths,
               ? stderr : stdout;  /* stdout carries the JSON */
     double run_start = st_now_s();
     uint64_t unit_base = 0;
+    size_t ran = 0;             /* scenarios run so far (--no-fork: in this
+                                   process) */
     int status = 2, color, e;
 
     if (run_head(c, n, &run) != 0) {
@@ -270,7 +284,8 @@ int st_campaign_run(struct st_campaign *c, char *const *paths,
                        ? left / (double)(n - i) : 0.01;
         }
         st_progress_begin(&pg, i + 1, n, sc[i]->name);
-        e = run_one(c, o, sc[i], rg, nrg, &pg, res);
+        e = run_one(c, o, sc[i], rg, nrg, ran, &pg, res);
+        ran += res->verdict != ST_SKIP;
         free(rg);
         if (e != 0) {
             st_progress_clear(&pg);
@@ -296,9 +311,6 @@ int st_campaign_run(struct st_campaign *c, char *const *paths,
     for (size_t i = 0; i < run.nresults; i++)
         run.seconds += run.results[i].seconds;
 
-    fputc('\n', txt);
-    st_run_print_summary(txt, &run, color);
-    fflush(txt);
     status = st_run_exit_status(&run);
     for (size_t i = 0; i < run.nresults; i++) {
         const char *why = c->require_report
@@ -313,6 +325,9 @@ int st_campaign_run(struct st_campaign *c, char *const *paths,
                 status = 1;
         }
     }
+    fputc('\n', txt);
+    st_run_print_summary(txt, &run, status, color);
+    fflush(txt);
     if (write_reports(c, &run) != 0)
         status = 2;
  out:

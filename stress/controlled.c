@@ -1099,6 +1099,15 @@ char *st_ctl_shrunk(struct st_ctl *c, unsigned *preemptions, unsigned *steps)
     return s;
 }
 
+void st_ctl_rebind(struct st_ctl *c, struct st_sched_shared *sh)
+{
+    /* The decisions live in the block: carry the current ones over. */
+    memcpy(sh->dec, c->dec, c->ndec);
+    sh->ndec = (unsigned)c->ndec;
+    c->sh = sh;
+    c->dec = sh->dec;
+}
+
 size_t st_ctl_fail_step(struct st_ctl *c, int th)
 {
     if (th >= 0 && (unsigned)th < c->n && c->last_step[th] != SIZE_MAX)

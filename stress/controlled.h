@@ -172,6 +172,11 @@ int st_ctl_fill_failure(struct st_ctl *c, struct st_failure *f, size_t step,
  * st_ctl_shrunk gives the best (malloc'd) or NULL when none is better. */
 bool st_ctl_shrink_begin(struct st_ctl *c);   /* false: nothing to shrink, or no memory */
 char *st_ctl_shrunk(struct st_ctl *c, unsigned *preemptions, unsigned *steps);
+/* From now on |c| writes what it leaves for the parent to |sh| instead
+ * (the old block keeps what it holds): a shrink in a child of its own
+ * (run.c) must not overwrite the run's failure there.  Between
+ * iterations only. */
+void st_ctl_rebind(struct st_ctl *c, struct st_sched_shared *sh);
 
 /* Totals and state. */
 uint64_t st_ctl_schedules(const struct st_ctl *c);

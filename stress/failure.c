@@ -88,17 +88,47 @@ int st_failure_threads(struct st_failure *f, const struct st_scenario *sc,
     return 0;
 }
 
+char *st_history_string(const char *spec, const struct st_range *rg,
+                        size_t nrg)
+{
+    char *ranges = st_ranges_format(rg, nrg), *h = NULL;
+
+    if (ranges != NULL && asprintf(&h, "%s %s", spec, ranges) < 0)
+        h = NULL;
+    free(ranges);
+    return h;
+}
+
+/* The history a replay of run |o| carries: |f_history| when the failure
+ * has one, else the replay's own (o->history: a failure of a replay). */
+static char *history_of(const struct st_opts *o, const char *f_history)
+{
+    char spec[64];
+
+    if (f_history != NULL)
+        return strdup(f_history);
+    if (o->history == NULL)
+        return NULL;
+    st_sched_spec_name(o->history->spec, spec, sizeof(spec));
+    return st_history_string(spec, o->history->rg, o->history->nrg);
+}
+
 int st_failure_replay(struct st_failure *f, const struct st_scenario *sc,
                       const struct st_opts *o)
 {
     bool controlled = o->sched != NULL && o->sched->kind != ST_SCHED_FREE;
+    const char *ranges;
 
     free(f->replay);
     if (controlled) {
-        f->replay = st_sched_replay_command(sc, o, f->schedule);
+        f->replay = st_sched_replay_command(sc, o, f->schedule, f->history);
         return f->replay != NULL || f->schedule == NULL ? 0 : -ENOMEM;
     }
-    f->replay = st_replay_command(sc, o, f->iteration);
+    /* Free-running with a history: run from its first iteration on. */
+    ranges = f->history != NULL ? strchr(f->history, ' ') : NULL;
+    f->replay = st_replay_command(sc, o, ranges != NULL
+                                  ? strtoull(ranges + 1, NULL, 10)
+                                  : f->iteration);
     return f->replay != NULL ? 0 : -ENOMEM;
 }
 
@@ -182,19 +212,35 @@ static bool shell_safe(const char *s)
 }
 
 char *st_sched_replay_command(const struct st_scenario *sc,
-                              const struct st_opts *o, const char *schedule)
+                              const struct st_opts *o, const char *schedule,
+                              const char *history)
 {
-    char *cmd = NULL;
-    const char *path = sc->path != NULL ? sc->path : "SCENARIO";
+    char *cmd = NULL, *h;
+    const char *path = sc->path != NULL ? sc->path : "SCENARIO", *ranges;
+    int n;
 
     if (schedule == NULL)
         return NULL;
-    if (asprintf(&cmd, "%s replay %s%s%s --schedule '%s'",
-                 o->argv0 != NULL ? o->argv0 : "sslstress",
-                 shell_safe(path) ? "" : "'", path,
-                 shell_safe(path) ? "" : "'", schedule) < 0)
+    h = history_of(o, history);
+    ranges = h != NULL ? strchr(h, ' ') : NULL;
+    if (h != NULL && ranges == NULL) {
+        free(h);
         return NULL;
-    return cmd;
+    }
+    if (h != NULL)
+        n = asprintf(&cmd, "%s replay %s%s%s --schedule '%s' --history %.*s "
+                     "--history-iterations %s --seed %" PRIu64,
+                     o->argv0 != NULL ? o->argv0 : "sslstress",
+                     shell_safe(path) ? "" : "'", path,
+                     shell_safe(path) ? "" : "'", schedule,
+                     (int)(ranges - h), h, ranges + 1, o->seed);
+    else
+        n = asprintf(&cmd, "%s replay %s%s%s --schedule '%s'",
+                     o->argv0 != NULL ? o->argv0 : "sslstress",
+                     shell_safe(path) ? "" : "'", path,
+                     shell_safe(path) ? "" : "'", schedule);
+    free(h);
+    return n < 0 ? NULL : cmd;
 }
 
 char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,

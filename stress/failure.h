@@ -39,9 +39,16 @@ int st_failure_threads(struct st_failure *f, const struct st_scenario *sc,
 /* Set (or replace) f->replay, the command that reruns exactly |f|: in
  * controlled mode (o->sched, not free) `replay FILE --schedule` of
  * f->schedule (none while f has no schedule), else `run` from the run's
- * seed at f->iteration (st_replay_command). */
+ * seed at f->iteration (st_replay_command).  When f->history is set (the
+ * failure needs the iterations before it, history.h), the replay runs
+ * them first: `replay ... --history SPEC --history-iterations RANGES
+ * --seed S`, or `run` from the first of them. */
 int st_failure_replay(struct st_failure *f, const struct st_scenario *sc,
                       const struct st_opts *o);
+/* "SPEC RANGES" (st_ranges_format), the form of st_failure.history.
+ * malloc'ed; NULL on ENOMEM. */
+char *st_history_string(const char *spec, const struct st_range *rg,
+                        size_t nrg);
 
 /* The statements thread block |blk| had started when its position counter
  * was |pos|, one "LINE: TEXT" per line, repeat bodies expanded (the first
@@ -51,8 +58,12 @@ char *st_block_trace(const struct st_block *blk, unsigned pos);
  * FILE`: reruns iteration |iteration| of |sc| as run with |o|.  malloc'ed. */
 char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
                         uint64_t iteration);
-/* `ARGV0 replay FILE --schedule 'STR'`; NULL when |schedule| is NULL. */
+/* `ARGV0 replay FILE --schedule 'STR'`, followed by ` --history SPEC
+ * --history-iterations RANGES --seed S` when there is a history: |history|
+ * ("SPEC RANGES"), else the replay's own (o->history), else none.  NULL
+ * when |schedule| is NULL, or on ENOMEM. */
 char *st_sched_replay_command(const struct st_scenario *sc,
-                              const struct st_opts *o, const char *schedule);
+                              const struct st_opts *o, const char *schedule,
+                              const char *history);
 
 #endif

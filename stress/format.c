@@ -175,8 +175,20 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
     case ST_OP_NEW:
     case ST_OP_DUP:
     case ST_OP_GET1_SESSION:
+    case ST_OP_CERT:
+    case ST_OP_PKEY:
         app(buf, n, &len, "%s = %s %s", slot_name(sc, st->dst, ctx),
             st_op_name(st->op), slot_name(sc, st->a, ctx));
+        break;
+    case ST_OP_KEY:
+        app(buf, n, &len, "%s = %s", slot_name(sc, st->dst, ctx),
+            st_type_name(st->otype));
+        if (st->a >= 0)
+            app(buf, n, &len, " %s", slot_name(sc, st->a, ctx));
+        break;
+    case ST_OP_ADD_SESSION:
+        app(buf, n, &len, "add_session %s %s", slot_name(sc, st->a, ctx),
+            slot_name(sc, st->b, ctx));
         break;
     case ST_OP_SESSION:
         app(buf, n, &len, "%s = session", slot_name(sc, st->dst, ctx));
@@ -185,6 +197,7 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
     case ST_OP_FREE:
     case ST_OP_CONNECT:
     case ST_OP_ACCEPT:
+    case ST_OP_FLUSH_SESSIONS:
         app(buf, n, &len, "%s %s", st_op_name(st->op), slot_name(sc, st->a, ctx));
         break;
     case ST_OP_HANDSHAKE:

@@ -3,8 +3,9 @@
  * The child runs st_run_scenario() and writes its st_result as one line of
  * JSON (report.h) to a pipe.  Its stderr goes to a memory file the parent
  * replays afterwards (so minissl's "double free of SSL #17" lands in the
- * report).  Progress and each thread's position live in a MAP_SHARED
- * struct st_shared.  The parent polls the pipe; the watchdog kills the
+ * report; not for o->quiet_child, the harness's own check runs).
+ * Progress and each thread's position live in a MAP_SHARED struct
+ * st_shared.  The parent polls the pipe; the watchdog kills the
  * child when neither the iteration number nor the phase changed for the
  * scenario's timeout.  A child that dies by a signal, is killed by the
  * watchdog, or exits without a result becomes a FAIL result built from the
@@ -483,7 +484,8 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
             ssize_t r = pread(logfd, log, (size_t)size, 0);
 
             log[r > 0 ? r : 0] = '\0';
-            if (!(sc->expect_race && st_detector_name() != NULL))
+            if (!(sc->expect_race && st_detector_name() != NULL) &&
+                !o->quiet_child)
                 fputs(log, stderr);
         }
     }

@@ -39,6 +39,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "controlled.h"
+#include "history.h"
 #include "schedule.h"
 #include "shard.h"
 
@@ -102,6 +103,8 @@ static void usage_main(FILE *f)
 "                             up_ref/free scenarios beside a hand-written loop\n"
 "  faults [--names | --tsv]   list minissl's seeded faults (the bugs that\n"
 "                             scenarios/bugs/ reproduce)\n"
+"  caps [--tsv]               the backend's capability table: the APIs some\n"
+"                             library lacks, and which this one has\n"
 "\n"
 "`%s help COMMAND` (or `%s COMMAND --help`)\n"
 "prints a command's usage and options; `man sslstress` (doc/sslstress.1)\n"
@@ -485,6 +488,7 @@ static int cmd_list(int argc, char **argv)
 enum {
     OPT_SHARD = 256, OPT_START, OPT_JSON, OPT_JUNIT, OPT_HTML, OPT_NO_COLOR,
     OPT_NO_FORK, OPT_SCHEDULE, OPT_SHRINK, OPT_TIMES, OPT_REQUIRE_REPORT,
+    OPT_HISTORY, OPT_HISTORY_ITERATIONS,
 };
 
 static const struct option run_options[] = {
@@ -699,35 +703,53 @@ static void usage_faults(FILE *f)
 "Exit status: 0, or 2 for a usage error.\n", prog);
 }
 
-static int cmd_faults(int argc, char **argv)
+/* The options of a command that takes flags only, and no argument: each
+ * option of |opts| but --help (whose val is 'h') sets *mode to its val, the
+ * last one given winning.  Returns -1 to go on, else the exit status
+ * (0 after --help, 2 after a usage error). */
+static int flag_options(int argc, char **argv, const char *cmd,
+                        const struct option *opts, void (*usage)(FILE *),
+                        int *mode)
 {
-    enum { TEXT, NAMES, TSV } mode = TEXT;
-    enum { OPT_NAMES = 256, OPT_TSV };
-    static const struct option opts[] = {
-        { "names", no_argument, NULL, OPT_NAMES },
-        { "tsv", no_argument, NULL, OPT_TSV },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *name, *about, *models;
-    size_t i;
     int c;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_NAMES: mode = NAMES; break;
-        case OPT_TSV: mode = TSV; break;
-        case 'h':
-            usage_faults(stdout);
+        if (c == 'h') {
+            usage(stdout);
             return 0;
-        default:
+        }
+        if (c == '?' || c == ':') {
             try_help();
             return 2;
         }
+        *mode = c;
     }
-    if (optind < argc)
-        return bad_usage("faults: unexpected argument '%s'", argv[optind]);
+    if (optind < argc) {
+        fprintf(stderr, "%s: %s: unexpected argument '%s'\n", prog, cmd,
+                argv[optind]);
+        try_help();
+        return 2;
+    }
+    return -1;
+}
+
+static int cmd_faults(int argc, char **argv)
+{
+    enum { TEXT, NAMES = 256, TSV };
+    static const struct option opts[] = {
+        { "names", no_argument, NULL, NAMES },
+        { "tsv", no_argument, NULL, TSV },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *name, *about, *models;
+    int mode = TEXT, st;
+    size_t i;
+
+    if ((st = flag_options(argc, argv, "faults", opts, usage_faults,
+                           &mode)) >= 0)
+        return st;
     for (i = 0; st_be_fault_info(i, &name, &about, &models); i++) {
         if (mode == NAMES)
             printf("%s\n", name);
@@ -742,11 +764,71 @@ static int cmd_faults(int argc, char **argv)
     return 0;
 }
 
+/* ---- caps --------------------------------------------------------------- */
+
+static void usage_caps(FILE *f)
+{
+    fprintf(f,
+"usage: %s caps [--tsv]\n"
+"\n"
+"Print this backend's capability table (stress/backend_caps.h): one line\n"
+"per API that some backend (minissl, OpenSSL, BoringSSL) lacks, with\n"
+"\"have\" or \"lacks\" for this one, the calls it covers, and what a\n"
+"scenario meets where it is missing: a statement that needs it skips its\n"
+"scenario, saying so; a \"harness\" row changes only how the harness\n"
+"does its own work.\n"
+"\n"
+"Options:\n"
+"      --tsv              name, have|lacks, harness|scenario, calls and\n"
+"                         meaning, tab-separated\n"
+"  -h, --help             this help\n"
+"\n"
+"Exit status: 0, or 2 for a usage error.\n", prog);
+}
+
+static int cmd_caps(int argc, char **argv)
+{
+    enum { TEXT, TSV = 256 };
+    static const struct option opts[] = {
+        { "tsv", no_argument, NULL, TSV },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const struct st_be_cap *caps;
+    int mode = TEXT, st;
+    bool tsv;
+    size_t n;
+
+    if ((st = flag_options(argc, argv, "caps", opts, usage_caps, &mode)) >= 0)
+        return st;
+    tsv = mode == TSV;
+    caps = st_be_caps(&n);
+    if (!tsv)
+        printf("backend %s: %s\n", st_be_name(), st_be_version());
+    for (size_t i = 0; i < n; i++) {
+        const struct st_be_cap *k = &caps[i];
+
+        if (tsv)
+            printf("%s\t%s\t%s\t%s\t%s\n", k->name,
+                   k->have ? "have" : "lacks",
+                   k->harness ? "harness" : "scenario", k->api, k->lacking);
+        else if (k->have)
+            printf("  %-18s have   %s\n", k->name, k->api);
+        else
+            printf("  %-18s LACKS  %s\n  %-18s        %s: %s\n", k->name,
+                   k->api, "", k->harness ? "the harness" : "skips", k->lacking);
+    }
+    return 0;
+}
+
 /* ---- replay ------------------------------------------------------------- */
 
 static const struct option replay_options[] = {
     { "schedule", required_argument, NULL, OPT_SCHEDULE },
     { "times", required_argument, NULL, OPT_TIMES },
+    { "history", required_argument, NULL, OPT_HISTORY },
+    { "history-iterations", required_argument, NULL, OPT_HISTORY_ITERATIONS },
+    { "seed", required_argument, NULL, 's' },
     { "json", required_argument, NULL, OPT_JSON },
     { "quiet", no_argument, NULL, 'q' },
     { "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -760,22 +842,34 @@ static void usage_replay(FILE *f)
     fprintf(f,
 "usage: %s replay FILE --schedule STR [--times N] [--json FILE] [-q]\n"
 "                  [--no-color] [--no-fork]\n"
+"                  [--history SPEC --history-iterations RANGES --seed S]\n"
 "\n"
 "Run FILE under controlled scheduling, making exactly the decisions of\n"
-"schedule STR (as printed by a failure of `run --schedule ...`), N times.\n"
-"Every replay must fail the same way at the same step; the last line says\n"
-"how many did.  A schedule made for another version of FILE (its thread\n"
-"blocks were edited), or one that names a thread that cannot run at its\n"
-"step, ends early or has steps left over, is refused.\n"
+"schedule STR (as printed by a failure of `run --schedule ...`), N times,\n"
+"each in a fresh process.  Every replay must fail the same way at the same\n"
+"step; the last line says how many did.  A schedule made for another\n"
+"version of FILE (its thread blocks were edited), or one that names a\n"
+"thread that cannot run at its step, ends early or has steps left over, is\n"
+"refused.\n"
 "\n"
 "Options:\n"
 "      --schedule STR     the schedule to replay (required)\n"
 "      --times N          replay it N times (default 1)\n"
+"      --history SPEC     with --history-iterations RANGES and --seed S:\n"
+"                         before each replay, run iterations RANGES\n"
+"                         (\"0-41\", \"0-9,20-29\") as `run --schedule SPEC\n"
+"                         --seed S` ran them, uncounted, so that the replay\n"
+"                         starts from the state they left (a failure that\n"
+"                         does not fail again alone prints them)\n"
+"      --history-iterations RANGES\n"
+"                         the iterations --history runs\n"
+"  -s, --seed S           the seed the history's run had\n"
 "      --json FILE        write the result as JSON (\"-\": stdout)\n"
 "  -q, --quiet            print only failures and the last line\n"
 "      --no-color         no ANSI colours (NO_COLOR is honoured too)\n"
-"      --no-fork          replay in this process (debugging; a crash ends\n"
-"                         it)\n"
+"      --no-fork          every replay in this process, one after another,\n"
+"                         each starting from what the one before it left\n"
+"                         (debugging; a crash ends it)\n"
 "  -h, --help             this help\n"
 "\n"
 "Exit status: 0 no replay failed, 1 the failure was reproduced, 2 usage\n"
@@ -790,14 +884,19 @@ static int cmd_replay(int argc, char **argv)
     struct st_progress pg;
     struct st_scenario *sc = NULL;
     struct st_result *res;
-    struct st_range rg;
     struct st_diag d;
-    const char *json = NULL, *sched = NULL;
+    const char *json = NULL, *sched = NULL, *history = NULL;
+    const char *history_its = NULL;
+    struct st_sched_spec hspec;
+    struct st_history hist;
+    struct st_range *hrg = NULL;
+    size_t nhrg = 0;
     bool quiet = false, no_color = false, no_fork = false;
-    uint64_t times = 1;
+    uint64_t times = 1, it = 0;
     unsigned char *choice = NULL;
     size_t nchoice;
-    char err[400];
+    char err[512];
+    const char *lack;
     int c, e, status = 2;
 
     st_opts_default(&o);
@@ -805,13 +904,19 @@ static int cmd_replay(int argc, char **argv)
     memset(&run, 0, sizeof(run));
     memset(&spec, 0, sizeof(spec));
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", replay_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:qh", replay_options, NULL)) != -1) {
         switch (c) {
         case OPT_SCHEDULE: sched = optarg; break;
         case OPT_TIMES:
             if (parse_u64(optarg, &times) != 0 || times == 0)
                 return bad_usage("--times: '%s' is not a positive number",
                                  optarg);
+            break;
+        case OPT_HISTORY: history = optarg; break;
+        case OPT_HISTORY_ITERATIONS: history_its = optarg; break;
+        case 's':
+            if (parse_u64(optarg, &o.seed) != 0)
+                return bad_usage("--seed: '%s' is not a number", optarg);
             break;
         case OPT_JSON: json = optarg; break;
         case 'q': quiet = true; break;
@@ -829,30 +934,43 @@ static int cmd_replay(int argc, char **argv)
         return bad_usage("replay: %s", "give exactly one scenario FILE");
     if (sched == NULL)
         return bad_usage("replay: %s", "--schedule STR is required");
+    if ((history == NULL) != (history_its == NULL))
+        return bad_usage("replay: %s", "--history and --history-iterations "
+                         "go together");
+    if (history != NULL) {
+        if (st_sched_spec_parse(history, &hspec, err, sizeof(err)) != 0)
+            return bad_usage("replay: --history: %s", err);
+        if (st_ranges_parse(history_its, &hrg, &nhrg) != 0)
+            return bad_usage("--history-iterations: '%s' is not ascending "
+                             "ranges (A-B,C,...)", history_its);
+        hist.spec = &hspec;
+        hist.rg = hrg;
+        hist.nrg = nhrg;
+        o.history = &hist;
+        it = hrg[nhrg - 1].end;     /* the replay follows its history */
+    }
     memset(&d, 0, sizeof(d));
     if ((sc = st_scenario_load(argv[optind], &d)) == NULL) {
         st_diag_print(stderr, &d);
+        free(hrg);
         return 2;
     }
     /* Refuse a schedule that cannot fit before running anything. */
     if (st_schedule_parse(sc, sched, &choice, &nchoice, err,
                           sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s: %s\n", prog, argv[optind], err);
-        st_scenario_free(sc);
-        return 2;
+        goto out;
     }
     free(choice);
-    if (st_be_missing(st_scenario_needs(sc)) != NULL) {
+    if ((lack = st_scenario_lacks(sc, err, sizeof(err))) != NULL) {
         fprintf(stderr, "%s: %s: cannot replay here: %s\n", prog,
-                argv[optind], st_be_missing(st_scenario_needs(sc)));
-        st_scenario_free(sc);
-        return 2;
+                argv[optind], lack);
+        goto out;
     }
     if (st_be_init() != 0) {
         fprintf(stderr, "%s: the %s backend failed to initialise\n", prog,
                 st_be_name());
-        st_scenario_free(sc);
-        return 2;
+        goto out;
     }
     spec.kind = ST_SCHED_REPLAY;
     spec.replay = sched;
@@ -860,8 +978,6 @@ static int cmd_replay(int argc, char **argv)
     o.iterations = times;
     o.max_failures = 0;         /* every replay runs */
     o.keep_failures = 1;
-    rg.begin = 0;
-    rg.end = times;
     run.tool_version = strdup(TOOL_VERSION);
     run.backend = strdup(st_be_name());
     run.backend_version = strdup(st_be_version());
@@ -886,10 +1002,8 @@ static int cmd_replay(int argc, char **argv)
     printf("replay: %s\nschedule: %s\ntimes: %" PRIu64 "\n", sc->path,
            sched, times);
     st_progress_begin(&pg, 1, 1, sc->name);
-    if (no_fork)
-        e = st_run_scenario(sc, &o, &rg, 1, NULL, res);
-    else
-        e = st_run_isolated(sc, &o, &rg, 1, res, st_progress_tick, &pg);
+    e = st_replay_times(sc, &o, it, times, no_fork, res, st_progress_tick,
+                        &pg);
     if (e != 0) {
         st_progress_clear(&pg);
         fprintf(stderr, "%s: %s: the run failed: %s\n", prog, sc->path,
@@ -909,31 +1023,6 @@ static int cmd_replay(int argc, char **argv)
         st_result_print_outcomes(stdout, res, pg.color);
     for (size_t k = 0; k < res->nfailures; k++)
         st_failure_print(stdout, res, &res->failures[k], pg.color);
-    if (!no_fork && times > 1 && res->nfailures > 0 && st_result_died(res)) {
-        /* The child died in the first replay: each further one gets a
-         * child of its own, and must die the same way at the same step. */
-        const struct st_failure *f0 = &res->failures[0];
-
-        rg.end = 1;
-        o.iterations = 1;
-        res->same_failures = 1;
-        for (uint64_t k = 1; k < times; k++) {
-            struct st_result one;
-
-            if (st_run_isolated(sc, &o, &rg, 1, &one, NULL, NULL) != 0)
-                break;
-            res->iterations_run++;
-            if (one.iterations_failed > 0)
-                res->iterations_failed++;
-            if (one.nfailures > 0 && f0->kind != NULL &&
-                one.failures[0].kind != NULL &&
-                strcmp(one.failures[0].kind, f0->kind) == 0 &&
-                one.failures[0].signal == f0->signal &&
-                one.failures[0].steps == f0->steps)
-                res->same_failures++;
-            st_result_free(&one);
-        }
-    }
     if (res->iterations_failed > 0) {
         const struct st_failure *f = res->nfailures ? &res->failures[0]
                                                     : NULL;
@@ -958,6 +1047,7 @@ static int cmd_replay(int argc, char **argv)
  out:
     st_run_free(&run);
     st_scenario_free(sc);
+    free(hrg);
     return status;
 }
 
@@ -976,6 +1066,7 @@ static const struct command {
     { "diff", st_diff_main },
     { "bench", st_bench_main },
     { "faults", cmd_faults },
+    { "caps", cmd_caps },
 };
 
 static const struct command *find_command(const char *name)

@@ -637,7 +637,7 @@ int st_merge_main(int argc, char **argv)
             }
         }
     }
-    st_run_print_summary(human, &out, color);
+    st_run_print_summary(human, &out, st_run_exit_status(&out), color);
     fflush(human);
     status = st_run_exit_status(&out);
     if (json != NULL && (ret = st_run_write_json(&out, json)) != 0) {

@@ -1474,16 +1474,6 @@ const char *st_hs_state_name(enum st_hs_state s)
     return "?";
 }
 
-const char *st_class_name(enum st_class c)
-{
-    switch (c) {
-    case ST_ACCEPTABLE: return "acceptable";
-    case ST_INTERESTING: return "interesting";
-    case ST_FORBIDDEN: return "forbidden";
-    }
-    return "?";
-}
-
 const char *st_op_name(enum st_op op)
 {
     switch (op) {
@@ -1492,6 +1482,11 @@ const char *st_op_name(enum st_op op)
     case ST_OP_DUP: return "dup";
     case ST_OP_SESSION: return "session";
     case ST_OP_GET1_SESSION: return "get1_session";
+    case ST_OP_CERT: return "cert";
+    case ST_OP_PKEY: return "pkey";
+    case ST_OP_KEY: return "key";
+    case ST_OP_ADD_SESSION: return "add_session";
+    case ST_OP_FLUSH_SESSIONS: return "flush_sessions";
     case ST_OP_UP_REF: return "up_ref";
     case ST_OP_FREE: return "free";
     case ST_OP_CONNECT: return "connect";
@@ -1512,6 +1507,12 @@ const char *st_type_name(enum st_type t)
     case ST_TY_CTX: return "ctx";
     case ST_TY_SSL: return "SSL";
     case ST_TY_SESSION: return "session";
+    case ST_TY_X509: return "x509";
+    case ST_TY_PKEY: return "pkey";
+    case ST_TY_RSA: return "rsa";
+    case ST_TY_DH: return "dh";
+    case ST_TY_EC_KEY: return "ec_key";
+    case ST_TY_COUNT: break;
     }
     return "?";
 }

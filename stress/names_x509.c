@@ -10,6 +10,25 @@
 
 #include "names_local.h"
 
+/* OpenSSL's values, for the names a library's headers lack (BoringSSL has
+ * no DANE, no auth level and fewer verify flags): a scenario that names
+ * one parses everywhere, and is skipped where its statement is missing. */
+#ifndef X509_V_FLAG_NO_CHECK_TIME
+# define X509_V_FLAG_NO_CHECK_TIME 0x200000
+#endif
+#ifndef DANE_FLAG_NO_DANE_EE_NAMECHECKS
+# define DANE_FLAG_NO_DANE_EE_NAMECHECKS (1L << 0)
+#endif
+#ifndef X509_V_ERR_DANE_NO_MATCH
+# define X509_V_ERR_DANE_NO_MATCH 65
+#endif
+#ifndef X509_V_ERR_EE_KEY_TOO_SMALL
+# define X509_V_ERR_EE_KEY_TOO_SMALL 66
+#endif
+#ifndef X509_V_ERR_CA_KEY_TOO_SMALL
+# define X509_V_ERR_CA_KEY_TOO_SMALL 67
+#endif
+
 /* X509_V_FLAG_X written X (verify_flags=) */
 const struct st_const st_verify_flags_tab[] = {
 #ifdef X509_V_FLAG_USE_CHECK_TIME

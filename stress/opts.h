@@ -9,15 +9,20 @@
  *   st_jitter_name(j)            "none", "low", "high"
  *   st_affinity_name(a)          "none", "pin", "spread"
  *   st_planned_iterations(sc,o)  o->iterations, else the file's own, else
- *                                10000 */
+ *                                10000
+ *   st_ranges_format / _parse    iteration ranges as the command line
+ *                                writes them ("0-41,96-99": inclusive) */
 #ifndef ST_OPTS_H
 #define ST_OPTS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "scenario.h"
 
 struct st_sched_spec;           /* controlled.h */
+struct st_history;              /* below */
 
 enum st_jitter { ST_JITTER_NONE, ST_JITTER_LOW, ST_JITTER_HIGH };
 enum st_affinity { ST_AFFINITY_NONE, ST_AFFINITY_PIN, ST_AFFINITY_SPREAD };
@@ -36,6 +41,13 @@ struct st_opts {
     /* Controlled scheduling (controlled.h); NULL: free-running.  In controlled
      * mode jitter is off and each iteration is one schedule. */
     const struct st_sched_spec *sched;
+    /* Controlled replay (history.h): the iterations the original run made
+     * before the replayed one, run first with their own strategy, so that
+     * the replay starts from the state they left.  NULL: a fresh start. */
+    const struct st_history *history;
+    /* st_run_isolated: keep the child's stderr for the result only, not
+     * copied to ours (the harness's own check runs, history.h). */
+    bool quiet_child;
 };
 
 /* A half-open range of iteration numbers [begin, end). */
@@ -43,10 +55,26 @@ struct st_range {
     uint64_t begin, end;
 };
 
+/* What a controlled replay re-runs before its schedule: the iterations
+ * |rg| (in order) of strategy |spec| with the run's seed, uncounted and
+ * unreported, as the original process ran them (history.h). */
+struct st_history {
+    const struct st_sched_spec *spec;
+    const struct st_range *rg;
+    size_t nrg;
+};
+
 void st_opts_default(struct st_opts *o);
 const char *st_jitter_name(enum st_jitter j);
 const char *st_affinity_name(enum st_affinity a);
 uint64_t st_planned_iterations(const struct st_scenario *sc,
                                const struct st_opts *o);
+
+/* "A-B,C,..." (inclusive; "C" is "C-C") for the |nrg| half-open ranges
+ * |rg|, empty ones left out; "" for none.  malloc'ed, NULL on ENOMEM. */
+char *st_ranges_format(const struct st_range *rg, size_t nrg);
+/* The reverse: |*rg| (malloc'ed, |*nrg| entries) from |s|.  Ranges must
+ * ascend without overlap.  0, -EINVAL (nothing allocated) or -ENOMEM. */
+int st_ranges_parse(const char *s, struct st_range **rg, size_t *nrg);
 
 #endif

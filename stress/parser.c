@@ -308,7 +308,7 @@ static struct st_stmt *new_stmt(struct parser *p, enum st_op op)
     memset(st, 0, sizeof(*st));
     st->op = op;
     st->loc = first->loc;
-    st->dst = st->a = -1;
+    st->dst = st->a = st->b = -1;
     st->expr.a = st->expr.b = -1;
     st->text = xstrndup(p, 0, first->start,
                         (size_t)(last->start + last->len - first->start));
@@ -754,7 +754,8 @@ static int parse_observe(struct parser *p, struct st_stmt *st)
 
 static const char *const stmt_words[] = {
     "ctx", "up_ref", "free", "connect", "accept", "handshake", "set",
-    "expect", "observe", "spin", "repeat", NULL
+    "expect", "observe", "spin", "repeat", "add_session", "flush_sessions",
+    NULL
 };
 
 static int is_stmt_word(const struct st_tok *t)
@@ -776,9 +777,14 @@ static int parse_stmt(struct parser *p)
     if (t1 != NULL && t1->kind == ST_T_EQ
         && (t0->kind == ST_T_NAME || t0->kind == ST_T_QNAME)) {
         static const char *const ops[] = { "new", "dup", "session",
-                                           "get1_session", NULL };
+                                           "get1_session", "cert", "pkey",
+                                           "rsa", "dh", "ec_key", NULL };
         static const enum st_op opv[] = { ST_OP_NEW, ST_OP_DUP, ST_OP_SESSION,
-                                          ST_OP_GET1_SESSION };
+                                          ST_OP_GET1_SESSION, ST_OP_CERT,
+                                          ST_OP_PKEY, ST_OP_KEY, ST_OP_KEY,
+                                          ST_OP_KEY };
+        static const enum st_type keyty[] = { ST_TY_RSA, ST_TY_DH,
+                                              ST_TY_EC_KEY };
         const struct st_tok *t2 = tok(p, 2);
         int k;
 
@@ -786,12 +792,20 @@ static int parse_stmt(struct parser *p)
             if (is_word(t2, ops[k]))
                 break;
         if (ops[k] == NULL)
-            return expected(p, 2, "new, dup, session or get1_session");
+            return expected(p, 2, "new, dup, session, get1_session, cert, "
+                            "pkey, rsa, dh or ec_key");
         st = new_stmt(p, opv[k]);
         if (st == NULL || obj_name(p, 0, 1, &st->dst) < 0)
             return -1;
         if (opv[k] == ST_OP_SESSION)
             return no_more(p, 3);
+        if (opv[k] == ST_OP_KEY) {
+            /* `rsa` alone makes a new key; `rsa PKEY` gets the one under
+             * PKEY. */
+            st->otype = keyty[k - 6];
+            if (p->lx.ntoks == 3)
+                return 0;
+        }
         if (obj_name(p, 3, 0, &st->a) < 0)
             return -1;
         return no_more(p, 4);
@@ -825,6 +839,19 @@ static int parse_stmt(struct parser *p)
         st = new_stmt(p, is_word(t0, "up_ref") ? ST_OP_UP_REF
                          : is_word(t0, "free") ? ST_OP_FREE
                          : is_word(t0, "connect") ? ST_OP_CONNECT : ST_OP_ACCEPT);
+        if (st == NULL || obj_name(p, 1, 0, &st->a) < 0)
+            return -1;
+        return no_more(p, 2);
+    }
+    if (is_word(t0, "add_session")) {
+        st = new_stmt(p, ST_OP_ADD_SESSION);
+        if (st == NULL || obj_name(p, 1, 0, &st->a) < 0
+            || obj_name(p, 2, 0, &st->b) < 0)
+            return -1;
+        return no_more(p, 3);
+    }
+    if (is_word(t0, "flush_sessions")) {
+        st = new_stmt(p, ST_OP_FLUSH_SESSIONS);
         if (st == NULL || obj_name(p, 1, 0, &st->a) < 0)
             return -1;
         return no_more(p, 2);

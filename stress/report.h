@@ -182,8 +182,12 @@ void st_run_print_params(FILE *out, const struct st_run *run);
 /* The summary table: scenario, verdict, iterations, failures, rate
  * (iterations/s), seconds; then a totals line (and the no-overlap total
  * when not 0), and last the verdict line, st_run_print_verdict() with
- * st_run_exit_status().  |color| non-zero adds ANSI colours. */
-void st_run_print_summary(FILE *out, const struct st_run *run, int color);
+ * |status|, the exit status the run ends with (st_run_exit_status(), or
+ * worse where the caller knows more: --require-report), so the last line
+ * never says PASS of a run that exits 1.  |color| non-zero adds ANSI
+ * colours. */
+void st_run_print_summary(FILE *out, const struct st_run *run, int status,
+                          int color);
 /* "verdict: PASS (seed N)" for exit status 0, FAIL for 1, ERROR for 2:
  * the last line of a run or merge. */
 void st_run_print_verdict(FILE *out, const struct st_run *run, int status,

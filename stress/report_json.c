@@ -105,6 +105,11 @@ static json_t *failure_to_json(const struct st_failure *f)
     bad |= put(o, "thread_names", jstrv(f->thread_names, f->nthreads));
     bad |= put(o, "thread_trace", jstrv(f->thread_trace, f->nthreads));
     bad |= put(o, "replay", jstr(f->replay));
+    /* only when the replay needs the iterations before it (history.h) */
+    if (f->history != NULL)
+        bad |= put(o, "history", jstr(f->history));
+    if (f->replay_note != NULL)
+        bad |= put(o, "replay_note", jstr(f->replay_note));
     /* controlled mode only: a free-running failure writes none of these,
      * so its JSON is what it was before controlled mode */
     if (f->schedule != NULL || f->preemptions != 0 || f->steps != 0) {
@@ -565,6 +570,8 @@ static int rd_failure(struct rd *c, json_t *o, const char *where,
     rd_strv(c, o, where, "thread_names", f->nthreads, &f->thread_names, NULL);
     rd_strv(c, o, where, "thread_trace", f->nthreads, &f->thread_trace, NULL);
     rd_str(c, o, where, "replay", &f->replay);
+    rd_str(c, o, where, "history", &f->history);
+    rd_str(c, o, where, "replay_note", &f->replay_note);
     rd_str(c, o, where, "schedule", &f->schedule);
     rd_int(c, o, where, "preemptions", 0, UINT32_MAX, &x);
     f->preemptions = (unsigned)x;

@@ -163,7 +163,8 @@ double st_result_rate(const struct st_result *r)
            ? (double)r->iterations_run / r->seconds : 0;
 }
 
-void st_run_print_summary(FILE *out, const struct st_run *run, int color)
+void st_run_print_summary(FILE *out, const struct st_run *run, int status,
+                          int color)
 {
     size_t w = strlen("SCENARIO");
     struct st_totals t;
@@ -202,7 +203,7 @@ void st_run_print_summary(FILE *out, const struct st_run *run, int color)
     if (t.no_overlap > 0)
         fprintf(out, "iterations without thread overlap: %" PRIu64 "\n",
                 t.no_overlap);
-    st_run_print_verdict(out, run, st_run_exit_status(run), color);
+    st_run_print_verdict(out, run, status, color);
 }
 
 void st_result_print_outcomes(FILE *out, const struct st_result *r, int color)
@@ -354,6 +355,11 @@ void st_failure_print(FILE *out, const struct st_result *r,
     if (f->replay != NULL) {
         fprintf(out, "  %sreplay:%s ", color ? C_BOLD : "", color ? C_RESET : "");
         st_put_text(out, f->replay, 0);
+        fputc('\n', out);
+    }
+    if (f->replay_note != NULL) {
+        fputs("  history: ", out);
+        st_put_text(out, f->replay_note, 0);
         fputc('\n', out);
     }
 }

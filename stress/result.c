@@ -25,6 +25,8 @@ void st_failure_free(struct st_failure *f)
     free_strv(f->thread_names, f->nthreads);
     free_strv(f->thread_trace, f->nthreads);
     free(f->replay);
+    free(f->history);
+    free(f->replay_note);
     free(f->schedule);
     free(f->schedule_shrunk);
     if (f->trace != NULL) {

@@ -41,6 +41,13 @@ struct st_failure {
     char **thread_trace;        /* per thread: the statements it executed,
                                    one per line; the last is where it was */
     char *replay;               /* a command line that reruns exactly this */
+    /* When the failure does not come back alone, from a fresh start (the
+     * parent's check, history.h): the strategy and the iterations its
+     * process ran before it, "dfs:preemptions=2 0-352" ("free 0-41" when
+     * free-running), which |replay| runs first; and a sentence saying so.
+     * NULL when it replays alone or was not checked. */
+    char *history;
+    char *replay_note;
     /* Controlled mode only (NULL when free-running): the schedule string
      * that replays this failure, the shrunk one (--shrink), and the
      * interleaving up to the step where the detector fired (trace.h). */

@@ -12,8 +12,9 @@
  *   worker's block and every worker's block before the leader's check, so
  *   the run's plain arrays (slots, observations, per-thread failure
  *   records) need no other synchronisation: during the threads phase each
- *   thread writes only the slots it creates and its own record.  The scenario's own objects are
- *   the experiment: racing on them is the point.
+ *   thread writes only the slots it creates and its own record.  The
+ *   scenario's own objects are the experiment: racing on them is the
+ *   point.
  *
  * Hot path: when nothing fails an iteration makes no allocation and no
  * system call (the gate sleeps on a futex only when a thread must wait).
@@ -25,15 +26,23 @@
  * one call at the end of each block (st_ctl_finish), and per iteration
  * (controlled_next / st_ctl_end, in a loop of its own); jitter and the
  * start rendezvous are off.  The free-running path pays two predictable
- * branches per block. */
+ * branches per block.  A replay's history (run_history) and --shrink
+ * (shrink_here, or shrink_forked in a child of its own) are controlled
+ * iterations too, none of them counted or kept. */
 #include "runner.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "backend_inspect.h"
@@ -112,7 +121,8 @@ struct run {
     bool error;
     bool unsupported;           /* a setting the backend lacks: skip */
     char error_msg[320];
-    bool shrinking;             /* shrink runs: nothing is kept */
+    bool unkept;                /* shrink and history runs: nothing is
+                                   kept (run_history, controlled_end) */
     bool global_fresh;          /* controlled: `global` ran for this one */
     const char *last_kind;      /* this iteration's failure, if any */
     size_t last_step;
@@ -178,6 +188,41 @@ unsigned st_scenario_needs(const struct st_scenario *sc)
     return scan(sc, NULL);
 }
 
+/* The first statement of |st| (in file order, into repeats) the backend
+ * cannot run: its reason in why, or NULL. */
+static const char *stmts_lack(const struct st_scenario *sc,
+                              const struct st_stmt *st, size_t n, char *why,
+                              size_t len)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *r = st[i].op == ST_OP_REPEAT
+                        ? stmts_lack(sc, st[i].body, st[i].nbody, why, len)
+                        : st_be_stmt_lacks(sc, &st[i], why, len);
+
+        if (r != NULL)
+            return r;
+    }
+    return NULL;
+}
+
+const char *st_scenario_lacks(const struct st_scenario *sc, char *why,
+                              size_t len)
+{
+    const struct st_block *b[] = { &sc->global, &sc->setup };
+    const char *r = st_be_missing(st_scenario_needs(sc));
+
+    if (r != NULL)
+        return r;
+    for (size_t i = 0; i < 2; i++)
+        if ((r = stmts_lack(sc, b[i]->stmts, b[i]->nstmts, why, len)) != NULL)
+            return r;
+    for (size_t i = 0; i < sc->nthreads; i++)
+        if ((r = stmts_lack(sc, sc->threads[i].stmts, sc->threads[i].nstmts,
+                            why, len)) != NULL)
+            return r;
+    return stmts_lack(sc, sc->check.stmts, sc->check.nstmts, why, len);
+}
+
 /* ---- failures ---------------------------------------------------------------- */
 
 /* Record the first problem of this iteration in thread |t|. */
@@ -216,7 +261,7 @@ static void keep_failure(struct run *r, struct thr *t)
     unsigned pos[ST_MAX_THREADS];
     struct st_failure *f;
 
-    if (res->nfailures >= keep || r->shrinking)
+    if (res->nfailures >= keep || r->unkept)
         return;
     if ((f = st_failure_add(res, r->o, r->iteration, t->kind,
                             t->msg)) == NULL)
@@ -374,6 +419,26 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
     case ST_OP_GET1_SESSION:
         /* NULL is a valid answer: no session yet.  `free` accepts it. */
         created(r, s->dst, st_be_get1_session(a));
+        return 0;
+    case ST_OP_CERT:
+        if ((o = st_be_cert(slot_type(r, s->a), a)) == NULL)
+            goto failed;
+        created(r, s->dst, o);
+        return 0;
+    case ST_OP_PKEY:
+        if ((o = st_be_pkey(slot_type(r, s->a), a)) == NULL)
+            goto failed;
+        created(r, s->dst, o);
+        return 0;
+    case ST_OP_KEY:
+        if ((o = st_be_key(s->otype, a)) == NULL)
+            goto failed;
+        created(r, s->dst, o);
+        return 0;
+    case ST_OP_ADD_SESSION:
+        return st_be_add_session(a, r->slot[s->b]) == 0 ? 0 : -1;
+    case ST_OP_FLUSH_SESSIONS:
+        st_be_flush_sessions(a);
         return 0;
     case ST_OP_UP_REF:
         if (st_be_up_ref(slot_type(r, s->a), a) != 0)
@@ -782,10 +847,12 @@ static int start_workers(struct run *r)
 }
 
 /* Controlled mode, before iteration |it|: false when the strategy is done
- * (or `global` failed).  Every schedule starts from the same state, as a
+ * (or `global` failed).  Every schedule starts from the same objects, as a
  * stateless search and a replay in a fresh process need: `global` runs
  * again for each iteration after the first (what an earlier iteration did
- * to a global object, e.g. its session cache, cannot leak into the next). */
+ * to a global object, e.g. its session cache, cannot leak into the next).
+ * What this process keeps beyond them (the harness's test material, the
+ * library's process-wide state) is not reset: history.h. */
 static bool controlled_next(struct run *r, uint64_t it)
 {
     const struct st_scenario *sc = r->sc;
@@ -844,46 +911,206 @@ static __attribute__((noinline)) bool controlled_iteration(struct run *r)
     return iteration(r);
 }
 
-/* Controlled mode, after the iterations: --shrink the first failure's
- * schedule (in shrink runs nothing is counted or kept: the outcome counts
- * are put back), then remove the hooks while the workers wait at the gate. */
-static void controlled_end(struct run *r)
+/* Shrink and history runs are not the run's: their outcome counts are put
+ * back afterwards (hist_save / hist_restore; rows they added are dropped).
+ * NULL on ENOMEM. */
+static uint64_t *hist_save(const struct run *r)
+{
+    size_t n = r->hist.nrows;
+    uint64_t *counts = malloc((n ? n : 1) * sizeof(*counts));
+
+    for (size_t i = 0; counts != NULL && i < n; i++)
+        counts[i] = r->hist.rows[i].count;
+    return counts;
+}
+
+static void hist_restore(struct run *r, uint64_t *counts, size_t nrows)
+{
+    for (size_t i = 0; i < nrows; i++)
+        r->hist.rows[i].count = counts[i];
+    st_hist_truncate(&r->hist, nrows);
+    free(counts);
+}
+
+/* Controlled replay with a history (o->history, history.h): before the
+ * replayed schedule, run the iterations the original process ran before
+ * it, with the original strategy and seed, so that the replay starts from
+ * the state they left.  One thread runs at a time and each of them is a
+ * function of its schedule and the state before it, so they are the
+ * original's again.  They are not the replay's: nothing is counted or
+ * kept.  false when they could not run (no memory, `global` failed, the
+ * strategy ran out of schedules first: r->error says why). */
+static bool run_history(struct run *r)
+{
+    const struct st_history *h = r->o->history;
+    struct st_ctl *main_ctl = r->ctl, *hc;
+    size_t nrows0 = r->hist.nrows;
+    uint64_t *counts, ran = 0;
+    bool ok = true;
+
+    if ((counts = hist_save(r)) == NULL ||
+        (hc = st_ctl_new(r->sc, h->spec, r->o->seed, NULL)) == NULL) {
+        free(counts);
+        r->error = true;
+        snprintf(r->error_msg, sizeof(r->error_msg), "the history could not "
+                 "run: out of memory");
+        return false;
+    }
+    st_ctl_uninstall(main_ctl);     /* the workers wait at the gate */
+    st_ctl_install(hc);
+    r->ctl = hc;
+    r->unkept = true;
+    for (size_t k = 0; k < h->nrg && ok; k++)
+        for (uint64_t it = h->rg[k].begin; it < h->rg[k].end && ok; it++) {
+            bool failed;
+
+            r->iteration = it;
+            if (!controlled_next(r, it)) {
+                if (!r->error) {
+                    r->error = true;
+                    snprintf(r->error_msg, sizeof(r->error_msg), "the "
+                             "history does not fit: the strategy had no "
+                             "schedule left after %" PRIu64 " of them, "
+                             "before iteration %" PRIu64, ran, it);
+                }
+                ok = false;
+                break;
+            }
+            failed = controlled_iteration(r);
+            st_ctl_end(hc, failed, r->last_kind, r->last_step);
+            ran++;
+        }
+    r->unkept = false;
+    hist_restore(r, counts, nrows0);
+    st_ctl_free(hc);                /* uninstalls it */
+    r->ctl = main_ctl;
+    st_ctl_install(main_ctl);
+    return ok;
+}
+
+/* --shrink here: search for a smaller schedule failing as the first
+ * failure did (in shrink runs nothing is counted or kept: the outcome
+ * counts are put back); the best goes to the failure and to the shared
+ * block (st_ctl_shrunk). */
+static void shrink_here(struct run *r)
 {
     struct st_result *res = r->res;
     size_t nrows0 = r->hist.nrows;
     uint64_t *counts;
     unsigned pre = 0, steps = 0;
-    bool stop, error, shrink_ok;
+    bool stop = r->stop, error = r->error, shrink_ok;
     char *s;
 
-    if (r->o->sched->shrink && res->nfailures > 0 &&
-        st_ctl_misfit(r->ctl) == NULL &&
-        (counts = malloc((nrows0 ? nrows0 : 1) * sizeof(*counts))) != NULL) {
-        for (size_t i = 0; i < nrows0; i++)
-            counts[i] = r->hist.rows[i].count;
-        stop = r->stop;
-        error = r->error;
-        r->shrinking = true;
-        shrink_ok = st_ctl_shrink_begin(r->ctl);
-        for (uint64_t it = 0; shrink_ok && controlled_next(r, it); it++) {
-            bool failed;
+    if ((counts = hist_save(r)) == NULL)
+        return;
+    r->unkept = true;
+    shrink_ok = st_ctl_shrink_begin(r->ctl);
+    for (uint64_t it = 0; shrink_ok && controlled_next(r, it); it++) {
+        bool failed;
 
-            failed = controlled_iteration(r);
-            st_ctl_end(r->ctl, failed, r->last_kind, r->last_step);
+        failed = controlled_iteration(r);
+        st_ctl_end(r->ctl, failed, r->last_kind, r->last_step);
+    }
+    r->unkept = false;
+    hist_restore(r, counts, nrows0);
+    if (shrink_ok && (s = st_ctl_shrunk(r->ctl, &pre, &steps)) != NULL) {
+        free(res->failures[0].schedule_shrunk);
+        res->failures[0].schedule_shrunk = s;
+        res->failures[0].shrunk_preemptions = pre;
+        res->failures[0].shrunk_steps = steps;
+    }
+    r->stop = stop;
+    r->error = error;
+}
+
+/* Wait for the shrinking child |pid|; kill it when its schedules make no
+ * step for half the scenario's timeout (a hang: the parent's watchdog
+ * would otherwise kill this process, and the run's result with it). */
+static void shrink_wait(pid_t pid, const struct st_sched_shared *gs,
+                        const struct st_scenario *sc)
+{
+    double quiet = (sc->timeout_ms > 0 ? (double)sc->timeout_ms : 10000.0)
+                   / 2000.0, last = st_now_s();
+    uint64_t seen = UINT64_MAX;
+    int status;
+
+    for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        /* Written by the child, read racily: a progress hint only. */
+        uint64_t now_seen = (uint64_t)gs->nsteps + gs->shrink_schedules;
+
+        if (w == pid || (w < 0 && errno != EINTR))
+            return;
+        if (now_seen != seen) {
+            seen = now_seen;
+            last = st_now_s();
+        } else if (st_now_s() - last > quiet) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            return;
         }
-        r->shrinking = false;
-        for (size_t i = 0; i < nrows0; i++)
-            r->hist.rows[i].count = counts[i];
-        st_hist_truncate(&r->hist, nrows0);
-        free(counts);
-        if (shrink_ok && (s = st_ctl_shrunk(r->ctl, &pre, &steps)) != NULL) {
-            free(res->failures[0].schedule_shrunk);
-            res->failures[0].schedule_shrunk = s;
-            res->failures[0].shrunk_preemptions = pre;
-            res->failures[0].shrunk_steps = steps;
-        }
-        r->stop = stop;
-        r->error = error;
+        usleep(2000);
+    }
+}
+
+/* --shrink of an isolated run (r->sh->sched, the parent's shared block):
+ * in a child of its own, so that a candidate schedule that kills its
+ * process (a double free the first failure did not reach, a deadlock)
+ * cannot take this run's result with it.  Forked while no worker runs
+ * (they are stopped first: under TSan a forked copy of a threaded process
+ * cannot start threads); the child starts its own, shrinks with its own
+ * shared block, and its best schedule is copied to the parent's, where
+ * isolate.c takes it.  A child that dies or hangs leaves nothing; its
+ * messages go nowhere (they are the candidates', not the run's). */
+static void shrink_forked(struct run *r)
+{
+    struct st_sched_shared *ss = r->sh->sched, *gs;
+    pid_t pid;
+
+    gs = mmap(NULL, sizeof(*gs), PROT_READ | PROT_WRITE,
+              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (gs == MAP_FAILED)
+        return;
+    st_workers_stop(&r->w);
+    fflush(NULL);
+    if ((pid = fork()) == 0) {
+        int null = open("/dev/null", O_WRONLY);
+
+        /* Killed with this process (the parent's watchdog), not left to
+         * shrink on alone. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (null >= 0)
+            dup2(null, STDERR_FILENO);
+        st_ctl_rebind(r->ctl, gs);
+        st_workers_init(&r->w, r->nthr);
+        if (start_workers(r) == 0)
+            shrink_here(r);
+        _exit(0);
+    }
+    if (pid > 0)
+        shrink_wait(pid, gs, r->sc);
+    if (pid > 0 && gs->shrunk) {
+        memcpy(ss->shrunk_schedule, gs->shrunk_schedule,
+               sizeof(ss->shrunk_schedule));
+        ss->shrunk_preemptions = gs->shrunk_preemptions;
+        ss->shrunk_step = gs->shrunk_step;
+        ss->shrink_schedules = gs->shrink_schedules;
+        ss->shrunk = 1;
+    }
+    munmap(gs, sizeof(*gs));
+}
+
+/* Controlled mode, after the iterations: --shrink the first failure's
+ * schedule, then remove the hooks while no scenario thread runs. */
+static void controlled_end(struct run *r)
+{
+    if (r->o->sched->shrink && r->res->nfailures > 0 &&
+        st_ctl_misfit(r->ctl) == NULL) {
+        if (r->sh->sched != NULL)
+            shrink_forked(r);
+        else
+            shrink_here(r);
     }
     st_ctl_uninstall(r->ctl);
 }
@@ -964,6 +1191,8 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
         goto err;
     }
     st_be_detectors(&r.det_base);
+    if (r.ctl != NULL && o->history != NULL && !run_history(&r))
+        r.stop = true;
     for (size_t k = 0; k < nrg && !r.stop && r.ctl == NULL; k++)
         for (uint64_t it = rg[k].begin; it < rg[k].end && !r.stop; it++) {
             r.iteration = it;

@@ -18,7 +18,14 @@
  * Controlled mode (o->sched != NULL, controlled.h): the same threads and
  * checks, but one scenario thread runs at a time and each iteration is one
  * schedule of the strategy; `global` runs again before every iteration
- * after the first, so that each schedule starts from the same state.
+ * after the first, so that each schedule starts from the same objects.
+ * The process's own state is not reset (the harness's test material, the
+ * library's process-wide state): an iteration may still depend on the
+ * ones before it, which the parent checks for each failure (history.h).
+ * With o->history (a replay), the iterations it names run first, with
+ * their own strategy, uncounted and unreported.  --shrink runs in a child
+ * of its own when isolated, so that a candidate that kills its process
+ * does not take the run's result with it.
  *
  * Returns: 0, or a negative errno when the run could not be set up (no
  * memory, no threads); a scenario that fails is a result, not an error. */
@@ -75,6 +82,11 @@ extern void (*st_stmt_hook)(uint64_t iteration, int thread,
 /* Features the scenario needs: its `requires` plus what its statements
  * imply (refs/freed: introspection; handshake: handshake). */
 unsigned st_scenario_needs(const struct st_scenario *sc);
+/* NULL when this backend can run |sc|, else why not: a feature it lacks
+ * (st_be_missing, a static string) or the first statement that needs a
+ * capability it lacks (st_be_stmt_lacks, written into why). */
+const char *st_scenario_lacks(const struct st_scenario *sc, char *why,
+                              size_t len);
 
 /* Run |sc| over the iteration ranges |rg| in this process.  |sh| may be
  * NULL.  |out| is filled (previous contents ignored; st_result_free). */

@@ -35,7 +35,14 @@ struct st_diag {
 };
 void st_diag_print(FILE *out, const struct st_diag *d);
 
-enum st_type { ST_TY_CTX, ST_TY_SSL, ST_TY_SESSION };
+/* The object types of the scenario language: the three of the SSL API,
+ * then what a certificate or a session holds (X509, EVP_PKEY) and the
+ * library's key objects under an EVP_PKEY (RSA, DH, EC_KEY). */
+enum st_type {
+    ST_TY_CTX, ST_TY_SSL, ST_TY_SESSION,
+    ST_TY_X509, ST_TY_PKEY, ST_TY_RSA, ST_TY_DH, ST_TY_EC_KEY,
+    ST_TY_COUNT
+};
 
 /* Who creates a name. */
 enum { ST_OWNER_GLOBAL = -1, ST_OWNER_SETUP = -2, ST_OWNER_CHECK = -3 };
@@ -133,6 +140,13 @@ enum st_op {
     ST_OP_DUP,          /* dst = dup a */
     ST_OP_SESSION,      /* dst = session */
     ST_OP_GET1_SESSION, /* dst = get1_session a */
+    ST_OP_CERT,         /* dst = cert a: the certificate a holds (get1) */
+    ST_OP_PKEY,         /* dst = pkey a: the key a holds, or a new EVP_PKEY
+                           holding key object a */
+    ST_OP_KEY,          /* dst = rsa|dh|ec_key [a]: a new key object (a -1),
+                           or the one under EVP_PKEY a (get1); otype */
+    ST_OP_ADD_SESSION,  /* add_session a b: SSL_CTX_add_session */
+    ST_OP_FLUSH_SESSIONS, /* flush_sessions a */
     ST_OP_UP_REF,       /* up_ref a */
     ST_OP_FREE,         /* free a */
     ST_OP_CONNECT,      /* connect a */
@@ -152,6 +166,8 @@ struct st_stmt {
     char *text;             /* the source line, trimmed, for reports */
     int dst;                /* slot created, or -1 */
     int a;                  /* slot operated on, or -1 */
+    int b;                  /* add_session: the session's slot; else -1 */
+    enum st_type otype;     /* ST_OP_KEY: ST_TY_RSA, ST_TY_DH or ST_TY_EC_KEY */
     enum st_method method;
     enum st_hs_state until; /* handshake: ST_HS_MID or ST_HS_DONE */
     enum st_hs_as as;       /* handshake as= */
@@ -218,6 +234,5 @@ void st_scenario_free(struct st_scenario *sc);
 
 const char *st_key_name(enum st_key k);
 const char *st_hs_state_name(enum st_hs_state s);
-const char *st_class_name(enum st_class c);
 
 #endif

@@ -1,7 +1,8 @@
 /* The validator: names, types and reference balance of a parsed scenario.
  *
  * Names.  Every object name is created by exactly one statement (`ctx`,
- * `new`, `dup`, `session`, `get1_session`) of its block, and its owner is
+ * `new`, `dup`, `session`, `get1_session`, `cert`, `pkey`, `rsa`, `dh`,
+ * `ec_key`) of its block, and its type is the creator's; its owner is
  * that block.  The names of `global`, `setup` and `check` are shared: each
  * is unique in the file.  A name of a thread is local to it, like a local
  * variable: several threads may each make a `d`, one slot each, but a
@@ -187,8 +188,28 @@ static const char *a_type(enum st_type t)
     case ST_TY_CTX: return "a ctx";
     case ST_TY_SSL: return "an SSL";
     case ST_TY_SESSION: return "a session";
+    case ST_TY_X509: return "an x509";
+    case ST_TY_PKEY: return "a pkey";
+    case ST_TY_RSA: return "an rsa";
+    case ST_TY_DH: return "a dh";
+    case ST_TY_EC_KEY: return "an ec_key";
+    case ST_TY_COUNT: break;
     }
     return "?";
+}
+
+/* The type of the name |st| creates. */
+static enum st_type created_type(const struct st_stmt *st)
+{
+    switch (st->op) {
+    case ST_OP_CTX: return ST_TY_CTX;
+    case ST_OP_NEW:
+    case ST_OP_DUP: return ST_TY_SSL;
+    case ST_OP_CERT: return ST_TY_X509;
+    case ST_OP_PKEY: return ST_TY_PKEY;
+    case ST_OP_KEY: return st->otype;
+    default: return ST_TY_SESSION;
+    }
 }
 
 /* ---- phase 1: the names ---- */
@@ -229,9 +250,7 @@ static int collect(struct vstate *v, struct st_stmt *st, size_t n, int owner)
             return verr(v, r->loc, "more than %d names", ST_MAX_NAMES);
         nm = &v->sc->names[v->nslots];
         memcpy(nm->name, r->name, sizeof(nm->name));
-        nm->type = st[i].op == ST_OP_CTX ? ST_TY_CTX
-                   : st[i].op == ST_OP_NEW || st[i].op == ST_OP_DUP ? ST_TY_SSL
-                   : ST_TY_SESSION;
+        nm->type = created_type(&st[i]);
         nm->owner = owner;
         nm->loc = r->loc;
         v->ref2slot[st[i].dst] = (int)v->nslots;
@@ -348,7 +367,32 @@ enum { USE_EXEMPT = 1 };        /* compares handles only */
 #define T_CTX (1u << ST_TY_CTX)
 #define T_SSL (1u << ST_TY_SSL)
 #define T_SESSION (1u << ST_TY_SESSION)
-#define T_ANY (T_CTX | T_SSL | T_SESSION)
+#define T_X509 (1u << ST_TY_X509)
+#define T_PKEY (1u << ST_TY_PKEY)
+#define T_KEYOBJ ((1u << ST_TY_RSA) | (1u << ST_TY_DH) | (1u << ST_TY_EC_KEY))
+#define T_ANY ((1u << ST_TY_COUNT) - 1)
+
+/* "an SSL or a ctx", "a ctx, an SSL or a session": the types in |types|,
+ * in enum order, into buf. */
+static const char *types_needed(unsigned types, char *buf, size_t len)
+{
+    size_t used = 0, left = 0;
+
+    for (unsigned t = 0; t < ST_TY_COUNT; t++)
+        left += (types >> t) & 1u;
+    buf[0] = '\0';
+    if (types == (T_SSL | T_CTX))       /* as the messages always said */
+        return "an SSL or a ctx";
+    for (unsigned t = 0; t < ST_TY_COUNT && used < len; t++) {
+        if (!(types & (1u << t)))
+            continue;
+        left--;
+        used += (size_t)snprintf(buf + used, len - used, "%s%s",
+                                 a_type((enum st_type)t),
+                                 left > 1 ? ", " : left == 1 ? " or " : "");
+    }
+    return buf;
+}
 
 /* A use of reference ix as `what` (for type errors), needing a type in
  * types.  Returns the slot or -1 with the diagnostic. */
@@ -374,12 +418,11 @@ static int use(struct vstate *v, int ix, unsigned types, const char *what,
         || (nm->owner == ST_OWNER_CHECK && v->ctx != ST_OWNER_CHECK))
         return verr(v, r->loc, "name '%s' used before it is created", w);
     if (!(types & (1u << nm->type))) {
-        const char *need = types == (T_SSL | T_CTX) ? "an SSL or a ctx"
-                           : types == T_SSL ? "an SSL"
-                           : types == T_CTX ? "a ctx" : "a session";
+        char need[128];
 
         return verr(v, r->loc, "type mismatch: %s needs %s, '%s' is %s", what,
-                    need, w, a_type(nm->type));
+                    types_needed(types, need, sizeof(need)), w,
+                    a_type(nm->type));
     }
     if ((flags & USE_EXEMPT) || v->ctx == ST_OWNER_GLOBAL
         || nm->owner == ST_OWNER_GLOBAL || v->val[s] > 0)
@@ -460,8 +503,11 @@ static int check_expr(struct vstate *v, const struct st_expr *e)
         v->sc->requires |= ST_FEAT_INTROSPECTION;
         return use(v, e->a, T_ANY, "'refs'", 0) < 0 ? -1 : 0;
     case ST_E_FREED:
+        /* The types whose freed objects minissl quarantines: a freed X509
+         * or key is not there to look at. */
         v->sc->requires |= ST_FEAT_INTROSPECTION;
-        return use(v, e->a, T_ANY, "'freed'", USE_EXEMPT) < 0 ? -1 : 0;
+        return use(v, e->a, T_CTX | T_SSL | T_SESSION, "'freed'",
+                   USE_EXEMPT) < 0 ? -1 : 0;
     case ST_E_LEAKS:
     case ST_E_ERRORS:
         return 0;
@@ -519,6 +565,32 @@ static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
         case ST_OP_CTX:
         case ST_OP_SESSION:
             if (create(v, st) < 0)
+                return -1;
+            break;
+        case ST_OP_CERT:
+            if (use(v, st->a, T_CTX | T_SSL | T_SESSION, "'cert'", 0) < 0
+                || create(v, st) < 0)
+                return -1;
+            break;
+        case ST_OP_PKEY:
+            if (use(v, st->a, T_CTX | T_SSL | T_X509 | T_KEYOBJ, "'pkey'",
+                    0) < 0 || create(v, st) < 0)
+                return -1;
+            break;
+        case ST_OP_KEY:
+            if ((st->a >= 0 && use(v, st->a, T_PKEY, st->otype == ST_TY_RSA
+                                   ? "'rsa'" : st->otype == ST_TY_DH
+                                   ? "'dh'" : "'ec_key'", 0) < 0)
+                || create(v, st) < 0)
+                return -1;
+            break;
+        case ST_OP_ADD_SESSION:
+            if (use(v, st->a, T_CTX, "'add_session'", 0) < 0
+                || use(v, st->b, T_SESSION, "'add_session'", 0) < 0)
+                return -1;
+            break;
+        case ST_OP_FLUSH_SESSIONS:
+            if (use(v, st->a, T_CTX, "'flush_sessions'", 0) < 0)
                 return -1;
             break;
         case ST_OP_NEW:
@@ -618,6 +690,8 @@ static void remap(struct vstate *v, struct st_stmt *st, size_t n)
             st->dst = v->ref2slot[st->dst];
         if (st->a >= 0)
             st->a = v->ref2slot[st->a];
+        if (st->b >= 0)
+            st->b = v->ref2slot[st->b];
         if (st->expr.a >= 0)
             st->expr.a = v->ref2slot[st->expr.a];
         if (st->expr.b >= 0)

@@ -171,10 +171,49 @@ START_TEST(ex_data_set_by_four_threads_at_once_registers_one_index_first)
 }
 END_TEST
 
+/* minissl's column of the capability table (stress/backend_caps.h): it
+ * has every SSL-object API, and no key objects under its EVP_PKEY. */
+START_TEST(minissl_lacks_key_objects_only_and_says_so_per_statement)
+{
+    static const char text[] =
+        "scenario keys\n"
+        "setup\n"
+        "  s = session\n"
+        "thread A\n"
+        "  free s\n"
+        "  r = rsa\n"
+        "  free r\n";
+    struct st_scenario *sc = begin(text);
+    const struct st_be_cap *caps;
+    size_t n, lacking = 0;
+    char why[256];
+    const char *r;
+
+    caps = st_be_caps(&n);
+    for (size_t i = 0; i < n; i++)
+        if (!caps[i].have) {
+            lacking++;
+            ck_assert_msg(strcmp(caps[i].name, "key_objects") == 0 ||
+                          strcmp(caps[i].name, "pkey_dh") == 0 ||
+                          strcmp(caps[i].name, "session_new_ctx") == 0,
+                          "minissl lacks %s", caps[i].name);
+        }
+    ck_assert_uint_eq(lacking, 3);
+    ck_assert_ptr_eq(st_be_stmt_lacks(sc, &sc->setup.stmts[0], why,
+                                      sizeof(why)), NULL);
+    r = st_scenario_lacks(sc, why, sizeof(why));
+    ck_assert_ptr_eq(r, why);
+    ck_assert_str_eq(r, "line 6: `r = rsa` needs RSA, which minissl lacks: "
+                     "no RSA, DH or EC_KEY objects under an EVP_PKEY");
+    end(sc);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("backend");
     TCase *reg = tcase_create("registrations");
+    TCase *cap = tcase_create("capabilities");
 
     tcase_set_timeout(reg, 60);
     tu_add_stress_leak_checks(reg);
@@ -190,5 +229,7 @@ Suite *make_suite(void)
                 "registered\n", st_be_missing(0));
     }
     suite_add_tcase(s, reg);
+    tcase_add_test(cap, minissl_lacks_key_objects_only_and_says_so_per_statement);
+    suite_add_tcase(s, cap);
     return s;
 }

@@ -321,7 +321,8 @@ static void synopsis_commands(const char *man, struct names *out)
 START_TEST(the_overview_lists_every_command_of_the_man_page_and_no_options)
 {
     static const char *const known[] = { "run", "check", "list", "replay",
-                                         "merge", "diff", "bench", "faults" };
+                                         "merge", "diff", "bench", "faults",
+                                         "caps" };
     struct names over = { .n = 0 }, syn = { .n = 0 };
     struct cli c = run_cli("--help", NULL);
     char *man = man_page(), *a, *b;
@@ -450,7 +451,8 @@ static const struct {
     { "run", "--schedule", "random" }, { "run", "--json", "x" },
     { "run", "--junit", "x" }, { "run", "--html", "x" },
     { "replay", "--schedule", "x" }, { "replay", "--times", "1" },
-    { "replay", "--json", "x" },
+    { "replay", "--json", "x" }, { "replay", "--history", "random" },
+    { "replay", "--history-iterations", "0" }, { "replay", "--seed", "1" },
     { "merge", "--json", "x" }, { "merge", "--junit", "x" },
     { "merge", "--html", "x" },
     { "bench", "--seconds", "1" }, { "bench", "--dir", "x" },
@@ -547,6 +549,28 @@ START_TEST(a_usage_error_points_at_the_command_own_help)
 }
 END_TEST
 
+/* --require-report's exit status and the summary's last line agree: a
+ * run it fails (a race scenario skipped for want of a detector) ends
+ * with "verdict: FAIL", not a PASS beside exit status 1. */
+START_TEST(a_run_require_report_fails_says_fail_on_its_verdict_line)
+{
+    struct cli c = run_cli("run", "--require-report", "--no-color",
+                           "--iterations", "2",
+                           "scenarios/race/setters-two-threads.scn", NULL);
+    const char *last;
+
+    ck_assert_int_eq(c.status, 1);
+    ck_assert_msg(strstr(c.err, "--require-report: was skipped") != NULL,
+                  "stderr: %s", c.err);
+    last = strstr(c.out, "\nverdict: ");
+    ck_assert_msg(last != NULL, "stdout: %s", c.out);
+    ck_assert_msg(strncmp(last, "\nverdict: FAIL (seed ",
+                          strlen("\nverdict: FAIL (seed ")) == 0,
+                  "stdout: %s", c.out);
+    cli_free(&c);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -558,6 +582,8 @@ Suite *make_suite(void)
     tcase_add_test(help,
                    the_overview_lists_every_command_of_the_man_page_and_no_options);
     tcase_add_test(help, each_command_help_is_that_command_usage_and_options);
+    tcase_add_test(help,
+                   a_run_require_report_fails_says_fail_on_its_verdict_line);
     tcase_add_test(help, run_help_is_run_help_with_run_options_and_not_merge_ones);
     tcase_add_test(help,
                    each_command_help_lists_the_options_its_man_page_section_lists);

@@ -554,6 +554,38 @@ START_TEST(statements_print_back_in_the_format)
 }
 END_TEST
 
+START_TEST(certificate_key_and_cache_statements_make_names_of_their_types)
+{
+    struct st_scenario *sc = load_good("key-objects.scn");
+    const struct st_block *su = &sc->setup, *a = &sc->threads[0];
+
+    ck_assert_int_eq(sc->names[slot(sc, "x")].type, ST_TY_X509);
+    ck_assert_int_eq(sc->names[slot(sc, "k")].type, ST_TY_PKEY);
+    ck_assert_int_eq(sc->names[slot(sc, "rk")].type, ST_TY_PKEY);
+    ck_assert_int_eq(sc->names[slot(sc, "e")].type, ST_TY_EC_KEY);
+    ck_assert_int_eq(sc->names[slot(sc, "r")].type, ST_TY_RSA);
+    ck_assert_int_eq(sc->names[slot(sc, "d")].type, ST_TY_DH);
+    /* cert x509's source, pkey's, the key under a pkey, a new key */
+    ck_assert_int_eq(su->stmts[1].op, ST_OP_CERT);
+    ck_assert_int_eq(su->stmts[1].a, slot(sc, "c"));
+    ck_assert_int_eq(su->stmts[3].op, ST_OP_KEY);
+    ck_assert_int_eq(su->stmts[3].otype, ST_TY_EC_KEY);
+    ck_assert_int_eq(su->stmts[3].a, slot(sc, "k"));
+    ck_assert_int_eq(su->stmts[4].op, ST_OP_KEY);
+    ck_assert_int_eq(su->stmts[4].a, -1);
+    ck_assert_int_eq(a->stmts[0].op, ST_OP_ADD_SESSION);
+    ck_assert_int_eq(a->stmts[0].a, slot(sc, "c"));
+    ck_assert_int_eq(a->stmts[0].b, slot(sc, "sess"));
+    ck_assert_int_eq(a->stmts[4].op, ST_OP_FLUSH_SESSIONS);
+    prints_as(sc, &su->stmts[2], "k = pkey x");
+    prints_as(sc, &su->stmts[3], "e = ec_key k");
+    prints_as(sc, &su->stmts[6], "d = dh");
+    prints_as(sc, &a->stmts[0], "add_session c sess");
+    prints_as(sc, &a->stmts[4], "flush_sessions c");
+    st_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(threads_may_each_make_the_same_local_name)
 {
     struct st_scenario *sc = load_good("thread-local-names.scn");
@@ -735,7 +767,6 @@ START_TEST(constant_tables_map_names_both_ways)
     ck_assert_str_eq(st_key_name(ST_K_CLIENT_CERT_TYPES), "client_cert_types");
     ck_assert_int_eq(st_key_lookup("custom_ext", 10), ST_K_CUSTOM_EXT);
     ck_assert_str_eq(st_hs_state_name(ST_HS_SHUTDOWN), "shutdown");
-    ck_assert_str_eq(st_class_name(ST_INTERESTING), "interesting");
 }
 END_TEST
 
@@ -763,6 +794,8 @@ Suite *make_suite(void)
     tcase_add_test(rules, objects_may_be_named_like_header_and_block_words);
     tcase_add_test(rules, a_name_only_one_thread_makes_may_be_written_plain_in_check);
     tcase_add_test(helpers, statements_print_back_in_the_format);
+    tcase_add_test(helpers,
+                   certificate_key_and_cache_statements_make_names_of_their_types);
     tcase_add_test(helpers,
                    thread_names_print_plain_in_their_thread_and_qualified_in_check);
     tcase_add_test(helpers, constant_tables_map_names_both_ways);

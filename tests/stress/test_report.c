@@ -1492,7 +1492,7 @@ static char *text_of(int color)
         for (size_t k = 0; k < r->nfailures; k++)
             st_failure_print(f, r, &r->failures[k], color);
     }
-    st_run_print_summary(f, &run, color);
+    st_run_print_summary(f, &run, st_run_exit_status(&run), color);
     st_run_free(&run);
     ck_assert_int_eq(fclose(f), 0);
     return buf;

@@ -348,6 +348,42 @@ START_TEST(random_and_pct_schedules_are_a_function_of_the_seed)
 }
 END_TEST
 
+/* Shrink the first failure of random schedules of |sc| for seeds 1, 2, ...
+ * until one had preemptions to spare, in this process or (|isolated|) in
+ * a forked child, where the shrink runs in a child of its own and its
+ * result comes back through the shared block. */
+static void shrinks_to_one_preemption(const struct st_scenario *sc,
+                                      bool isolated)
+{
+    struct st_sched_spec sp = { .kind = ST_SCHED_RANDOM, .shrink = true };
+    struct st_range rg = { 0, 500 };
+    struct st_opts o;
+    struct st_result res;
+    bool more = false;
+
+    for (uint64_t seed = 1; seed < 40 && !more; seed++) {
+        if (isolated) {
+            st_opts_default(&o);
+            o.seed = seed;
+            o.sched = &sp;
+            ck_assert_int_eq(st_run_isolated(sc, &o, &rg, 1, &res, NULL,
+                                             NULL), 0);
+        } else {
+            ck_assert_int_eq(run_spec(sc, &sp, seed, 500, 1, &res), 0);
+        }
+        ck_assert_int_eq(res.verdict, ST_FAIL);
+        ck_assert_ptr_nonnull(res.failures[0].schedule_shrunk);
+        ck_assert_uint_le(res.failures[0].shrunk_preemptions,
+                          res.failures[0].preemptions);
+        ck_assert_uint_eq(res.failures[0].shrunk_preemptions, 1);
+        /* A shrink run is not counted in the result. */
+        ck_assert_uint_eq(res.iterations_failed, 1);
+        more = res.failures[0].preemptions > 1;
+        st_result_free(&res);
+    }
+    ck_assert_msg(more, "no seed gave a schedule with spare preemptions");
+}
+
 START_TEST(shrink_reduces_a_failing_schedule_to_one_preemption)
 {
     /* B fails if it runs between A's two statements; A has many more
@@ -371,23 +407,9 @@ START_TEST(shrink_reduces_a_failing_schedule_to_one_preemption)
         "  spin 1\n"
         "  expect refs s == 1\n"
         "  spin 1\n");
-    struct st_sched_spec sp = { .kind = ST_SCHED_RANDOM, .shrink = true };
-    struct st_result res;
-    bool more = false;
 
-    for (uint64_t seed = 1; seed < 40 && !more; seed++) {
-        ck_assert_int_eq(run_spec(sc, &sp, seed, 500, 1, &res), 0);
-        ck_assert_int_eq(res.verdict, ST_FAIL);
-        ck_assert_ptr_nonnull(res.failures[0].schedule_shrunk);
-        ck_assert_uint_le(res.failures[0].shrunk_preemptions,
-                          res.failures[0].preemptions);
-        ck_assert_uint_eq(res.failures[0].shrunk_preemptions, 1);
-        /* A shrink run is not counted in the result. */
-        ck_assert_uint_eq(res.iterations_failed, 1);
-        more = res.failures[0].preemptions > 1;
-        st_result_free(&res);
-    }
-    ck_assert_msg(more, "no seed gave a schedule with spare preemptions");
+    shrinks_to_one_preemption(sc, false);
+    shrinks_to_one_preemption(sc, true);
     st_scenario_free(sc);
 }
 END_TEST

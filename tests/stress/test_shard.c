@@ -434,20 +434,21 @@ static void assert_same_counts(const struct st_result *m,
 }
 
 /* What a user reads of shard 2/2: "shard: 2/2" in the parameters, and
- * shard_index 2 in the JSON, the run's and each result's. */
+ * shard_index 2 in the JSON, the run's options' and each result's. */
 static void assert_shard_2_of_2_reads_so(const char *json,
                                          const char *out_path)
 {
     json_error_t je;
-    json_t *j = json_load_file(json, 0, &je), *r;
+    json_t *j = json_load_file(json, 0, &je), *r, *o;
     size_t i;
     FILE *f;
     char line[256];
     int seen = 0;
 
     ck_assert_msg(j != NULL, "%s: %s", json, je.text);
-    ck_assert_int_eq(json_integer_value(json_object_get(j, "shard_index")), 2);
-    ck_assert_int_eq(json_integer_value(json_object_get(j, "shard_count")), 2);
+    ck_assert_ptr_nonnull(o = json_object_get(j, "options"));
+    ck_assert_int_eq(json_integer_value(json_object_get(o, "shard_index")), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(o, "shard_count")), 2);
     json_array_foreach(json_object_get(j, "results"), i, r) {
         if (json_is_null(json_object_get(r, "shard_index")))
             continue;
