@@ -22,9 +22,11 @@
 # tarball; default the fixture ../shared/fixtures/openssl-3.0.22.tar.gz);
 # without it the block is left as it is (and not checked), saying so.
 #
-# tests/openssl/dupfindings.c is compiled twice: against the system OpenSSL
-# (pkg-config openssl) and against minissl (-Ilib/include + libminissl.a,
-# built by make into build/findings), and both are run.  Only the text
+# tests/openssl/dupfindings.c is compiled twice, with the SSL_dup table it
+# iterates (stress/dupitems.c, and stress/backend_inspect.c for the rows
+# only minissl's getters show): against the system OpenSSL (pkg-config
+# openssl) and against minissl (-Ilib/include + libminissl.a, built by make
+# into build/findings), and both are run.  Only the text
 # between the BEGIN/END markers of the document is replaced; the prose
 # around it is kept.
 set -eu
@@ -79,11 +81,15 @@ fi
 mkdir -p "$B"
 # WARN and pkg-config's output are lists of words.
 # shellcheck disable=SC2046,SC2086
-$CC $WARN -O1 -g $(pkg-config --cflags openssl) tests/openssl/dupfindings.c \
+TABLE="stress/dupitems.c stress/backend_inspect.c"
+# shellcheck disable=SC2046,SC2086
+$CC $WARN -O1 -g $(pkg-config --cflags openssl) -Istress \
+    tests/openssl/dupfindings.c $TABLE \
     -o "$B/dupfindings-openssl" $(pkg-config --libs openssl)
 make --no-print-directory -s BUILDDIR="$B" "$B/libminissl.a" >/dev/null
 # shellcheck disable=SC2086
-$CC $WARN -O1 -g -Ilib/include tests/openssl/dupfindings.c \
+$CC $WARN -O1 -g -DST_BACKEND_MINISSL -Ilib/include -Istress \
+    tests/openssl/dupfindings.c $TABLE \
     -o "$B/dupfindings-minissl" "$B/libminissl.a" -pthread
 
 "$B/dupfindings-openssl" >"$B/openssl.tsv"

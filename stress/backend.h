@@ -129,16 +129,29 @@ int st_be_connect(void *ssl);
 int st_be_accept(void *ssl);
 
 /* Drive |ssl|'s handshake against a harness-owned peer, created on first
- * use and kept in *peer (st_be_peer_free releases it).  until: ST_HS_MID
- * (stop once SSL_in_before() is false), ST_HS_DONE, ST_HS_SHUTDOWN (done,
- * then SSL_shutdown).  steps > 0 bounds the SSL_do_handshake calls on
- * |ssl|.  When |ssl| is the server, the peer client offers the session of
+ * use and kept in *peer (st_be_peer_free releases it).  o->until:
+ * ST_HS_MID (stop once SSL_in_before() is false), ST_HS_DONE,
+ * ST_HS_SHUTDOWN (done, then SSL_shutdown).  o->steps > 0 bounds the
+ * SSL_do_handshake calls on |ssl|.  o->as: the role |ssl| must play, the
+ * peer (when this call makes it) taking the other one; ST_AS_ANY: the one
+ * SSL_is_server(ssl) says.  An SSL that plays another role makes no
+ * progress (-EIO, the error stack empty) or fails with the library's
+ * reason.  When |ssl| is the server, the peer client offers the session of
  * the last handshake finished against the same SSL_CTX, as a reconnecting
  * client does, so the server looks it up in its session cache (resumption;
- * the harness keeps that session outside the scenario's accounting).
+ * the harness keeps that session outside the scenario's accounting),
+ * unless o->no_resume (then the handshake is a full one, which verifies
+ * the client's certificate again).
  * 0 or -EIO. */
-int st_be_handshake(void **peer, void *ssl, enum st_hs_state until,
-                    long long steps);
+struct st_hs_opts {
+    enum st_hs_state until;
+    long long steps;
+    enum st_hs_as as;
+    bool no_resume;             /* the peer client offers no session */
+};
+int st_be_handshake(void **peer, void *ssl, const struct st_hs_opts *o);
+/* SSL_get_verify_result: X509_V_OK (0) or an X509_V_ERR_* code. */
+long st_be_verify_result(void *ssl);
 void st_be_peer_free(void *peer);
 
 /* `set OBJ KEY=VALUE`: slots resolves ST_V_NAME values.  0, -EIO (the

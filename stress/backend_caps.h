@@ -50,6 +50,10 @@
 #define ST_HAVE_CUSTOM_EXT 0        /* SSL_CTX_add_custom_ext */
 #define ST_HAVE_SSL_PASSWD_CB 0     /* SSL_set_default_passwd_cb */
 #define ST_HAVE_PARAM_HOST 0        /* X509_VERIFY_PARAM_get0_host */
+/* X509_VERIFY_PARAM_get_hostflags, _get_time, _get_auth_level,
+ * _get0_email, _get1_ip_asc */
+#define ST_HAVE_PARAM_GET 0
+#define ST_HAVE_AUTH_LEVEL 0        /* X509_VERIFY_PARAM_set_auth_level */
 #define ST_HAVE_KEY_OBJECTS 1       /* RSA, DH, EC_KEY */
 #define ST_HAVE_PKEY_DH 0           /* EVP_PKEY_set1_DH, EVP_PKEY_get1_DH */
 #else
@@ -70,6 +74,8 @@
 #define ST_HAVE_CUSTOM_EXT 1
 #define ST_HAVE_SSL_PASSWD_CB 1
 #define ST_HAVE_PARAM_HOST 1
+#define ST_HAVE_PARAM_GET 1
+#define ST_HAVE_AUTH_LEVEL 1
 #if defined(ST_BACKEND_MINISSL)
 #define ST_HAVE_KEY_OBJECTS 0       /* minissl's EVP_PKEY holds no key object */
 #define ST_HAVE_PKEY_DH 0

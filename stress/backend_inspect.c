@@ -1,7 +1,6 @@
 /* minissl-only introspection.  See backend_inspect.h.  Everything that
  * depends on minissl/inspect.h is in the ST_BACKEND_MINISSL branch; the
- * rest (st_be_names_equal, the internal sections) is the same on every
- * backend. */
+ * rest (the internal sections) is the same on every backend. */
 #include "backend_inspect.h"
 
 #include <stdio.h>
@@ -16,22 +15,6 @@
 #include <minissl/fault.h>
 #include <minissl/inspect.h>
 #endif
-
-/* OpenSSL's public API only: the same on every backend. */
-bool st_be_names_equal(const void *pa, const void *pb)
-{
-    const STACK_OF(X509_NAME) *a = pa, *b = pb;
-    /* int: sk_num is int in OpenSSL, size_t in BoringSSL */
-    int n = a == NULL ? 0 : (int)sk_X509_NAME_num(a);
-
-    if (n != (b == NULL ? 0 : (int)sk_X509_NAME_num(b)))
-        return false;
-    for (int i = 0; i < n; i++)
-        if (X509_NAME_cmp(sk_X509_NAME_value(a, i),
-                          sk_X509_NAME_value(b, i)) != 0)
-            return false;
-    return true;
-}
 
 bool st_be_fault_header(const char *name)
 {
@@ -129,69 +112,124 @@ int st_be_inspect_use_serverinfo(void *ssl, const unsigned char *info,
     return info == NULL ? 1 : minissl_SSL_use_serverinfo(ssl, info, len);
 }
 
-static bool bytes_eq(const void *a, size_t na, const void *b, size_t nb,
-                     size_t elem)
+static void add_u16s(struct st_text *t, const uint16_t *p, size_t n)
 {
-    return na == nb && (na == 0 || memcmp(a, b, na * elem) == 0);
+    if (p == NULL || n == 0) {
+        st_text_add(t, "none");
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        st_text_add(t, "%s%#06x", i ? ":" : "", (unsigned)p[i]);
 }
 
-#define DIFF ST_BE_DIFF              /* backend_inspect.h */
-#define SAME ST_BE_SAME
-
-static bool str_eq(const char *a, const char *b)
+static void custom_exts(const SSL *s, struct st_text *t)
 {
-    return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+    unsigned int type, context;
+    SSL_custom_ext_add_cb_ex add;
+    SSL_custom_ext_free_cb_ex fr;
+    SSL_custom_ext_parse_cb_ex parse;
+    void *add_arg, *parse_arg;
+
+    st_text_add(t, "[");
+    for (size_t i = 0; minissl_SSL_get_custom_ext(s, i, &type, &context, &add,
+                                                  &fr, &add_arg, &parse,
+                                                  &parse_arg); i++) {
+        st_text_add(t, "%s{type %u context %#x add ", i ? ", " : "", type,
+                    context);
+        st_text_fn(t, (st_fn)add);
+        st_text_add(t, " free ");
+        st_text_fn(t, (st_fn)fr);
+        st_text_add(t, " add_arg ");
+        st_text_ptr(t, add_arg);
+        st_text_add(t, " parse ");
+        st_text_fn(t, (st_fn)parse);
+        st_text_add(t, " parse_arg ");
+        st_text_ptr(t, parse_arg);
+        st_text_add(t, "}");
+    }
+    st_text_add(t, "]");
 }
 
-bool st_be_inspect_copied(void *pa, void *pb, char *why, size_t whylen)
+bool st_be_inspect_render(enum st_dup_inspect what, void *ssl,
+                          struct st_text *t)
 {
-    const SSL *a = pa, *b = pb;
-    const unsigned char *ua, *ub;
-    const uint16_t *wa, *wb;
-    size_t na, nb;
-    STACK_OF(X509) *ca, *cb;
+    SSL *s = ssl;
+    const unsigned char *u;
+    const uint16_t *w;
+    size_t n;
 
-    na = minissl_SSL_get0_session_id_context(a, &ua);
-    nb = minissl_SSL_get0_session_id_context(b, &ub);
-    DIFF(!bytes_eq(ua, na, ub, nb, 1), "session id context");
-    SAME(minissl_SSL_get0_tmp_dh_pkey, "tmp_dh key");
-    SAME(minissl_SSL_get_tmp_dh_callback, "tmp_dh callback");
-    SAME(minissl_SSL_get_dh_auto, "dh_auto");
-    na = minissl_SSL_get0_sigalgs(a, &wa);
-    nb = minissl_SSL_get0_sigalgs(b, &wb);
-    DIFF(!bytes_eq(wa, na, wb, nb, sizeof(*wa)), "sigalgs");
-    na = minissl_SSL_get0_client_sigalgs(a, &wa);
-    nb = minissl_SSL_get0_client_sigalgs(b, &wb);
-    DIFF(!bytes_eq(wa, na, wb, nb, sizeof(*wa)), "client sigalgs");
-    SAME(minissl_SSL_dane_enabled, "DANE");
-    DIFF(!str_eq(minissl_SSL_get0_dane_basedomain(a),
-                 minissl_SSL_get0_dane_basedomain(b)), "DANE base domain");
-    SAME(minissl_SSL_dane_tlsa_count, "DANE TLSA records");
-    SAME(minissl_SSL_get_dane_flags, "DANE flags");
-    SAME(minissl_SSL_get_msg_callback, "msg callback");
-    SAME(minissl_SSL_get_msg_callback_arg, "msg callback arg");
-    SAME(minissl_SSL_get_generate_session_id, "session id callback");
-    na = minissl_SSL_get0_serverinfo(a, &ua);
-    nb = minissl_SSL_get0_serverinfo(b, &ub);
-    DIFF(!bytes_eq(ua, na, ub, nb, 1), "serverinfo");
-    DIFF(!str_eq(minissl_SSL_get0_psk_identity_hint(a),
-                 minissl_SSL_get0_psk_identity_hint(b)), "PSK identity hint");
-    SAME(minissl_SSL_custom_ext_count, "custom extensions");
-    na = minissl_SSL_get0_client_cert_types(a, &ua);
-    nb = minissl_SSL_get0_client_cert_types(b, &ub);
-    DIFF(!bytes_eq(ua, na, ub, nb, 1), "client certificate types");
-    DIFF(!st_be_names_equal(minissl_SSL_get0_own_client_CA_list(a),
-                            minissl_SSL_get0_own_client_CA_list(b)),
-         "own client CA list");
-    ca = minissl_SSL_get0_chain(a);
-    cb = minissl_SSL_get0_chain(b);
-    na = ca == NULL ? 0 : (size_t)sk_X509_num(ca);
-    nb = cb == NULL ? 0 : (size_t)sk_X509_num(cb);
-    DIFF(na != nb, "certificate chain");
-    for (size_t i = 0; i < na; i++)
-        DIFF(sk_X509_value(ca, (int)i) != sk_X509_value(cb, (int)i),
-             "certificate chain");
-    return true;
+    switch (what) {
+    case ST_DI_NONE:
+        return false;
+    case ST_DI_SID_CTX:
+        n = minissl_SSL_get0_session_id_context(s, &u);
+        st_text_bytes(t, u, n);
+        return true;
+    case ST_DI_TMP_DH_KEY:
+        st_text_ptr(t, minissl_SSL_get0_tmp_dh_pkey(s));
+        return true;
+    case ST_DI_TMP_DH_CB:
+        st_text_fn(t, (st_fn)minissl_SSL_get_tmp_dh_callback(s));
+        return true;
+    case ST_DI_DH_AUTO:
+        st_text_add(t, "%d", minissl_SSL_get_dh_auto(s));
+        return true;
+    case ST_DI_SIGALGS:
+        n = minissl_SSL_get0_sigalgs(s, &w);
+        add_u16s(t, w, n);
+        return true;
+    case ST_DI_CLIENT_SIGALGS:
+        n = minissl_SSL_get0_client_sigalgs(s, &w);
+        add_u16s(t, w, n);
+        return true;
+    case ST_DI_DANE_ENABLED:
+        st_text_add(t, "%d", minissl_SSL_dane_enabled(s));
+        return true;
+    case ST_DI_DANE_BASEDOMAIN:
+        st_text_str(t, minissl_SSL_get0_dane_basedomain(s));
+        return true;
+    case ST_DI_DANE_TLSA:
+        st_text_add(t, "%zu", minissl_SSL_dane_tlsa_count(s));
+        return true;
+    case ST_DI_PURPOSE:
+        st_text_add(t, "%d",
+                    minissl_X509_VERIFY_PARAM_get_purpose(SSL_get0_param(s)));
+        return true;
+    case ST_DI_TRUST:
+        st_text_add(t, "%d",
+                    minissl_X509_VERIFY_PARAM_get_trust(SSL_get0_param(s)));
+        return true;
+    case ST_DI_MSG_CB:
+        st_text_fn(t, (st_fn)minissl_SSL_get_msg_callback(s));
+        return true;
+    case ST_DI_MSG_CB_ARG:
+        st_text_ptr(t, minissl_SSL_get_msg_callback_arg(s));
+        return true;
+    case ST_DI_GEN_SESSION_ID:
+        st_text_fn(t, (st_fn)minissl_SSL_get_generate_session_id(s));
+        return true;
+    case ST_DI_ROLE_CHOSEN:
+        st_text_add(t, "%d", minissl_SSL_role_chosen(s));
+        return true;
+    case ST_DI_OWN_CLIENT_CA_LIST:
+        st_text_names(t, minissl_SSL_get0_own_client_CA_list(s));
+        return true;
+    case ST_DI_SERVERINFO:
+        n = minissl_SSL_get0_serverinfo(s, &u);
+        st_text_bytes(t, u, n);
+        return true;
+    case ST_DI_PSK_HINT:
+        st_text_str(t, minissl_SSL_get0_psk_identity_hint(s));
+        return true;
+    case ST_DI_CUSTOM_EXT:
+        custom_exts(s, t);
+        return true;
+    case ST_DI_CLIENT_CERT_TYPES:
+        n = minissl_SSL_get0_client_cert_types(s, &u);
+        st_text_bytes(t, u, n);
+        return true;
+    }
+    return false;
 }
 
 #else
@@ -247,13 +285,13 @@ int st_be_inspect_use_serverinfo(void *ssl, const unsigned char *info,
     return -1;
 }
 
-bool st_be_inspect_copied(void *a, void *b, char *why, size_t whylen)
+bool st_be_inspect_render(enum st_dup_inspect what, void *ssl,
+                          struct st_text *out)
 {
-    (void)a;
-    (void)b;
-    (void)why;
-    (void)whylen;
-    return true;
+    (void)what;
+    (void)ssl;
+    (void)out;
+    return false;
 }
 #endif
 

@@ -1,8 +1,8 @@
 /* minissl-only introspection for the backend (backend_inspect.c): the one
  * place that includes minissl/inspect.h, behind ST_BACKEND_MINISSL.  On the
  * OpenSSL backend every introspection function reports "not available":
- * features 0, refs -1, id 0, freed false, live 0, detectors zero, copied
- * true (nothing more to compare), serverinfo on an SSL -1.  Objects are
+ * features 0, refs -1, id 0, freed false, live 0, detectors zero, the
+ * table's inspect rows not rendered, serverinfo on an SSL -1.  Objects are
  * SSL / SSL_CTX / SSL_SESSION as void *.  The lowest layer of the backend:
  * backend.c and controlled.c call down into it, it calls neither. */
 #ifndef ST_BACKEND_INSPECT_H
@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "backend.h"
+#include "dupitems.h"
 
 unsigned st_be_inspect_features(void);      /* ST_FEAT_INTROSPECTION or 0 */
 int st_be_inspect_refs(enum st_type t, void *obj);
@@ -28,26 +29,11 @@ long long st_be_inspect_live_ssl(void);
 int st_be_inspect_use_serverinfo(void *ssl, const unsigned char *info,
                                  size_t len);
 void st_be_inspect_detectors(struct st_be_detect *d);
-/* The dup-list settings only minissl exposes (session id context, tmp_dh,
- * sigalgs, DANE, msg callback, session id callback, serverinfo, PSK hint,
- * custom extensions, client certificate types). */
-bool st_be_inspect_copied(void *a, void *b, char *why, size_t whylen);
-
-/* For both halves of `copied` (st_be_copied, st_be_inspect_copied), on
- * every backend: true when the two X509_NAME stacks (NULL: empty) hold
- * equal names in the same order; ST_BE_DIFF, which returns false from the
- * comparing function, with "WHAT differs" in its why/whylen, when |cond|
- * holds; and ST_BE_SAME, the same when getter |get| gives the function's
- * objects |a| and |b| different values. */
-bool st_be_names_equal(const void *a, const void *b);
-#define ST_BE_DIFF(cond, what) \
-    do { \
-        if (cond) { \
-            snprintf(why, whylen, "%s differs", what); \
-            return false; \
-        } \
-    } while (0)
-#define ST_BE_SAME(get, what) ST_BE_DIFF(get(a) != get(b), what)
+/* The rows of the SSL_dup table (dupitems.h) that only minissl's
+ * inspect getters show: renders aspect |what| of |ssl| into |out| and
+ * returns true, or returns false on a backend without them. */
+bool st_be_inspect_render(enum st_dup_inspect what, void *ssl,
+                          struct st_text *out);
 
 /* A scenario's `fault NAME` header (seeded-bug scenarios).  In a minissl
  * built with -DMINISSL_FAULTS and with MINISSL_FAULT unset in the

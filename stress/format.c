@@ -106,6 +106,16 @@ static int expr_format(const struct st_scenario *sc, const struct st_expr *e,
         if (e->has_cmp)
             app(buf, n, &len, " %s %lld", op, e->num);
         break;
+    case ST_E_VERIFY_RESULT: {
+        const char *name = st_const_name(ST_CT_VERIFY_RESULT, e->num);
+
+        app(buf, n, &len, "verify_result %s", slot_name(sc, e->a, ctx));
+        if (e->has_cmp && name != NULL)
+            app(buf, n, &len, " %s %s", op, name);
+        else if (e->has_cmp)
+            app(buf, n, &len, " %s %lld", op, e->num);
+        break;
+    }
     case ST_E_ERRORS:
         app(buf, n, &len, "errors");
         if (e->has_cmp)
@@ -196,6 +206,13 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
             st_hs_state_name(st->until));
         if (st->n > 0)
             app(buf, n, &len, " steps=%lld", st->n);
+        if (st->as != ST_AS_ANY)
+            app(buf, n, &len, " as=%s", st->as == ST_AS_CLIENT ? "client"
+                                                               : "server");
+        if (st->must_fail)
+            app(buf, n, &len, " result=fail");
+        if (st->no_resume)
+            app(buf, n, &len, " resume=off");
         break;
     case ST_OP_SET:
         app(buf, n, &len, "set %s", slot_name(sc, st->a, ctx));

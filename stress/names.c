@@ -11,13 +11,8 @@
 #include <openssl/ssl.h>
 
 #include "names.h"
+#include "names_local.h"
 
-struct st_const {
-    const char *name;
-    long long value;
-};
-
-#define C(prefix, n) { #n, (long long)(prefix##n) }
 #define V(n) { #n, (long long)(n##_VERSION) }
 
 static const struct st_const options_tab[] = {
@@ -1286,6 +1281,8 @@ static const struct st_const reason_tab[] = {
 
 static const struct st_const *const tables[ST_CT_COUNT] = {
     options_tab, mode_tab, verify_tab, proto_tab, cert_type_tab, reason_tab,
+    st_verify_flags_tab, st_hostflags_tab, st_purpose_tab, st_trust_tab,
+    st_dane_flags_tab, st_verify_result_tab,
 };
 
 static int name_is(const char *entry, const char *name, size_t len)
@@ -1428,6 +1425,21 @@ static const struct st_keyspec keyspecs[ST_K_COUNT] = {
     [ST_K_CLIENT_CERT_TYPES] = { "client_cert_types", ST_KT_FLAGS, ST_CT_CERT_TYPE, 0, 0, 3 },
     [ST_K_CUSTOM_EXT] = { "custom_ext", ST_KT_ONOFF, 0, 0, 0, ST_ON_CTX },
     [ST_K_EX_DATA] = { "ex_data", ST_KT_NUM, 0, 0, I, ST_ON_SSL },
+    [ST_K_VERIFY_FLAGS] = { "verify_flags", ST_KT_FLAGS, ST_CT_VERIFY_FLAGS, 0, 0, 3 },
+    [ST_K_HOST] = { "host", ST_KT_STR, 0, 0, 255, 3 },
+    [ST_K_ADD_HOST] = { "add_host", ST_KT_STR, 0, 0, 255, 3 },
+    [ST_K_HOSTFLAGS] = { "hostflags", ST_KT_FLAGS, ST_CT_HOSTFLAGS, 0, 0, 3 },
+    [ST_K_PURPOSE] = { "purpose", ST_KT_ONE, ST_CT_PURPOSE, 0, 0, 3 },
+    [ST_K_TRUST] = { "trust", ST_KT_ONE, ST_CT_TRUST, 0, 0, 3 },
+    /* seconds since 1970, up to the end of the year 9999 */
+    [ST_K_VERIFY_TIME] = { "verify_time", ST_KT_NUM, 0, 0, 253402300799LL, 3 },
+    [ST_K_AUTH_LEVEL] = { "auth_level", ST_KT_NUM, 0, 0, 5, 3 },
+    [ST_K_VERIFY_EMAIL] = { "verify_email", ST_KT_STR, 0, 0, 255, 3 },
+    [ST_K_VERIFY_IP] = { "verify_ip", ST_KT_IP, 0, 0, 0, 3 },
+    [ST_K_DANE_TLSA] = { "dane_tlsa", ST_KT_MATERIAL, 0, 0, 0, ST_ON_SSL },
+    [ST_K_DANE_FLAGS] = { "dane_flags", ST_KT_FLAGS, ST_CT_DANE_FLAGS, 0, 0, 3 },
+    [ST_K_MSG_CB_ARG] = { "msg_cb_arg", ST_KT_NUM, 0, 0, I, 3 },
+    [ST_K_SECURITY_EX] = { "security_ex", ST_KT_NUM, 0, 0, I, 3 },
 };
 #undef I
 

@@ -24,6 +24,12 @@ enum st_ctab {
     ST_CT_PROTO,        /* X_VERSION     written X         (min_proto=, max_proto=) */
     ST_CT_CERT_TYPE,    /* TLS_CT_X      written X         (client_cert_types=) */
     ST_CT_REASON,       /* SSL_R_X, then ERR_R_X, written X (errors ==) */
+    ST_CT_VERIFY_FLAGS, /* X509_V_FLAG_X written X     (verify_flags=) */
+    ST_CT_HOSTFLAGS,    /* X509_CHECK_FLAG_X written X (hostflags=) */
+    ST_CT_PURPOSE,      /* X509_PURPOSE_X written X    (purpose=) */
+    ST_CT_TRUST,        /* X509_TRUST_X written X      (trust=) */
+    ST_CT_DANE_FLAGS,   /* DANE_FLAG_X written X       (dane_flags=) */
+    ST_CT_VERIFY_RESULT, /* X509_V_ERR_X written X, OK (verify_result ==) */
     ST_CT_COUNT
 };
 
@@ -55,6 +61,8 @@ size_t st_cert_types(const struct st_value *v, unsigned char *out,
 enum st_keytype {
     ST_KT_FLAGS,        /* NAME('|'NAME)* of a table, or a number: ST_V_FLAGS */
     ST_KT_PROTO,        /* one version NAME, or 0: ST_V_FLAGS */
+    ST_KT_ONE,          /* one NAME of a table: ST_V_FLAGS */
+    ST_KT_IP,           /* an IP address, IPv4 or IPv6, "quoted": ST_V_STR */
     ST_KT_NUM,          /* number in [min, max]: ST_V_NUM */
     ST_KT_BOOL,         /* on|off|1|0: ST_V_NUM 1 or 0 */
     ST_KT_ONOFF,        /* on|off: ST_V_ON / ST_V_OFF (callbacks) */

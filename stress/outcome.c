@@ -83,6 +83,9 @@ struct st_val st_eval(const struct st_objects *ob, const struct st_expr *e,
     case ST_E_ERRORS:
         return (struct st_val){ .v = (int64_t)st_be_peek_error(),
                                 .tag = ST_OBS_ERR };
+    case ST_E_VERIFY_RESULT:
+        return (struct st_val){ .v = st_be_verify_result(a),
+                                .tag = ST_OBS_NUM };
     }
     return st_val_word(ST_W_UNSET);
 }
@@ -131,6 +134,19 @@ bool st_eval_expect(const struct st_objects *ob, const struct st_expr *e,
                      e->kind == ST_E_REFS ? slot_name(ob, e->a) : "", "",
                      v.v);
         return ok;
+    case ST_E_VERIFY_RESULT: {
+        const char *name;
+
+        if (!e->has_cmp)
+            return true;
+        ok = (v.v == e->num) != (e->negate != 0);
+        if (!ok) {
+            name = st_const_name(ST_CT_VERIFY_RESULT, v.v);
+            snprintf(why, wl, "verify_result %s is %" PRId64 " (%s)",
+                     slot_name(ob, e->a), v.v, name != NULL ? name : "?");
+        }
+        return ok;
+    }
     case ST_E_ERRORS:
         if (e->reason == NULL)
             ok = v.v == 0;

@@ -13,6 +13,7 @@
  *
  * Memory: the model is built in place; on any error st_scenario_free()
  * takes the half-built scenario and the frames are freed by frames_free(). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,7 +154,7 @@ static int plain_name(struct parser *p, size_t i, const char *what, char *out)
 
 static const char *const reserved[] = {
     "same", "copied", "state", "refs", "freed", "leaks", "errors", "none",
-    NULL
+    "verify_result", NULL
 };
 
 /* An object name at token i: a new reference table entry; its index in *ix.
@@ -334,13 +335,14 @@ static int setting_value(struct parser *p, size_t *ip, enum st_key k,
                     ks->name);
     switch (ks->type) {
     case ST_KT_FLAGS:
-    case ST_KT_PROTO: {
+    case ST_KT_PROTO:
+    case ST_KT_ONE: {
         const struct st_tok *first = t;
         long long v, acc = 0;
 
         for (;;) {
             t = tok(p, i);
-            if (t != NULL && t->kind == ST_T_NUM) {
+            if (t != NULL && t->kind == ST_T_NUM && ks->type != ST_KT_ONE) {
                 if (number(p, i, ks->name, 0, 0x7fffffffffffffffLL, &v) < 0)
                     return -1;
                 if (ks->type == ST_KT_PROTO && v != 0)
@@ -364,6 +366,8 @@ static int setting_value(struct parser *p, size_t *ip, enum st_key k,
                 break;
             if (ks->type == ST_KT_PROTO)
                 return perr(p, i, "'%s' takes one version", ks->name);
+            if (ks->type == ST_KT_ONE)
+                return perr(p, i, "'%s' takes one value", ks->name);
             i++;
         }
         s->val.kind = ST_V_FLAGS;
@@ -422,6 +426,21 @@ static int setting_value(struct parser *p, size_t *ip, enum st_key k,
             return perr(p, i, "value of '%s' longer than %lld bytes", ks->name,
                         ks->max);
         break;
+    case ST_KT_IP: {
+        unsigned char addr[16];
+
+        if (t->kind != ST_T_STR)
+            return perr(p, i, "expected a string for '%s', found %s", ks->name,
+                        desc(p, i, b, sizeof(b)));
+        if (inet_pton(AF_INET, t->str, addr) != 1
+            && inet_pton(AF_INET6, t->str, addr) != 1)
+            return perr(p, i, "value of '%s' is not an IPv4 or IPv6 address",
+                        ks->name);
+        if ((s->val.str = xstrndup(p, i, t->str, strlen(t->str))) == NULL)
+            return -1;
+        s->val.kind = ST_V_STR;
+        break;
+    }
     case ST_KT_SESSION:
         if (is_word(t, "none")) {
             s->val.kind = ST_V_NONE;
@@ -487,12 +506,17 @@ static int parse_set(struct parser *p, struct st_stmt *st)
     return 0;
 }
 
-/* `handshake S [until=mid|done|shutdown] [steps=N]` and `ctx NAME [method=...]`. */
+/* `handshake S [until=mid|done|shutdown] [steps=N] [as=client|server]
+ * [result=ok|fail] [resume=on|off]` and `ctx NAME [method=...]`. */
 static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
 {
     static const char *const untils[] = { "mid", "done", "shutdown", NULL };
     static const char *const methods[] = { "tls", "client", "server", NULL };
-    int seen_until = 0, seen_steps = 0, seen_method = 0, w;
+    static const char *const roles[] = { "client", "server", NULL };
+    static const char *const results[] = { "ok", "fail", NULL };
+    static const char *const onoff[] = { "on", "off", NULL };
+    int seen_until = 0, seen_steps = 0, seen_method = 0, seen_as = 0;
+    int seen_result = 0, seen_resume = 0, w;
 
     while (tok(p, i) != NULL) {
         const struct st_tok *t = tok(p, i);
@@ -505,6 +529,15 @@ static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
                 return perr(p, i, "duplicate key '%.*s'", (int)t->len, t->start);
         } else if (st->op == ST_OP_HANDSHAKE && is_word(t, "steps")) {
             if (seen_steps++)
+                return perr(p, i, "duplicate key '%.*s'", (int)t->len, t->start);
+        } else if (st->op == ST_OP_HANDSHAKE && is_word(t, "as")) {
+            if (seen_as++)
+                return perr(p, i, "duplicate key '%.*s'", (int)t->len, t->start);
+        } else if (st->op == ST_OP_HANDSHAKE && is_word(t, "result")) {
+            if (seen_result++)
+                return perr(p, i, "duplicate key '%.*s'", (int)t->len, t->start);
+        } else if (st->op == ST_OP_HANDSHAKE && is_word(t, "resume")) {
+            if (seen_resume++)
                 return perr(p, i, "duplicate key '%.*s'", (int)t->len, t->start);
         } else if (st->op == ST_OP_CTX && is_word(t, "method")) {
             if (seen_method++)
@@ -522,6 +555,18 @@ static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
         } else if (is_word(t, "steps")) {
             if (number(p, i + 2, "steps", 1, MAX_STEPS, &st->n) < 0)
                 return -1;
+        } else if (is_word(t, "as")) {
+            if (one_of(p, i + 2, "as", roles, &w) < 0)
+                return -1;
+            st->as = w == 0 ? ST_AS_CLIENT : ST_AS_SERVER;
+        } else if (is_word(t, "result")) {
+            if (one_of(p, i + 2, "result", results, &w) < 0)
+                return -1;
+            st->must_fail = w == 1;
+        } else if (is_word(t, "resume")) {
+            if (one_of(p, i + 2, "resume", onoff, &w) < 0)
+                return -1;
+            st->no_resume = w == 1;
         } else {
             if (one_of(p, i + 2, "method", methods, &w) < 0)
                 return -1;
@@ -588,10 +633,12 @@ static int parse_expr(struct parser *p, size_t i, int observe,
             return -1;
         return no_more(p, i + 2);
     }
-    if (is_word(t, "state") || is_word(t, "refs")) {
+    if (is_word(t, "state") || is_word(t, "refs")
+        || is_word(t, "verify_result")) {
         int refs = is_word(t, "refs");
 
-        e->kind = refs ? ST_E_REFS : ST_E_STATE;
+        e->kind = refs ? ST_E_REFS
+                  : is_word(t, "state") ? ST_E_STATE : ST_E_VERIFY_RESULT;
         if (obj_name(p, i + 1, 0, &e->a) < 0)
             return -1;
         i += 2;
@@ -629,6 +676,20 @@ static int parse_expr(struct parser *p, size_t i, int observe,
         if (number(p, i, e->kind == ST_E_REFS ? "refs" : "leaks", 0, MAX_COUNT,
                    &e->num) < 0)
             return -1;
+        break;
+    case ST_E_VERIFY_RESULT:
+        t = tok(p, i);
+        if (t != NULL && t->kind == ST_T_NAME) {
+            if (!st_const_lookup(ST_CT_VERIFY_RESULT, t->start, t->len,
+                                 &e->num))
+                return perr(p, i, "unknown verify result '%.*s'",
+                            (int)t->len, t->start);
+        } else if (t != NULL && t->kind == ST_T_NUM) {
+            if (number(p, i, "verify_result", 0, MAX_COUNT, &e->num) < 0)
+                return -1;
+        } else {
+            return expected(p, i, "a verify result");
+        }
         break;
     default:                    /* ST_E_ERRORS */
         t = tok(p, i);

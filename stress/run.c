@@ -468,7 +468,21 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
             else
                 st_be_connect(a);
         }
-        if (st_be_handshake(peer, a, s->until, s->n) != 0)
+        struct st_hs_opts ho = { .until = s->until, .steps = s->n,
+                                 .as = s->as, .no_resume = s->no_resume };
+
+        e = st_be_handshake(peer, a, &ho);
+        /* result=fail: the failure is the expected outcome, its reason
+         * stays on the error stack for `errors`. */
+        if (s->must_fail) {
+            if (e == 0)
+                fail(t, "statement", s, "%s: the handshake did not fail",
+                     s->text);
+            else if (!r->uses_errors)
+                st_be_clear_errors();
+            return 0;
+        }
+        if (e != 0)
             goto failed;
         return 0;
     }
@@ -586,6 +600,11 @@ static void run_block(struct run *r, struct thr *t)
         atomic_load_explicit(&r->finished, memory_order_relaxed) != 0)
         atomic_store_explicit(&r->no_overlap, true, memory_order_relaxed);
     exec(r, t, t->blk->stmts, t->blk->nstmts);
+    /* A block's reasons are its own (each block starts with an empty
+     * stack): dropped when it ends, so that the error queue's records
+     * (allocations on OpenSSL) are not counted by `leaks`. */
+    if (r->uses_errors)
+        st_be_clear_errors();
     if (r->ctl != NULL)
         st_ctl_finish(r->ctl, t->idx);      /* hands the turn on */
     /* relaxed: see the load above. */
@@ -654,6 +673,8 @@ static inline __attribute__((always_inline)) bool iteration(struct run *r)
     if (sc->has_setup) {
         set_phase(r, ST_PH_SETUP);
         exec(r, &r->leader_setup, sc->setup.stmts, sc->setup.nstmts);
+        if (r->uses_errors)
+            st_be_clear_errors();       /* as at the end of run_block */
         if (r->leader_setup.failed)
             bad = &r->leader_setup;
     }

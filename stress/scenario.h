@@ -76,6 +76,11 @@ enum st_key {
     ST_K_GEN_SESSION_ID_CB, ST_K_PSK_HINT, ST_K_CA_LIST,
     ST_K_CLIENT_CA_LIST, ST_K_APP_DATA, ST_K_SERVERINFO,
     ST_K_CLIENT_CERT_TYPES, ST_K_CUSTOM_EXT, ST_K_EX_DATA,
+    /* The verify parameters, DANE records and flags, callback arguments. */
+    ST_K_VERIFY_FLAGS, ST_K_HOST, ST_K_ADD_HOST, ST_K_HOSTFLAGS,
+    ST_K_PURPOSE, ST_K_TRUST, ST_K_VERIFY_TIME, ST_K_AUTH_LEVEL,
+    ST_K_VERIFY_EMAIL, ST_K_VERIFY_IP, ST_K_DANE_TLSA, ST_K_DANE_FLAGS,
+    ST_K_MSG_CB_ARG, ST_K_SECURITY_EX,
     ST_K_COUNT
 };
 
@@ -111,16 +116,20 @@ enum st_expr_kind {
     ST_E_FREED,     /* freed OBJ: bool */
     ST_E_LEAKS,     /* leaks [== N] */
     ST_E_ERRORS,    /* errors [== none|REASON] */
+    ST_E_VERIFY_RESULT, /* verify_result S [== X509_V_ERR name | N] */
 };
 
 enum st_hs_state { ST_HS_BEFORE, ST_HS_MID, ST_HS_DONE, ST_HS_SHUTDOWN };
+/* handshake as=: the role the SSL must play (the harness's peer takes the
+ * other one); ST_AS_ANY: the one SSL_is_server says. */
+enum st_hs_as { ST_AS_ANY, ST_AS_CLIENT, ST_AS_SERVER };
 
 struct st_expr {
     enum st_expr_kind kind;
     int a, b;               /* slots; -1 when unused */
     int has_cmp;            /* a comparison follows; else the value is observed */
     int negate;             /* != instead of == */
-    long long num;          /* refs/leaks right-hand side */
+    long long num;          /* refs/leaks/verify_result right-hand side */
     enum st_hs_state state; /* state right-hand side */
     char *reason;           /* errors right-hand side; NULL means none */
 };
@@ -143,7 +152,8 @@ enum st_op {
     ST_OP_FREE,         /* free a */
     ST_OP_CONNECT,      /* connect a */
     ST_OP_ACCEPT,       /* accept a */
-    ST_OP_HANDSHAKE,    /* handshake a [until=] [steps=] */
+    ST_OP_HANDSHAKE,    /* handshake a [until=] [steps=] [as=] [result=]
+                           [resume=] */
     ST_OP_SET,          /* set a KEY=VALUE ... */
     ST_OP_EXPECT,       /* expect expr */
     ST_OP_OBSERVE,      /* observe label expr */
@@ -162,6 +172,9 @@ struct st_stmt {
     enum st_type otype;     /* ST_OP_KEY: ST_TY_RSA, ST_TY_DH or ST_TY_EC_KEY */
     enum st_method method;
     enum st_hs_state until; /* handshake: ST_HS_MID or ST_HS_DONE */
+    enum st_hs_as as;       /* handshake as= */
+    int must_fail;          /* handshake result=fail */
+    int no_resume;          /* handshake resume=off */
     long long n;            /* handshake steps (0: no limit), spin, repeat */
     struct st_setting *settings;
     size_t nsettings;

@@ -43,6 +43,8 @@ const struct ms_reason ms_conn_reasons[] = {
     {SSL_R_TLSV1_ALERT_RECORD_OVERFLOW, "tlsv1 alert record overflow"},
     {SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE, "sslv3 alert handshake failure"},
     {SSL_R_SSLV3_ALERT_BAD_CERTIFICATE, "sslv3 alert bad certificate"},
+    {SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE,
+     "sslv3 alert unsupported certificate"},
     {SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED, "sslv3 alert certificate expired"},
     {SSL_R_SSLV3_ALERT_ILLEGAL_PARAMETER, "sslv3 alert illegal parameter"},
     {SSL_R_TLSV1_ALERT_UNKNOWN_CA, "tlsv1 alert unknown ca"},
@@ -140,6 +142,8 @@ const char *SSL_alert_desc_string_long(int value)
         return "handshake failure";
     case SSL_AD_BAD_CERTIFICATE:
         return "bad certificate";
+    case SSL_AD_UNSUPPORTED_CERTIFICATE:
+        return "unsupported certificate";
     case SSL_AD_CERTIFICATE_EXPIRED:
         return "certificate expired";
     case SSL_AD_ILLEGAL_PARAMETER:

@@ -178,25 +178,36 @@ static int verify_alert(int err)
     switch (err) {
     case X509_V_ERR_CERT_HAS_EXPIRED:
         return SSL_AD_CERTIFICATE_EXPIRED;
+    case X509_V_ERR_INVALID_PURPOSE:
+        return SSL_AD_UNSUPPORTED_CERTIFICATE;
     case X509_V_ERR_CERT_NOT_YET_VALID:
     case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_EMAIL_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+    case X509_V_ERR_DANE_NO_MATCH:
+    case X509_V_ERR_EE_KEY_TOO_SMALL:
+    case X509_V_ERR_CA_KEY_TOO_SMALL:
         return SSL_AD_BAD_CERTIFICATE;
     default:
         return SSL_AD_UNKNOWN_CA;
     }
 }
 
-/* Reports |err| at |depth| (preverify_ok 0); 1 if the callback accepts. */
-static int report(X509_STORE_CTX *ctx, SSL_verify_cb cb, int depth, int err,
-                  long *result)
+/* Reports |err| at |depth| (preverify_ok 0); 1 if the callback accepts.
+ * As OpenSSL's verify_cb_cert: the error becomes the store context's,
+ * which the callback may change (X509_STORE_CTX_set_error); the SSL's
+ * verify result is the context's error when verification ends. */
+static int report(X509_STORE_CTX *ctx, SSL_verify_cb cb, int depth, int err)
 {
     ctx->depth = depth;
     ctx->error = err;
-    if (*result == X509_V_OK)
-        *result = err;
     return cb != NULL ? cb(0, ctx) : 0;
 }
 
+/* The host names of |p| against the leaf: minissl's certificates have no
+ * subjectAltName, so a name matches the subject's commonName, which
+ * X509_CHECK_FLAG_NEVER_CHECK_SUBJECT rules out (as in OpenSSL for a
+ * certificate without DNS names). */
 static int host_matches(const X509 *leaf, const X509_VERIFY_PARAM *p)
 {
     char cn[256];
@@ -204,6 +215,8 @@ static int host_matches(const X509 *leaf, const X509_VERIFY_PARAM *p)
 
     if (p == NULL || p->nhosts == 0)
         return 1;
+    if (p->hostflags & X509_CHECK_FLAG_NEVER_CHECK_SUBJECT)
+        return 0;
     if (X509_NAME_get_text_by_NID(leaf->subject, NID_commonName, cn,
                                   sizeof(cn)) < 0)
         return 0;
@@ -213,6 +226,63 @@ static int host_matches(const X509 *leaf, const X509_VERIFY_PARAM *p)
     return 0;
 }
 
+/* The email address of |p| against the leaf's subject emailAddress
+ * (case-insensitive; OpenSSL's fallback when there is no subjectAltName). */
+static int email_matches(const X509 *leaf, const X509_VERIFY_PARAM *p)
+{
+    char e[256];
+
+    if (p == NULL || p->email == NULL)
+        return 1;
+    if (X509_NAME_get_text_by_NID(leaf->subject, NID_pkcs9_emailAddress, e,
+                                  sizeof(e)) < 0)
+        return 0;
+    return strcasecmp(e, p->email) == 0;
+}
+
+/* OpenSSL's minimum key strength of each security level 1..5 (bits). */
+static int level_bits(int level)
+{
+    static const int bits[] = { 80, 112, 128, 192, 256 };
+
+    return level <= 0 ? 0 : bits[(level > 5 ? 5 : level) - 1];
+}
+
+/* X509_V_FLAG_USE_CHECK_TIME: the parameters' time; else now, unless
+ * X509_V_FLAG_NO_CHECK_TIME (then *when is not set and 0 is returned). */
+static int check_time_at(const X509_VERIFY_PARAM *p, time_t *when)
+{
+    if (p != NULL && (p->flags & X509_V_FLAG_USE_CHECK_TIME)) {
+        *when = p->check_time;
+        return 1;
+    }
+    if (p != NULL && (p->flags & X509_V_FLAG_NO_CHECK_TIME))
+        return 0;
+    *when = time(NULL);
+    return 1;
+}
+
+/* DANE with TLSA records and none of them a trust-anchor record: as
+ * OpenSSL's dane_verify, the leaf must match a DANE-EE record, and no
+ * chain is built.  minissl's stand-in certificates have no
+ * SubjectPublicKeyInfo to digest, so no record ever matches. */
+static int dane_ee_only(const struct ms_dane *d)
+{
+    size_t i;
+
+    if (!d->enabled || d->ntlsa == 0)
+        return 0;
+    for (i = 0; i < d->ntlsa; i++)
+        if (d->tlsa[i].usage == 0 || d->tlsa[i].usage == 2)
+            return 0;
+    return 1;
+}
+
+/* The checks in OpenSSL 3's order (X509_verify_cert): the leaf's key
+ * strength, DANE, the chain's end, the purpose, the issuers' key
+ * strength, the reference identities (host, email, IP address), then the
+ * validity times from the top down, each certificate reported to the
+ * callback with preverify_ok 1. */
 int ms_verify_chain(SSL *s, X509 *const *chain, size_t n, long *result,
                     int *alert)
 {
@@ -220,17 +290,25 @@ int ms_verify_chain(SSL *s, X509 *const *chain, size_t n, long *result,
     SSL_verify_cb cb = s->cfg.verify_cb;
     const X509_VERIFY_PARAM *param = s->cfg.param;
     int limit = param != NULL && param->depth >= 0 ? param->depth : 100;
-    int top = (int)n - 1, d, err;
-    time_t now = time(NULL);
+    int level = param != NULL && param->auth_level >= 0 ? param->auth_level
+                                                        : s->cfg.sec_level;
+    int top = (int)n - 1, d, err, ok = 1;
+    time_t now = 0;
+    int timed = check_time_at(param, &now);
 
-    *result = X509_V_OK;
+    if (EVP_PKEY_get_security_bits(chain[0]->pubkey) < level_bits(level)
+        && !report(&ctx, cb, 0, X509_V_ERR_EE_KEY_TOO_SMALL))
+        goto fail;
+    if (dane_ee_only(&s->cfg.dane)) {
+        ok = report(&ctx, cb, 0, X509_V_ERR_DANE_NO_MATCH);
+        goto done;
+    }
     /* The chain ends where the next certificate is not the issuer. */
     for (d = 0; d < top; d++)
         if (X509_NAME_cmp(chain[d]->issuer, chain[d + 1]->subject) != 0)
             top = d;
     if (top > limit + 1) {
-        if (!report(&ctx, cb, limit + 1, X509_V_ERR_CERT_CHAIN_TOO_LONG,
-                    result))
+        if (!report(&ctx, cb, limit + 1, X509_V_ERR_CERT_CHAIN_TOO_LONG))
             goto fail;
         top = limit + 1;
     }
@@ -239,31 +317,47 @@ int ms_verify_chain(SSL *s, X509 *const *chain, size_t n, long *result,
                        : X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN;
     else
         err = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
-    if (!report(&ctx, cb, top, err, result))
+    if (!report(&ctx, cb, top, err))
+        goto fail;
+    for (d = 0; d <= top; d++)
+        if (param != NULL && param->purpose == X509_PURPOSE_TIMESTAMP_SIGN
+            && !report(&ctx, cb, d, X509_V_ERR_INVALID_PURPOSE))
+            goto fail;
+    for (d = 1; d <= top; d++)
+        if (EVP_PKEY_get_security_bits(chain[d]->pubkey) < level_bits(level)
+            && !report(&ctx, cb, d, X509_V_ERR_CA_KEY_TOO_SMALL))
+            goto fail;
+    if (!host_matches(chain[0], param)
+        && !report(&ctx, cb, 0, X509_V_ERR_HOSTNAME_MISMATCH))
+        goto fail;
+    if (!email_matches(chain[0], param)
+        && !report(&ctx, cb, 0, X509_V_ERR_EMAIL_MISMATCH))
+        goto fail;
+    if (param != NULL && param->iplen > 0
+        && !report(&ctx, cb, 0, X509_V_ERR_IP_ADDRESS_MISMATCH))
         goto fail;
     for (d = top; d >= 0; d--) {
         const X509 *x = chain[d];
 
-        if (x->not_before.time != 0 && now < x->not_before.time
-            && !report(&ctx, cb, d, X509_V_ERR_CERT_NOT_YET_VALID, result))
+        if (timed && x->not_before.time != 0 && now < x->not_before.time
+            && !report(&ctx, cb, d, X509_V_ERR_CERT_NOT_YET_VALID))
             goto fail;
-        if (x->not_after.time != 0 && now > x->not_after.time
-            && !report(&ctx, cb, d, X509_V_ERR_CERT_HAS_EXPIRED, result))
-            goto fail;
-        if (d == 0 && !host_matches(x, param)
-            && !report(&ctx, cb, d, X509_V_ERR_HOSTNAME_MISMATCH, result))
+        if (timed && x->not_after.time != 0 && now > x->not_after.time
+            && !report(&ctx, cb, d, X509_V_ERR_CERT_HAS_EXPIRED))
             goto fail;
         ctx.depth = d;
         if (cb != NULL && !cb(1, &ctx)) {
             if (ctx.error == X509_V_OK)
                 ctx.error = X509_V_ERR_APPLICATION_VERIFICATION;
-            if (*result == X509_V_OK)
-                *result = ctx.error;
             goto fail;
         }
     }
-    return 1;
+ done:
+    *result = ctx.error;
+    if (ok)
+        return 1;
  fail:
+    *result = ctx.error;
     *alert = verify_alert((int)*result);
     return 0;
 }
@@ -334,6 +428,18 @@ const char *X509_verify_cert_error_string(long n)
         return "application verification failure";
     case X509_V_ERR_HOSTNAME_MISMATCH:
         return "hostname mismatch";
+    case X509_V_ERR_INVALID_PURPOSE:
+        return "unsuitable certificate purpose";
+    case X509_V_ERR_EMAIL_MISMATCH:
+        return "email address mismatch";
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        return "IP address mismatch";
+    case X509_V_ERR_DANE_NO_MATCH:
+        return "no matching DANE TLSA records";
+    case X509_V_ERR_EE_KEY_TOO_SMALL:
+        return "EE certificate key too weak";
+    case X509_V_ERR_CA_KEY_TOO_SMALL:
+        return "CA certificate key too weak";
     default:
         return "certificate verify error";
     }

@@ -137,6 +137,37 @@ int minissl_SSL_has_custom_ext(const SSL *s, unsigned int ext_type,
     return 0;
 }
 
+int minissl_SSL_get_custom_ext(const SSL *s, size_t i, unsigned int *ext_type,
+                               unsigned int *context,
+                               SSL_custom_ext_add_cb_ex *add_cb,
+                               SSL_custom_ext_free_cb_ex *free_cb,
+                               void **add_arg,
+                               SSL_custom_ext_parse_cb_ex *parse_cb,
+                               void **parse_arg)
+{
+    const struct ms_custom_ext *e;
+
+    GET(s, 0);
+    if (i >= s->cfg.nexts)
+        return 0;
+    e = &s->cfg.exts[i];
+    if (ext_type != NULL)
+        *ext_type = e->ext_type;
+    if (context != NULL)
+        *context = e->context;
+    if (add_cb != NULL)
+        *add_cb = e->add_cb;
+    if (free_cb != NULL)
+        *free_cb = e->free_cb;
+    if (add_arg != NULL)
+        *add_arg = e->add_arg;
+    if (parse_cb != NULL)
+        *parse_cb = e->parse_cb;
+    if (parse_arg != NULL)
+        *parse_arg = e->parse_arg;
+    return 1;
+}
+
 size_t minissl_SSL_get0_client_cert_types(const SSL *s,
                                           const unsigned char **out)
 {
@@ -156,4 +187,10 @@ STACK_OF(X509) *minissl_SSL_get0_chain(const SSL *s)
 {
     GET(s, NULL);
     return s->cfg.chain;
+}
+
+int minissl_SSL_role_chosen(const SSL *s)
+{
+    GET(s, 0);
+    return s->role_set;
 }

@@ -424,6 +424,9 @@ struct X509_VERIFY_PARAM_st {
     int purpose;
     int trust;
     time_t check_time;
+    char *email;                    /* owned or NULL */
+    unsigned char ip[16];           /* ip[0..iplen): 0, 4 or 16 bytes */
+    size_t iplen;
 };
 
 /* 1 when |k| is the private half of |x|'s public key (same identity). */

@@ -1,5 +1,7 @@
 /* X509_VERIFY_PARAM: owned by one SSL_CTX or SSL (or by the caller of
  * X509_VERIFY_PARAM_new); follows its owner's one-thread rule. */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -34,6 +36,7 @@ void X509_VERIFY_PARAM_free(X509_VERIFY_PARAM *param)
     ms_obj_check(&param->hdr, MINISSL_X509_VERIFY_PARAM,
                  "X509_VERIFY_PARAM_free");
     clear_hosts(param);
+    ms_free(param->email);
     ms_obj_retire(param, sizeof(*param));
 }
 
@@ -104,6 +107,10 @@ int X509_VERIFY_PARAM_set1(X509_VERIFY_PARAM *to,
     to->purpose = from->purpose;
     to->trust = from->trust;
     to->check_time = from->check_time;
+    memcpy(to->ip, from->ip, from->iplen);
+    to->iplen = from->iplen;
+    if (!X509_VERIFY_PARAM_set1_email(to, from->email, 0))
+        return 0;
     clear_hosts(to);
     for (i = 0; i < from->nhosts; i++)
         if (!add_host(to, from->hosts[i], 0))
@@ -191,4 +198,96 @@ void X509_VERIFY_PARAM_set_time(X509_VERIFY_PARAM *param, time_t t)
 time_t X509_VERIFY_PARAM_get_time(const X509_VERIFY_PARAM *param)
 {
     return param == NULL ? 0 : param->check_time;
+}
+
+int X509_VERIFY_PARAM_set1_email(X509_VERIFY_PARAM *param, const char *email,
+                                 size_t emaillen)
+{
+    char *e = NULL;
+
+    MS_CHECK_LIB(param, MINISSL_X509_VERIFY_PARAM, ERR_LIB_X509, 0);
+    if (email != NULL) {
+        if (emaillen == 0)
+            emaillen = strlen(email);
+        /* OpenSSL: an embedded NUL, other than a trailing one, is an
+         * error. */
+        if (emaillen > 0 && email[emaillen - 1] == '\0')
+            emaillen--;
+        if (emaillen == 0 || memchr(email, '\0', emaillen) != NULL) {
+            ERR_raise(ERR_LIB_X509, ERR_R_PASSED_INVALID_ARGUMENT);
+            return 0;
+        }
+        if ((e = ms_malloc(emaillen + 1)) == NULL)
+            return 0;
+        memcpy(e, email, emaillen);
+        e[emaillen] = '\0';
+    }
+    ms_free(param->email);
+    param->email = e;
+    return 1;
+}
+
+char *X509_VERIFY_PARAM_get0_email(X509_VERIFY_PARAM *param)
+{
+    return param == NULL ? NULL : param->email;
+}
+
+int X509_VERIFY_PARAM_set1_ip(X509_VERIFY_PARAM *param,
+                              const unsigned char *ip, size_t iplen)
+{
+    MS_CHECK_LIB(param, MINISSL_X509_VERIFY_PARAM, ERR_LIB_X509, 0);
+    if (ip != NULL && iplen != 4 && iplen != 16) {
+        ERR_raise(ERR_LIB_X509, ERR_R_PASSED_INVALID_ARGUMENT);
+        return 0;
+    }
+    if (ip == NULL)
+        iplen = 0;
+    if (iplen > 0)
+        memcpy(param->ip, ip, iplen);
+    param->iplen = iplen;
+    return 1;
+}
+
+int X509_VERIFY_PARAM_set1_ip_asc(X509_VERIFY_PARAM *param, const char *ipasc)
+{
+    unsigned char ip[16];
+
+    if (ipasc != NULL) {
+        if (inet_pton(AF_INET, ipasc, ip) == 1)
+            return X509_VERIFY_PARAM_set1_ip(param, ip, 4);
+        if (inet_pton(AF_INET6, ipasc, ip) == 1)
+            return X509_VERIFY_PARAM_set1_ip(param, ip, 16);
+    }
+    ERR_raise(ERR_LIB_X509, ERR_R_PASSED_INVALID_ARGUMENT);
+    return 0;
+}
+
+char *X509_VERIFY_PARAM_get1_ip_asc(X509_VERIFY_PARAM *param)
+{
+    char buf[48];
+    const unsigned char *p;
+    size_t i, n = 0;
+
+    if (param == NULL || param->iplen == 0) {
+        ERR_raise(ERR_LIB_X509, ERR_R_PASSED_NULL_PARAMETER);  /* as OpenSSL */
+        return NULL;
+    }
+    p = param->ip;
+    if (param->iplen == 4)
+        snprintf(buf, sizeof(buf), "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
+    else
+        for (i = 0; i < 16; i += 2)
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%X",
+                                  i ? ":" : "", (unsigned)(p[i] << 8 | p[i + 1]));
+    return ms_strdup(buf);
+}
+
+int minissl_X509_VERIFY_PARAM_get_purpose(const X509_VERIFY_PARAM *param)
+{
+    return param == NULL ? 0 : param->purpose;
+}
+
+int minissl_X509_VERIFY_PARAM_get_trust(const X509_VERIFY_PARAM *param)
+{
+    return param == NULL ? 0 : param->trust;
 }

@@ -24,7 +24,7 @@ static SSL *served(void *ctx)
 
     ck_assert_ptr_nonnull(s);
     ck_assert_int_eq(st_be_accept(s), 0);
-    ck_assert_int_eq(st_be_handshake(&peer, s, ST_HS_DONE, 0), 0);
+    ck_assert_int_eq(st_be_handshake(&peer, s, &(struct st_hs_opts){ .until = ST_HS_DONE }), 0);
     ck_assert_int_eq(SSL_is_init_finished(s), 1);
     st_be_peer_free(peer);
     return s;

@@ -253,6 +253,35 @@ START_TEST(every_settings_key_gets_its_value_kind)
     ck_assert_int_eq(ct[0], 1);
     ck_assert_int_eq(ct[1], 64);
 
+    /* the verify parameters, DANE records and flags, callback arguments */
+    se = find_setting(sc, ST_K_VERIFY_FLAGS);
+    ck_assert_int_eq(se->val.kind, ST_V_FLAGS);
+    ck_assert_int_eq(se->val.num, cval(ST_CT_VERIFY_FLAGS, "PARTIAL_CHAIN")
+                     | cval(ST_CT_VERIFY_FLAGS, "NO_CHECK_TIME"));
+    ck_assert_int_eq(se->loc.line, 25);
+    ck_assert_int_eq(se->loc.col, 9);
+    ck_assert_str_eq(find_setting(sc, ST_K_HOST)->val.str, "a.example");
+    ck_assert_str_eq(find_setting(sc, ST_K_ADD_HOST)->val.str, "localhost");
+    ck_assert_int_eq(find_setting(sc, ST_K_HOSTFLAGS)->val.num,
+                     cval(ST_CT_HOSTFLAGS, "NO_WILDCARDS"));
+    se = find_setting(sc, ST_K_PURPOSE);
+    ck_assert_int_eq(se->val.kind, ST_V_FLAGS);
+    ck_assert_int_eq(se->val.num, cval(ST_CT_PURPOSE, "SSL_CLIENT"));
+    ck_assert_str_eq(se->val.str, "SSL_CLIENT");
+    ck_assert_int_eq(find_setting(sc, ST_K_TRUST)->val.num,
+                     cval(ST_CT_TRUST, "EMAIL"));
+    ck_assert_int_eq(find_setting(sc, ST_K_VERIFY_TIME)->val.num, 0x6553f100);
+    ck_assert_int_eq(find_setting(sc, ST_K_AUTH_LEVEL)->val.num, 3);
+    ck_assert_str_eq(find_setting(sc, ST_K_VERIFY_EMAIL)->val.str, "x@y.example");
+    se = find_setting(sc, ST_K_VERIFY_IP);
+    ck_assert_int_eq(se->val.kind, ST_V_STR);
+    ck_assert_str_eq(se->val.str, "::1");
+    ck_assert_int_eq(find_setting(sc, ST_K_DANE_TLSA)->val.kind, ST_V_NONE);
+    ck_assert_int_eq(find_setting(sc, ST_K_DANE_FLAGS)->val.num,
+                     cval(ST_CT_DANE_FLAGS, "NO_DANE_EE_NAMECHECKS"));
+    ck_assert_int_eq(find_setting(sc, ST_K_MSG_CB_ARG)->val.num, 5);
+    ck_assert_int_eq(find_setting(sc, ST_K_SECURITY_EX)->val.num, 6);
+
     ck_assert_int_eq(sc->threads[0].stmts[2].expr.kind, ST_E_COPIED);
     ck_assert_int_eq(sc->threads[0].stmts[1].expr.negate, 1);
     st_scenario_free(sc);
@@ -376,6 +405,42 @@ START_TEST(defaults_apply_when_headers_are_left_out)
     ck_assert(!sc->has_global && !sc->has_setup && !sc->has_check);
     ck_assert_uint_eq(sc->nnames, 0);
     ck_assert_uint_eq(sc->threads[0].stmts[0].n, 5);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(handshake_roles_results_and_verify_results_parse_to_the_model)
+{
+    struct st_scenario *sc = parse_text(
+        "scenario roles\nglobal\n ctx c\nsetup\n s = new c\n"
+        "thread A\n handshake s as=server result=fail resume=off\n"
+        " expect verify_result s == HOSTNAME_MISMATCH\n"
+        " expect verify_result s != 0x3e\n"
+        " observe v verify_result s\n"
+        " handshake s until=mid as=client\n free s\n"
+        "outcome v=62 acceptable\n");
+    const struct st_stmt *st = sc->threads[0].stmts;
+    char buf[160];
+
+    ck_assert_int_eq(st[0].as, ST_AS_SERVER);
+    ck_assert_int_eq(st[0].must_fail, 1);
+    ck_assert_int_eq(st[0].no_resume, 1);
+    ck_assert_int_eq(st[0].until, ST_HS_DONE);
+    ck_assert_int_eq(st[1].expr.kind, ST_E_VERIFY_RESULT);
+    ck_assert_int_eq(st[1].expr.has_cmp, 1);
+    ck_assert_int_eq(st[1].expr.num, 62);
+    ck_assert_int_eq(st[2].expr.negate, 1);
+    ck_assert_int_eq(st[2].expr.num, 62);
+    ck_assert_int_eq(st[3].expr.kind, ST_E_VERIFY_RESULT);
+    ck_assert_int_eq(st[3].expr.has_cmp, 0);
+    ck_assert_int_eq(st[4].as, ST_AS_CLIENT);
+    ck_assert_int_eq(st[4].must_fail, 0);
+    ck_assert_int_eq(st[4].no_resume, 0);
+    st_stmt_format(sc, &st[0], buf, sizeof(buf));
+    ck_assert_str_eq(buf, "handshake s until=done as=server result=fail "
+                     "resume=off");
+    st_stmt_format(sc, &st[2], buf, sizeof(buf));
+    ck_assert_str_eq(buf, "expect verify_result s != HOSTNAME_MISMATCH");
     st_scenario_free(sc);
 }
 END_TEST
@@ -687,7 +752,9 @@ START_TEST(printed_scenarios_parse_back_to_the_same_model)
         "tests/data/good/sessions.scn", "scenarios/copied-all-settings.scn",
         "scenarios/exdata-dup-callbacks.scn", "scenarios/dup-dup-initial.scn",
         "scenarios/session-cache-threads.scn", "tests/data/good/cache-ops.scn",
-        NULL
+        "scenarios/dup-every-key-accept.scn",
+        "scenarios/dup-verifies-like-original-client.scn",
+        "tests/openssl/scenarios/dup-ctx-verify-params.scn", NULL
     };
     size_t k, i;
 
@@ -760,6 +827,8 @@ Suite *make_suite(void)
     tcase_add_test(files,
                    known_races_keep_their_backends_functions_and_reason_in_order);
     tcase_add_test(rules, defaults_apply_when_headers_are_left_out);
+    tcase_add_test(rules,
+                   handshake_roles_results_and_verify_results_parse_to_the_model);
     tcase_add_test(rules, a_thread_may_drop_two_references_setup_left_for_it);
     tcase_add_test(rules, threads_may_share_a_reference_that_outlives_them);
     tcase_add_test(rules, global_objects_may_be_referenced_in_balance);

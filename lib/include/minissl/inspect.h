@@ -127,6 +127,16 @@ GEN_SESSION_CB minissl_SSL_get_generate_session_id(const SSL *s);
 size_t minissl_SSL_get0_serverinfo(const SSL *s, const unsigned char **out);
 const char *minissl_SSL_get0_psk_identity_hint(const SSL *s);
 size_t minissl_SSL_custom_ext_count(const SSL *s);
+/* The |i|th custom extension handler of |s| (i < the count), every field
+ * as it was added; 1, or 0 past the end (nothing written).  NULL out
+ * pointers are skipped. */
+int minissl_SSL_get_custom_ext(const SSL *s, size_t i, unsigned int *ext_type,
+                               unsigned int *context,
+                               SSL_custom_ext_add_cb_ex *add_cb,
+                               SSL_custom_ext_free_cb_ex *free_cb,
+                               void **add_arg,
+                               SSL_custom_ext_parse_cb_ex *parse_cb,
+                               void **parse_arg);
 /* 1 if |s| has a handler for |ext_type|, with its add_arg in |*add_arg|. */
 int minissl_SSL_has_custom_ext(const SSL *s, unsigned int ext_type,
                                void **add_arg);
@@ -137,6 +147,14 @@ size_t minissl_SSL_get0_client_cert_types(const SSL *s,
 STACK_OF(X509_NAME) *minissl_SSL_get0_own_client_CA_list(const SSL *s);
 /* The SSL's own chain (borrowed). */
 STACK_OF(X509) *minissl_SSL_get0_chain(const SSL *s);
+/* 1 once SSL_set_connect_state / SSL_set_accept_state (or SSL_connect /
+ * SSL_accept) chose the role, as OpenSSL's handshake function being set;
+ * 0 before (SSL_do_handshake then fails: connection type not set). */
+int minissl_SSL_role_chosen(const SSL *s);
+/* The purpose and trust of a parameter set (OpenSSL 3.0 has no getter);
+ * 0: unset. */
+int minissl_X509_VERIFY_PARAM_get_purpose(const X509_VERIFY_PARAM *param);
+int minissl_X509_VERIFY_PARAM_get_trust(const X509_VERIFY_PARAM *param);
 
 /* ---- Setters for settings OpenSSL sets on an SSL_CTX only (same
  * contracts as the SSL_CTX_ versions), so tests can change an SSL's. ---- */

@@ -91,6 +91,7 @@ extern "C" {
 #define SSL_AD_RECORD_OVERFLOW 22
 #define SSL_AD_HANDSHAKE_FAILURE 40
 #define SSL_AD_BAD_CERTIFICATE 42
+#define SSL_AD_UNSUPPORTED_CERTIFICATE 43
 #define SSL_AD_CERTIFICATE_EXPIRED 45
 #define SSL_AD_ILLEGAL_PARAMETER 47
 #define SSL_AD_UNKNOWN_CA 48
@@ -215,6 +216,7 @@ typedef enum {
 #define SSL_R_TLSV1_ALERT_RECORD_OVERFLOW 1022
 #define SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE 1040
 #define SSL_R_SSLV3_ALERT_BAD_CERTIFICATE 1042
+#define SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE 1043
 #define SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED 1045
 #define SSL_R_SSLV3_ALERT_ILLEGAL_PARAMETER 1047
 #define SSL_R_TLSV1_ALERT_UNKNOWN_CA 1048
@@ -322,8 +324,17 @@ void SSL_set_verify_result(SSL *ssl, long v);
  * untrusted (DEPTH_ZERO_SELF_SIGNED_CERT for a self-signed leaf,
  * SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_GET_ISSUER_CERT_LOCALLY) unless the
  * callback accepts it, as with an OpenSSL that has no CA loaded.  The
- * callback is called with preverify_ok 0 for each error and with 1 for
- * each certificate from the top of the chain down to depth 0. */
+ * checks run in OpenSSL 3's order: the leaf's key strength against the
+ * auth level (the parameters', else the security level), DANE-EE records
+ * (never matched: DANE_NO_MATCH, and no chain is checked), the chain's
+ * end, the purpose, the issuers' key strength, the host names, email
+ * address and IP address of the SSL's X509_VERIFY_PARAM, and the validity
+ * times (at the parameters' time with X509_V_FLAG_USE_CHECK_TIME, none
+ * with X509_V_FLAG_NO_CHECK_TIME).  The callback is called with
+ * preverify_ok 0 for each error and with 1 for each certificate from the
+ * top of the chain down to depth 0; the verify result is the store
+ * context's error at the end, which the callback may change
+ * (X509_STORE_CTX_set_error), as in OpenSSL. */
 #ifndef X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT
 #define X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT 2
 #define X509_V_ERR_CERT_NOT_YET_VALID 9
@@ -332,8 +343,14 @@ void SSL_set_verify_result(SSL *ssl, long v);
 #define X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN 19
 #define X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY 20
 #define X509_V_ERR_CERT_CHAIN_TOO_LONG 22
+#define X509_V_ERR_INVALID_PURPOSE 26
 #define X509_V_ERR_APPLICATION_VERIFICATION 50
 #define X509_V_ERR_HOSTNAME_MISMATCH 62
+#define X509_V_ERR_EMAIL_MISMATCH 63
+#define X509_V_ERR_IP_ADDRESS_MISMATCH 64
+#define X509_V_ERR_DANE_NO_MATCH 65
+#define X509_V_ERR_EE_KEY_TOO_SMALL 66
+#define X509_V_ERR_CA_KEY_TOO_SMALL 67
 #endif
 int X509_STORE_CTX_get_error(const X509_STORE_CTX *ctx);
 void X509_STORE_CTX_set_error(X509_STORE_CTX *ctx, int s);
