@@ -46,7 +46,7 @@ ifneq ($(filter %faults,$(VARIANT)),)
 VFLAGS += -DMINISSL_FAULTS
 endif
 # sched: yield points for controlled scheduling, with the seeded faults so
-# that `--schedule` can be shown to find them (issue 9).
+# that `--schedule` can be shown to find them (doc/controlled-scheduling.md).
 ifeq ($(VARIANT),sched)
 VFLAGS := -DMINISSL_SCHED -DMINISSL_FAULTS
 endif
@@ -201,7 +201,7 @@ stress-openssl: deps $(SSLSTRESS_OSSL)
 tsan-openssl: deps
 	$(Q)$(MAKE) --no-print-directory VARIANT=tsan build/openssl-tsan/sslstress-openssl
 	$(Q)mkdir -p build/stress
-	$(Q)TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(CURDIR)/scripts/tsan.supp $$TSAN_OPTIONS" \
+	$(Q)eval "$$(scripts/detector-env.sh count)" && \
 		build/openssl-tsan/sslstress-openssl run --duration $(or $(DURATION),2m) \
 		--jitter $(or $(JITTER),low) $(call STRESS_OUT,openssl-tsan) scenarios/
 

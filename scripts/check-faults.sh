@@ -14,8 +14,9 @@ cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
 BUILD=${BUILD:-build/faults}
 TSAN_BUILD=${TSAN_BUILD:-build/tsan-faults}
-TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(pwd)/scripts/tsan.supp"
-export TSAN_OPTIONS
+# The detectors' options: mode first (the first report of a seeded bug is
+# its finding).
+eval "$(scripts/detector-env.sh first)"
 
 $MAKE --no-print-directory VARIANT=faults BUILDDIR="$BUILD" "$BUILD/sslstress" \
     | grep -v '^  \(CC\|LD\|AR\) ' || true

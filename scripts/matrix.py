@@ -34,14 +34,24 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-CAT = __import__("faults-catalogue").catalogue()
 
 PREFIX = os.environ.get("MATRIX_BUILD", "build/")
-VG = ["valgrind", "-q", "--error-exitcode=9", "--exit-on-first-error=yes",
-      "--suppressions=scripts/valgrind.supp"]
-TSAN_OPT = ("halt_on_error=1 exitcode=66 suppressions=%s/scripts/tsan.supp"
-            % ROOT)
+
+
+def detector_env(mode):
+    """The detectors' options of MODE (scripts/detector-env.sh)."""
+    out = subprocess.run([os.path.join(ROOT, "scripts", "detector-env.sh"),
+                          "--plain", mode], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    return dict(line.split("=", 1) for line in out.splitlines())
+
+
+# Mode first: a cell asks whether (and how soon) the detector reports, so
+# the first report ends the run.  Valgrind's options go on the command
+# line, where the document's commands show them.
+FIRST = detector_env("first")
+VG = ["valgrind"] + shlex.split(FIRST["VALGRIND_OPTS"])
+TSAN_OPT = FIRST["TSAN_OPTIONS"]
 FREE_CAP = ["--iterations", "20000", "--duration", "3s"]
 # Valgrind runs one thread at a time: a run's fixed cost (~0.7 s) dwarfs
 # an iteration's (~2 ms), and 40 iterations left the interleaving-dependent
@@ -61,8 +71,8 @@ DETECTORS = {
                  sig=r"WARNING: ThreadSanitizer|ThreadSanitizer: ",
                  timeout=60),
     "asan": dict(variant="asan-faults", wrap=[],
-                 env={"ASAN_OPTIONS": "detect_leaks=0 abort_on_error=0",
-                      "UBSAN_OPTIONS": "print_stacktrace=1 halt_on_error=1",
+                 env={"ASAN_OPTIONS": FIRST["ASAN_OPTIONS"],
+                      "UBSAN_OPTIONS": FIRST["UBSAN_OPTIONS"],
                       "MINISSL_QUARANTINE": "0", "MINISSL_SEAL": "0"},
                  args=["-f", "0"] + FREE_CAP,
                  sig=r"ERROR: AddressSanitizer|runtime error:", timeout=60),
@@ -95,6 +105,13 @@ def build(variant, log):
     log.write(r.stdout)
     if r.returncode != 0:
         sys.exit("matrix: build of %s failed (see the log)" % variant)
+
+
+def catalogue(variant):
+    """The seeded faults' names, from `sslstress faults --names`."""
+    exe = os.path.join(ROOT, build_dir(variant), "sslstress")
+    return subprocess.run([exe, "faults", "--names"], cwd=ROOT, check=True,
+                          stdout=subprocess.PIPE, text=True).stdout.split()
 
 
 def command(det, fault, seed, on, jsonfile):
@@ -226,9 +243,6 @@ def main():
         write_doc(a, saved["faults"], saved["dets"], res, ctl,
                   saved["total"], saved["log"], saved["when"])
         return
-    faults = [c[0] for c in CAT]
-    if a.faults:
-        faults = [f for f in a.faults.split(",") if f]
     dets = [d for d in a.detectors.split(",") if d]
     for d in dets:
         if d not in DETECTORS:
@@ -237,9 +251,14 @@ def main():
     logpath = os.path.join(ROOT, PREFIX + "matrix", "matrix.log")
     t_start = time.monotonic()
     with open(logpath, "w") as log:
-        for v in sorted({DETECTORS[d]["variant"] for d in dets}):
+        variants = sorted({DETECTORS[d]["variant"] for d in dets})
+        for v in variants:
             print("matrix: building VARIANT=%s" % v, flush=True)
             build(v, log)
+        if a.faults:
+            faults = [f for f in a.faults.split(",") if f]
+        else:
+            faults = catalogue(variants[0]) if variants else []
         results = {}
         controls = {}
         for f in faults:

@@ -26,13 +26,20 @@ MAKE=${MAKE:-make}
 BUG=${1:-${BUG:-}}
 ATTEMPTS=${ATTEMPTS:-10}
 
+# The catalogue: `sslstress faults` (the same in every minissl build; the
+# native one is made if need be).
+catalogue() {
+    $MAKE --no-print-directory sslstress >/dev/null
+    ./sslstress faults "$@"
+}
+
 if [ -z "$BUG" ]; then
     echo "Seeded refcount bugs (scripts/reproduce.sh NAME, make reproduce BUG=NAME):"
     echo
-    python3 scripts/faults-catalogue.py
+    catalogue
     exit 0
 fi
-if ! python3 scripts/faults-catalogue.py --names | grep -qx "$BUG"; then
+if ! catalogue --names | grep -qx "$BUG"; then
     echo "reproduce: unknown bug '$BUG' (run scripts/reproduce.sh for the list)" >&2
     exit 2
 fi
@@ -51,8 +58,10 @@ if [ "$variant" = tsan-faults ]; then
     BUILD=$(printf '%s' "$BUILD" | sed 's/faults$/tsan-faults/')
     [ "$BUILD" != "${BUILD%tsan-faults}" ] || BUILD=build/tsan-faults
     tsanlog=$(mktemp -d)
-    TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(pwd)/scripts/tsan.supp log_path=$tsanlog/tsan ${TSAN_OPTIONS:-}"
-    export TSAN_OPTIONS
+    # The detectors' options: mode first (the first report is the
+    # finding); the report also goes to a file of ours, shown below.
+    eval "$(scripts/detector-env.sh first)"
+    TSAN_OPTIONS="$TSAN_OPTIONS log_path=$tsanlog/tsan"
 fi
 
 echo "== building VARIANT=$variant in $BUILD"
@@ -97,7 +106,7 @@ if [ -z "$replay" ]; then
     exit 1
 fi
 cmd="MINISSL_FAULT=$BUG $replay"
-[ "$variant" = tsan-faults ] && cmd="TSAN_OPTIONS='halt_on_error=1 exitcode=66' $cmd"
+[ "$variant" = tsan-faults ] && cmd="eval \"\$(scripts/detector-env.sh first)\"; $cmd"
 echo
 echo "== reproduced $BUG (attempt $i).  Replay it with:"
 echo "   $cmd"

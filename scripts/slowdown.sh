@@ -22,7 +22,6 @@ MAKE=${MAKE:-make}
 ITER=${ITER:-20}
 DETECTORS=${DETECTORS:-tsan asan helgrind drd}
 P=${SLOWDOWN_PREFIX:-build/}
-root=$(pwd)
 [ $# -gt 0 ] || set -- scenarios/
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/slowdown.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -57,8 +56,8 @@ measure() {
 
 scen="$*"
 need native
-export TSAN_OPTIONS="halt_on_error=0 exitcode=66 suppressions=$root/scripts/tsan.supp ${TSAN_OPTIONS:-}"
-export ASAN_OPTIONS="detect_leaks=1 ${ASAN_OPTIONS:-}"
+# The detectors' options: mode count, as in the suite runs being timed.
+eval "$(scripts/detector-env.sh count)"
 status=0
 base=$(measure native "${P}native/sslstress") || exit 1
 set -- $base
@@ -76,8 +75,7 @@ for d in $DETECTORS; do
     helgrind|drd)
         mkdir -p "$tmp/vg-$d"
         r=$(SSLSTRESS_DETECTOR=$d SSLSTRESS_VALGRIND_LOG="$tmp/vg-$d/vg.%p.log" \
-            measure "$d" "${P}native/sslstress" valgrind -q --tool="$d" \
-            --error-exitcode=9 --suppressions=scripts/valgrind.supp \
+            measure "$d" "${P}native/sslstress" valgrind --tool="$d" \
             --log-file="$tmp/vg-$d/vg.%p.log") || { status=1; continue; }
         ;;
     *) echo "slowdown: unknown detector $d" >&2; status=1; continue ;;

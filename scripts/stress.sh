@@ -21,6 +21,9 @@ name=${det:-native}
 root=$(pwd)
 mkdir -p "$out"
 export SSLSTRESS_LOG_DIR="$root/$out/logs-$name"
+# The detectors' options: mode count (the harness counts the reports per
+# scenario and fails it; a child must live to hand over its result).
+eval "$(scripts/detector-env.sh count)"
 
 case "$det" in
 "")
@@ -30,11 +33,6 @@ case "$det" in
 tsan|asan)
     b=${STRESS_BUILDDIR:-build/$det}
     $MAKE --no-print-directory VARIANT="$det" BUILDDIR="$b" all
-    # halt_on_error=0: the harness counts the reports per scenario and
-    # fails it; a child must live to hand over its result.
-    export TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 suppressions=$root/scripts/tsan.supp ${TSAN_OPTIONS:-}"
-    export ASAN_OPTIONS="detect_leaks=1 abort_on_error=0 ${ASAN_OPTIONS:-}"
-    export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1 ${UBSAN_OPTIONS:-}"
     set --
     ;;
 helgrind|drd)
@@ -47,8 +45,7 @@ helgrind|drd)
     mkdir -p "$vglogs"
     export SSLSTRESS_DETECTOR=$det
     export SSLSTRESS_VALGRIND_LOG="$vglogs/vg.%p.log"
-    set -- valgrind -q --tool="$det" --error-exitcode=9 \
-        --suppressions=scripts/valgrind.supp --log-file="$vglogs/vg.%p.log"
+    set -- valgrind --tool="$det" --log-file="$vglogs/vg.%p.log"
     ;;
 *) echo "stress: unknown DETECTOR '$det' (tsan, asan, helgrind, drd)" >&2; exit 2 ;;
 esac

@@ -14,14 +14,15 @@ n=${2:-10}
 bin=${SSLSTRESS:-./sslstress}
 [ -x "$bin" ] || { echo "vg-sensitivity.sh: no $bin; run make first" >&2; exit 2; }
 logs=build/vg-sensitivity/$tool
+# Valgrind's other options (VALGRIND_OPTS): mode count, as in make check.
+eval "$(scripts/detector-env.sh count)"
 ok=0
 for s in $(seq 1 "$n"); do
     d=$logs/seed-$s
     rm -rf "$d"; mkdir -p "$d"
     SSLSTRESS_LOG_DIR=$d SSLSTRESS_DETECTOR=$tool \
     SSLSTRESS_VALGRIND_LOG="$d/vg.%p.log" \
-        valgrind -q --tool="$tool" --error-exitcode=9 \
-        --suppressions=scripts/valgrind.supp --log-file="$d/vg.%p.log" \
+        valgrind --tool="$tool" --log-file="$d/vg.%p.log" \
         "$bin" run --quiet --seed "$s" --json "$d/result.json" scenarios/race/ \
         >"$d/out" 2>&1
     rc=$?

@@ -8,7 +8,6 @@
  * any thread or child exists and only read afterwards, except the
  * allocation counter (an atomic) and the ex_data dup counter (an atomic). */
 #include "backend.h"
-#include "controlled.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -47,6 +46,16 @@ static atomic_ulong exdata_dups;    /* relaxed: a statistic */
 static atomic_llong live_boxes;
 static atomic_uint next_id;         /* relaxed: only uniqueness matters */
 
+static void count_free(void *p, const char *file, int line)
+{
+    (void)file; (void)line;
+    if (p == NULL)
+        return;
+    free(p);
+    if (!uncounted)
+        atomic_fetch_sub_explicit(&live_allocs, 1, memory_order_relaxed);
+}
+
 static void *count_malloc(size_t n, const char *file, int line)
 {
     void *p = malloc(n);
@@ -65,23 +74,11 @@ static void *count_realloc(void *p, size_t n, const char *file, int line)
     if (p == NULL)
         return count_malloc(n, file, line);
     if (n == 0) {
-        free(p);
-        if (!uncounted)
-            atomic_fetch_sub_explicit(&live_allocs, 1, memory_order_relaxed);
+        count_free(p, file, line);
         return NULL;
     }
     q = realloc(p, n);
     return q;
-}
-
-static void count_free(void *p, const char *file, int line)
-{
-    (void)file; (void)line;
-    if (p == NULL)
-        return;
-    free(p);
-    if (!uncounted)
-        atomic_fetch_sub_explicit(&live_allocs, 1, memory_order_relaxed);
 }
 
 int st_be_preinit(void)
@@ -136,15 +133,9 @@ void __tsan_release(void *addr);
 #endif
 
 #ifndef ST_BACKEND_MINISSL
-static void ctx_exfree(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
-                       long argl, void *argp)
-{
-    (void)ptr; (void)ad; (void)idx; (void)argl; (void)argp;
-    ossl_hb_acquire(parent);
-}
-
-static void sess_exfree(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
-                        long argl, void *argp)
+/* An SSL_CTX's or an SSL_SESSION's destroyer. */
+static void destroyer_exfree(void *parent, void *ptr, CRYPTO_EX_DATA *ad,
+                             int idx, long argl, void *argp)
 {
     (void)ptr; (void)ad; (void)idx; (void)argl; (void)argp;
     ossl_hb_acquire(parent);
@@ -223,7 +214,7 @@ static X509 *make_cert(EVP_PKEY *key)
     return NULL;
 }
 
-static int peer_step(SSL *s);
+static int hs_step(SSL *s);
 static void resume_cleanup(void);
 
 /* The live objects one remembered session keeps (minissl; see "the peer
@@ -260,7 +251,7 @@ static SSL_SESSION *warm_handshake(SSL_SESSION *offer)
     if (offer != NULL)
         (void)SSL_set_session(c, offer);
     for (int i = 0; i < 8; i++) {
-        int rc = peer_step(c), rs = peer_step(s);
+        int rc = hs_step(c), rs = hs_step(s);
 
         if (rc < 0 || rs < 0 || (rc == 1 && rs == 1))
             break;
@@ -348,8 +339,9 @@ int st_be_init(void)
         goto err;
 #ifndef ST_BACKEND_MINISSL
     /* Only for the destroyer's acquire (see "ThreadSanitizer and ..."). */
-    if (SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, ctx_exfree) < 0 ||
-        SSL_SESSION_get_ex_new_index(0, NULL, NULL, NULL, sess_exfree) < 0)
+    if (SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, destroyer_exfree) < 0 ||
+        SSL_SESSION_get_ex_new_index(0, NULL, NULL, NULL,
+                                     destroyer_exfree) < 0)
         goto err;
 #endif
 #ifdef ST_BACKEND_MINISSL
@@ -557,13 +549,13 @@ static SSL_SESSION *resume_offer(const SSL_CTX *ctx)
     struct st_resume *e = resume_slot(ctx);
     SSL_SESSION *sess = NULL;
 
-    st_sched_internal_enter();
+    st_be_internal_enter();
     pthread_mutex_lock(&resume_lock);
 #ifdef ST_BACKEND_MINISSL
     if (e->ctx == ctx && e->sess != NULL)
         sess = SSL_SESSION_dup(e->sess);
     pthread_mutex_unlock(&resume_lock);
-    st_sched_internal_leave();
+    st_be_internal_leave();
 #else
     unsigned char *der = NULL;
     size_t len = 0;
@@ -573,7 +565,7 @@ static SSL_SESSION *resume_offer(const SSL_CTX *ctx)
         len = e->len;
     }
     pthread_mutex_unlock(&resume_lock);
-    st_sched_internal_leave();
+    st_be_internal_leave();
     if (der != NULL) {
         const unsigned char *p = der;
 
@@ -612,7 +604,7 @@ static void resume_keep(const SSL_CTX *ctx, SSL *peer)
     SSL_SESSION_free(sess);
     if (copy == NULL)
         return;
-    st_sched_internal_enter();
+    st_be_internal_enter();
     pthread_mutex_lock(&resume_lock);
     old = e->sess;
     e->ctx = ctx;
@@ -621,7 +613,7 @@ static void resume_keep(const SSL_CTX *ctx, SSL *peer)
                               (old != NULL ? resume_objects(old) : 0),
                               memory_order_relaxed);
     pthread_mutex_unlock(&resume_lock);
-    st_sched_internal_leave();
+    st_be_internal_leave();
     SSL_SESSION_free(old);
 #else
     int n = i2d_SSL_SESSION(sess, NULL);
@@ -687,7 +679,7 @@ static void peer_keep_session(struct st_peer *peer)
     peer->kept = true;
     ERR_set_mark();
     for (int i = 0; i < 4 && !SSL_is_init_finished(peer->ssl); i++)
-        if (peer_step(peer->ssl) < 0)
+        if (hs_step(peer->ssl) < 0)
             break;
     if (SSL_is_init_finished(peer->ssl)) {
         (void)SSL_read(peer->ssl, &b, 1);
@@ -753,11 +745,6 @@ static struct st_peer *peer_new(SSL *s)
 
 /* One SSL_do_handshake; 1 finished, 0 wants more, -1 failed. */
 static int hs_step(SSL *s)
-{
-    return peer_step(s);
-}
-
-static int peer_step(SSL *s)
 {
     int r = SSL_do_handshake(s);
 
@@ -878,6 +865,12 @@ static int cb_ext_parse(SSL *s, unsigned int ext_type, unsigned int context,
     return 1;
 }
 
+/* `serverinfo=test`: one extension block as SSL_CTX_use_serverinfo takes
+ * it (type 0xffdc, private use; a two-byte length; the data). */
+static const unsigned char test_serverinfo[] = {
+    0xff, 0xdc, 0x00, 9, 's', 's', 'l', 's', 't', 'r', 'e', 's', 's',
+};
+
 static STACK_OF(X509_NAME) *test_names(void)
 {
     STACK_OF(X509_NAME) *sk = sk_X509_NAME_new_null();
@@ -912,7 +905,24 @@ static int set_exbox(SSL *s, long value)
     return 1;
 }
 
-static int set_ssl(SSL *s, const struct st_setting *st, void *const *slots)
+/* The object a `set` applies to: an SSL or an SSL_CTX (the other NULL).
+ * OpenSSL names the setter of a key SSL_X for an SSL and SSL_CTX_X for an
+ * SSL_CTX, with the same arguments after the object: SET(X, ...) calls the
+ * one for the object at hand, GET(X) its getter.  So each key below is one
+ * case for both types; the few that differ say how. */
+struct target {
+    SSL *s;
+    SSL_CTX *c;
+    void *obj;                  /* s or c */
+};
+
+#define SET(f, ...) (t->s != NULL ? SSL_##f(t->s, __VA_ARGS__) \
+                                  : SSL_CTX_##f(t->c, __VA_ARGS__))
+#define GET(f) (t->s != NULL ? SSL_##f(t->s) : SSL_CTX_##f(t->c))
+
+/* 1 set, 0 the library refused, -1 the key does not apply to the type. */
+static int set_one(const struct target *t, const struct st_setting *st,
+                   void *const *slots)
 {
     const struct st_value *v = &st->val;
     bool on = v->kind == ST_V_ON || v->kind == ST_V_TEST;
@@ -922,293 +932,158 @@ static int set_ssl(SSL *s, const struct st_setting *st, void *const *slots)
 
     switch (st->key) {
     case ST_K_OPTIONS:
-        SSL_set_options(s, (uint64_t)num);
+        SET(set_options, (uint64_t)num);
         return 1;
     case ST_K_MODE:
-        SSL_set_mode(s, (long)num);
+        SET(set_mode, (long)num);
         return 1;
     case ST_K_VERIFY:
-        SSL_set_verify(s, (int)num, SSL_get_verify_callback(s));
+        SET(set_verify, (int)num, GET(get_verify_callback));
         return 1;
     case ST_K_VERIFY_DEPTH:
-        SSL_set_verify_depth(s, (int)num);
+        SET(set_verify_depth, (int)num);
         return 1;
     case ST_K_VERIFY_CB:
-        SSL_set_verify(s, SSL_get_verify_mode(s), on ? cb_verify : NULL);
+        SET(set_verify, GET(get_verify_mode), on ? cb_verify : NULL);
         return 1;
     case ST_K_MIN_PROTO:
-        return SSL_set_min_proto_version(s, (int)num);
+        return (int)SET(set_min_proto_version, (int)num);
     case ST_K_MAX_PROTO:
-        return SSL_set_max_proto_version(s, (int)num);
+        return (int)SET(set_max_proto_version, (int)num);
     case ST_K_READ_AHEAD:
-        SSL_set_read_ahead(s, (int)num);
+        SET(set_read_ahead, (int)num);
         return 1;
     case ST_K_MAX_CERT_LIST:
-        SSL_set_max_cert_list(s, (long)num);
+        SET(set_max_cert_list, (long)num);
         return 1;
     case ST_K_CIPHER_LIST:
-        return SSL_set_cipher_list(s, str);
+        return SET(set_cipher_list, str);
     case ST_K_CIPHERSUITES:
-        return SSL_set_ciphersuites(s, str);
+        return SET(set_ciphersuites, str);
     case ST_K_SID_CTX:
-        return SSL_set_session_id_context(s, (const unsigned char *)str,
-                                          (unsigned)strlen(str));
-    case ST_K_SESSION:
-        return SSL_set_session(s, v->kind == ST_V_NAME ? slots[v->slot]
-                                                       : NULL);
+        return SET(set_session_id_context, (const unsigned char *)str,
+                   (unsigned)strlen(str));
+    case ST_K_SESSION:          /* an SSL's own */
+        if (t->s == NULL)
+            return -1;
+        return SSL_set_session(t->s, v->kind == ST_V_NAME ? slots[v->slot]
+                                                          : NULL);
     case ST_K_CERT:
-        return on ? SSL_use_certificate(s, test_cert) : 1;
+        return on ? SET(use_certificate, test_cert) : 1;
     case ST_K_KEY:
-        return on ? SSL_use_PrivateKey(s, test_key) : 1;
+        return on ? SET(use_PrivateKey, test_key) : 1;
     case ST_K_CHAIN:
-        return on ? (int)SSL_add1_chain_cert(s, test_cert) : 1;
+        return on ? (int)SET(add1_chain_cert, test_cert) : 1;
     case ST_K_SIGALGS:
-        return (int)SSL_set1_sigalgs_list(s, str);
+        return (int)SET(set1_sigalgs_list, str);
     case ST_K_CLIENT_SIGALGS:
-        return (int)SSL_set1_client_sigalgs_list(s, str);
+        return (int)SET(set1_client_sigalgs_list, str);
     case ST_K_DANE:
         if (v->kind == ST_V_OFF || v->kind == ST_V_NONE)
             return 1;
-        if (SSL_CTX_dane_enable(SSL_get_SSL_CTX(s)) <= 0)
+        /* An SSL's DANE needs its SSL_CTX's, and a base domain. */
+        if (SSL_CTX_dane_enable(t->s != NULL ? SSL_get_SSL_CTX(t->s)
+                                             : t->c) <= 0)
             return 0;
-        return SSL_dane_enable(s, v->kind == ST_V_STR ? str
-                                                      : "sslstress.test") > 0;
+        return t->s == NULL ||
+               SSL_dane_enable(t->s, v->kind == ST_V_STR
+                                     ? str : "sslstress.test") > 0;
     case ST_K_TMP_DH:
         if (!on)
             return 1;
         if (!EVP_PKEY_up_ref(test_key))
             return 0;
         /* A test key stands in for DH parameters; the setter only stores
-         * it (set0: the SSL takes our reference). */
-        if (!SSL_set0_tmp_dh_pkey(s, test_key)) {
+         * it (set0: the object takes our reference). */
+        if (!SET(set0_tmp_dh_pkey, test_key)) {
             EVP_PKEY_free(test_key);
             return 0;
         }
         return 1;
     case ST_K_DH_AUTO:
-        return (int)SSL_set_dh_auto(s, (int)(v->kind == ST_V_ON ? 1 : num));
+        return (int)SET(set_dh_auto, (int)(v->kind == ST_V_ON ? 1 : num));
     case ST_K_SECURITY_LEVEL:
-        SSL_set_security_level(s, (int)num);
+        SET(set_security_level, (int)num);
         return 1;
     case ST_K_SECURITY_CB:
-        SSL_set_security_callback(s, on ? cb_security : NULL);
+        SET(set_security_callback, on ? cb_security : NULL);
         return 1;
     case ST_K_INFO_CB:
-        SSL_set_info_callback(s, on ? cb_info : NULL);
+        SET(set_info_callback, on ? cb_info : NULL);
         return 1;
     case ST_K_MSG_CB:
-        SSL_set_msg_callback(s, on ? cb_msg : NULL);
+        SET(set_msg_callback, on ? cb_msg : NULL);
         return 1;
     case ST_K_PASSWD_CB:
-        SSL_set_default_passwd_cb(s, on ? cb_passwd : NULL);
-        SSL_set_default_passwd_cb_userdata(s, on ? (void *)s : NULL);
+        SET(set_default_passwd_cb, on ? cb_passwd : NULL);
+        SET(set_default_passwd_cb_userdata, on ? t->obj : NULL);
         return 1;
     case ST_K_GEN_SESSION_ID_CB:
-        return SSL_set_generate_session_id(s, on ? cb_gen_session_id : NULL);
+        return SET(set_generate_session_id, on ? cb_gen_session_id : NULL);
     case ST_K_PSK_HINT:
-        return SSL_use_psk_identity_hint(s, str);
-    case ST_K_CA_LIST: {
-        STACK_OF(X509_NAME) *sk = on ? test_names() : NULL;
-
-        if (on && sk == NULL)
-            return 0;
-        SSL_set0_CA_list(s, sk);
-        return 1;
-    }
+        return SET(use_psk_identity_hint, str);
+    case ST_K_CA_LIST:
     case ST_K_CLIENT_CA_LIST: {
         STACK_OF(X509_NAME) *sk = on ? test_names() : NULL;
 
         if (on && sk == NULL)
             return 0;
-        SSL_set_client_CA_list(s, sk);
+        if (st->key == ST_K_CA_LIST)
+            SET(set0_CA_list, sk);
+        else
+            SET(set_client_CA_list, sk);
         return 1;
     }
-    case ST_K_APP_DATA:
-        SSL_set_app_data(s, (char *)(intptr_t)num);
-        return set_exbox(s, (long)num);
+    case ST_K_APP_DATA:         /* and, on an SSL, its ex_data box */
+        SET(set_app_data, (char *)(intptr_t)num);
+        return t->s != NULL ? set_exbox(t->s, (long)num) : 1;
     case ST_K_SERVERINFO:
-        /* OpenSSL sets serverinfo per SSL_CTX only. */
-        return st_be_inspect_set_ssl(s, st->key, str, on);
-    case ST_K_CUSTOM_EXT:
-        return st_be_inspect_set_ssl(s, st->key, str, on);
+        /* OpenSSL has it per SSL_CTX only: on an SSL, minissl's own. */
+        if (t->s != NULL)
+            return st_be_inspect_use_serverinfo(t->s, on ? test_serverinfo
+                                                         : NULL,
+                                                sizeof(test_serverinfo));
+        return on ? SSL_CTX_use_serverinfo(t->c, test_serverinfo,
+                                           sizeof(test_serverinfo)) : 1;
     case ST_K_CLIENT_CERT_TYPES: {
         size_t n = st_cert_types(v, buf, sizeof(buf));
 
-        return (int)SSL_set1_client_certificate_types(s, buf, n);
+        return (int)SET(set1_client_certificate_types, buf, n);
     }
+    case ST_K_CUSTOM_EXT:       /* an SSL_CTX's only (validate.c) */
+        if (t->c == NULL)
+            return -1;
+        return on ? SSL_CTX_add_custom_ext(t->c, 0xff77, SSL_EXT_CLIENT_HELLO,
+                                           cb_ext_add, NULL, NULL,
+                                           cb_ext_parse, NULL) : 1;
     default:
         return -1;
     }
 }
 
-static int set_ctx(SSL_CTX *c, const struct st_setting *st)
-{
-    const struct st_value *v = &st->val;
-    bool on = v->kind == ST_V_ON || v->kind == ST_V_TEST;
-    const char *str = v->str != NULL ? v->str : "";
-    long long num = v->num;
-    unsigned char buf[64];
+#undef SET
+#undef GET
 
-    switch (st->key) {
-    case ST_K_OPTIONS:
-        SSL_CTX_set_options(c, (uint64_t)num);
-        return 1;
-    case ST_K_MODE:
-        SSL_CTX_set_mode(c, (long)num);
-        return 1;
-    case ST_K_VERIFY:
-        SSL_CTX_set_verify(c, (int)num, SSL_CTX_get_verify_callback(c));
-        return 1;
-    case ST_K_VERIFY_DEPTH:
-        SSL_CTX_set_verify_depth(c, (int)num);
-        return 1;
-    case ST_K_VERIFY_CB:
-        SSL_CTX_set_verify(c, SSL_CTX_get_verify_mode(c),
-                           on ? cb_verify : NULL);
-        return 1;
-    case ST_K_MIN_PROTO:
-        return (int)SSL_CTX_set_min_proto_version(c, (int)num);
-    case ST_K_MAX_PROTO:
-        return (int)SSL_CTX_set_max_proto_version(c, (int)num);
-    case ST_K_READ_AHEAD:
-        SSL_CTX_set_read_ahead(c, (int)num);
-        return 1;
-    case ST_K_MAX_CERT_LIST:
-        SSL_CTX_set_max_cert_list(c, (long)num);
-        return 1;
-    case ST_K_CIPHER_LIST:
-        return SSL_CTX_set_cipher_list(c, str);
-    case ST_K_CIPHERSUITES:
-        return SSL_CTX_set_ciphersuites(c, str);
-    case ST_K_SID_CTX:
-        return SSL_CTX_set_session_id_context(c, (const unsigned char *)str,
-                                              (unsigned)strlen(str));
-    case ST_K_CERT:
-        return on ? SSL_CTX_use_certificate(c, test_cert) : 1;
-    case ST_K_KEY:
-        return on ? SSL_CTX_use_PrivateKey(c, test_key) : 1;
-    case ST_K_CHAIN:
-        return on ? (int)SSL_CTX_add1_chain_cert(c, test_cert) : 1;
-    case ST_K_SIGALGS:
-        return (int)SSL_CTX_set1_sigalgs_list(c, str);
-    case ST_K_CLIENT_SIGALGS:
-        return (int)SSL_CTX_set1_client_sigalgs_list(c, str);
-    case ST_K_DANE:
-        if (v->kind == ST_V_OFF || v->kind == ST_V_NONE)
-            return 1;
-        return SSL_CTX_dane_enable(c) > 0;
-    case ST_K_TMP_DH:
-        if (!on)
-            return 1;
-        if (!EVP_PKEY_up_ref(test_key))
-            return 0;
-        if (!SSL_CTX_set0_tmp_dh_pkey(c, test_key)) {
-            EVP_PKEY_free(test_key);
-            return 0;
-        }
-        return 1;
-    case ST_K_DH_AUTO:
-        return (int)SSL_CTX_set_dh_auto(c, (int)(v->kind == ST_V_ON ? 1
-                                                                    : num));
-    case ST_K_SECURITY_LEVEL:
-        SSL_CTX_set_security_level(c, (int)num);
-        return 1;
-    case ST_K_SECURITY_CB:
-        SSL_CTX_set_security_callback(c, on ? cb_security : NULL);
-        return 1;
-    case ST_K_INFO_CB:
-        SSL_CTX_set_info_callback(c, on ? cb_info : NULL);
-        return 1;
-    case ST_K_MSG_CB:
-        SSL_CTX_set_msg_callback(c, on ? cb_msg : NULL);
-        return 1;
-    case ST_K_PASSWD_CB:
-        SSL_CTX_set_default_passwd_cb(c, on ? cb_passwd : NULL);
-        SSL_CTX_set_default_passwd_cb_userdata(c, on ? (void *)c : NULL);
-        return 1;
-    case ST_K_GEN_SESSION_ID_CB:
-        return SSL_CTX_set_generate_session_id(c, on ? cb_gen_session_id
-                                                     : NULL);
-    case ST_K_PSK_HINT:
-        return SSL_CTX_use_psk_identity_hint(c, str);
-    case ST_K_CA_LIST: {
-        STACK_OF(X509_NAME) *sk = on ? test_names() : NULL;
-
-        if (on && sk == NULL)
-            return 0;
-        SSL_CTX_set0_CA_list(c, sk);
-        return 1;
-    }
-    case ST_K_CLIENT_CA_LIST: {
-        STACK_OF(X509_NAME) *sk = on ? test_names() : NULL;
-
-        if (on && sk == NULL)
-            return 0;
-        SSL_CTX_set_client_CA_list(c, sk);
-        return 1;
-    }
-    case ST_K_APP_DATA:
-        SSL_CTX_set_app_data(c, (char *)(intptr_t)num);
-        return 1;
-    case ST_K_SERVERINFO: {
-        size_t len = strlen(str) > sizeof(buf) - 4 ? sizeof(buf) - 4
-                                                   : strlen(str);
-
-        buf[0] = 0xff;
-        buf[1] = 0xdc;
-        buf[2] = (unsigned char)(len >> 8);
-        buf[3] = (unsigned char)len;
-        memcpy(buf + 4, str, len);
-        return SSL_CTX_use_serverinfo(c, buf, len + 4);
-    }
-    case ST_K_CLIENT_CERT_TYPES: {
-        size_t n = st_cert_types(v, buf, sizeof(buf));
-
-        return (int)SSL_CTX_set1_client_certificate_types(c, buf, n);
-    }
-    case ST_K_CUSTOM_EXT:
-        if (!on)
-            return 1;
-        return SSL_CTX_add_custom_ext(c, 0xff77, SSL_EXT_CLIENT_HELLO,
-                                      cb_ext_add, NULL, NULL, cb_ext_parse,
-                                      NULL);
-    default:
-        return -1;
-    }
-}
-
-int st_be_set(enum st_type t, void *obj, const struct st_setting *set,
+int st_be_set(enum st_type type, void *obj, const struct st_setting *set,
               void *const *slots)
 {
+    struct target t = { .obj = obj };
     int r;
 
     thread_warm_up();
-    if (t == ST_TY_SSL)
-        r = set_ssl(obj, set, slots);
-    else if (t == ST_TY_CTX)
-        r = set_ctx(obj, set);
+    if (type == ST_TY_SSL)
+        t.s = obj;
+    else if (type == ST_TY_CTX)
+        t.c = obj;
     else
         return -ENOTSUP;
+    r = set_one(&t, set, slots);
     if (r < 0)
         return -ENOTSUP;
     return r > 0 ? 0 : -EIO;
 }
 
 /* ---- expressions ----------------------------------------------------------- */
-
-static bool names_equal(const STACK_OF(X509_NAME) *a,
-                        const STACK_OF(X509_NAME) *b)
-{
-    int n = a == NULL ? 0 : sk_X509_NAME_num(a);
-
-    if (n != (b == NULL ? 0 : sk_X509_NAME_num(b)))
-        return false;
-    for (int i = 0; i < n; i++)
-        if (X509_NAME_cmp(sk_X509_NAME_value(a, i),
-                          sk_X509_NAME_value(b, i)) != 0)
-            return false;
-    return true;
-}
 
 static bool exbox_equal(const SSL *a, const SSL *b)
 {
@@ -1221,13 +1096,8 @@ static bool exbox_equal(const SSL *a, const SSL *b)
     return x != y && x->value == y->value;
 }
 
-#define DIFF(cond, what) \
-    do { \
-        if (cond) { \
-            snprintf(why, whylen, "%s differs", what); \
-            return false; \
-        } \
-    } while (0)
+#define DIFF ST_BE_DIFF              /* backend_inspect.h */
+#define SAME ST_BE_SAME
 
 bool st_be_copied(void *pa, void *pb, char *why, size_t whylen)
 {
@@ -1239,20 +1109,16 @@ bool st_be_copied(void *pa, void *pb, char *why, size_t whylen)
         snprintf(why, whylen, "an object is missing");
         return false;
     }
-    DIFF(SSL_get_SSL_CTX(a) != SSL_get_SSL_CTX(b), "SSL_CTX");
-    DIFF(SSL_get_options(a) != SSL_get_options(b), "options");
-    DIFF(SSL_get_mode(a) != SSL_get_mode(b), "mode");
-    DIFF(SSL_get_verify_mode(a) != SSL_get_verify_mode(b), "verify mode");
-    DIFF(SSL_get_verify_callback(a) != SSL_get_verify_callback(b),
-         "verify callback");
-    DIFF(SSL_get_verify_depth(a) != SSL_get_verify_depth(b), "verify depth");
-    DIFF(SSL_get_min_proto_version(a) != SSL_get_min_proto_version(b),
-         "min protocol");
-    DIFF(SSL_get_max_proto_version(a) != SSL_get_max_proto_version(b),
-         "max protocol");
-    DIFF(SSL_get_read_ahead(a) != SSL_get_read_ahead(b), "read_ahead");
-    DIFF(SSL_get_max_cert_list(a) != SSL_get_max_cert_list(b),
-         "max cert list");
+    SAME(SSL_get_SSL_CTX, "SSL_CTX");
+    SAME(SSL_get_options, "options");
+    SAME(SSL_get_mode, "mode");
+    SAME(SSL_get_verify_mode, "verify mode");
+    SAME(SSL_get_verify_callback, "verify callback");
+    SAME(SSL_get_verify_depth, "verify depth");
+    SAME(SSL_get_min_proto_version, "min protocol");
+    SAME(SSL_get_max_proto_version, "max protocol");
+    SAME(SSL_get_read_ahead, "read_ahead");
+    SAME(SSL_get_max_cert_list, "max cert list");
     for (int i = 0;; i++) {
         ca = SSL_get_cipher_list(a, i);
         cb = SSL_get_cipher_list(b, i);
@@ -1262,27 +1128,24 @@ bool st_be_copied(void *pa, void *pb, char *why, size_t whylen)
         }
         DIFF(strcmp(ca, cb) != 0, "cipher list");
     }
-    DIFF(SSL_get_session(a) != SSL_get_session(b), "session");
-    DIFF(SSL_get_certificate(a) != SSL_get_certificate(b), "certificate");
-    DIFF(SSL_get_privatekey(a) != SSL_get_privatekey(b), "private key");
-    DIFF(SSL_get_security_level(a) != SSL_get_security_level(b),
-         "security level");
-    DIFF(SSL_get_security_callback(a) != SSL_get_security_callback(b),
-         "security callback");
-    DIFF(SSL_get_info_callback(a) != SSL_get_info_callback(b),
-         "info callback");
-    DIFF(SSL_get_default_passwd_cb(a) != SSL_get_default_passwd_cb(b),
-         "password callback");
+    SAME(SSL_get_session, "session");
+    SAME(SSL_get_certificate, "certificate");
+    SAME(SSL_get_privatekey, "private key");
+    SAME(SSL_get_security_level, "security level");
+    SAME(SSL_get_security_callback, "security callback");
+    SAME(SSL_get_info_callback, "info callback");
+    SAME(SSL_get_default_passwd_cb, "password callback");
     DIFF((SSL_get_default_passwd_cb_userdata(a) == a) !=
          (SSL_get_default_passwd_cb_userdata(b) == b) &&
          SSL_get_default_passwd_cb_userdata(a) !=
          SSL_get_default_passwd_cb_userdata(b), "password callback userdata");
-    DIFF(SSL_get_app_data(a) != SSL_get_app_data(b), "app_data");
+    SAME(SSL_get_app_data, "app_data");
     DIFF(!exbox_equal(a, b), "ex_data (dup callback)");
-    DIFF(!names_equal(SSL_get0_CA_list(a), SSL_get0_CA_list(b)), "CA list");
-    DIFF(!names_equal(SSL_get_client_CA_list(a), SSL_get_client_CA_list(b)),
-         "client CA list");
-    DIFF(SSL_is_server(a) != SSL_is_server(b), "accept/connect state");
+    DIFF(!st_be_names_equal(SSL_get0_CA_list(a), SSL_get0_CA_list(b)),
+         "CA list");
+    DIFF(!st_be_names_equal(SSL_get_client_CA_list(a),
+                            SSL_get_client_CA_list(b)), "client CA list");
+    SAME(SSL_is_server, "accept/connect state");
     ha = X509_VERIFY_PARAM_get0_host(SSL_get0_param(a), 0);
     hb = X509_VERIFY_PARAM_get0_host(SSL_get0_param(b), 0);
     DIFF((ha == NULL) != (hb == NULL) ||

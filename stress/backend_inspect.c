@@ -1,9 +1,15 @@
 /* minissl-only introspection.  See backend_inspect.h.  Everything that
- * depends on minissl/inspect.h is in the ST_BACKEND_MINISSL branch. */
+ * depends on minissl/inspect.h is in the ST_BACKEND_MINISSL branch; the
+ * rest (st_be_names_equal, the internal sections) is the same on every
+ * backend. */
 #include "backend_inspect.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #if defined(ST_BACKEND_MINISSL)
 #define ST_HAVE_INSPECT 1
@@ -11,7 +17,20 @@
 #include <minissl/inspect.h>
 #endif
 
-#include <stdlib.h>
+/* OpenSSL's public API only: the same on every backend. */
+bool st_be_names_equal(const void *pa, const void *pb)
+{
+    const STACK_OF(X509_NAME) *a = pa, *b = pb;
+    int n = a == NULL ? 0 : sk_X509_NAME_num(a);
+
+    if (n != (b == NULL ? 0 : sk_X509_NAME_num(b)))
+        return false;
+    for (int i = 0; i < n; i++)
+        if (X509_NAME_cmp(sk_X509_NAME_value(a, i),
+                          sk_X509_NAME_value(b, i)) != 0)
+            return false;
+    return true;
+}
 
 bool st_be_fault_header(const char *name)
 {
@@ -29,6 +48,25 @@ void st_be_fault_header_end(void)
 {
 #ifdef ST_HAVE_INSPECT
     minissl_fault_reset();
+#endif
+}
+
+bool st_be_fault_info(size_t i, const char **name, const char **about,
+                      const char **models)
+{
+#ifdef ST_HAVE_INSPECT
+    size_t n;
+    const struct minissl_fault_info *f = minissl_fault_list(&n);
+
+    if (i >= n)
+        return false;
+    *name = f[i].name;
+    *about = f[i].about;
+    *models = f[i].models;
+    return true;
+#else
+    (void)i, (void)name, (void)about, (void)models;
+    return false;
 #endif
 }
 
@@ -82,53 +120,10 @@ void st_be_inspect_detectors(struct st_be_detect *d)
     d->misuse = minissl_misuse_count();
 }
 
-static int ext_add(SSL *s, unsigned int ext_type, unsigned int context,
-                   const unsigned char **out, size_t *outlen, X509 *x,
-                   size_t chainidx, int *al, void *add_arg)
+int st_be_inspect_use_serverinfo(void *ssl, const unsigned char *info,
+                                 size_t len)
 {
-    (void)s; (void)ext_type; (void)context; (void)x; (void)chainidx;
-    (void)al; (void)add_arg;
-    *out = NULL;
-    *outlen = 0;
-    return 0;
-}
-
-static int ext_parse(SSL *s, unsigned int ext_type, unsigned int context,
-                     const unsigned char *in, size_t inlen, X509 *x,
-                     size_t chainidx, int *al, void *parse_arg)
-{
-    (void)s; (void)ext_type; (void)context; (void)in; (void)inlen; (void)x;
-    (void)chainidx; (void)al; (void)parse_arg;
-    return 1;
-}
-
-int st_be_inspect_set_ssl(void *ssl, enum st_key key, const char *str,
-                          bool on)
-{
-    unsigned char buf[64];
-    size_t len;
-
-    switch (key) {
-    case ST_K_SERVERINFO:
-        if (!on)
-            return 1;
-        str = "sslstress";
-        len = strlen(str) > sizeof(buf) - 4 ? sizeof(buf) - 4 : strlen(str);
-        buf[0] = 0xff;
-        buf[1] = 0xdc;
-        buf[2] = (unsigned char)(len >> 8);
-        buf[3] = (unsigned char)len;
-        memcpy(buf + 4, str, len);
-        return minissl_SSL_use_serverinfo(ssl, buf, len + 4);
-    case ST_K_CUSTOM_EXT:
-        if (!on)
-            return 1;
-        return minissl_SSL_add_custom_ext(ssl, 0xff77, SSL_EXT_CLIENT_HELLO,
-                                          ext_add, NULL, NULL, ext_parse,
-                                          NULL);
-    default:
-        return -1;
-    }
+    return info == NULL ? 1 : minissl_SSL_use_serverinfo(ssl, info, len);
 }
 
 static bool bytes_eq(const void *a, size_t na, const void *b, size_t nb,
@@ -137,13 +132,8 @@ static bool bytes_eq(const void *a, size_t na, const void *b, size_t nb,
     return na == nb && (na == 0 || memcmp(a, b, na * elem) == 0);
 }
 
-#define DIFF(cond, what) \
-    do { \
-        if (cond) { \
-            snprintf(why, whylen, "%s differs", what); \
-            return false; \
-        } \
-    } while (0)
+#define DIFF ST_BE_DIFF              /* backend_inspect.h */
+#define SAME ST_BE_SAME
 
 static bool str_eq(const char *a, const char *b)
 {
@@ -157,54 +147,39 @@ bool st_be_inspect_copied(void *pa, void *pb, char *why, size_t whylen)
     const uint16_t *wa, *wb;
     size_t na, nb;
     STACK_OF(X509) *ca, *cb;
-    STACK_OF(X509_NAME) *la, *lb;
 
     na = minissl_SSL_get0_session_id_context(a, &ua);
     nb = minissl_SSL_get0_session_id_context(b, &ub);
     DIFF(!bytes_eq(ua, na, ub, nb, 1), "session id context");
-    DIFF(minissl_SSL_get0_tmp_dh_pkey(a) != minissl_SSL_get0_tmp_dh_pkey(b),
-         "tmp_dh key");
-    DIFF(minissl_SSL_get_tmp_dh_callback(a) !=
-         minissl_SSL_get_tmp_dh_callback(b), "tmp_dh callback");
-    DIFF(minissl_SSL_get_dh_auto(a) != minissl_SSL_get_dh_auto(b), "dh_auto");
+    SAME(minissl_SSL_get0_tmp_dh_pkey, "tmp_dh key");
+    SAME(minissl_SSL_get_tmp_dh_callback, "tmp_dh callback");
+    SAME(minissl_SSL_get_dh_auto, "dh_auto");
     na = minissl_SSL_get0_sigalgs(a, &wa);
     nb = minissl_SSL_get0_sigalgs(b, &wb);
     DIFF(!bytes_eq(wa, na, wb, nb, sizeof(*wa)), "sigalgs");
     na = minissl_SSL_get0_client_sigalgs(a, &wa);
     nb = minissl_SSL_get0_client_sigalgs(b, &wb);
     DIFF(!bytes_eq(wa, na, wb, nb, sizeof(*wa)), "client sigalgs");
-    DIFF(minissl_SSL_dane_enabled(a) != minissl_SSL_dane_enabled(b), "DANE");
+    SAME(minissl_SSL_dane_enabled, "DANE");
     DIFF(!str_eq(minissl_SSL_get0_dane_basedomain(a),
                  minissl_SSL_get0_dane_basedomain(b)), "DANE base domain");
-    DIFF(minissl_SSL_dane_tlsa_count(a) != minissl_SSL_dane_tlsa_count(b),
-         "DANE TLSA records");
-    DIFF(minissl_SSL_get_dane_flags(a) != minissl_SSL_get_dane_flags(b),
-         "DANE flags");
-    DIFF(minissl_SSL_get_msg_callback(a) != minissl_SSL_get_msg_callback(b),
-         "msg callback");
-    DIFF(minissl_SSL_get_msg_callback_arg(a) !=
-         minissl_SSL_get_msg_callback_arg(b), "msg callback arg");
-    DIFF(minissl_SSL_get_generate_session_id(a) !=
-         minissl_SSL_get_generate_session_id(b), "session id callback");
+    SAME(minissl_SSL_dane_tlsa_count, "DANE TLSA records");
+    SAME(minissl_SSL_get_dane_flags, "DANE flags");
+    SAME(minissl_SSL_get_msg_callback, "msg callback");
+    SAME(minissl_SSL_get_msg_callback_arg, "msg callback arg");
+    SAME(minissl_SSL_get_generate_session_id, "session id callback");
     na = minissl_SSL_get0_serverinfo(a, &ua);
     nb = minissl_SSL_get0_serverinfo(b, &ub);
     DIFF(!bytes_eq(ua, na, ub, nb, 1), "serverinfo");
     DIFF(!str_eq(minissl_SSL_get0_psk_identity_hint(a),
                  minissl_SSL_get0_psk_identity_hint(b)), "PSK identity hint");
-    DIFF(minissl_SSL_custom_ext_count(a) != minissl_SSL_custom_ext_count(b),
-         "custom extensions");
+    SAME(minissl_SSL_custom_ext_count, "custom extensions");
     na = minissl_SSL_get0_client_cert_types(a, &ua);
     nb = minissl_SSL_get0_client_cert_types(b, &ub);
     DIFF(!bytes_eq(ua, na, ub, nb, 1), "client certificate types");
-    la = minissl_SSL_get0_own_client_CA_list(a);
-    lb = minissl_SSL_get0_own_client_CA_list(b);
-    na = la == NULL ? 0 : (size_t)sk_X509_NAME_num(la);
-    nb = lb == NULL ? 0 : (size_t)sk_X509_NAME_num(lb);
-    DIFF(na != nb, "own client CA list");
-    for (size_t i = 0; i < na; i++)
-        DIFF(X509_NAME_cmp(sk_X509_NAME_value(la, (int)i),
-                           sk_X509_NAME_value(lb, (int)i)) != 0,
-             "own client CA list");
+    DIFF(!st_be_names_equal(minissl_SSL_get0_own_client_CA_list(a),
+                            minissl_SSL_get0_own_client_CA_list(b)),
+         "own client CA list");
     ca = minissl_SSL_get0_chain(a);
     cb = minissl_SSL_get0_chain(b);
     na = ca == NULL ? 0 : (size_t)sk_X509_num(ca);
@@ -260,13 +235,12 @@ void st_be_inspect_detectors(struct st_be_detect *d)
     memset(d, 0, sizeof(*d));
 }
 
-int st_be_inspect_set_ssl(void *ssl, enum st_key key, const char *str,
-                          bool on)
+int st_be_inspect_use_serverinfo(void *ssl, const unsigned char *info,
+                                 size_t len)
 {
     (void)ssl;
-    (void)key;
-    (void)str;
-    (void)on;
+    (void)info;
+    (void)len;
     return -1;
 }
 
@@ -284,6 +258,21 @@ bool st_be_inspect_copied(void *a, void *b, char *why, size_t whylen)
  * The one place that sees <minissl/sched.h>: translates its events for the
  * harness's scheduler.  minissl_sched_* come from lib/src/sched.c; in a
  * build without -DMINISSL_SCHED they exist but no yield point calls them. */
+
+/* The calling thread's depth of harness-internal sections (see the
+ * header).  Thread-local: only its own thread reads or writes it. */
+static _Thread_local unsigned internal_depth;
+
+void st_be_internal_enter(void)
+{
+    internal_depth++;
+}
+
+void st_be_internal_leave(void)
+{
+    internal_depth--;
+}
+
 #ifdef ST_HAVE_INSPECT
 #include <minissl/sched.h>
 
@@ -301,6 +290,9 @@ static void sched_hook(enum minissl_sched_event ev,
           : ev == MINISSL_SCHED_BLOCKED ? ST_SP_BLOCKED : ST_SP_RELEASE;
 
     (void)arg;
+    /* A harness-internal section: not a point, not a step. */
+    if (internal_depth > 0 && (e == ST_SP_YIELD || e == ST_SP_NOTE))
+        return;
     sched_fn(e, &sp);
 }
 

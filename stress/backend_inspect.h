@@ -1,14 +1,17 @@
 /* minissl-only introspection for the backend (backend_inspect.c): the one
  * place that includes minissl/inspect.h, behind ST_BACKEND_MINISSL.  On the
- * OpenSSL backend every function reports "not available": features 0, refs
- * -1, id 0, freed false, live 0, detectors zero, copied true (nothing more
- * to compare).  Objects are SSL / SSL_CTX / SSL_SESSION as void *. */
+ * OpenSSL backend every introspection function reports "not available":
+ * features 0, refs -1, id 0, freed false, live 0, detectors zero, copied
+ * true (nothing more to compare), serverinfo on an SSL -1.  Objects are
+ * SSL / SSL_CTX / SSL_SESSION as void *.  The lowest layer of the backend:
+ * backend.c and controlled.c call down into it, it calls neither. */
 #ifndef ST_BACKEND_INSPECT_H
 #define ST_BACKEND_INSPECT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "backend.h"
 
@@ -18,15 +21,33 @@ uint64_t st_be_inspect_id(enum st_type t, void *obj);
 bool st_be_inspect_freed(enum st_type t, void *obj, uint64_t id);
 long long st_be_inspect_live(void);
 long long st_be_inspect_live_ssl(void);
-/* Settings OpenSSL sets per SSL_CTX only (serverinfo, custom_ext) on an
- * SSL: 1 set, 0 failed, -1 not available on this backend. */
-int st_be_inspect_set_ssl(void *ssl, enum st_key key, const char *str,
-                          bool on);
+/* serverinfo, which OpenSSL sets per SSL_CTX only, on an SSL: |info| and
+ * |len| as for SSL_CTX_use_serverinfo (the backend's test material), or
+ * info NULL for `none` (nothing to set).  1 set, 0 failed, -1 not
+ * available on this backend (whatever |info|). */
+int st_be_inspect_use_serverinfo(void *ssl, const unsigned char *info,
+                                 size_t len);
 void st_be_inspect_detectors(struct st_be_detect *d);
 /* The dup-list settings only minissl exposes (session id context, tmp_dh,
  * sigalgs, DANE, msg callback, session id callback, serverinfo, PSK hint,
  * custom extensions, client certificate types). */
 bool st_be_inspect_copied(void *a, void *b, char *why, size_t whylen);
+
+/* For both halves of `copied` (st_be_copied, st_be_inspect_copied), on
+ * every backend: true when the two X509_NAME stacks (NULL: empty) hold
+ * equal names in the same order; ST_BE_DIFF, which returns false from the
+ * comparing function, with "WHAT differs" in its why/whylen, when |cond|
+ * holds; and ST_BE_SAME, the same when getter |get| gives the function's
+ * objects |a| and |b| different values. */
+bool st_be_names_equal(const void *a, const void *b);
+#define ST_BE_DIFF(cond, what) \
+    do { \
+        if (cond) { \
+            snprintf(why, whylen, "%s differs", what); \
+            return false; \
+        } \
+    } while (0)
+#define ST_BE_SAME(get, what) ST_BE_DIFF(get(a) != get(b), what)
 
 /* A scenario's `fault NAME` header (seeded-bug scenarios).  In a minissl
  * built with -DMINISSL_FAULTS and with MINISSL_FAULT unset in the
@@ -38,6 +59,11 @@ bool st_be_inspect_copied(void *a, void *b, char *why, size_t whylen);
  * again (a --no-fork run goes on with other scenarios). */
 bool st_be_fault_header(const char *name);
 void st_be_fault_header_end(void);
+/* Entry |i| of the seeded-fault catalogue (minissl's, in every minissl
+ * build; OpenSSL has none): its name, one-line description and the real
+ * bug it models, constant strings.  False past the last entry. */
+bool st_be_fault_info(size_t i, const char **name, const char **about,
+                      const char **models);
 
 /* Controlled scheduling (controlled.c): minissl's yield points (a
  * -DMINISSL_SCHED build, <minissl/sched.h>) as harness events.  ev is ST_SP_*; the point's
@@ -57,5 +83,24 @@ struct st_sched_point {
 typedef void (*st_sched_point_fn)(int ev, const struct st_sched_point *p);
 bool st_be_sched_available(void);
 bool st_be_sched_install(st_sched_point_fn fn);
+
+/* Harness-internal sections: code of the backend that holds a lock of its
+ * own (a pthread mutex the scheduler does not see, such as the peer's
+ * table of sessions to offer) while it calls minissl.  Inside one, the
+ * installed fn receives no YIELD and no NOTE from this thread (no
+ * scheduling point, no trace step): the scheduler must not park a thread
+ * that holds a lock another scenario thread may wait for in
+ * pthread_mutex_lock, which would hang the iteration (the watchdog then
+ * reports a timeout).  BLOCKED and RELEASE still reach fn.  Nestable, per
+ * thread; without an installed fn (free-running runs, OpenSSL) they only
+ * count.
+ *
+ *     st_be_internal_enter();
+ *     pthread_mutex_lock(&table_lock);
+ *     ... minissl calls ...
+ *     pthread_mutex_unlock(&table_lock);
+ *     st_be_internal_leave(); */
+void st_be_internal_enter(void);
+void st_be_internal_leave(void);
 
 #endif

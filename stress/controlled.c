@@ -22,6 +22,7 @@
 
 #include "backend.h"
 #include "backend_inspect.h"
+#include "measure.h"
 #include "prng.h"
 #include "result.h"
 #include "runner.h"
@@ -119,14 +120,10 @@ struct st_ctl {
 };
 
 static struct st_ctl *active;
-_Thread_local unsigned st_sched_internal;
 
 static double now_s(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    return st_now_s();          /* measure.h: the harness's one clock */
 }
 
 /* ---- specs -------------------------------------------------------------- */
@@ -834,9 +831,6 @@ static void minissl_hook(int ev, const struct st_sched_point *p)
     /* Only scenario threads inside their block; setup, check, global and
      * the harness outside the threads phase run uncontrolled. */
     if (c == NULL || th < 0 || (unsigned)th >= c->n)
-        return;
-    /* A harness-internal section: not a point, not a step (controlled.h). */
-    if (st_sched_internal > 0 && (ev == ST_SP_YIELD || ev == ST_SP_NOTE))
         return;
     switch (ev) {
     case ST_SP_YIELD:

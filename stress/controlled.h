@@ -1,4 +1,4 @@
-/* Controlled scheduling (issue 9): exactly one scenario thread runs at a
+/* Controlled scheduling: exactly one scenario thread runs at a
  * time and the scheduler decides, at every scheduling point, which one.
  *
  * Scheduling points of a scenario thread (during its block only; global,
@@ -11,7 +11,9 @@
  *     thread until a RELEASE of the same object, RELEASE unparks.
  *   The harness's own minissl calls made on a scenario thread during its
  *   block (the peer of a `handshake`, `expect`'s introspection) are
- *   controlled like the scenario's: they are part of the statement.
+ *   controlled like the scenario's: they are part of the statement, except
+ *   inside the backend's internal sections, where the backend forwards no
+ *   YIELD or NOTE (st_be_internal_enter in backend_inspect.h).
  *
  * A decision is a point where two or more threads are enabled (ready, not
  * blocked, not finished); a point with one enabled thread is forced.  The
@@ -57,6 +59,7 @@
 #include <stdint.h>
 
 #include "scenario.h"
+#include "schedule.h"
 #include "trace.h"
 
 enum st_sched_kind { ST_SCHED_FREE, ST_SCHED_RANDOM, ST_SCHED_PCT,
@@ -79,7 +82,6 @@ int st_sched_spec_parse(const char *s, struct st_sched_spec *sp,
 void st_sched_spec_name(const struct st_sched_spec *sp, char *buf,
                         size_t len);
 
-#define ST_SCHED_MAX_DECISIONS (1u << 18)   /* per iteration */
 #define ST_SCHED_SH_STEPS 4096              /* the last steps, for crashes */
 #define ST_SCHED_STR_MAX (1u << 20)
 #define ST_SCHED_EXIT_DEADLOCK 4
@@ -177,32 +179,6 @@ bool st_ctl_exhausted(const struct st_ctl *c);
 uint64_t st_ctl_same_failures(const struct st_ctl *c);
 double st_ctl_seconds(const struct st_ctl *c);  /* of the schedules run */
 const char *st_ctl_misfit(const struct st_ctl *c);   /* NULL: fits */
-
-/* Harness-internal sections: code of the harness that holds a lock of its
- * own (a pthread mutex the scheduler does not see, such as the peer's
- * table of sessions to offer) while it calls minissl.  Inside one, minissl's
- * YIELD and NOTE events on the thread are ignored (no scheduling point, no
- * trace step): the scheduler must not park a thread that holds a lock
- * another scenario thread may wait for in pthread_mutex_lock, which would
- * hang the iteration (the watchdog then reports a timeout).  BLOCKED and
- * RELEASE still count.  Nestable, per thread; free-running runs ignore it.
- *
- *     st_sched_internal_enter();
- *     pthread_mutex_lock(&table_lock);
- *     ... minissl calls ...
- *     pthread_mutex_unlock(&table_lock);
- *     st_sched_internal_leave(); */
-extern _Thread_local unsigned st_sched_internal;
-
-static inline void st_sched_internal_enter(void)
-{
-    st_sched_internal++;
-}
-
-static inline void st_sched_internal_leave(void)
-{
-    st_sched_internal--;
-}
 
 /* ---- the decision core, without threads (unit tests) ------------------- */
 

@@ -15,6 +15,7 @@
 #include <valgrind/valgrind.h>
 
 #include "barrier.h"
+#include "failure.h"
 
 #if defined(__SANITIZE_THREAD__)
 #define ST_TSAN 1
@@ -635,12 +636,11 @@ int st_detector_collect(const struct st_scenario *sc, const struct st_opts *o,
 /* ---- the verdict ------------------------------------------------------ */
 
 /* The result's failure from |detector| (kind "detector", message
- * "DETECTOR: ..."), appended if it has none. */
+ * "DETECTOR: ..."), or NULL when it has none yet. */
 static struct st_failure *detector_failure(struct st_result *r,
                                            const char *detector)
 {
     size_t n = strlen(detector);
-    struct st_failure *nf;
 
     for (size_t i = 0; i < r->nfailures; i++)
         if (r->failures[i].kind != NULL &&
@@ -649,11 +649,7 @@ static struct st_failure *detector_failure(struct st_result *r,
             strncmp(r->failures[i].message, detector, n) == 0 &&
             r->failures[i].message[n] == ':')
             return &r->failures[i];
-    if ((nf = realloc(r->failures, (r->nfailures + 1) * sizeof(*nf))) == NULL)
-        return NULL;
-    r->failures = nf;
-    memset(&nf[r->nfailures], 0, sizeof(*nf));
-    return &nf[r->nfailures++];
+    return NULL;
 }
 
 int st_detector_apply(const struct st_scenario *sc, const struct st_opts *o,
@@ -699,19 +695,18 @@ int st_detector_apply(const struct st_scenario *sc, const struct st_opts *o,
                  r->detector_log != NULL ? "; log: " : "",
                  r->detector_log != NULL ? r->detector_log : "");
     }
-    if ((f = detector_failure(r, detector)) == NULL)
-        return -ENOMEM;
-    free(f->message);
-    free(f->kind);
-    f->kind = strdup("detector");
-    f->message = strdup(msg);
-    if (f->replay == NULL) {
-        f->iteration = reports > 0 ? first_it
-                     : r->iterations_run > 0 ? r->iterations_run - 1 : 0;
-        f->seed = o->seed;
-        f->replay = st_replay_command(sc, o, f->iteration);
+    if ((f = detector_failure(r, detector)) != NULL) {
+        if (st_failure_set_text(f, "detector", msg) != 0)
+            return -ENOMEM;
+    } else {
+        /* Silence has no iteration of its own: the last one run. */
+        uint64_t it = reports > 0 ? first_it
+                    : r->iterations_run > 0 ? r->iterations_run - 1 : 0;
+
+        if ((f = st_failure_add(r, o, it, "detector", msg)) == NULL)
+            return -ENOMEM;
     }
-    if (f->kind == NULL || f->message == NULL)
+    if (f->replay == NULL && st_failure_replay(f, sc, o) != 0)
         return -ENOMEM;
     r->verdict = ST_FAIL;
     if (r->iterations_failed == 0)

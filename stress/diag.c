@@ -9,7 +9,10 @@
  * place.  Bytes that would disturb a terminal (controls, NUL) are shown as
  * '?' in the copied line, and so are bytes that are not UTF-8.  A line longer than st_diag.text is cut; the
  * caret then points at the end of what is shown.  A diagnostic about the
- * whole file (cannot open it) has line 0 and prints "file: error: msg". */
+ * whole file (cannot open it) has line 0 and prints "file: error: msg".
+ *
+ * The source line of a location (st_diag_src) is found here too, so that
+ * the lexer, the parser and the validator all call down into this file. */
 #include <stdio.h>
 #include <string.h>
 
@@ -53,6 +56,50 @@ void *st_diag_set(struct st_diag *d, const char *path, const char *line,
 
     va_start(ap, fmt);
     st_diag_vset(d, path, line, len, loc, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+/* The line of src numbered |line| (1-based), without its newline or CR. */
+static void src_line(const struct st_src *src, int line, const char **start,
+                     size_t *len)
+{
+    const char *s = src->buf, *end = src->buf + src->len, *nl;
+    int l = 1;
+
+    while (l < line && s < end) {
+        nl = memchr(s, '\n', (size_t)(end - s));
+        if (nl == NULL) {
+            s = end;
+            break;
+        }
+        s = nl + 1;
+        l++;
+    }
+    nl = s < end ? memchr(s, '\n', (size_t)(end - s)) : NULL;
+    *start = s;
+    *len = (size_t)((nl != NULL ? nl : end) - s);
+    if (*len > 0 && s[*len - 1] == '\r')
+        (*len)--;
+}
+
+void *st_diag_vsrc(struct st_diag *d, const struct st_src *src,
+                   struct st_loc loc, const char *fmt, va_list ap)
+{
+    const char *line;
+    size_t len;
+
+    src_line(src, loc.line, &line, &len);
+    return st_diag_vset(d, src->path, line, len, loc, fmt, ap);
+}
+
+void *st_diag_src(struct st_diag *d, const struct st_src *src,
+                  struct st_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    st_diag_vsrc(d, src, loc, fmt, ap);
     va_end(ap);
     return NULL;
 }

@@ -23,11 +23,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "barrier.h"
 #include "detector.h"
+#include "failure.h"
+#include "measure.h"
 #include "report.h"
 #include "schedule.h"
 
@@ -106,14 +107,6 @@ static _Noreturn void child(const struct st_scenario *sc,
     _exit(0);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static const struct st_block *phase_block(const struct st_scenario *sc,
                                           int phase)
 {
@@ -138,7 +131,9 @@ static void last_line(const char *log, char *buf, size_t len)
     snprintf(buf, len, "%.*s", (int)(end - p), p);
 }
 
-/* Build the FAIL result of a child that died or hung. */
+/* Build the FAIL result of a child that died or hung.  The child is gone
+ * (waitpid returned), so its relaxed stores to |sh| are all visible here:
+ * the loads below are relaxed too (runner.h, struct st_shared). */
 static int dead_result(const struct st_scenario *sc, const struct st_opts *o,
                        const struct st_range *rg, size_t nrg,
                        const struct st_shared *sh, int sig, bool timeout,
@@ -148,8 +143,9 @@ static int dead_result(const struct st_scenario *sc, const struct st_opts *o,
     struct st_result base;
     struct st_failure *f;
     const struct st_block *pb;
-    int phase = atomic_load(&sh->phase), ct;
-    uint64_t it = atomic_load(&sh->iteration);
+    int phase = atomic_load_explicit(&sh->phase, memory_order_relaxed), ct;
+    uint64_t it = atomic_load_explicit(&sh->iteration, memory_order_relaxed);
+    unsigned pos[ST_MAX_THREADS];
     char msg[600], tail[300], where[300];
     int e;
 
@@ -161,17 +157,11 @@ static int dead_result(const struct st_scenario *sc, const struct st_opts *o,
     out->verdict = ST_FAIL;
     for (size_t i = 0; i < nrg; i++)
         out->iterations_planned += rg[i].end - rg[i].begin;
-    out->iterations_run = atomic_load(&sh->done) + 1;
-    out->iterations_failed = atomic_load(&sh->failed) + 1;
+    out->iterations_run = atomic_load_explicit(&sh->done,
+                                               memory_order_relaxed) + 1;
+    out->iterations_failed = atomic_load_explicit(&sh->failed,
+                                                  memory_order_relaxed) + 1;
     out->seconds = secs;
-    if ((out->failures = calloc(1, sizeof(*f))) == NULL)
-        goto oom;
-    out->nfailures = 1;
-    f = out->failures;
-    f->iteration = it;
-    f->seed = o->seed;
-    f->signal = sig;
-    f->kind = strdup(timeout ? "timeout" : "crash");
     last_line(log, tail, sizeof(tail));
     pb = phase_block(sc, phase);
     if (timeout)
@@ -190,24 +180,19 @@ static int dead_result(const struct st_scenario *sc, const struct st_opts *o,
         snprintf(msg, sizeof(msg), "the child exited with status %d without "
                  "a result in iteration %" PRIu64 "%s%s", status, it,
                  tail[0] ? ": " : "", tail);
-    f->message = strdup(msg);
-    f->nthreads = sc->nthreads;
-    f->thread_names = calloc(sc->nthreads, sizeof(char *));
-    f->thread_trace = calloc(sc->nthreads, sizeof(char *));
-    if (f->kind == NULL || f->message == NULL || f->thread_names == NULL ||
-        f->thread_trace == NULL)
+    if ((f = st_failure_add(out, o, it, timeout ? "timeout" : "crash",
+                            msg)) == NULL)
         goto oom;
-    for (size_t i = 0; i < sc->nthreads; i++) {
-        unsigned pos = phase == ST_PH_THREADS ? atomic_load(&sh->th[i].pos)
-                     : phase > ST_PH_THREADS ? atomic_load(&sh->th[i].pos)
-                     : 0;
-
-        f->thread_names[i] = strdup(sc->threads[i].name);
-        f->thread_trace[i] = st_block_trace(&sc->threads[i], pos);
-    }
-    ct = atomic_load(&sh->crash_thread);
-    if (phase == ST_PH_THREADS && ct >= 0 && (size_t)ct < sc->nthreads &&
-        f->thread_trace[ct] != NULL) {
+    f->signal = sig;
+    /* Before the threads phase no thread has started a statement. */
+    for (size_t i = 0; i < sc->nthreads; i++)
+        pos[i] = phase >= ST_PH_THREADS
+               ? atomic_load_explicit(&sh->th[i].pos, memory_order_relaxed)
+               : 0;
+    if (st_failure_threads(f, sc, pos) != 0)
+        goto oom;
+    ct = atomic_load_explicit(&sh->crash_thread, memory_order_relaxed);
+    if (phase == ST_PH_THREADS && ct >= 0 && (size_t)ct < sc->nthreads) {
         const char *last = strrchr(f->thread_trace[ct], '\n');
 
         snprintf(where, sizeof(where), "%s (thread %s, statement: %s)",
@@ -215,10 +200,13 @@ static int dead_result(const struct st_scenario *sc, const struct st_opts *o,
                  last != NULL ? last + 1 : f->thread_trace[ct]);
         f->where = strdup(where);
     } else if (pb != NULL) {
-        unsigned pos = atomic_load(phase == ST_PH_GLOBAL ? &sh->global_pos :
-                                   phase == ST_PH_SETUP ? &sh->setup_pos
-                                                        : &sh->check_pos);
-        char *tr = st_block_trace(pb, pos);
+        unsigned bpos = atomic_load_explicit(phase == ST_PH_GLOBAL
+                                             ? &sh->global_pos
+                                             : phase == ST_PH_SETUP
+                                             ? &sh->setup_pos
+                                             : &sh->check_pos,
+                                             memory_order_relaxed);
+        char *tr = st_block_trace(pb, bpos);
         const char *last = tr != NULL ? strrchr(tr, '\n') : NULL;
 
         snprintf(where, sizeof(where), "%s (%s, statement: %s)", sc->path,
@@ -228,7 +216,7 @@ static int dead_result(const struct st_scenario *sc, const struct st_opts *o,
         free(tr);
         f->where = strdup(where);
     }
-    f->replay = st_replay_command(sc, o, it);
+    (void)st_failure_replay(f, sc, o);
     return 0;
  oom:
     st_result_free(out);
@@ -317,10 +305,8 @@ static int sched_apply(const struct st_scenario *sc, const struct st_opts *o,
         f->shrunk_preemptions = ss->shrunk_preemptions;
         f->shrunk_steps = ss->shrunk_step + 1;
     }
-    if (f->schedule != NULL) {
-        free(f->replay);
-        f->replay = st_sched_replay_command(sc, o, f->schedule);
-    }
+    if (f->schedule != NULL)
+        (void)st_failure_replay(f, sc, o);
     return 0;
 }
 
@@ -330,30 +316,18 @@ static int sched_apply(const struct st_scenario *sc, const struct st_opts *o,
 static int late_failure(struct st_result *r, const struct st_opts *o,
                         int status, const char *log)
 {
-    struct st_failure *nf = realloc(r->failures,
-                                    (r->nfailures + 1) * sizeof(*nf));
-    struct st_failure *f;
     char msg[400], tail[300];
 
-    if (nf == NULL)
-        return -ENOMEM;
-    r->failures = nf;
-    f = &nf[r->nfailures];
-    memset(f, 0, sizeof(*f));
     last_line(log, tail, sizeof(tail));
     snprintf(msg, sizeof(msg), "the scenario's process exited with status "
              "%d after its run (a detector reported)%s%s", status,
              tail[0] ? ": " : "", tail);
-    f->iteration = r->iterations_run > 0 ? r->iterations_run - 1 : 0;
-    f->seed = o->seed;
-    f->kind = strdup("detector");
-    f->message = strdup(msg);
-    if (f->kind == NULL || f->message == NULL) {
-        free(f->kind);
-        free(f->message);
+    /* No replay command: the finding came at the process's exit, after
+     * its last iteration, which is all it can name. */
+    if (st_failure_add(r, o, r->iterations_run > 0 ? r->iterations_run - 1
+                                                   : 0,
+                       "detector", msg) == NULL)
         return -ENOMEM;
-    }
-    r->nfailures++;
     if (r->verdict == ST_PASS || r->verdict == ST_SKIP)
         r->verdict = ST_FAIL;
     if (r->iterations_failed == 0)
@@ -406,7 +380,7 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
     char *buf = NULL, *log = NULL;
     size_t len = 0, cap = 0;
     bool timeout = false, eof = false;
-    double t0 = now_s(), last_change = t0, limit;
+    double t0 = st_now_s(), last_change = t0, limit;
     uint64_t last_it = UINT64_MAX;
     int last_phase = -1;
     char err[256];
@@ -418,7 +392,8 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
     if (sh == MAP_FAILED)
         return -errno;
     memset(sh, 0, sizeof(*sh));
-    atomic_store(&sh->crash_thread, -1);
+    /* relaxed: the child that reads it is forked after this store. */
+    atomic_store_explicit(&sh->crash_thread, -1, memory_order_relaxed);
     if (controlled) {
         /* Zero-filled by mmap; pages are touched only as they are used. */
         ss = mmap(NULL, sizeof(*ss), PROT_READ | PROT_WRITE,
@@ -454,7 +429,7 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
     while (!eof) {
         struct pollfd p = { .fd = pfd[0], .events = POLLIN };
         int n = poll(&p, 1, 100);
-        double now = now_s();
+        double now = st_now_s();
         uint64_t it = atomic_load_explicit(&sh->iteration,
                                            memory_order_relaxed);
         int ph = atomic_load_explicit(&sh->phase, memory_order_relaxed);
@@ -537,7 +512,7 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
                     timeout ? 0 : WIFSIGNALED(status) ? WTERMSIG(status)
                                 : sanitizer_signal(log),
                     timeout, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                    log != NULL ? log : "", now_s() - t0, out);
+                    log != NULL ? log : "", st_now_s() - t0, out);
     if (e == 0) {
         /* A child its detector stopped (TSan's halt_on_error, ASan) died
          * of its report: the report is the finding. */

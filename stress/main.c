@@ -4,8 +4,10 @@
  *   sslstress check FILE...               validate without running
  *   sslstress list DIR|FILE...            name and about of each scenario
  *   sslstress merge A.json B.json ...     combine shard results (merge.c)
+ *   sslstress diff A.json B.json ...      compare backends' results (diff.c)
  *   sslstress bench [options]             harness throughput (bench.c)
  *   sslstress replay FILE --schedule STR  replay a controlled-mode schedule
+ *   sslstress faults [--names|--tsv]      the seeded-fault catalogue
  *
  * Exit status: 0 all passed (or skipped), 1 a failure found, 2 usage or
  * scenario error. */
@@ -26,7 +28,9 @@
 #include "backend.h"
 #include "backend_inspect.h"
 #include "bench.h"
+#include "campaign.h"
 #include "detector.h"
+#include "diff.h"
 #include "prng.h"
 #include "progress.h"
 #include "report.h"
@@ -40,14 +44,6 @@
 #define TOOL_VERSION "1.0"
 
 static const char *prog = "sslstress";
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void usage_main(FILE *f)
 {
@@ -65,11 +61,16 @@ static void usage_main(FILE *f)
 "  list DIR|FILE...           print the name and about line of each scenario\n"
 "  merge A.json B.json ...    combine the JSON results of shards into one\n"
 "                             report (see `%s merge --help`)\n"
+"  diff A.json B.json ...     compare the JSON results of backends: per\n"
+"                             scenario, what one shows that another never\n"
+"                             does (see `%s diff --help`)\n"
 "  bench [--seconds S]        iterations/s of the 2- and 64-thread\n"
 "                             up_ref/free scenarios beside a hand-written loop\n"
 "  replay FILE --schedule STR [--times N]\n"
 "                             replay a controlled-mode schedule (printed by\n"
 "                             every failure of `run --schedule`) N times\n"
+"  faults [--names|--tsv]     list minissl's seeded faults (the bugs that\n"
+"                             scenarios/bugs/ reproduce)\n"
 "\n"
 "Options of run:\n"
 "  -n, --iterations N     iterations per scenario (default: the file's\n"
@@ -108,6 +109,10 @@ static void usage_main(FILE *f)
 "      --no-color         no ANSI colours (NO_COLOR is honoured too)\n"
 "      --no-fork          run scenarios in this process (debugging; a crash\n"
 "                         ends the run)\n"
+"      --require-report   every scenario must run and every `expect race'\n"
+"                         scenario must get a detector report: a skip (no\n"
+"                         race detector, a feature the backend lacks) or a\n"
+"                         pass without a report exits 1 (sensitivity runs)\n"
 "\n"
 "Every run prints its parameters (seed included) first, then per scenario\n"
 "its outcome histogram and failures (each with a replay command), then a\n"
@@ -139,7 +144,7 @@ static void usage_main(FILE *f)
 "  %s run --iterations 100000 --jitter low --seed 42 scenarios/updown-2.scn\n"
 "  %s run --shard 0/4 --json shard0.json scenarios/   # CI job 0 of 4\n"
 "  %s merge shard*.json --junit report.xml --html report.html\n",
-            prog, prog, prog, prog, prog, prog);
+            prog, prog, prog, prog, prog, prog, prog);
 }
 
 /* ---- argument helpers ------------------------------------------------------- */
@@ -370,7 +375,7 @@ static int cmd_list(int argc, char **argv)
 
 enum {
     OPT_SHARD = 256, OPT_START, OPT_JSON, OPT_JUNIT, OPT_HTML, OPT_NO_COLOR,
-    OPT_NO_FORK, OPT_SCHEDULE, OPT_SHRINK, OPT_TIMES,
+    OPT_NO_FORK, OPT_SCHEDULE, OPT_SHRINK, OPT_TIMES, OPT_REQUIRE_REPORT,
 };
 
 static const struct option run_options[] = {
@@ -390,100 +395,10 @@ static const struct option run_options[] = {
     { "no-fork", no_argument, NULL, OPT_NO_FORK },
     { "schedule", required_argument, NULL, OPT_SCHEDULE },
     { "shrink", no_argument, NULL, OPT_SHRINK },
+    { "require-report", no_argument, NULL, OPT_REQUIRE_REPORT },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
-
-/* The failure of a child that did not finish its run (isolate.c). */
-static bool died(const struct st_result *r)
-{
-    const char *k = r->failures[0].kind;
-
-    return k != NULL && (strcmp(k, "crash") == 0 ||
-                         strcmp(k, "timeout") == 0 ||
-                         strcmp(k, "deadlock") == 0);
-}
-
-/* --shrink of a failure that killed its child (a crash, an abort, a
- * deadlock): the child could not shrink it itself, so each bound of the
- * search gets a child of its own.  dfs:preemptions=B for B = 0, 1, ...
- * below the failure's count (at most 2000 schedules or 5 s each, going on
- * past failures that do not kill); the first child that dies the same way
- * (kind and signal) gives the shrunk schedule.  None: the original is the
- * smallest found. */
-static void shrink_dead(const struct st_scenario *sc, const struct st_opts *o,
-                        struct st_result *res)
-{
-    struct st_failure *f = &res->failures[0];
-    struct st_sched_spec sp;
-    struct st_opts so = *o;
-    struct st_range rg = { 0, 2000 };
-
-    memset(&sp, 0, sizeof(sp));
-    sp.kind = ST_SCHED_DFS;
-    so.sched = &sp;
-    so.iterations = 2000;
-    so.max_failures = 0;       /* past other failures, to a death */
-    so.keep_failures = 1;
-    so.seconds = 5;
-    so.start = 0;
-    so.shard_index = 0;
-    so.shard_count = 1;
-    for (unsigned b = 0; b < f->preemptions; b++) {
-        struct st_result one;
-        const struct st_failure *g;
-
-        sp.preemptions = b;
-        if (st_run_isolated(sc, &so, &rg, 1, &one, NULL, NULL) != 0)
-            return;
-        g = one.nfailures > 0 ? &one.failures[0] : NULL;
-        if (g != NULL && g->schedule != NULL && g->kind != NULL &&
-            strcmp(g->kind, f->kind) == 0 && g->signal == f->signal) {
-            free(f->schedule_shrunk);
-            f->schedule_shrunk = strdup(g->schedule);
-            f->shrunk_preemptions = g->preemptions;
-            f->shrunk_steps = g->steps;
-            st_result_free(&one);
-            return;
-        }
-        st_result_free(&one);
-    }
-    free(f->schedule_shrunk);
-    f->schedule_shrunk = strdup(f->schedule);
-    f->shrunk_preemptions = f->preemptions;
-    f->shrunk_steps = f->steps;
-}
-
-/* Controlled mode, after a scenario's failures: schedules explored and
- * their rate, dfs's exhaustion, each schedule's preemptions and steps. */
-static void print_controlled(FILE *out, const struct st_result *r)
-{
-    double secs = r->schedule_seconds > 0 ? r->schedule_seconds : r->seconds;
-
-    if (r->schedule == NULL || strcmp(r->schedule, "free") == 0 ||
-        r->verdict == ST_SKIP)
-        return;
-    fprintf(out, "  schedules: %" PRIu64 " in %.2f s (%.0f schedules/s)\n",
-            r->schedules, secs,
-            secs > 0 ? (double)r->schedules / secs : 0.0);
-    if (r->exhausted)
-        fprintf(out, "  %s exhausted: %" PRIu64 " schedules\n", r->schedule,
-                r->schedules);
-    /* The failure's own lines (st_failure_print) carry the schedules with
-     * their preemptions and steps; the shrunk one's replay command is
-     * here. */
-    for (size_t k = 0; k < r->nfailures; k++) {
-        const struct st_failure *f = &r->failures[k];
-
-        if (f->schedule_shrunk != NULL)
-            fprintf(out, "  replay shrunk (%u preemption%s, %u step%s; "
-                    "original %u, %u): %s replay %s --schedule '%s'\n",
-                    f->shrunk_preemptions,
-                    f->shrunk_preemptions == 1 ? "" : "s", f->shrunk_steps,
-                    f->shrunk_steps == 1 ? "" : "s", f->preemptions,
-                    f->steps, prog, r->file, f->schedule_shrunk);
-    }
-}
 
 static char *join_args(int argc, char **argv)
 {
@@ -519,24 +434,17 @@ static int bad_usage(const char *fmt, const char *arg)
 
 static int cmd_run(int argc, char **argv)
 {
+    struct st_campaign cp = { .prog = prog, .tool_version = TOOL_VERSION };
     struct st_opts o;
-    struct st_run run;
-    struct st_progress pg;
     struct paths p = { 0 };
     struct st_scenario **sc = NULL;
-    const char *json = NULL, *junit = NULL, *html = NULL;
-    bool quiet = false, no_color = false, no_fork = false, have_seed = false;
+    bool have_seed = false;
     struct st_sched_spec spec;
-    bool shrink = false;
-    char err[300];
-    FILE *txt = stdout;
-    double duration = 0, run_start;
-    uint64_t unit_base = 0;
-    int c, status = 2, color;
+    char err[300], *command = NULL;
+    int c, status = 2;
 
     st_opts_default(&o);
     o.argv0 = prog;
-    memset(&run, 0, sizeof(run));
     optind = 1;
     while ((c = getopt_long(argc, argv, "n:d:s:j:f:a:qh", run_options,
                             NULL)) != -1) {
@@ -547,7 +455,8 @@ static int cmd_run(int argc, char **argv)
                                  "number", optarg);
             break;
         case 'd':
-            if (parse_duration(optarg, &duration) != 0 || duration <= 0)
+            if (parse_duration(optarg, &cp.duration) != 0 ||
+                cp.duration <= 0)
                 return bad_usage("--duration: '%s' is not a duration (e.g. "
                                  "30s, 2m, 500ms)", optarg);
             break;
@@ -592,12 +501,13 @@ static int cmd_run(int argc, char **argv)
             if (parse_u64(optarg, &o.start) != 0)
                 return bad_usage("--start: '%s' is not a number", optarg);
             break;
-        case OPT_JSON: json = optarg; break;
-        case OPT_JUNIT: junit = optarg; break;
-        case OPT_HTML: html = optarg; break;
-        case 'q': quiet = true; break;
-        case OPT_NO_COLOR: no_color = true; break;
-        case OPT_NO_FORK: no_fork = true; break;
+        case OPT_JSON: cp.json = optarg; break;
+        case OPT_JUNIT: cp.junit = optarg; break;
+        case OPT_HTML: cp.html = optarg; break;
+        case 'q': cp.quiet = true; break;
+        case OPT_NO_COLOR: cp.no_color = true; break;
+        case OPT_NO_FORK: cp.no_fork = true; break;
+        case OPT_REQUIRE_REPORT: cp.require_report = true; break;
         case OPT_SCHEDULE:
             if (strcmp(optarg, "free") == 0) {
                 o.sched = NULL;
@@ -607,7 +517,7 @@ static int cmd_run(int argc, char **argv)
                 return bad_usage("%s", err);
             o.sched = &spec;
             break;
-        case OPT_SHRINK: shrink = true; break;
+        case OPT_SHRINK: cp.shrink = true; break;
         case 'h':
             usage_main(stdout);
             return 0;
@@ -618,26 +528,25 @@ static int cmd_run(int argc, char **argv)
     }
     if (optind >= argc)
         return bad_usage("run: %s", "no scenario FILE or DIR given");
-    if (shrink && o.sched == NULL)
+    if (cp.shrink && o.sched == NULL)
         return bad_usage("%s", "--shrink needs --schedule");
     if (o.sched != NULL) {
-        spec.shrink = shrink;
+        spec.shrink = cp.shrink;
         o.jitter = ST_JITTER_NONE;      /* the schedule decides */
         if (spec.kind == ST_SCHED_DFS && (o.start > 0 || o.shard_count > 1))
             return bad_usage("%s", "--schedule dfs cannot be combined with "
                              "--start or --shard");
-        if (spec.kind == ST_SCHED_DFS && o.iterations == 0 && duration <= 0)
+        if (spec.kind == ST_SCHED_DFS && o.iterations == 0 &&
+            cp.duration <= 0)
             o.iterations = 1000000;     /* an upper bound: dfs stops when
                                            exhausted */
     }
     if (o.start > 0 && o.shard_count > 1)
         return bad_usage("%s", "--start and --shard cannot be combined");
-    if (json != NULL && strcmp(json, "-") == 0)
-        txt = stderr;   /* stdout carries the JSON */
     if (!have_seed)
         o.seed = st_random_seed();
     /* --duration alone: the time decides, not the files' iteration counts. */
-    if (duration > 0 && o.iterations == 0)
+    if (cp.duration > 0 && o.iterations == 0)
         o.iterations = UINT64_C(1) << 40;
     if (collect(argv + optind, argc - optind, &p) != 0)
         goto out;
@@ -654,139 +563,70 @@ static int cmd_run(int argc, char **argv)
                 st_be_name());
         goto out;
     }
-    run_start = now_s();
-
-    run.tool_version = strdup(TOOL_VERSION);
-    run.backend = strdup(st_be_name());
-    run.backend_version = strdup(st_be_version());
-    run.seed = o.seed;
-    run.jitter = strdup(st_jitter_name(o.jitter));
-    run.iterations = o.iterations;
-    run.duration = duration;
-    run.max_failures = o.max_failures;
-    run.affinity = strdup(st_affinity_name(o.affinity));
-    run.shard_index = o.shard_index;
-    run.shard_count = o.shard_count;
-    run.command = join_args(argc + 1, argv - 1);
-    run.results = calloc(p.n, sizeof(*run.results));
-    if (run.tool_version == NULL || run.backend == NULL ||
-        run.backend_version == NULL || run.jitter == NULL ||
-        run.affinity == NULL || run.command == NULL || run.results == NULL) {
+    if ((cp.command = command = join_args(argc + 1, argv - 1)) == NULL) {
         fprintf(stderr, "%s: out of memory\n", prog);
         goto out;
     }
-    st_progress_init(&pg, txt, quiet, no_color);
-    color = pg.color;
-    /* Parameters first: a run is reproducible from this block. */
-    st_run_print_params(txt, &run);
-    if (o.sched != NULL) {
-        char name[64];
-
-        st_sched_spec_name(o.sched, name, sizeof(name));
-        fprintf(txt, "schedule: %s%s (controlled: one thread at a time; "
-                "scheduling points: statements%s)\n", name,
-                shrink ? " --shrink" : "",
-                st_be_sched_available() ? " and minissl yield points" : "");
-    }
-    fprintf(txt, "scenarios: %zu\n\n", p.n);
-    fflush(txt);
-
-    for (size_t i = 0; i < p.n; i++) {
-        struct st_result *res = &run.results[i];
-        uint64_t planned = st_planned_iterations(sc[i], &o);
-        uint64_t chunks = st_shard_chunks(planned, o.shard_count);
-        struct st_range *rg = calloc(chunks ? chunks : 1, sizeof(*rg));
-        const char *missing = st_be_missing(st_scenario_needs(sc[i]));
-        size_t nrg;
-        int e;
-
-        if (rg == NULL)
-            goto out;
-        if (o.start > 0) {
-            rg[0].begin = o.start < planned ? o.start : planned;
-            rg[0].end = planned;
-            nrg = rg[0].begin < rg[0].end;
-        } else {
-            nrg = st_shard_ranges(planned, unit_base, o.shard_index,
-                                  o.shard_count, rg, chunks);
-        }
-        unit_base += chunks;
-        /* --duration: what is left, shared by the scenarios still to run
-         * (one that ends early, by its iterations, leaves time to the
-         * others). */
-        if (duration > 0) {
-            double left = duration - (now_s() - run_start);
-
-            o.seconds = left > 0.01 * (double)(p.n - i)
-                      ? left / (double)(p.n - i) : 0.01;
-        }
-        st_progress_begin(&pg, i + 1, p.n, sc[i]->name);
-        if (missing == NULL)
-            missing = st_detector_missing(sc[i]);  /* expect race */
-        if (missing != NULL)
-            e = st_result_skip(sc[i], &o, missing, res);
-        else if (no_fork)
-            e = st_run_scenario(sc[i], &o, rg, nrg, NULL, res);
-        else
-            e = st_run_isolated(sc[i], &o, rg, nrg, res, st_progress_tick,
-                                &pg);
-        if (e == 0 && shrink && !no_fork && res->nfailures > 0 &&
-            res->failures[0].schedule != NULL &&
-            res->failures[0].schedule_shrunk == NULL && died(res))
-            shrink_dead(sc[i], &o, res);
-        free(rg);
-        if (e != 0) {
-            st_progress_clear(&pg);
-            fprintf(stderr, "%s: %s: the run failed: %s\n", prog, p.v[i],
-                    strerror(-e));
-            /* Keep the table complete: an ERROR result for this file. */
-            if (st_result_skip(sc[i], &o, strerror(-e), res) == 0)
-                res->verdict = ST_ERROR;
-        }
-        run.nresults = i + 1;
-        st_progress_end(&pg, res);
-        if (!quiet && res->nrows > 0)
-            st_result_print_outcomes(txt, res, color);
-        for (size_t k = 0; k < res->nfailures; k++)
-            st_failure_print(txt, res, &res->failures[k], color);
-        print_controlled(txt, res);
-        if (res->schedule_misfit)
-            fprintf(stderr, "%s: %s: %s\n", prog, p.v[i], res->reason);
-        if (!quiet && (res->nrows > 0 || res->nfailures > 0))
-            fputc('\n', txt);
-        fflush(txt);
-    }
-    for (size_t i = 0; i < run.nresults; i++)
-        run.seconds += run.results[i].seconds;
-
-    fputc('\n', txt);
-    st_run_print_summary(txt, &run, color);
-    fflush(txt);
-    status = st_run_exit_status(&run);
-    for (size_t i = 0; i < run.nresults; i++)
-        if (run.results[i].schedule_misfit)
-            status = 2;
-    if (json != NULL && st_run_write_json(&run, json) != 0) {
-        fprintf(stderr, "%s: %s: could not write the JSON report\n", prog,
-                json);
-        status = 2;
-    }
-    if (junit != NULL && st_run_write_junit(&run, junit) != 0) {
-        fprintf(stderr, "%s: %s: could not write the JUnit report\n", prog,
-                junit);
-        status = 2;
-    }
-    if (html != NULL && st_run_write_html(&run, html) != 0) {
-        fprintf(stderr, "%s: %s: could not write the HTML report\n", prog,
-                html);
-        status = 2;
-    }
+    cp.o = o;
+    status = st_campaign_run(&cp, p.v, sc, p.n);
  out:
-    st_run_free(&run);
+    free(command);
     if (sc != NULL)
         free_all(sc, p.n);
     paths_free(&p);
     return status;
+}
+
+/* ---- faults ------------------------------------------------------------- */
+
+static void usage_faults(FILE *f)
+{
+    fprintf(f,
+"usage: %s faults [--names | --tsv]\n"
+"\n"
+"Print minissl's seeded-fault catalogue (doc/seeded-bugs.md): each fault's\n"
+"name and one-line description, and the real bug it models.  --names: the\n"
+"names only, one a line; --tsv: name, description and modelled bug,\n"
+"tab-separated.  The catalogue is the same in every minissl build; a fault\n"
+"can be switched on only in a faults build (make VARIANT=faults).  The\n"
+"OpenSSL backend has no seeded faults: it says so and lists none.\n", prog);
+}
+
+static int cmd_faults(int argc, char **argv)
+{
+    enum { TEXT, NAMES, TSV } mode = TEXT;
+    const char *name, *about, *models;
+    size_t i;
+
+    if (argc > 2) {
+        usage_faults(stderr);
+        return 2;
+    }
+    if (argc == 2) {
+        if (strcmp(argv[1], "--names") == 0) {
+            mode = NAMES;
+        } else if (strcmp(argv[1], "--tsv") == 0) {
+            mode = TSV;
+        } else if (strcmp(argv[1], "--help") == 0 ||
+                   strcmp(argv[1], "-h") == 0) {
+            usage_faults(stdout);
+            return 0;
+        } else {
+            return bad_usage("faults: unknown option '%s'", argv[1]);
+        }
+    }
+    for (i = 0; st_be_fault_info(i, &name, &about, &models); i++) {
+        if (mode == NAMES)
+            printf("%s\n", name);
+        else if (mode == TSV)
+            printf("%s\t%s\t%s\n", name, about, models);
+        else
+            printf("%-26s %s\n%-26s   models: %s\n", name, about, "", models);
+    }
+    if (i == 0)
+        fprintf(stderr, "%s: the %s backend has no seeded faults (they are "
+                "minissl's)\n", prog, st_be_name());
+    return 0;
 }
 
 /* ---- replay ------------------------------------------------------------- */
@@ -944,7 +784,7 @@ static int cmd_replay(int argc, char **argv)
         st_result_print_outcomes(stdout, res, pg.color);
     for (size_t k = 0; k < res->nfailures; k++)
         st_failure_print(stdout, res, &res->failures[k], pg.color);
-    if (!no_fork && times > 1 && res->nfailures > 0 && died(res)) {
+    if (!no_fork && times > 1 && res->nfailures > 0 && st_result_died(res)) {
         /* The child died in the first replay: each further one gets a
          * child of its own, and must die the same way at the same step. */
         const struct st_failure *f0 = &res->failures[0];
@@ -1028,10 +868,14 @@ int main(int argc, char **argv)
         return cmd_list(argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return st_merge_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "diff") == 0)
+        return st_diff_main(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
         return st_bench_main(argc - 1, argv + 1);
     if (strcmp(cmd, "replay") == 0)
         return cmd_replay(argc - 1, argv + 1);
+    if (strcmp(cmd, "faults") == 0)
+        return cmd_faults(argc - 1, argv + 1);
     fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
     usage_main(stderr);
     return 2;

@@ -1,4 +1,4 @@
-/* The names of the scenario format and helpers to print the model.
+/* The names of the scenario format (the model printer is format.h).
  *
  * Constant names (`set s options=NO_TICKET|NO_COMPRESSION`, `verify=PEER`,
  * `min_proto=TLS1_2`, `errors == NULL_SSL_CTX`) map to the values of the
@@ -82,14 +82,5 @@ const char *st_op_name(enum st_op op);
 const char *st_type_name(enum st_type t);          /* "ctx", "SSL", "session" */
 const char *st_feature_name(enum st_feature f);
 const char *st_method_name(enum st_method m);      /* "tls", "client", "server" */
-
-/* Print statement st of sc in the format's syntax (names resolved from
- * sc->names, values as written), e.g. "d = dup s" or "repeat 3" (a repeat
- * without its body).  Returns what snprintf returns. */
-int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
-                   char *buf, size_t n);
-/* The same for an expression: "refs s == 2", "same(d, s)". */
-int st_expr_format(const struct st_scenario *sc, const struct st_expr *e,
-                   char *buf, size_t n);
 
 #endif

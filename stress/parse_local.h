@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "scenario.h"
+#include "utf8.h"
 
 #define ST_MAX_REPEAT_DEPTH 8           /* nested repeat ... end */
 #define ST_MAX_NAMES 1024               /* distinct object names per file */
@@ -32,6 +33,23 @@ void *st_diag_set(struct st_diag *d, const char *path, const char *line,
 void *st_diag_vset(struct st_diag *d, const char *path, const char *line,
                    size_t len, struct st_loc loc, const char *fmt, va_list ap)
     __attribute__((format(printf, 6, 0)));
+
+/* A whole scenario file, kept so that a later phase can quote the line of
+ * a location.  Borrowed: buf stays the caller's and must outlive it. */
+struct st_src {
+    const char *path;
+    const char *buf;
+    size_t len;
+};
+
+/* st_diag_set about line loc.line of src (a line past the end quotes an
+ * empty line).  Always returns NULL, as st_diag_set does. */
+void *st_diag_src(struct st_diag *d, const struct st_src *src,
+                  struct st_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void *st_diag_vsrc(struct st_diag *d, const struct st_src *src,
+                   struct st_loc loc, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 /* ---- tokens (lexer.c) ---- */
 
@@ -72,11 +90,6 @@ struct st_lexer {
     size_t ntoks, cap;
 };
 
-/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 if
- * the bytes there are not valid UTF-8 (overlong forms and surrogates
- * included). */
-size_t st_utf8_len(const unsigned char *s, size_t n);
-
 void st_lex_init(struct st_lexer *lx, const char *path, const char *buf,
                  size_t len);
 /* Tokenize the next line holding at least one token.  Returns 1 with
@@ -102,19 +115,9 @@ struct st_prefs {
     size_t n, cap;
 };
 
-/* The source of sc, kept for diagnostics of the validator. */
-struct st_src {
-    const char *path;
-    const char *buf;
-    size_t len;
-};
-
 /* Resolve names, check types and reference balance, fill sc->names and
  * the implied sc->requires bits.  Returns 0, or -1 with *d filled. */
 int st_validate(struct st_scenario *sc, const struct st_prefs *refs,
                 const struct st_src *src, struct st_diag *d);
-/* The line of src holding `line` (1-based), for diagnostics. */
-void st_src_line(const struct st_src *src, int line, const char **start,
-                 size_t *len);
 
 #endif

@@ -847,13 +847,10 @@ static int close_block(struct parser *p)
     if (b == NULL)
         return 0;
     if (p->depth > 1) {
-        struct st_loc loc = p->frames[p->depth - 1].rep.loc;
-        const char *line;
-        size_t len;
         struct st_src src = { p->lx.path, p->lx.buf, p->lx.len };
 
-        st_src_line(&src, loc.line, &line, &len);
-        st_diag_set(p->d, p->lx.path, line, len, loc, "'repeat' without 'end'");
+        st_diag_src(p->d, &src, p->frames[p->depth - 1].rep.loc,
+                    "'repeat' without 'end'");
         return -1;
     }
     b->stmts = p->frames[0].v;
@@ -1223,28 +1220,6 @@ static int parse_line(struct parser *p)
 
 /* ---- the whole file ---- */
 
-void st_src_line(const struct st_src *src, int line, const char **start,
-                 size_t *len)
-{
-    const char *s = src->buf, *end = src->buf + src->len, *nl;
-    int l = 1;
-
-    while (l < line && s < end) {
-        nl = memchr(s, '\n', (size_t)(end - s));
-        if (nl == NULL) {
-            s = end;
-            break;
-        }
-        s = nl + 1;
-        l++;
-    }
-    nl = s < end ? memchr(s, '\n', (size_t)(end - s)) : NULL;
-    *start = s;
-    *len = (size_t)((nl != NULL ? nl : end) - s);
-    if (*len > 0 && s[*len - 1] == '\r')
-        (*len)--;
-}
-
 void st_scenario_free(struct st_scenario *sc)
 {
     size_t i, k;
@@ -1316,20 +1291,13 @@ struct st_scenario *st_scenario_parse(const char *path, const char *text,
         goto err;
     if (!p.seen_scenario) {
         struct st_loc loc = { 1, 1 };
-        const char *line;
-        size_t llen;
 
-        st_src_line(&src, 1, &line, &llen);
-        st_diag_set(d, path, line, llen, loc, "missing 'scenario' line (the "
-                    "file must start with 'scenario NAME')");
+        st_diag_src(d, &src, loc, "missing 'scenario' line (the file must "
+                    "start with 'scenario NAME')");
         goto err;
     }
     if (p.sc->nthreads == 0) {
-        const char *line;
-        size_t llen;
-
-        st_src_line(&src, p.scenario_loc.line, &line, &llen);
-        st_diag_set(d, path, line, llen, p.scenario_loc,
+        st_diag_src(d, &src, p.scenario_loc,
                     "no 'thread' block (a scenario needs 1 to %d threads)",
                     ST_MAX_THREADS);
         goto err;

@@ -1,28 +1,10 @@
 /* Progress lines.  See progress.h. */
 #include "progress.h"
+#include "measure.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void human(double v, char *buf, size_t len)
-{
-    if (v >= 1e6)
-        snprintf(buf, len, "%.2fM", v / 1e6);
-    else if (v >= 1e4)
-        snprintf(buf, len, "%.1fk", v / 1e3);
-    else
-        snprintf(buf, len, "%.0f", v);
-}
 
 void st_progress_init(struct st_progress *p, FILE *out, bool quiet,
                       bool no_color)
@@ -44,7 +26,7 @@ void st_progress_begin(struct st_progress *p, size_t index, size_t total,
     p->index = index;
     p->total = total;
     p->name = name;
-    p->start = now_s();
+    p->start = st_now_s();
     p->last_draw = 0;
 }
 
@@ -60,7 +42,7 @@ void st_progress_clear(struct st_progress *p)
 void st_progress_tick(void *arg, const struct st_shared *sh)
 {
     struct st_progress *p = arg;
-    double now = now_s(), el = now - p->start;
+    double now = st_now_s(), el = now - p->start;
     uint64_t done, failed;
     char rate[32];
 
@@ -72,7 +54,7 @@ void st_progress_tick(void *arg, const struct st_shared *sh)
                                 memory_order_relaxed);
     failed = atomic_load_explicit(&((struct st_shared *)sh)->failed,
                                   memory_order_relaxed);
-    human(el > 0 ? (double)done / el : 0, rate, sizeof(rate));
+    st_human(el > 0 ? (double)done / el : 0, rate, sizeof(rate));
     fprintf(p->out, "\r\033[K[%zu/%zu] %s: %" PRIu64 " it, %s it/s, %s%"
             PRIu64 " failed%s", p->index, p->total, p->name, done, rate,
             p->color && failed ? "\033[1;31m" : "", failed,
@@ -92,7 +74,7 @@ void st_progress_end(struct st_progress *p, const struct st_result *r)
     st_progress_clear(p);
     if (p->quiet)
         return;
-    human(r->seconds > 0 ? (double)r->iterations_run / r->seconds : 0, rate,
+    st_human(r->seconds > 0 ? (double)r->iterations_run / r->seconds : 0, rate,
           sizeof(rate));
     fprintf(p->out, "[%zu/%zu] %s: %s%s%s", p->index, p->total, p->name,
             p->color ? colors[v] : "", names[v], p->color ? "\033[0m" : "");

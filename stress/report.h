@@ -42,7 +42,7 @@
 #define ST_JSON_FORMAT "sslstress-run"
 #define ST_JSON_FORMAT_VERSION 1
 
-/* ---- output files (report_out.c) -------------------------------------- */
+/* ---- output files, escaping, reading errors (report_out.c) ------------ */
 
 /* A report being written: |f| is stdout for "-", else PATH.tmp.PID. */
 struct st_out {
@@ -68,21 +68,15 @@ void st_put_xml(FILE *f, const char *s, int attr);
  * tab) as "\xNN", so a name cannot move the cursor or change colours.
  * |nl| non-zero keeps newlines, else they print as "\n". */
 void st_put_text(FILE *f, const char *s, int nl);
-/* Length of the valid UTF-8 sequence at |s| (|n| bytes available), 0 when
- * it is not one (overlong, surrogate, above U+10FFFF, truncated). */
-size_t st_utf8_seq(const unsigned char *s, size_t n);
-
-/* ---- names ---------------------------------------------------------- */
-
-/* "pass", "fail", "skip", "error"; "?" for a value out of range. */
-const char *st_verdict_str(enum st_verdict v);
-/* "acceptable", "interesting", "forbidden"; "?" out of range. */
-const char *st_class_str(enum st_class c);
-/* "SIGSEGV" etc. for the usual crash signals, NULL for others. */
-const char *st_signal_str(int sig);
-/* Worst of two verdicts for a merged scenario: ERROR > FAIL > PASS > SKIP
- * (a shard that skipped loses to one that ran). */
-enum st_verdict st_verdict_worst(enum st_verdict a, enum st_verdict b);
+/* A JSON string (one reference, the caller's) of the |n| bytes at |s|,
+ * which may hold any byte: an invalid UTF-8 byte becomes U+FFFD.  NULL on
+ * allocation failure. */
+json_t *st_json_text(const char *s, size_t n);
+/* Format a reading error into err[errlen] (nothing when err is NULL or
+ * errlen 0) and return -EINVAL: the one-line failure of the readers of
+ * report files (merge.c, timeline.c). */
+int st_read_fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* ---- JSON (report_json.c) ------------------------------------------- */
 
@@ -108,10 +102,6 @@ int st_result_from_json_string(const char *s, size_t len,
 
 json_t *st_run_to_json(const struct st_run *run);
 /* As st_result_from_json, for a whole run. */
-/* Format a reading error into err (when err is not NULL) and return
- * -EINVAL: the readers' (merge.c, timeline.c) one-line failure. */
-int st_read_fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 int st_run_from_json(json_t *j, struct st_run *run, char *err, size_t errlen);
 
 /* Write |run| as indented JSON to |path| ("-": stdout). */

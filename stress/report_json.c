@@ -15,40 +15,14 @@
 #include <string.h>
 
 #include "report.h"
+#include "utf8.h"
 
 /* ---- writing -------------------------------------------------------- */
 
 /* A JSON string for |s|: null for NULL; invalid bytes become U+FFFD. */
 static json_t *jstr(const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n, i, k, bad = 0;
-    char *fixed, *q;
-    json_t *j;
-
-    if (s == NULL)
-        return json_null();
-    n = strlen(s);
-    for (i = 0; i < n; i += k)
-        if ((k = st_utf8_seq(p + i, n - i)) == 0)
-            k = 1, bad++;
-    if (bad == 0)
-        return json_stringn(s, n);
-    if ((fixed = malloc(n + 2 * bad + 1)) == NULL)
-        return NULL;
-    for (i = 0, q = fixed; i < n; i += k) {
-        if ((k = st_utf8_seq(p + i, n - i)) == 0) {
-            k = 1;
-            memcpy(q, "\xEF\xBF\xBD", 3);
-            q += 3;
-        } else {
-            memcpy(q, s + i, k);
-            q += k;
-        }
-    }
-    j = json_stringn(fixed, (size_t)(q - fixed));
-    free(fixed);
-    return j;
+    return s == NULL ? json_null() : st_json_text(s, strlen(s));
 }
 
 /* Counters: an integer, or a decimal string above INT64_MAX. */

@@ -1,5 +1,5 @@
-/* JUnit XML for CI systems, valid against the Jenkins xUnit junit-10.xsd
- * (../shared/schemas/): <testsuites> holds one <testsuite> per backend
+/* JUnit XML for CI systems, valid against the Jenkins xUnit plugin's
+ * schema (junit-10.xsd): <testsuites> holds one <testsuite> per backend
  * (name, tests, failures, errors required; time with at most three
  * decimals), each with the run's parameters as <properties> and one
  * <testcase> per scenario.  A failed scenario gets one <failure> whose

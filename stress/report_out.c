@@ -3,15 +3,18 @@
  * reads the report after a killed run never parses half a file.  And the
  * escaping every writer shares: any C string (a scenario name, a crash's
  * trace, a path in some other encoding) becomes well-formed XML/HTML or
- * harmless terminal text. */
+ * harmless terminal text, and a JSON string (jansson refuses invalid
+ * UTF-8).  Last, the one-line failure of the readers of report files
+ * (merge.c, timeline.c). */
 #include <errno.h>
-#include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "report.h"
+#include "utf8.h"
 
 int st_out_open(struct st_out *o, const char *path)
 {
@@ -69,35 +72,6 @@ int st_out_close(struct st_out *o, int ok)
     return ret;
 }
 
-size_t st_utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len, i;
-    uint32_t cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (n < len)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
-        || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return 0;
-    return len;
-}
-
 void st_put_xml(FILE *f, const char *s, int attr)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -109,7 +83,7 @@ void st_put_xml(FILE *f, const char *s, int attr)
     for (i = 0; i < n; i += k) {
         unsigned char c = p[i];
 
-        k = st_utf8_seq(p + i, n - i);
+        k = st_utf8_len(p + i, n - i);
         if (k == 0) {
             k = 1;
             fputs("\xEF\xBF\xBD", f);
@@ -159,4 +133,45 @@ void st_put_text(FILE *f, const char *s, int nl)
         else
             fputc(*p, f);
     }
+}
+
+json_t *st_json_text(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i, k, bad = 0;
+    char *fixed, *q;
+    json_t *j;
+
+    for (i = 0; i < n; i += k)
+        if ((k = st_utf8_len(p + i, n - i)) == 0)
+            k = 1, bad++;
+    if (bad == 0)
+        return json_stringn(s, n);
+    if ((fixed = malloc(n + 2 * bad + 1)) == NULL)
+        return NULL;
+    for (i = 0, q = fixed; i < n; i += k) {
+        if ((k = st_utf8_len(p + i, n - i)) == 0) {
+            k = 1;
+            memcpy(q, "\xEF\xBF\xBD", 3);
+            q += 3;
+        } else {
+            memcpy(q, s + i, k);
+            q += k;
+        }
+    }
+    j = json_stringn(fixed, (size_t)(q - fixed));
+    free(fixed);
+    return j;
+}
+
+int st_read_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err != NULL && errlen > 0) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -EINVAL;
 }

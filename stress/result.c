@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
 #include "result.h"
 
 static void free_strv(char **v, size_t n)
@@ -41,6 +40,15 @@ void st_result_drop_failures(struct st_result *r)
     free(r->failures);
     r->failures = NULL;
     r->nfailures = 0;
+}
+
+bool st_result_died(const struct st_result *r)
+{
+    const char *k = r->failures[0].kind;
+
+    return k != NULL && (strcmp(k, "crash") == 0 ||
+                         strcmp(k, "timeout") == 0 ||
+                         strcmp(k, "deadlock") == 0);
 }
 
 void st_result_free(struct st_result *r)

@@ -9,6 +9,7 @@
 #ifndef ST_RESULT_H
 #define ST_RESULT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -118,7 +119,21 @@ struct st_run {
 /* Free and forget r's kept failures (a verdict that turns out not to be
  * a finding: skip, schedule misfit, expected race). */
 void st_result_drop_failures(struct st_result *r);
+/* True when |r|'s first failure is of a child that did not finish its run
+ * (kind "crash", "timeout" or "deadlock", isolate.c); |r| has a failure. */
+bool st_result_died(const struct st_result *r);
 void st_result_free(struct st_result *r);   /* frees members, not r */
 void st_run_free(struct st_run *run);       /* frees members, not run */
+
+/* The names of the enums (result.c).  "pass", "fail", "skip", "error";
+ * "?" for a value out of range. */
+const char *st_verdict_str(enum st_verdict v);
+/* "acceptable", "interesting", "forbidden"; "?" out of range. */
+const char *st_class_str(enum st_class c);
+/* "SIGSEGV" etc. for the usual crash signals, NULL for others. */
+const char *st_signal_str(int sig);
+/* Worst of two verdicts for a merged scenario: ERROR > FAIL > PASS > SKIP
+ * (a shard that skipped loses to one that ran). */
+enum st_verdict st_verdict_worst(enum st_verdict a, enum st_verdict b);
 
 #endif

@@ -1,14 +1,18 @@
-/* The free-running runner.  See runner.h for the contract.
+/* The runner: the iteration loop and the statements.  See runner.h for the
+ * contract.  What it leans on: workers.h (the threads, the gate, the start
+ * rendezvous), outcome.h (expectations and the outcome histogram),
+ * detector.h (a sanitizer's or Valgrind's reports), failure.h (what a
+ * failing iteration keeps).
  *
  * Threads and ordering
  *   Thread 0 is the caller (the "leader"); threads 1..n-1 are workers
- *   created once per run.  Per iteration the leader runs `setup`, opens the
- *   gate, runs its own block, joins the gate, then runs `check`.  The gate
- *   (barrier.h) orders the leader's setup before every worker's block and
- *   every worker's block before the leader's check, so the run's plain
- *   arrays (slots, observations, per-thread failure records) need no other
- *   synchronisation: during the threads phase each thread writes only the
- *   slots it creates and its own record.  The scenario's own objects are
+ *   created once per run (workers.h).  Per iteration the leader runs
+ *   `setup`, opens the gate, runs its own block, joins the gate, then runs
+ *   `check`.  The gate (barrier.h) orders the leader's setup before every
+ *   worker's block and every worker's block before the leader's check, so
+ *   the run's plain arrays (slots, observations, per-thread failure
+ *   records) need no other synchronisation: during the threads phase each
+ *   thread writes only the slots it creates and its own record.  The scenario's own objects are
  *   the experiment: racing on them is the point.
  *
  * Hot path: when nothing fails an iteration makes no allocation and no
@@ -26,76 +30,23 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "backend.h"
 #include "backend_inspect.h"
 #include "barrier.h"
 #include "detector.h"
+#include "failure.h"
+#include "measure.h"
 #include "names.h"
+#include "outcome.h"
 #include "prng.h"
+#include "workers.h"
 
 #define KEEP_FAILURES_DEFAULT 8
-#define TRACE_MAX_LINES 200
-
-/* ---- observed values ----------------------------------------------------- */
-
-enum { V_NUM, V_WORD, V_ERR };
-enum { W_UNSET, W_FALSE, W_TRUE, W_SAME, W_COPY, W_BEFORE, W_MID, W_DONE,
-       W_SHUTDOWN, W_NONE };
-static const char *const words[] = {
-    "-", "false", "true", "same", "copy", "before", "mid", "done",
-    "shutdown", "none",
-};
-
-struct val {
-    int64_t v;
-    int tag;
-};
-
-static bool val_eq(const struct val *a, const struct val *b)
-{
-    return a->tag == b->tag && a->v == b->v;
-}
-
-static void val_str(const struct val *x, char *buf, size_t len)
-{
-    switch (x->tag) {
-    case V_WORD:
-        snprintf(buf, len, "%s", words[x->v]);
-        break;
-    case V_ERR: {
-        const char *name = x->v == 0 ? "none" :
-            st_reason_name(st_be_error_reason((unsigned long)x->v));
-
-        if (name != NULL)
-            snprintf(buf, len, "%s", name);
-        else
-            st_be_error_text((unsigned long)x->v, buf, len);
-        break;
-    }
-    default:
-        snprintf(buf, len, "%" PRId64, x->v);
-        break;
-    }
-}
-
-static struct val word(int w)
-{
-    return (struct val){ .v = w, .tag = V_WORD };
-}
-
-static struct val boolean(bool b)
-{
-    return word(b ? W_TRUE : W_FALSE);
-}
 
 /* ---- run state ------------------------------------------------------------- */
 
@@ -111,7 +62,6 @@ struct run;
 struct thr {
     struct run *r;
     unsigned idx;
-    pthread_t tid;
     const struct st_block *blk;
     struct st_prng prng;
     unsigned pos;
@@ -126,13 +76,6 @@ struct thr {
     char pad[64];
 };
 
-struct row {
-    struct val *vals;
-    uint64_t count;
-    enum st_class cls;
-    const char *desc;
-};
-
 struct run {
     /* Read by every thread, written only before the workers start (or
      * between iterations, published by the gate). */
@@ -143,10 +86,9 @@ struct run {
     uint64_t *ids;
     void **peer;
     unsigned char *server;      /* ROLE_* bits of each slot's object */
-    struct val *obs;
+    struct st_val *obs;
     struct thr *thr;
     unsigned nthr;
-    unsigned meet_spin, meet_yields;
     bool uses_leaks, uses_freed, uses_errors, detect_live;
     unsigned jitter_max;
     /* Controlled mode (controlled.h); NULL when free-running. */
@@ -159,21 +101,13 @@ struct run {
     long long live_base, live_ssl_base;
     struct st_be_detect det_base;
     /* Timing aids the threads of an iteration all write: one line. */
-    _Alignas(64) atomic_uint arrived;   /* threads at the start rendezvous */
-    atomic_llong start_ns;      /* rendezvous: common start time, 0 unset */
-    atomic_llong meet_delay_ns; /* how far ahead the last arriver sets it */
     _Alignas(64) atomic_uint finished;  /* threads done this iteration */
     atomic_bool no_overlap;     /* a thread started after one finished */
-    _Alignas(64) struct st_gate gate;
-    bool gate_ok;
-    unsigned nstarted;
-    atomic_bool quit;
+    _Alignas(64) struct st_workers w;   /* workers.h */
     struct st_shared local_sh;
     struct thr leader_setup, leader_check, leader_global;
-    struct row *rows;
-    size_t nrows, caprows;
+    struct st_hist hist;        /* outcome.h */
     struct st_result *res;
-    size_t capfail;
     bool stop;                  /* max failures reached or a hard error */
     bool error;
     bool unsupported;           /* a setting the backend lacks: skip */
@@ -244,147 +178,6 @@ unsigned st_scenario_needs(const struct st_scenario *sc)
     return scan(sc, NULL);
 }
 
-void st_opts_default(struct st_opts *o)
-{
-    memset(o, 0, sizeof(*o));
-    o->max_failures = 1;
-    o->shard_count = 1;
-    o->argv0 = "sslstress";
-}
-
-const char *st_jitter_name(enum st_jitter j)
-{
-    return j == ST_JITTER_LOW ? "low" : j == ST_JITTER_HIGH ? "high" : "none";
-}
-
-const char *st_affinity_name(enum st_affinity a)
-{
-    return a == ST_AFFINITY_PIN ? "pin"
-         : a == ST_AFFINITY_SPREAD ? "spread" : "none";
-}
-
-uint64_t st_planned_iterations(const struct st_scenario *sc,
-                               const struct st_opts *o)
-{
-    if (o->iterations > 0)
-        return o->iterations;
-    return sc->iterations > 0 ? (uint64_t)sc->iterations : 10000;
-}
-
-/* ---- traces and replay commands -------------------------------------------- */
-
-struct trace {
-    char *buf;
-    size_t len, cap;
-    unsigned left;          /* statements still to list */
-    unsigned lines;
-    bool oom;
-};
-
-static void trace_add(struct trace *t, const char *s)
-{
-    size_t n = strlen(s);
-
-    if (t->oom)
-        return;
-    if (t->len + n + 2 > t->cap) {
-        size_t cap = (t->cap + n + 2) * 2;
-        char *b = realloc(t->buf, cap);
-
-        if (b == NULL) {
-            t->oom = true;
-            return;
-        }
-        t->buf = b;
-        t->cap = cap;
-    }
-    if (t->len > 0)
-        t->buf[t->len++] = '\n';
-    memcpy(t->buf + t->len, s, n + 1);
-    t->len += n;
-}
-
-static void trace_walk(struct trace *t, const struct st_stmt *st, size_t n)
-{
-    for (size_t i = 0; i < n && t->left > 0; i++) {
-        char line[600];
-
-        t->left--;
-        if (t->lines < TRACE_MAX_LINES || t->left == 0) {
-            snprintf(line, sizeof(line), "%d: %s", st[i].loc.line,
-                     st[i].text != NULL ? st[i].text : "?");
-            trace_add(t, line);
-        } else if (t->lines == TRACE_MAX_LINES) {
-            trace_add(t, "...");
-        }
-        t->lines++;
-        if (st[i].op == ST_OP_REPEAT)
-            for (long long k = 0; k < st[i].n && t->left > 0; k++)
-                trace_walk(t, st[i].body, st[i].nbody);
-    }
-}
-
-char *st_block_trace(const struct st_block *blk, unsigned pos)
-{
-    struct trace t = { .left = pos };
-
-    trace_walk(&t, blk->stmts, blk->nstmts);
-    if (t.buf == NULL && !t.oom)
-        trace_add(&t, "(no statement started)");
-    if (t.oom) {
-        free(t.buf);
-        return NULL;
-    }
-    return t.buf;
-}
-
-static bool shell_safe(const char *s)
-{
-    for (; *s != '\0'; s++)
-        if (strchr("/._-+,:=@%", *s) == NULL &&
-            !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-              (*s >= '0' && *s <= '9')))
-            return false;
-    return true;
-}
-
-char *st_sched_replay_command(const struct st_scenario *sc,
-                              const struct st_opts *o, const char *schedule)
-{
-    char *cmd = NULL;
-    const char *path = sc->path != NULL ? sc->path : "SCENARIO";
-
-    if (schedule == NULL)
-        return NULL;
-    if (asprintf(&cmd, "%s replay %s%s%s --schedule '%s'",
-                 o->argv0 != NULL ? o->argv0 : "sslstress",
-                 shell_safe(path) ? "" : "'", path,
-                 shell_safe(path) ? "" : "'", schedule) < 0)
-        return NULL;
-    return cmd;
-}
-
-char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
-                        uint64_t iteration)
-{
-    char aff[32] = "";
-    char *cmd = NULL;
-    const char *path = sc->path != NULL ? sc->path : "SCENARIO";
-    int n;
-
-    if (o->affinity != ST_AFFINITY_NONE)
-        snprintf(aff, sizeof(aff), " --affinity %s",
-                 st_affinity_name(o->affinity));
-    n = asprintf(&cmd, "%s run --seed %" PRIu64 " --jitter %s --start %"
-                 PRIu64 " --iterations %" PRIu64 "%s %s%s%s",
-                 o->argv0 != NULL ? o->argv0 : "sslstress", o->seed,
-                 st_jitter_name(o->jitter), iteration,
-                 st_planned_iterations(sc, o), aff,
-                 shell_safe(path) ? "" : "'", path,
-                 shell_safe(path) ? "" : "'");
-    return n < 0 ? NULL : cmd;
-}
-
 /* ---- failures ---------------------------------------------------------------- */
 
 /* Record the first problem of this iteration in thread |t|. */
@@ -413,51 +206,29 @@ static char *xstrdup(const char *s)
     return s == NULL ? NULL : strdup(s);
 }
 
+/* Keep this iteration's failure, |t|'s, unless the limit is kept already
+ * (or this is a shrink run): failure.h builds it. */
 static void keep_failure(struct run *r, struct thr *t)
 {
     struct st_result *res = r->res;
     unsigned keep = r->o->keep_failures ? r->o->keep_failures
                                         : KEEP_FAILURES_DEFAULT;
+    unsigned pos[ST_MAX_THREADS];
     struct st_failure *f;
-    char where[300];
 
     if (res->nfailures >= keep || r->shrinking)
         return;
-    if (res->nfailures == r->capfail) {
-        size_t cap = r->capfail ? r->capfail * 2 : 4;
-        struct st_failure *nf = realloc(res->failures, cap * sizeof(*nf));
-
-        if (nf == NULL)
-            return;
-        res->failures = nf;
-        r->capfail = cap;
-    }
-    f = &res->failures[res->nfailures++];
-    memset(f, 0, sizeof(*f));
-    f->iteration = r->iteration;
-    f->seed = r->o->seed;
-    f->kind = xstrdup(t->kind);
-    f->message = xstrdup(t->msg);
-    if (t->where != NULL) {
-        snprintf(where, sizeof(where), "%s:%d:%d", r->sc->path,
-                 t->where->loc.line, t->where->loc.col);
-        f->where = xstrdup(where);
-    }
-    f->nthreads = r->nthr;
-    f->thread_names = calloc(r->nthr, sizeof(char *));
-    f->thread_trace = calloc(r->nthr, sizeof(char *));
-    if (f->thread_names != NULL && f->thread_trace != NULL)
-        for (unsigned i = 0; i < r->nthr; i++) {
-            f->thread_names[i] = xstrdup(r->sc->threads[i].name);
-            f->thread_trace[i] = st_block_trace(&r->sc->threads[i],
-                                                r->thr[i].pos);
-        }
-    if (r->ctl != NULL) {
+    if ((f = st_failure_add(res, r->o, r->iteration, t->kind,
+                            t->msg)) == NULL)
+        return;
+    for (unsigned i = 0; i < r->nthr; i++)
+        pos[i] = r->thr[i].pos;
+    /* What ENOMEM leaves out is left out; the failure stays. */
+    (void)st_failure_at(f, r->sc, t->where);
+    (void)st_failure_threads(f, r->sc, pos);
+    if (r->ctl != NULL)
         st_ctl_fill_failure(r->ctl, f, t->fail_step, t->msg);
-        f->replay = st_sched_replay_command(r->sc, r->o, f->schedule);
-    } else {
-        f->replay = st_replay_command(r->sc, r->o, r->iteration);
-    }
+    (void)st_failure_replay(f, r->sc, r->o);
 }
 
 /* ---- expressions --------------------------------------------------------------- */
@@ -472,101 +243,11 @@ static const char *slot_name(const struct run *r, int slot)
     return slot >= 0 ? r->sc->names[slot].name : "?";
 }
 
-static struct val eval_value(struct run *r, struct thr *t,
-                             const struct st_expr *e, char *why, size_t wl)
+/* What `expect` and `observe` read (outcome.h). */
+static struct st_objects objects(const struct run *r)
 {
-    void *a = e->a >= 0 ? r->slot[e->a] : NULL;
-    void *b = e->b >= 0 ? r->slot[e->b] : NULL;
-
-    (void)t;
-    why[0] = '\0';
-    switch (e->kind) {
-    case ST_E_IDENT:
-        return boolean((a == b) != (e->negate != 0));
-    case ST_E_SAME:
-        return word(a == b ? W_SAME : W_COPY);
-    case ST_E_COPIED:
-        return boolean(st_be_copied(a, b, why, wl));
-    case ST_E_STATE:
-        return word(W_BEFORE + (int)st_be_state(a));
-    case ST_E_REFS:
-        return (struct val){ .v = st_be_refs(slot_type(r, e->a), a),
-                             .tag = V_NUM };
-    case ST_E_FREED:
-        return boolean(st_be_freed(slot_type(r, e->a), a, r->ids[e->a]));
-    case ST_E_LEAKS:
-        return (struct val){ .v = st_be_live() - r->live_base, .tag = V_NUM };
-    case ST_E_ERRORS:
-        return (struct val){ .v = (int64_t)st_be_peek_error(), .tag = V_ERR };
-    }
-    return word(W_UNSET);
-}
-
-/* The truth of an `expect`; on false, *why says what was seen. */
-static bool eval_expect(struct run *r, struct thr *t, const struct st_expr *e,
-                        char *why, size_t wl)
-{
-    char vs[160];
-    struct val v = eval_value(r, t, e, why, wl);
-    bool ok;
-
-    switch (e->kind) {
-    case ST_E_IDENT:
-        ok = v.v == W_TRUE;
-        if (!ok)
-            snprintf(why, wl, "%s and %s are %s objects", slot_name(r, e->a),
-                     slot_name(r, e->b),
-                     r->slot[e->a] == r->slot[e->b] ? "the same" : "different");
-        return ok;
-    case ST_E_SAME:
-        return v.v == W_SAME;
-    case ST_E_COPIED:
-        return v.v == W_TRUE;
-    case ST_E_FREED:
-        ok = v.v == W_TRUE;
-        if (!ok)
-            snprintf(why, wl, "%s is still live", slot_name(r, e->a));
-        return ok;
-    case ST_E_STATE:
-        if (!e->has_cmp)
-            return true;
-        ok = ((int)v.v - W_BEFORE == (int)e->state) != (e->negate != 0);
-        if (!ok)
-            snprintf(why, wl, "state %s is %s", slot_name(r, e->a),
-                     words[v.v]);
-        return ok;
-    case ST_E_REFS:
-    case ST_E_LEAKS:
-        if (!e->has_cmp)
-            return v.v != 0;
-        ok = (v.v == e->num) != (e->negate != 0);
-        if (!ok)
-            snprintf(why, wl, "%s%s%s is %" PRId64,
-                     e->kind == ST_E_REFS ? "refs " : "leaks",
-                     e->kind == ST_E_REFS ? slot_name(r, e->a) : "", "",
-                     v.v);
-        return ok;
-    case ST_E_ERRORS:
-        if (e->reason == NULL)
-            ok = v.v == 0;
-        else
-            ok = st_be_error_is((unsigned long)v.v, e->reason);
-        ok = ok != (e->negate != 0);
-        if (!ok) {
-            val_str(&v, vs, sizeof(vs));
-            snprintf(why, wl, "the error stack holds: %s", vs);
-        }
-        return ok;
-    }
-    return true;
-}
-
-static int label_index(const struct st_scenario *sc, const char *label)
-{
-    for (size_t i = 0; i < sc->nlabels; i++)
-        if (strcmp(sc->observe_labels[i], label) == 0)
-            return (int)i;
-    return -1;
+    return (struct st_objects){ .sc = r->sc, .slot = r->slot, .ids = r->ids,
+                                .live_base = r->live_base };
 }
 
 /* ---- statements -------------------------------------------------------------- */
@@ -744,18 +425,19 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
             }
         }
         return 0;
-    case ST_OP_EXPECT:
-        if (!eval_expect(r, t, &s->expr, why, sizeof(why)))
+    case ST_OP_EXPECT: {
+        struct st_objects ob = objects(r);
+
+        if (!st_eval_expect(&ob, &s->expr, why, sizeof(why)))
             fail(t, "expect", s, "%s: %s", s->text,
                  why[0] ? why : "false");
         return 0;
+    }
     case ST_OP_OBSERVE: {
-        int li = label_index(r->sc, s->label);
-        struct val v = eval_value(r, t, &s->expr, why, sizeof(why));
+        int li = st_label_index(r->sc, s->label);
+        struct st_objects ob = objects(r);
+        struct st_val v = st_eval_observe(&ob, &s->expr, why, sizeof(why));
 
-        if (s->expr.has_cmp || s->expr.kind == ST_E_IDENT ||
-            s->expr.kind == ST_E_FREED || s->expr.kind == ST_E_COPIED)
-            v = boolean(eval_expect(r, t, &s->expr, why, sizeof(why)));
         if (li >= 0)
             r->obs[li] = v;
         return 0;
@@ -803,120 +485,6 @@ static void thr_reset(struct thr *t)
     t->aborted = false;
 }
 
-/* The start rendezvous: the gate has released every thread, but a thread
- * woken from a futex needs microseconds while a minissl up_ref/free pair
- * takes nanoseconds, so without this the leader would finish its block
- * before the others start.  Each thread announces itself and waits (a
- * bounded spin; a few yields when the threads outnumber the CPUs) until
- * all have, so the blocks really start together.  Bounded: a descheduled
- * thread costs at most the budget, never a hang.
- *
- * Meeting is not yet starting together: the last to arrive knows at once,
- * the others a cache-line transfer later (100-300 ns on a VM), and a short
- * block is over by then.  So the last arriver sets a common start time a
- * little ahead (meet_delay_ns) and every thread waits for that moment on
- * one timebase (timebase() below), as litmus-test tools synchronise.  The
- * delay adapts: a thread that reads a start time already past was late,
- * and doubles it; otherwise the last arriver takes 1/16 off.  (Measured,
- * updown-2 on 2 CPUs: without a common start 99.9% of the iterations had
- * no overlap; with it 97-99% of the blocks start within 30 ns of each
- * other.  The no-overlap count of updown-2 stays at 20-45%: its blocks are
- * two atomic operations, shorter than that.) */
-static _Thread_local unsigned meet_budget = 256, meet_count;
-
-#define MEET_DELAY_MIN 50       /* timebase units (TSC ticks or ns) */
-#define MEET_DELAY_MAX 60000
-
-/* The clock the start time is on: the TSC where there is one (one
- * instruction, where a vDSO clock_gettime takes ~20 ns and so leaves the
- * threads up to that far apart; measured, updown-2: 97-99% of the starts
- * within 30 ns of each other against 92% with clock_gettime), else the
- * monotonic clock.  Units do not matter: the delay adapts in them.  An
- * unsynchronised TSC only makes threads late, which grows the delay, up to
- * MEET_DELAY_MAX units: never a hang. */
-static inline long long timebase(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    return (long long)__builtin_ia32_rdtsc();
-#else
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-#endif
-}
-
-/* Wait for the common start time set by the last arriver (bounded). */
-static void start_together(struct run *r, bool last)
-{
-    /* relaxed, all three: a timing aid; no data is published through it. */
-    long long d = atomic_load_explicit(&r->meet_delay_ns, memory_order_relaxed);
-    long long t, now;
-    unsigned i;
-
-    if (last) {
-        t = timebase() + d;
-        atomic_store_explicit(&r->start_ns, t, memory_order_relaxed);
-    } else {
-        for (i = 0; (t = atomic_load_explicit(&r->start_ns,
-                                              memory_order_relaxed)) == 0;
-             i++) {
-            if (i >= r->meet_spin)
-                return;
-            st_cpu_relax();
-        }
-    }
-    now = timebase();
-    if (now >= t) {
-        if (!last && d < MEET_DELAY_MAX)
-            atomic_store_explicit(&r->meet_delay_ns, d * 2,
-                                  memory_order_relaxed);
-        return;
-    }
-    if (last && d > MEET_DELAY_MIN)
-        atomic_store_explicit(&r->meet_delay_ns, d - d / 16,
-                              memory_order_relaxed);
-    while (now < t && t - now <= MEET_DELAY_MAX)
-        now = timebase();
-}
-
-static void rendezvous(struct run *r)
-{
-    /* relaxed: a timing aid only; no data is published through it. */
-    unsigned a = atomic_fetch_add_explicit(&r->arrived, 1,
-                                           memory_order_relaxed) + 1;
-    unsigned i, budget = meet_budget < r->meet_spin ? meet_budget
-                                                    : r->meet_spin;
-
-    if ((++meet_count & 63) == 0)
-        budget = r->meet_spin;      /* probe: has the machine gone quiet? */
-    if (a == r->nthr && r->meet_spin > 0) {
-        start_together(r, true);
-        return;
-    }
-
-    /* Adaptive, like the gate's spin: grow to twice what a meeting took,
-     * halve after a timeout (the others are not running: the machine is
-     * busy), never below 16; every 64th meeting probes the full budget. */
-    for (i = 0; a < r->nthr && i < budget; i++) {
-        st_cpu_relax();
-        a = atomic_load_explicit(&r->arrived, memory_order_relaxed);
-    }
-    if (r->meet_spin > 0) {
-        if (a >= r->nthr) {
-            meet_budget = i * 2 < 64 ? 64 : i * 2 > r->meet_spin
-                                              ? r->meet_spin : i * 2;
-            start_together(r, false);
-        } else {
-            meet_budget = meet_budget / 2 < 16 ? 16 : meet_budget / 2;
-        }
-    }
-    for (unsigned y = 0; a < r->nthr && y < r->meet_yields; y++) {
-        sched_yield();
-        a = atomic_load_explicit(&r->arrived, memory_order_relaxed);
-    }
-}
-
 _Thread_local int st_current_thread = -1;
 void (*st_stmt_hook)(uint64_t iteration, int thread,
                      const struct st_stmt *st);
@@ -935,7 +503,7 @@ static void run_block(struct run *r, struct thr *t)
     if (r->uses_errors)
         st_be_clear_errors();
     if (r->meet)
-        rendezvous(r);
+        st_workers_meet(&r->w);
     /* The overlap statistic: did this thread start after another one had
      * finished?  Relaxed ON PURPOSE, both here and at the increment below:
      * an acquire load that reads a release increment is a happens-before
@@ -957,151 +525,15 @@ static void run_block(struct run *r, struct thr *t)
     st_current_thread = -1;
 }
 
-static void set_affinity(struct run *r, unsigned idx, pthread_t tid)
+/* A worker's block (workers.h calls it once per iteration). */
+static void worker_block(void *arg, unsigned idx)
 {
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned cpu, stride;
-    cpu_set_t set;
+    struct run *r = arg;
 
-    if (r->o->affinity == ST_AFFINITY_NONE || ncpu < 1)
-        return;
-    stride = 1;
-    if (r->o->affinity == ST_AFFINITY_SPREAD && r->nthr < (unsigned)ncpu)
-        stride = (unsigned)ncpu / r->nthr;
-    cpu = (idx * stride) % (unsigned)ncpu;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    pthread_setaffinity_np(tid, sizeof(set), &set);   /* best effort */
-}
-
-static void *worker(void *arg)
-{
-    struct thr *t = arg;
-    struct run *r = t->r;
-    unsigned seen = 0;
-
-    for (;;) {
-        st_gate_pass(&r->gate, &seen);
-        /* relaxed: the gate opening that woke us ordered the store. */
-        if (atomic_load_explicit(&r->quit, memory_order_relaxed))
-            return NULL;
-        run_block(r, t);
-        st_gate_done(&r->gate);
-    }
-}
-
-/* ---- outcomes ---------------------------------------------------------------- */
-
-static bool value_matches(const char *want, const char *got)
-{
-    size_t n = strlen(got);
-
-    if (strcmp(want, "*") == 0)
-        return true;
-    while (*want != '\0') {
-        size_t len = strcspn(want, "|");
-
-        if (len == n && strncmp(want, got, n) == 0)
-            return true;
-        want += len;
-        if (*want == '|')
-            want++;
-    }
-    return false;
-}
-
-static void classify(struct run *r, struct row *row)
-{
-    const struct st_scenario *sc = r->sc;
-    char got[160];
-
-    row->desc = NULL;
-    if (sc->noutcomes == 0) {
-        row->cls = ST_ACCEPTABLE;
-        return;
-    }
-    for (size_t i = 0; i < sc->noutcomes; i++) {
-        const struct st_outcome *oc = &sc->outcomes[i];
-        bool all = true;
-
-        for (size_t k = 0; k < oc->nkeys && all; k++) {
-            int li = label_index(sc, oc->keys[k]);
-
-            if (li < 0) {
-                all = false;
-                break;
-            }
-            val_str(&row->vals[li], got, sizeof(got));
-            all = value_matches(oc->values[k], got);
-        }
-        if (all) {
-            row->cls = oc->cls;
-            row->desc = oc->desc;
-            return;
-        }
-    }
-    row->cls = ST_FORBIDDEN;
-}
-
-/* Count this iteration's observations; returns the row (NULL: no memory). */
-static struct row *count_outcome(struct run *r)
-{
-    size_t nl = r->sc->nlabels;
-    struct row *row;
-
-    for (size_t i = 0; i < r->nrows; i++) {
-        size_t k;
-
-        for (k = 0; k < nl; k++)
-            if (!val_eq(&r->rows[i].vals[k], &r->obs[k]))
-                break;
-        if (k == nl) {
-            r->rows[i].count++;
-            return &r->rows[i];
-        }
-    }
-    if (r->nrows == r->caprows) {
-        size_t cap = r->caprows ? r->caprows * 2 : 8;
-        struct row *nr = realloc(r->rows, cap * sizeof(*nr));
-
-        if (nr == NULL)
-            return NULL;
-        r->rows = nr;
-        r->caprows = cap;
-    }
-    row = &r->rows[r->nrows];
-    if ((row->vals = malloc(nl * sizeof(struct val) + 1)) == NULL)
-        return NULL;
-    memcpy(row->vals, r->obs, nl * sizeof(struct val));
-    row->count = 1;
-    classify(r, row);
-    r->nrows++;
-    return row;
-}
-
-static void outcome_text(struct run *r, const struct row *row, char *buf,
-                         size_t len)
-{
-    size_t used = 0;
-    char v[160];
-
-    buf[0] = '\0';
-    for (size_t i = 0; i < r->sc->nlabels && used < len; i++) {
-        val_str(&row->vals[i], v, sizeof(v));
-        used += (size_t)snprintf(buf + used, len - used, "%s%s=%s",
-                                 i ? " " : "", r->sc->observe_labels[i], v);
-    }
+    run_block(r, &r->thr[idx]);
 }
 
 /* ---- the iteration loop -------------------------------------------------------- */
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void set_phase(struct run *r, enum st_phase p)
 {
@@ -1125,13 +557,13 @@ static inline __attribute__((always_inline)) bool iteration(struct run *r)
 {
     const struct st_scenario *sc = r->sc;
     struct thr *bad = NULL;
-    struct row *row;
+    const struct st_hist_row *row;
     bool ran_threads = false;
 
     atomic_store_explicit(&r->sh->iteration, r->iteration,
                           memory_order_relaxed);
     for (size_t i = 0; i < sc->nlabels; i++)
-        r->obs[i] = word(W_UNSET);
+        r->obs[i] = st_val_word(ST_W_UNSET);
     if (r->uses_leaks)
         r->live_base = st_be_live();
     if (r->detect_live)
@@ -1160,12 +592,10 @@ static inline __attribute__((always_inline)) bool iteration(struct run *r)
         set_phase(r, ST_PH_THREADS);
         /* relaxed: published to the workers by the gate opening. */
         atomic_store_explicit(&r->finished, 0, memory_order_relaxed);
-        atomic_store_explicit(&r->arrived, 0, memory_order_relaxed);
-        atomic_store_explicit(&r->start_ns, 0, memory_order_relaxed);
         atomic_store_explicit(&r->no_overlap, false, memory_order_relaxed);
-        st_gate_open(&r->gate);
+        st_workers_open(&r->w);
         run_block(r, &r->thr[0]);
-        st_gate_join(&r->gate);
+        st_workers_join(&r->w);
         ran_threads = true;
         if (atomic_load_explicit(&r->no_overlap, memory_order_relaxed))
             r->res->no_overlap++;
@@ -1189,11 +619,11 @@ static inline __attribute__((always_inline)) bool iteration(struct run *r)
     }
     free_peers(r);
     if (ran_threads && sc->nlabels > 0) {
-        row = count_outcome(r);
+        row = st_hist_count(&r->hist, r->obs);
         if (row != NULL && row->cls == ST_FORBIDDEN && bad == NULL) {
             char txt[256];
 
-            outcome_text(r, row, txt, sizeof(txt));
+            st_hist_text(&r->hist, row, txt, sizeof(txt));
             bad = &r->leader_check;
             fail(bad, "outcome", NULL, "forbidden outcome: %s", txt);
         }
@@ -1245,41 +675,6 @@ static void free_global(struct run *r)
         }
 }
 
-static int fill_rows(struct run *r)
-{
-    struct st_result *res = r->res;
-    const struct st_scenario *sc = r->sc;
-    char v[160];
-
-    res->nlabels = sc->nlabels;
-    if (sc->nlabels > 0 &&
-        (res->labels = calloc(sc->nlabels, sizeof(char *))) == NULL)
-        return -ENOMEM;
-    for (size_t i = 0; i < sc->nlabels; i++)
-        if ((res->labels[i] = strdup(sc->observe_labels[i])) == NULL)
-            return -ENOMEM;
-    if (r->nrows == 0)
-        return 0;
-    if ((res->rows = calloc(r->nrows, sizeof(*res->rows))) == NULL)
-        return -ENOMEM;
-    res->nrows = r->nrows;
-    for (size_t i = 0; i < r->nrows; i++) {
-        struct st_outcome_row *row = &res->rows[i];
-
-        row->count = r->rows[i].count;
-        row->cls = r->rows[i].cls;
-        row->desc = xstrdup(r->rows[i].desc);
-        if ((row->values = calloc(sc->nlabels, sizeof(char *))) == NULL)
-            return -ENOMEM;
-        for (size_t k = 0; k < sc->nlabels; k++) {
-            val_str(&r->rows[i].vals[k], v, sizeof(v));
-            if ((row->values[k] = strdup(v)) == NULL)
-                return -ENOMEM;
-        }
-    }
-    return 0;
-}
-
 /* The failures kept so far (a skipped scenario reports none). */
 static int result_head(const struct st_scenario *sc, const struct st_opts *o,
                        struct st_result *res)
@@ -1321,9 +716,7 @@ int st_result_skip(const struct st_scenario *sc, const struct st_opts *o,
 
 static void run_free(struct run *r)
 {
-    for (size_t i = 0; i < r->nrows; i++)
-        free(r->rows[i].vals);
-    free(r->rows);
+    st_hist_free(&r->hist);
     free(r->slot);
     free(r->ids);
     free(r->peer);
@@ -1349,34 +742,9 @@ static int run_alloc(struct run *r)
     return 0;
 }
 
+/* Each thread's record, then the workers (workers.h). */
 static int start_workers(struct run *r)
 {
-    unsigned spin = st_barrier_spin_for(r->nthr);
-    int e;
-
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
-    if ((e = st_gate_init(&r->gate, r->nthr - 1, spin)) != 0)
-        return e;
-    st_declare_atomic(&r->finished, sizeof(r->finished),
-                      "overlap statistic: seq_cst RMW, see run_block");
-    st_declare_atomic(&r->no_overlap, sizeof(r->no_overlap),
-                      "overlap statistic: read after the gate join");
-    st_declare_atomic(&r->arrived, sizeof(r->arrived),
-                      "start rendezvous: timing only, publishes nothing");
-    st_declare_atomic(&r->start_ns, sizeof(r->start_ns),
-                      "start rendezvous: timing only, publishes nothing");
-    st_declare_atomic(&r->meet_delay_ns, sizeof(r->meet_delay_ns),
-                      "start rendezvous: timing only, publishes nothing");
-    if (st_on_valgrind()) {
-        r->meet_spin = 0;
-        r->meet_yields = 1;
-    } else if (ncpu >= 1 && r->nthr <= (unsigned)ncpu) {
-        r->meet_spin = 1u << 12;
-    } else {
-        r->meet_yields = 0;
-    }
-    r->gate_ok = true;
     for (unsigned i = 0; i < r->nthr; i++) {
         struct thr *t = &r->thr[i];
 
@@ -1385,27 +753,11 @@ static int start_workers(struct run *r)
         t->blk = &r->sc->threads[i];
         t->shpos = &r->sh->th[i].pos;
     }
-    set_affinity(r, 0, pthread_self());
-    for (unsigned i = 1; i < r->nthr; i++) {
-        if ((e = pthread_create(&r->thr[i].tid, NULL, worker,
-                                &r->thr[i])) != 0)
-            return -e;
-        r->nstarted++;
-        set_affinity(r, i, r->thr[i].tid);
-    }
-    return 0;
-}
-
-static void stop_workers(struct run *r)
-{
-    if (!r->gate_ok)
-        return;
-    /* relaxed: the gate opening below publishes it. */
-    atomic_store_explicit(&r->quit, true, memory_order_relaxed);
-    st_gate_open(&r->gate);
-    for (unsigned i = 1; i <= r->nstarted; i++)
-        pthread_join(r->thr[i].tid, NULL);
-    st_gate_destroy(&r->gate);
+    st_declare_atomic(&r->finished, sizeof(r->finished),
+                      "overlap statistic: relaxed on purpose, see run_block");
+    st_declare_atomic(&r->no_overlap, sizeof(r->no_overlap),
+                      "overlap statistic: read after the gate join");
+    return st_workers_start(&r->w, r->o->affinity, worker_block, r);
 }
 
 /* Controlled mode, before iteration |it|: false when the strategy is done
@@ -1458,7 +810,7 @@ static void iteration_done(struct run *r, struct st_result *out, uint64_t it,
     st_detector_poll(r->sh, it);
     atomic_store_explicit(&r->sh->done, out->iterations_run,
                           memory_order_relaxed);
-    if (deadline > 0 && (++*count & 63) == 0 && now_s() >= deadline)
+    if (deadline > 0 && (++*count & 63) == 0 && st_now_s() >= deadline)
         r->stop = true;
 }
 
@@ -1477,7 +829,7 @@ static __attribute__((noinline)) bool controlled_iteration(struct run *r)
 static void controlled_end(struct run *r)
 {
     struct st_result *res = r->res;
-    size_t nrows0 = r->nrows;
+    size_t nrows0 = r->hist.nrows;
     uint64_t *counts;
     unsigned pre = 0, steps = 0;
     bool stop, error, shrink_ok;
@@ -1487,7 +839,7 @@ static void controlled_end(struct run *r)
         st_ctl_misfit(r->ctl) == NULL &&
         (counts = malloc((nrows0 ? nrows0 : 1) * sizeof(*counts))) != NULL) {
         for (size_t i = 0; i < nrows0; i++)
-            counts[i] = r->rows[i].count;
+            counts[i] = r->hist.rows[i].count;
         stop = r->stop;
         error = r->error;
         r->shrinking = true;
@@ -1500,10 +852,8 @@ static void controlled_end(struct run *r)
         }
         r->shrinking = false;
         for (size_t i = 0; i < nrows0; i++)
-            r->rows[i].count = counts[i];
-        for (size_t i = nrows0; i < r->nrows; i++)
-            free(r->rows[i].vals);
-        r->nrows = nrows0;
+            r->hist.rows[i].count = counts[i];
+        st_hist_truncate(&r->hist, nrows0);
         free(counts);
         if (shrink_ok && (s = st_ctl_shrunk(r->ctl, &pre, &steps)) != NULL) {
             free(res->failures[0].schedule_shrunk);
@@ -1531,14 +881,12 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     r.sc = sc;
     r.o = o;
     r.res = out;
+    r.hist.sc = sc;
     r.sh = sh != NULL ? sh : &r.local_sh;
     st_detector_attach(r.sh);   /* detached below, before r goes away */
     r.nthr = (unsigned)sc->nthreads;
-    atomic_init(&r.quit, false);
+    st_workers_init(&r.w, r.nthr);
     atomic_init(&r.finished, 0);
-    atomic_init(&r.arrived, 0);
-    atomic_init(&r.start_ns, 0);
-    atomic_init(&r.meet_delay_ns, 200);
     atomic_init(&r.no_overlap, false);
     if ((e = result_head(sc, o, out)) != 0)
         goto err;
@@ -1566,7 +914,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     /* `fault NAME`: switched on here, in the process that runs the
      * scenario (the forked child), before anything runs. */
     fault_on = sc->fault != NULL && st_be_fault_header(sc->fault);
-    t0 = now_s();
+    t0 = st_now_s();
     deadline = o->seconds > 0 ? t0 + o->seconds : 0;
     if (sc->has_global) {
         set_phase(&r, ST_PH_GLOBAL);
@@ -1588,7 +936,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     }
     r.meet = r.nthr > 1 && r.ctl == NULL;
     if ((e = start_workers(&r)) != 0) {
-        stop_workers(&r);
+        st_workers_stop(&r.w);
         free_global(&r);
         goto err;
     }
@@ -1614,12 +962,12 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
         }
     if (r.ctl != NULL)
         controlled_end(&r);
-    stop_workers(&r);
+    st_workers_stop(&r.w);
     free_global(&r);
     set_phase(&r, ST_PH_END);
  done:
-    out->seconds = now_s() - t0;
-    if ((e = fill_rows(&r)) != 0)
+    out->seconds = st_now_s() - t0;
+    if ((e = st_hist_fill(&r.hist, out)) != 0)
         goto err;
     if (out->verdict != ST_ERROR) {
         if (r.unsupported) {

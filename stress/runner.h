@@ -29,33 +29,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "controlled.h"
+#include "opts.h"
 #include "result.h"
 #include "scenario.h"
-#include "controlled.h"
-
-enum st_jitter { ST_JITTER_NONE, ST_JITTER_LOW, ST_JITTER_HIGH };
-enum st_affinity { ST_AFFINITY_NONE, ST_AFFINITY_PIN, ST_AFFINITY_SPREAD };
-
-struct st_opts {
-    uint64_t seed;
-    enum st_jitter jitter;
-    uint64_t iterations;        /* 0: each file's own */
-    uint64_t start;             /* first iteration (replay); 0 normally */
-    double seconds;             /* time budget of this scenario; 0: none */
-    uint64_t max_failures;      /* stop after this many; 0: never */
-    enum st_affinity affinity;
-    int shard_index, shard_count;   /* 0/1 when not sharded */
-    const char *argv0;          /* program name for replay commands */
-    unsigned keep_failures;     /* failures kept in a result (0: 8) */
-    /* Controlled scheduling (controlled.h); NULL: free-running.  In controlled
-     * mode jitter is off and each iteration is one schedule. */
-    const struct st_sched_spec *sched;
-};
-
-/* A half-open range of iteration numbers [begin, end). */
-struct st_range {
-    uint64_t begin, end;
-};
 
 /* Live state of a run, in a MAP_SHARED region when isolated, so the parent
  * can draw progress and, after the child died, say where each thread was.
@@ -95,15 +72,6 @@ extern _Thread_local int st_current_thread;
 extern void (*st_stmt_hook)(uint64_t iteration, int thread,
                             const struct st_stmt *st);
 
-/* Fill |o| with the defaults (seed must still be chosen). */
-void st_opts_default(struct st_opts *o);
-const char *st_jitter_name(enum st_jitter j);
-const char *st_affinity_name(enum st_affinity a);
-
-/* The iterations this scenario plans without sharding: o->iterations or
- * the file's own. */
-uint64_t st_planned_iterations(const struct st_scenario *sc,
-                               const struct st_opts *o);
 /* Features the scenario needs: its `requires` plus what its statements
  * imply (refs/freed: introspection; handshake: handshake). */
 unsigned st_scenario_needs(const struct st_scenario *sc);
@@ -127,17 +95,5 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
 /* A result for a scenario that does not run: SKIP with |reason|. */
 int st_result_skip(const struct st_scenario *sc, const struct st_opts *o,
                    const char *reason, struct st_result *out);
-
-/* For reports of crashes: the statements thread |th| (or the block |blk|)
- * had started when its position counter was |pos|, one per line, repeat
- * bodies expanded.  malloc'ed; NULL on allocation failure. */
-char *st_block_trace(const struct st_block *blk, unsigned pos);
-/* Controlled mode: `sslstress replay FILE --schedule 'STR'`; malloc'ed,
- * NULL when |schedule| is NULL or on ENOMEM. */
-char *st_sched_replay_command(const struct st_scenario *sc,
-                              const struct st_opts *o, const char *schedule);
-/* The replay command of a failure at |iteration|; malloc'ed. */
-char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
-                        uint64_t iteration);
 
 #endif

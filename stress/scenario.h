@@ -2,8 +2,8 @@
  *
  * This is the contract between the scenario language (lexer.c, parser.c,
  * validate.c: file -> struct st_scenario) and everything after it (the
- * runner, the backend, the reports).  See doc/scenario-format.md and
- * ../shared/design/SCENARIOS.md for the language itself.
+ * runner, the backend, the reports).  See doc/scenario-format.md for the
+ * language itself.
  *
  * Ownership: st_scenario_load() returns one heap block tree that
  * st_scenario_free() releases; nothing in it is shared.  Names are resolved

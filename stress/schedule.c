@@ -1,6 +1,5 @@
 /* Schedule strings.  See schedule.h. */
 #include "schedule.h"
-#include "controlled.h"
 
 #include <errno.h>
 #include <inttypes.h>

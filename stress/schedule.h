@@ -24,6 +24,11 @@
 
 #include "scenario.h"
 
+/* The most decisions one controlled iteration may make, so the longest
+ * schedule a string may hold (the controller keeps them in a fixed array:
+ * controlled.h). */
+#define ST_SCHED_MAX_DECISIONS (1u << 18)
+
 /* The fingerprint of |sc|'s thread blocks (FNV-1a, 32 bits). */
 uint32_t st_schedule_fingerprint(const struct st_scenario *sc);
 
@@ -32,7 +37,8 @@ char *st_schedule_format(const struct st_scenario *sc,
                          const unsigned char *choice, size_t n);
 
 /* Parse |s| for |sc|.  0 with *choice (malloc'd, NULL when n is 0) and *n;
- * -EINVAL (malformed, unknown thread) or -ESTALE (fingerprint of another
+ * -EINVAL (malformed, unknown thread, more than ST_SCHED_MAX_DECISIONS
+ * decisions) or -ESTALE (fingerprint of another
  * version of the file) with a message in err; -ENOMEM. */
 int st_schedule_parse(const struct st_scenario *sc, const char *s,
                       unsigned char **choice, size_t *n,

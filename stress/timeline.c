@@ -36,6 +36,7 @@
 
 #include "report.h"
 #include "trace.h"
+#include "utf8.h"
 
 #define TEXT_MAX_COLS 8
 /* A long text timeline shows its first TEXT_HEAD and last TEXT_TAIL steps
@@ -165,7 +166,7 @@ static char *term_cell(const char *s, size_t width, size_t *cols)
         return NULL;
     }
     for (i = 0; i < n; i += k) {
-        k = st_utf8_seq(p + i, n - i);
+        k = st_utf8_len(p + i, n - i);
         at[ng++] = len;
         if (k == 0) {
             k = 1;
@@ -478,34 +479,10 @@ void st_timeline_text(FILE *out, const struct st_trace *t, bool color)
 /* ---- JSON ----------------------------------------------------------- */
 
 /* A JSON string of the first |cap| bytes at |s| (up to a NUL), invalid
- * UTF-8 as U+FFFD (json_string refuses it); NULL on ENOMEM. */
+ * UTF-8 as U+FFFD; NULL on ENOMEM. */
 static json_t *jfield(const char *s, size_t cap)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strnlen(s, cap), i, k, q = 0;
-    char *fixed;
-    json_t *j;
-
-    for (i = 0; i < n; i += k)
-        if ((k = st_utf8_seq(p + i, n - i)) == 0)
-            break;
-    if (i >= n)
-        return json_stringn(s, n);
-    if ((fixed = malloc(3 * n + 1)) == NULL)
-        return NULL;
-    for (i = 0; i < n; i += k) {
-        if ((k = st_utf8_seq(p + i, n - i)) == 0) {
-            k = 1;
-            memcpy(fixed + q, "\xEF\xBF\xBD", 3);
-            q += 3;
-        } else {
-            memcpy(fixed + q, s + i, k);
-            q += k;
-        }
-    }
-    j = json_stringn(fixed, q);
-    free(fixed);
-    return j;
+    return st_json_text(s, strnlen(s, cap));
 }
 
 #define JFIELD(s, m) jfield((s)->m, sizeof((s)->m))

@@ -94,13 +94,10 @@ static int verr(struct vstate *v, struct st_loc loc, const char *fmt, ...)
 
 static int verr(struct vstate *v, struct st_loc loc, const char *fmt, ...)
 {
-    const char *line;
-    size_t len;
     va_list ap;
 
-    st_src_line(v->src, loc.line, &line, &len);
     va_start(ap, fmt);
-    st_diag_vset(v->d, v->src->path, line, len, loc, fmt, ap);
+    st_diag_vsrc(v->d, v->src, loc, fmt, ap);
     va_end(ap);
     return -1;
 }

@@ -10,6 +10,17 @@
 #include "report.h"
 #include "scenario.h"
 
+/* Leak checks, as tests/lib's (testutil.h): tu_setup before each test;
+ * after it, the backend's own material is released (st_be_cleanup: the
+ * test key and certificate, the peer contexts, the remembered peer
+ * sessions; the next st_be_init makes them again), and the teardown
+ * asserts that no minissl object and no CRYPTO_malloc block is left alive
+ * and, where the allocation hook below exists, that no heap block the
+ * program allocated during the test (the harness's own, minissl's, from
+ * any thread) is still live; what libc keeps for itself is not counted.
+ * Checked fixture: a leak fails the test that left it. */
+void tu_add_stress_leak_checks(TCase *tc);
+
 /* Write TEXT to DIR/NAME and load it as a scenario; a load error prints its
  * diagnostic and fails the calling test. */
 struct st_scenario *tu_load_scenario_text(const char *dir, const char *name,

@@ -118,7 +118,7 @@ static inline void ms_obj_check_ref(const struct ms_obj *h,
 /* ------------------------------------------------------------------ */
 /* Errors (err.c).  Reason text tables: {code, text}, ended by {0, NULL}.
  * err.c holds the object half's SSL_R_* texts and the common ERR_R_*
- * texts; the connection half (H2, conn_reasons.c) defines
+ * texts; the connection half (conn_reasons.c) defines
  * ms_conn_reasons[] for its SSL_R_* codes.  ERR_reason_error_string
  * consults both for ERR_LIB_SSL. */
 struct ms_reason {

@@ -404,38 +404,3 @@ long SSL_CTX_sess_misses(SSL_CTX *ctx)
     MS_CHECK(ctx, MINISSL_SSL_CTX, 0);
     return cache_get(ctx, &ctx->cache.misses);
 }
-
-/* ---- session timeouts and copies ---- */
-
-long SSL_SESSION_get_timeout(const SSL_SESSION *s)
-{
-    MS_CHECK(s, MINISSL_SSL_SESSION, 0);
-    return s->timeout;
-}
-
-long SSL_SESSION_set_timeout(SSL_SESSION *s, long t)
-{
-    MS_CHECK(s, MINISSL_SSL_SESSION, 0);
-    /* Shared sessions are immutable (ssl.h, rule 5). */
-    if (ms_ref_load(&s->hdr.refs, "SSL_SESSION", s->hdr.id) > 1) {
-        ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
-        return 0;
-    }
-    s->timeout = t;
-    return 1;
-}
-
-int SSL_copy_session_id(SSL *to, const SSL *from)
-{
-    SSL_SESSION *sess;
-    int ok;
-
-    MS_CHECK(to, MINISSL_SSL, 0);
-    MS_CHECK(from, MINISSL_SSL, 0);
-    sess = SSL_get1_session((SSL *)from);
-    ok = SSL_set_session(to, sess)
-         && SSL_set_session_id_context(to, from->cfg.sid_ctx,
-                                       (unsigned int)from->cfg.sid_ctx_len);
-    SSL_SESSION_free(sess);
-    return ok;
-}

@@ -234,6 +234,24 @@ long SSL_SESSION_set_time(SSL_SESSION *s, long t)
     return t;
 }
 
+long SSL_SESSION_get_timeout(const SSL_SESSION *s)
+{
+    MS_CHECK(s, MINISSL_SSL_SESSION, 0);
+    return s->timeout;
+}
+
+long SSL_SESSION_set_timeout(SSL_SESSION *s, long t)
+{
+    MS_CHECK(s, MINISSL_SSL_SESSION, 0);
+    /* Shared sessions are immutable (ssl.h, rule 5). */
+    if (ms_ref_load(&s->hdr.refs, "SSL_SESSION", s->hdr.id) > 1) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+        return 0;
+    }
+    s->timeout = t;
+    return 1;
+}
+
 int SSL_SESSION_get_protocol_version(const SSL_SESSION *s)
 {
     MS_CHECK(s, MINISSL_SSL_SESSION, 0);

@@ -202,6 +202,21 @@ SSL_SESSION *SSL_get1_session(SSL *s)
     return sess;
 }
 
+int SSL_copy_session_id(SSL *to, const SSL *from)
+{
+    SSL_SESSION *sess;
+    int ok;
+
+    MS_CHECK(to, MINISSL_SSL, 0);
+    MS_CHECK(from, MINISSL_SSL, 0);
+    sess = SSL_get1_session((SSL *)from);
+    ok = SSL_set_session(to, sess)
+         && SSL_set_session_id_context(to, from->cfg.sid_ctx,
+                                       (unsigned int)from->cfg.sid_ctx_len);
+    SSL_SESSION_free(sess);
+    return ok;
+}
+
 const char *SSL_get_psk_identity_hint(const SSL *s)
 {
     if (s == NULL || s->session == NULL)

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "barrier.h"
+#include "stress_util.h"
 #include "testutil.h"
 
 #define ROUNDS 2000
@@ -215,7 +216,9 @@ Suite *make_suite(void)
     tcase_add_test(g, gate_orders_leader_setup_before_workers_and_their_work_before_join);
     tcase_add_test(g, gate_with_63_workers_on_few_cpus_completes);
     tcase_add_test(g, gate_with_no_workers_joins_at_once);
+    tu_add_stress_leak_checks(b);
     suite_add_tcase(s, b);
+    tu_add_stress_leak_checks(g);
     suite_add_tcase(s, g);
     return s;
 }

@@ -518,12 +518,14 @@ Suite *make_suite(void)
     tcase_add_test(tc, drd_errors_are_counted_without_thread_lines_or_contexts);
     tcase_add_test(tc, a_crash_caught_by_a_sanitizer_is_no_report_of_its_own);
     tcase_add_test(tc, a_clean_log_counts_nothing);
+    tu_add_stress_leak_checks(tc);
     suite_add_tcase(s, tc);
 
     tcase_add_test(tv, a_report_fails_a_scenario_with_a_detector_failure);
     tcase_add_test(tv, silence_passes_a_correct_scenario);
     tcase_add_test(tv, an_expected_race_passes_by_a_report_and_fails_by_silence);
     tcase_add_test(tv, an_expected_race_is_skipped_without_a_race_detector);
+    tu_add_stress_leak_checks(tv);
     suite_add_tcase(s, tv);
 
     /* Valgrind runs one thread at a time, 20-100x slower. */
@@ -536,6 +538,7 @@ Suite *make_suite(void)
 #if defined(T_ASAN)
     tcase_add_test(ts, a_double_free_is_reported_by_asan_once_the_quarantine_let_go);
 #endif
+    tu_add_stress_leak_checks(ts);
     suite_add_tcase(s, ts);
     return s;
 }

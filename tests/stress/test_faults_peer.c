@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 
 #include "backend.h"
+#include "stress_util.h"
 #include "testutil.h"
 
 static void setup(void)
@@ -118,6 +119,7 @@ Suite *make_suite(void)
     tcase_add_test(t, server_of_another_ctx_is_offered_nothing_and_makes_a_full_handshake);
     tcase_add_test(t, remembered_peer_sessions_are_not_counted_as_live_objects);
     tcase_add_test(t, cache_get_noref_fault_hands_out_the_cached_session_without_a_reference);
+    tu_add_stress_leak_checks(t);
     suite_add_tcase(s, t);
     return s;
 }

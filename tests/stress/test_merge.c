@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "stress_util.h"
 #include "testutil.h"
 
 #define SCHEMA "../shared/schemas/junit-10.xsd"
@@ -616,7 +617,9 @@ Suite *make_suite(void)
     tcase_add_test(cmd, merge_command_exits_0_when_every_shard_passed);
     tcase_add_test(cmd, merge_command_exits_2_on_bad_input_with_a_clear_message);
     tcase_set_timeout(cmd, 30);
+    tu_add_stress_leak_checks(sum);
     suite_add_tcase(s, sum);
+    tu_add_stress_leak_checks(cmd);
     suite_add_tcase(s, cmd);
     return s;
 }

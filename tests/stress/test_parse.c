@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "names.h"
 #include "scenario.h"
+#include "stress_util.h"
 #include "testutil.h"
 
 /* tests/data/good/NAME, found beside this source file (make runs the tests
@@ -506,8 +508,11 @@ Suite *make_suite(void)
     tcase_add_test(rules, objects_may_be_named_like_header_and_block_words);
     tcase_add_test(helpers, statements_print_back_in_the_format);
     tcase_add_test(helpers, constant_tables_map_names_both_ways);
+    tu_add_stress_leak_checks(files);
     suite_add_tcase(s, files);
+    tu_add_stress_leak_checks(rules);
     suite_add_tcase(s, rules);
+    tu_add_stress_leak_checks(helpers);
     suite_add_tcase(s, helpers);
     return s;
 }

@@ -1200,6 +1200,7 @@ Suite *make_suite(void)
     tcase_add_test(json, json_writer_reports_a_missing_directory);
     tcase_add_test(json,
                    json_writer_leaves_no_temporary_file_when_rename_fails);
+    tu_add_stress_leak_checks(json);
     suite_add_tcase(s, json);
     tcase_add_test(junit, junit_validates_against_the_jenkins_schema);
     tcase_add_test(junit, junit_of_an_empty_run_validates);
@@ -1210,12 +1211,14 @@ Suite *make_suite(void)
     tcase_add_test(junit,
                    junit_control_characters_and_bad_utf8_stay_well_formed);
     tcase_set_timeout(junit, 30);
+    tu_add_stress_leak_checks(junit);
     suite_add_tcase(s, junit);
     tcase_add_test(html, html_is_well_formed_and_self_contained);
     tcase_add_test(html,
                    html_draws_one_histogram_per_scenario_with_a_bar_per_outcome);
     tcase_add_test(html, html_shows_failures_with_trace_replay_and_detector);
     tcase_set_timeout(html, 30);
+    tu_add_stress_leak_checks(html);
     suite_add_tcase(s, html);
     tcase_add_test(text, text_summary_lists_every_scenario_and_ends_with_the_verdict);
     tcase_add_test(text,
@@ -1224,6 +1227,7 @@ Suite *make_suite(void)
     tcase_add_test(text, text_never_passes_control_characters_to_the_terminal);
     tcase_add_test(text,
                    text_detector_reports_on_a_passing_scenario_are_called_expected);
+    tu_add_stress_leak_checks(text);
     suite_add_tcase(s, text);
 #ifdef TU_ALLOC_HOOK
     {
@@ -1232,6 +1236,7 @@ Suite *make_suite(void)
         tcase_add_test(mem,
                        every_failing_allocation_is_reported_and_leaks_nothing);
         tcase_set_timeout(mem, 120);
+        tu_add_stress_leak_checks(mem);
         suite_add_tcase(s, mem);
     }
 #endif

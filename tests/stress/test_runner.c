@@ -405,6 +405,7 @@ Suite *make_suite(void)
         tcase_add_test(t, every_parameter_and_the_seed_are_in_the_result);
         tcase_add_test(t, crash_trace_lists_each_statement_run_with_repeats_expanded);
     }
+    tu_add_stress_leak_checks(t);
     suite_add_tcase(s, t);
     return s;
 }

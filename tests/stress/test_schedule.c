@@ -585,6 +585,7 @@ Suite *make_suite(void)
     /* The rest run scenarios: they need the backend's introspection. */
     tu_add_tests_if(t, ST_FEAT_INTROSPECTION, "schedule", run_tests,
                     sizeof(run_tests) / sizeof(run_tests[0]));
+    tu_add_stress_leak_checks(t);
     suite_add_tcase(s, t);
     return s;
 }

@@ -11,6 +11,7 @@
 #include "result.h"
 #include "runner.h"
 #include "shard.h"
+#include "stress_util.h"
 #include "testutil.h"
 
 /* Three scenarios of these sizes make one campaign. */
@@ -208,6 +209,7 @@ Suite *make_suite(void)
     else
         fprintf(stderr, "shard: backend unavailable (%s); the merge test is "
                 "not registered\n", st_be_missing(0));
+    tu_add_stress_leak_checks(t);
     suite_add_tcase(s, t);
     return s;
 }

@@ -1144,6 +1144,7 @@ Suite *make_suite(void)
                    text_of_an_empty_trace_says_so_and_still_says_what_fired);
     tcase_add_test(text,
         text_colours_only_when_asked_and_never_passes_control_characters);
+    tu_add_stress_leak_checks(text);
     suite_add_tcase(s, text);
     tcase_add_test(json, json_parses_back_with_every_step_and_its_fields);
     tcase_add_test(json,
@@ -1152,6 +1153,7 @@ Suite *make_suite(void)
                         json_reader_rejects_a_malformed_timeline_with_a_named_member,
                         0, sizeof(bad_timelines) / sizeof(bad_timelines[0]));
     tcase_add_test(json, json_of_a_cut_utf8_field_is_valid_json);
+    tu_add_stress_leak_checks(json);
     suite_add_tcase(s, json);
     tcase_add_test(svg, svg_is_one_well_formed_self_contained_element);
     tcase_add_test(svg,
@@ -1160,6 +1162,7 @@ Suite *make_suite(void)
     tcase_add_test(svg, svg_of_a_long_trace_is_capped_and_says_so);
     tcase_add_test(svg,
                    svg_of_an_empty_trace_and_of_many_threads_is_well_formed);
+    tu_add_stress_leak_checks(svg);
     suite_add_tcase(s, svg);
     tcase_add_test(reports,
         text_report_prints_schedule_shrunk_and_timeline_of_a_controlled_failure);
@@ -1171,6 +1174,7 @@ Suite *make_suite(void)
     tcase_add_test(reports,
                    html_report_embeds_one_svg_timeline_per_controlled_failure);
     tcase_add_test(reports, merge_keeps_schedules_and_timelines_of_every_shard);
+    tu_add_stress_leak_checks(reports);
     suite_add_tcase(s, reports);
 #ifdef TU_ALLOC_HOOK
     {
@@ -1178,6 +1182,7 @@ Suite *make_suite(void)
 
         tcase_add_test(mem,
                        every_failing_allocation_is_reported_and_leaks_nothing);
+        tu_add_stress_leak_checks(mem);
         suite_add_tcase(s, mem);
     }
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "stress_util.h"
 #include "testutil.h"
 
 #define MAX_FILES 512
@@ -448,8 +449,11 @@ Suite *make_suite(void)
     tcase_add_test(hostile, a_file_over_16_mib_is_refused_before_parsing);
     tcase_add_test(hostile, repeats_that_would_take_too_long_to_check_are_refused);
     tcase_set_timeout(hostile, 120);
+    tu_add_stress_leak_checks(files);
     suite_add_tcase(s, files);
+    tu_add_stress_leak_checks(diag);
     suite_add_tcase(s, diag);
+    tu_add_stress_leak_checks(hostile);
     suite_add_tcase(s, hostile);
     return s;
 }

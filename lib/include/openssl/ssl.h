@@ -19,16 +19,16 @@
  *   1. SSL_up_ref, SSL_free and SSL_dup may be called at the same time on
  *      one SSL from threads that each hold a reference to it.  The last
  *      SSL_free destroys it, exactly once.
- *   2. SSL_dup decides "initial state or not" and copies under the SSL's
- *      lock, the lock the handshake takes around every state change; so a
- *      dup racing the owner's SSL_connect/SSL_accept/SSL_do_handshake
- *      returns either a full, independent copy of the settings as they
- *      were before the handshake began, or the same handle with one more
- *      reference, never a torn copy.  (OpenSSL does not promise this.)
+ *   2. SSL_dup may also race the owner's SSL_connect/SSL_accept/
+ *      SSL_do_handshake: it decides "initial state or not" and copies
+ *      under the SSL's lock, the lock the handshake takes around every
+ *      state change, so no state change falls between the decision and
+ *      the copy (what it returns: SSL_dup below).  (OpenSSL does not
+ *      promise this.)
  *   3. Everything else on one SSL (setters, getters that race setters,
  *      SSL_set_session, handshake and I/O calls) needs one thread at a
- *      time.  Getters alone may run concurrently with each other, with
- *      SSL_up_ref/SSL_free/SSL_dup, and with a concurrent SSL_dup.
+ *      time.  Getters alone may run concurrently with each other and
+ *      with SSL_up_ref/SSL_free/SSL_dup.
  *   4. SSL_CTX_up_ref/SSL_CTX_free and SSL_new on one SSL_CTX may run from
  *      any number of threads; an SSL holds a reference on its SSL_CTX, so
  *      the SSL_CTX outlives its SSLs.  SSL_CTX setters need one thread at
@@ -36,8 +36,9 @@
  *   5. SSL_SESSION, X509 and EVP_PKEY counts are atomic: up_ref/free from
  *      any thread that holds a reference.  A session (certificate, key) is
  *      immutable once shared; set its fields before handing it out.
- *   6. The error stack is per thread.  ex_data index registration, the
- *      memory functions and minissl/inspect.h are thread-safe.
+ *   6. The error stack is per thread.  ex_data index registration and
+ *      the memory functions are thread-safe (<openssl/crypto.h> says how),
+ *      and so is minissl/inspect.h.
  */
 #ifndef OPENSSL_SSL_H
 #define OPENSSL_SSL_H

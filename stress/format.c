@@ -1,0 +1,166 @@
+/* The model printed back in the scenario format's syntax (see format.h):
+ * names resolved from the scenario's slots, values as they are written,
+ * constants by their names (names.c). */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "format.h"
+#include "names.h"
+
+static const char *slot_name(const struct st_scenario *sc, int slot)
+{
+    if (sc == NULL || slot < 0 || (size_t)slot >= sc->nnames)
+        return "?";
+    return sc->names[slot].name;
+}
+
+/* Appends to buf like snprintf, tracking the would-be length in *len. */
+static void app(char *buf, size_t n, int *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void app(char *buf, size_t n, int *len, const char *fmt, ...)
+{
+    va_list ap;
+    size_t at = (size_t)*len < n ? (size_t)*len : n;
+    int r;
+
+    va_start(ap, fmt);
+    r = vsnprintf(n > at ? buf + at : NULL, n > at ? n - at : 0, fmt, ap);
+    va_end(ap);
+    if (r > 0)
+        *len += r;
+}
+
+int st_expr_format(const struct st_scenario *sc, const struct st_expr *e,
+                   char *buf, size_t n)
+{
+    int len = 0;
+    const char *op = e->negate ? "!=" : "==";
+
+    if (n > 0)
+        buf[0] = '\0';
+    switch (e->kind) {
+    case ST_E_IDENT:
+        app(buf, n, &len, "%s %s %s", slot_name(sc, e->a), op,
+            slot_name(sc, e->b));
+        break;
+    case ST_E_SAME:
+        app(buf, n, &len, "same(%s, %s)", slot_name(sc, e->a),
+            slot_name(sc, e->b));
+        break;
+    case ST_E_COPIED:
+        app(buf, n, &len, "copied %s %s", slot_name(sc, e->a),
+            slot_name(sc, e->b));
+        break;
+    case ST_E_STATE:
+        app(buf, n, &len, "state %s", slot_name(sc, e->a));
+        if (e->has_cmp)
+            app(buf, n, &len, " %s %s", op, st_hs_state_name(e->state));
+        break;
+    case ST_E_REFS:
+        app(buf, n, &len, "refs %s", slot_name(sc, e->a));
+        if (e->has_cmp)
+            app(buf, n, &len, " %s %lld", op, e->num);
+        break;
+    case ST_E_FREED:
+        app(buf, n, &len, "freed %s", slot_name(sc, e->a));
+        break;
+    case ST_E_LEAKS:
+        app(buf, n, &len, "leaks");
+        if (e->has_cmp)
+            app(buf, n, &len, " %s %lld", op, e->num);
+        break;
+    case ST_E_ERRORS:
+        app(buf, n, &len, "errors");
+        if (e->has_cmp)
+            app(buf, n, &len, " %s %s", op,
+                e->reason != NULL ? e->reason : "none");
+        break;
+    }
+    return len;
+}
+
+static void value_format(const struct st_scenario *sc, const struct st_value *v,
+                         char *buf, size_t n, int *len)
+{
+    switch (v->kind) {
+    case ST_V_NUM:
+        app(buf, n, len, "%lld", v->num);
+        break;
+    case ST_V_FLAGS:
+        app(buf, n, len, "%s", v->str != NULL ? v->str : "0");
+        break;
+    case ST_V_STR: {
+        const char *p;
+
+        app(buf, n, len, "\"");
+        for (p = v->str != NULL ? v->str : ""; *p != '\0'; p++)
+            app(buf, n, len, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
+        app(buf, n, len, "\"");
+        break;
+    }
+    case ST_V_ON: app(buf, n, len, "on"); break;
+    case ST_V_OFF: app(buf, n, len, "off"); break;
+    case ST_V_TEST: app(buf, n, len, "test"); break;
+    case ST_V_NONE: app(buf, n, len, "none"); break;
+    case ST_V_NAME: app(buf, n, len, "%s", slot_name(sc, v->slot)); break;
+    }
+}
+
+int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
+                   char *buf, size_t n)
+{
+    int len = 0;
+    size_t i;
+
+    if (n > 0)
+        buf[0] = '\0';
+    switch (st->op) {
+    case ST_OP_CTX:
+        app(buf, n, &len, "ctx %s method=%s", slot_name(sc, st->dst),
+            st_method_name(st->method));
+        break;
+    case ST_OP_NEW:
+    case ST_OP_DUP:
+    case ST_OP_GET1_SESSION:
+        app(buf, n, &len, "%s = %s %s", slot_name(sc, st->dst),
+            st_op_name(st->op), slot_name(sc, st->a));
+        break;
+    case ST_OP_SESSION:
+        app(buf, n, &len, "%s = session", slot_name(sc, st->dst));
+        break;
+    case ST_OP_UP_REF:
+    case ST_OP_FREE:
+    case ST_OP_CONNECT:
+    case ST_OP_ACCEPT:
+        app(buf, n, &len, "%s %s", st_op_name(st->op), slot_name(sc, st->a));
+        break;
+    case ST_OP_HANDSHAKE:
+        app(buf, n, &len, "handshake %s until=%s", slot_name(sc, st->a),
+            st_hs_state_name(st->until));
+        if (st->n > 0)
+            app(buf, n, &len, " steps=%lld", st->n);
+        break;
+    case ST_OP_SET:
+        app(buf, n, &len, "set %s", slot_name(sc, st->a));
+        for (i = 0; i < st->nsettings; i++) {
+            app(buf, n, &len, " %s=", st_key_name(st->settings[i].key));
+            value_format(sc, &st->settings[i].val, buf, n, &len);
+        }
+        break;
+    case ST_OP_EXPECT:
+    case ST_OP_OBSERVE:
+        if (st->op == ST_OP_EXPECT)
+            app(buf, n, &len, "expect ");
+        else
+            app(buf, n, &len, "observe %s ", st->label);
+        len += st_expr_format(sc, &st->expr, (size_t)len < n ? buf + len : NULL,
+                              (size_t)len < n ? n - (size_t)len : 0);
+        break;
+    case ST_OP_SPIN:
+    case ST_OP_REPEAT:
+        app(buf, n, &len, "%s %lld", st_op_name(st->op), st->n);
+        break;
+    }
+    return len;
+}

@@ -1,0 +1,52 @@
+/* The options of a run: what `sslstress run` (or a test, or `bench`) asks
+ * of the runner, and the names they are printed by.  Plain data, filled by
+ * the command line (main.c) and read by the runner, the detectors and the
+ * failure builders; nothing here is shared between threads after a run
+ * starts.
+ *
+ *   st_opts_default(o)           the defaults (the seed must still be
+ *                                chosen)
+ *   st_jitter_name(j)            "none", "low", "high"
+ *   st_affinity_name(a)          "none", "pin", "spread"
+ *   st_planned_iterations(sc,o)  o->iterations, else the file's own, else
+ *                                10000 */
+#ifndef ST_OPTS_H
+#define ST_OPTS_H
+
+#include <stdint.h>
+
+#include "scenario.h"
+
+struct st_sched_spec;           /* controlled.h */
+
+enum st_jitter { ST_JITTER_NONE, ST_JITTER_LOW, ST_JITTER_HIGH };
+enum st_affinity { ST_AFFINITY_NONE, ST_AFFINITY_PIN, ST_AFFINITY_SPREAD };
+
+struct st_opts {
+    uint64_t seed;
+    enum st_jitter jitter;
+    uint64_t iterations;        /* 0: each file's own */
+    uint64_t start;             /* first iteration (replay); 0 normally */
+    double seconds;             /* time budget of this scenario; 0: none */
+    uint64_t max_failures;      /* stop after this many; 0: never */
+    enum st_affinity affinity;
+    int shard_index, shard_count;   /* 0/1 when not sharded */
+    const char *argv0;          /* program name for replay commands */
+    unsigned keep_failures;     /* failures kept in a result (0: 8) */
+    /* Controlled scheduling (controlled.h); NULL: free-running.  In controlled
+     * mode jitter is off and each iteration is one schedule. */
+    const struct st_sched_spec *sched;
+};
+
+/* A half-open range of iteration numbers [begin, end). */
+struct st_range {
+    uint64_t begin, end;
+};
+
+void st_opts_default(struct st_opts *o);
+const char *st_jitter_name(enum st_jitter j);
+const char *st_affinity_name(enum st_affinity a);
+uint64_t st_planned_iterations(const struct st_scenario *sc,
+                               const struct st_opts *o);
+
+#endif
