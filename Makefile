@@ -239,3 +239,20 @@ clean:
 	rm -rf build lib/libminissl.a lib/libminissl.so sslstress sslstress-openssl
 
 -include $(OSSL_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(ST_OBJ:.o=.d) $(TLIB_BIN:=.d) $(TST_BIN:=.d) $(TUTIL_OBJ:.o=.d) $(B)/tests/stress_util.d
+
+# Mutation analysis (doc/mutation.md, scripts/mutation.py): mutants of
+# lib/src/ judged by the scenario suite natively, then the survivors under
+# TSan and controlled scheduling.  `make mutation` runs the whole set and
+# rewrites doc/mutation.md; `make mutation-sample` a reproducible sample
+# (MUTATION_SAMPLE mutants, default 10, chosen by MUTATION_SEED).  Both
+# work in build/mutation/ and take MUTATION_FLAGS (e.g. --jobs 1).
+MUTATION_SAMPLE ?= 10
+MUTATION_SEED ?= 1
+.PHONY: mutation mutation-sample
+mutation: deps
+	$(Q)scripts/mutation.py --json doc/mutation-results.json \
+		--report doc/mutation.md $(MUTATION_FLAGS)
+
+mutation-sample: deps
+	$(Q)scripts/mutation.py --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) \
+		--json build/mutation/sample.json $(MUTATION_FLAGS)

@@ -6,24 +6,31 @@ Contract
   them), each ONE textual change at one place, with a stable id
   FILE:LINE:OPERATOR:N and a description, then judges each against the
   scenario suite, treating `sslstress` as a black box (its command line and
-  its exit status: 0 all passed, anything else a failure found):
+  its exit status: 0 all passed, anything else a failure found).  The
+  tiers stop at the first that kills:
 
-    1. native: `sslstress run -q --seed S --max-failures 1 scenarios/` with
-       each file's own iterations; a non-zero exit, a crash or a hang of
-       the whole run (--timeout) kills the mutant;
-    2. survivors: the TSan build (`make VARIANT=tsan`), the same suite with
-       --tsan-iterations per scenario, TSAN_OPTIONS halt_on_error=1
-       exitcode=66 (scripts/tsan.supp);
-    3. survivors: the controlled scheduler (`make VARIANT=sched`),
-       `--schedule dfs:preemptions=2` on the 2- and 3-thread scenarios that
-       execute the mutated line (gcov of the unmutated tree, one scenario
-       at a time, cached by a hash of lib/, stress/ and scenarios/), bounded
-       by --sched-schedules and --sched-seconds per scenario.
+    1. native: `sslstress run -q --seed S --max-failures 1 SCENARIOS` with
+       each file's own iterations; a non-zero exit, a crash or no verdict
+       within --timeout kills the mutant;
+    2. survivors: the TSan build, the same scenarios with
+       --tsan-iterations, in the environment of
+       `scripts/detector-env.sh first` (the first report ends the run);
+    3. survivors: the sched build, `--schedule dfs:preemptions=2` on those
+       of the scenarios that have 2 or 3 threads, bounded by
+       --sched-schedules and --sched-seconds per scenario.
+
+  SCENARIOS are those whose gcov coverage of the unmutated tree (one
+  scenario at a time, same seed and budget; cached per scenario under
+  WORKDIR/reach/ by a hash of lib/, stress/ and the scenario file)
+  executes a line of the mutant: a scenario that never executes it runs
+  the code it runs unmutated, where the suite passes.  A mutant that no
+  scenario executes survives unrun ("not reached"); one whose lines gcov
+  does not count runs every scenario; --whole-suite runs every scenario
+  for every mutant (those that execute the line first).
 
   A mutant that does not compile is "unbuildable" and counted apart.  A
-  scenario that kills a mutant is first checked to pass on the unmutated
-  tree (once per run and tier), so a flaky scenario cannot inflate the
-  score.
+  scenario that kills a mutant is checked to pass on the unmutated tree
+  (once per run and tier), else the kill does not count.
 
 Operators (--operators; `--list` prints every mutant without running):
   order          a memory order weakened one step (seq_cst->acq_rel,
@@ -36,26 +43,27 @@ Operators (--operators; `--list` prints every mutant without running):
   drop-err-free  the same on an error path (after an err/fail label, or in
                  an if-block that ends in a failure return or a goto)
   drop-lock      a lock acquire removed (ms_ssl_lock, MS_LOCK, BIO_LOCK,
-                 CACHE_LOCK, pthread_mutex_lock, rwlocks)
+                 PAIR_LOCK, CACHE_LOCK)
   drop-unlock    a lock release removed
-  skip-copy      in a copy function (SSL_dup, ms_cfg_copy and friends,
-                 SSL_SESSION_dup, X509_VERIFY_PARAM_set1, ms_ex_dup,
-                 new_session...): one field copy removed (an assignment, a
-                 memcpy, a copy loop, a guarded copy block, a copy helper
-                 call treated as done)
+  skip-copy      in a copy function (SSL_dup's dup_locked and
+                 ms_ssl_new_from, ms_cfg_copy and its helpers,
+                 SSL_SESSION_dup, new_session, X509_VERIFY_PARAM_set1,
+                 SSL_copy_session_id, ms_ex_dup...): one field copy removed
+                 (an assignment, a memcpy, a copy loop, a guarded copy
+                 block, a copy helper call treated as done, one field of a
+                 struct assignment put back to zero: STRUCT_COPIES)
   share          in a copy function: a deep copy replaced by the source's
                  own pointer (the shape of CVE-2015-3196)
   ref-cmp        a comparison of a reference count shifted by one
   cow            a copy-on-write turned into an in-place update of a
                  shared object (hand-located rules, COW_RULES below)
 
-  Not mutated: code that runs only in fault or sched builds (MS_FAULT(...)
-  conditions and the bodies they guard, ms_fault_* helpers, fault.c,
-  faults.h, sched.c, sched_hook.h, #ifdef MINISSL_SCHED / MINISSL_FAULTS
-  blocks), yield-point and Valgrind annotations (MS_SCHED_*, MS_HAPPENS_*,
-  CACHE_YIELD/NOTE), preprocessor lines (macro bodies), comments,
-  pthread_mutex_destroy.  For `if (!MS_FAULT(f)) STMT`, STMT is native
-  code and is mutated (that mutant is also fault f's shape).
+  Not mutated: lines with an MS_FAULT( hook; code that runs only in fault
+  or sched builds (the bodies MS_FAULT conditions guard, ms_fault_*
+  helpers, fault.c, faults.h, sched.c, sched_hook.h, #ifdef MINISSL_SCHED
+  / MINISSL_FAULTS blocks); yield-point and Valgrind annotations
+  (MS_SCHED_*, MS_HAPPENS_*, CACHE_YIELD/NOTE); preprocessor lines (macro
+  bodies); comments; pthread_mutex_destroy.
 
 Work: one persistent copy of the tree per worker under --workdir (default
 build/mutation/wN), seeded from the worktree's build/ so that unchanged
@@ -63,17 +71,19 @@ objects are reused; a mutant is applied in place, `make` rebuilds only the
 objects that depend on the file (-MMD), and afterwards the file, those
 objects, their .d files, libminissl.a and the binary are restored
 byte-for-byte with their old times, so the copy is exactly the unmutated
-build again.
+build again (the file is read back after each mutant, and `make -q` checks
+every build at the end).
 
 Output: --json (default build/mutation/results.json, rewritten after every
 mutant; --resume reuses its verdicts for mutants whose id and change are
-the same and whose tree hash matches) and --report (markdown; `make
-mutation` writes doc/mutation.md).  Survivors are matched with
+the same, when the tree and the settings are too) and --report (markdown;
+`make mutation` writes doc/mutation.md).  Survivors are matched with
 scripts/mutation-equivalent.txt (lines `ID<TAB>equivalent: ARGUMENT` or
 `ID<TAB>killed by: SCENARIO`), which the report merges in.
 
 Exit status: 0 the run completed (whatever the score), 1 the unmutated
-tree fails the suite or a build of it fails, 2 usage error.
+tree fails the suite, a build of it fails, a copy was not restored, or a
+hand-located rule no longer matches the sources, 2 usage error.
 """
 import argparse
 import bisect
@@ -155,7 +165,7 @@ COW_RULES = [
      "if (n > 0 && s->conn.new_sess != NULL) {",
      "a resumed server handshake stores the client's certificate into the "
      "cached, shared session"),
-    ("cow", "sesscache.c", "SSL_SESSION_set_timeout",
+    ("cow", "session.c", "SSL_SESSION_set_timeout",
      "if (ms_ref_load(&s->hdr.refs, \"SSL_SESSION\", s->hdr.id) > 1) {",
      "if (0 && ms_ref_load(&s->hdr.refs, \"SSL_SESSION\", s->hdr.id) > 1) {",
      "SSL_SESSION_set_timeout writes into a shared session instead of "
@@ -165,11 +175,35 @@ COW_RULES = [
      "s->session->not_resumable = 1;",
      "SSL_clear marks the shared session not resumable in place instead of "
      "taking it out of the cache (openssl/openssl#20223's shape)"),
+    ("skip-copy", "ssl.c", "SSL_copy_session_id",
+     "ok = SSL_set_session(to, sess)",
+     "ok = 1",
+     "SSL_copy_session_id does not copy the session (taken as done: 1)"),
+    ("skip-copy", "ssl.c", "SSL_copy_session_id",
+     "&& SSL_set_session_id_context(to, from->cfg.sid_ctx,\n"
+     "                                       (unsigned int)from->cfg.sid_ctx_len);",
+     ";",
+     "SSL_copy_session_id does not copy the session id context"),
     ("share", "cfg.c", "ms_cfg_copy",
      "(dst->param = X509_VERIFY_PARAM_new()) == NULL",
      "(dst->param = (X509_VERIFY_PARAM *)src->param) == NULL",
      "the copy shares the original's X509_VERIFY_PARAM"),
 ]
+
+# Struct assignments that copy many fields at once: (file, function, the
+# statement, the copy's access path, struct type, helper that sets owned
+# fields again).  skip-copy makes one mutant per field, which puts the
+# field back to zero right after the assignment (what a fresh, zeroed
+# object holds), as if the copy had left it out.  Fields that the
+# function or the helper sets again afterwards are copied by their own
+# statements, which have their own mutants.
+STRUCT_COPIES = [
+    ("cfg.c", "ms_cfg_copy", "*dst = *src;", "dst->", "ms_cfg",
+     "forget_owned"),
+    ("cfg.c", "ms_cfg_copy", "dst->dane.tlsa[i] = *t;", "dst->dane.tlsa[i].",
+     "ms_tlsa", None),
+]
+STRUCT_HEADERS = ["lib/src/internal.h", "lib/src/conn.h"]
 
 WEAKER = {
     "memory_order_seq_cst": ["memory_order_acq_rel"],
@@ -442,8 +476,11 @@ class Src:
 
     def mark_skips(self):
         n = len(self.toks)
+        fault_lines = {k + 1 for k, ln in enumerate(self.lines)
+                       if "MS_FAULT(" in ln}
         for i, tk in enumerate(self.toks):
-            if tk.line in self.inactive or self.func_at[i] is None:
+            if tk.line in self.inactive or self.func_at[i] is None \
+                    or tk.line in fault_lines:
                 self.skip[i] = True
             elif self.func_at[i][0].startswith("ms_fault_"):
                 self.skip[i] = True
@@ -857,6 +894,118 @@ def gen_rules(src, stale):
     return out
 
 
+def strip_comments(text):
+    return re.sub(r"/\*.*?\*/|//[^\n]*", " ", text, flags=re.S)
+
+
+def split_top(text, sep):
+    """|text| split at |sep| outside parentheses and brackets."""
+    out, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == sep and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return out
+
+
+def struct_fields(defs, name, prefix=""):
+    """Field paths of `struct NAME` (nested struct members expanded:
+    dane.flags), from the struct definitions text |defs|."""
+    m = re.search(r"\bstruct\s+%s\s*\{" % re.escape(name), defs)
+    if m is None:
+        return []
+    depth, k = 1, m.end()
+    while depth:
+        depth += {"{": 1, "}": -1}.get(defs[k], 0)
+        k += 1
+    out = []
+    for decl in split_top(defs[m.end():k - 1], ";"):
+        decl = " ".join(decl.split())
+        if not decl:
+            continue
+        fp = re.search(r"\(\s*\*\s*(\w+)\s*\)", decl)
+        if fp:
+            out.append(prefix + fp.group(1))
+            continue
+        parts = split_top(decl, ",")
+        first = re.sub(r"\[[^]]*\]", "", parts[0]).strip()
+        mm = re.match(r"(.*?)(\w+)$", first)
+        if mm is None:
+            continue
+        ftype = mm.group(1).strip()
+        names = [mm.group(2)] + [re.sub(r"\[[^]]*\]|\*", "", q).strip()
+                                 for q in parts[1:]]
+        sub = re.fullmatch(r"struct\s+(\w+)", ftype)
+        for n in names:
+            inner = struct_fields(defs, sub.group(1), prefix + n + ".") \
+                if sub else []
+            out += inner or [prefix + n]
+    return out
+
+
+def func_body(src, name):
+    fn = next((f for f in src.funcs if f[0] == name), None)
+    if fn is None:
+        return None, None
+    return fn, src.text[src.toks[fn[2]].start:src.toks[fn[3]].end]
+
+
+def gen_struct_copies(src, root, stale):
+    out = []
+    defs = None
+    for (fname, func, stmt, path, sname, helper) in STRUCT_COPIES:
+        if fname != src.name:
+            continue
+        if defs is None:
+            defs = ""
+            for h in STRUCT_HEADERS:
+                with open(os.path.join(root, h)) as fh:
+                    defs += strip_comments(fh.read()) + "\n"
+        fn, body = func_body(src, func)
+        at = -1 if body is None else body.find(stmt)
+        if at < 0 or body.find(stmt, at + 1) >= 0:
+            stale.append("skip-copy %s:%s: `%s` %s" % (
+                fname, func, stmt, "not found" if at < 0 else "not unique"))
+            continue
+        fields = struct_fields(defs, sname)
+        if not fields:
+            stale.append("skip-copy %s: struct %s not found" % (fname, sname))
+            continue
+        # Fields the function (after the statement) or the helper set again.
+        again = set()
+        after = strip_comments(body[at + len(stmt):])
+        for m in re.finditer(re.escape(path) + r"([\w.]+)\s*=(?!=)", after):
+            again.add(m.group(1))
+        if helper:
+            hfn, hbody = func_body(src, helper)
+            if hbody is None:
+                stale.append("skip-copy %s:%s: helper %s not found"
+                             % (fname, func, helper))
+                continue
+            param = sorted(hfn[1])[0] if hfn[1] else "c"
+            for m in re.finditer(r"\b%s->([\w.]+)\s*=(?!=)" % param,
+                                 strip_comments(hbody)):
+                again.add(m.group(1))
+        a = src.toks[fn[2]].start + at
+        for f in fields:
+            if f in again:
+                continue
+            acc = path + f
+            repl = "%s memset(&%s, 0, sizeof(%s));" % (stmt, acc, acc)
+            out.append(Mutant(src, "skip-copy", a, a + len(stmt), repl,
+                              "%s leaves %s out of the struct copy `%s` "
+                              "(zero, as in a fresh object)"
+                              % (func, f, stmt), func))
+    return out
+
+
 def lib_files(root, only=None):
     files = []
     for f in sorted(os.listdir(os.path.join(root, LIB))):
@@ -877,7 +1026,8 @@ def generate(root, files=None, operators=None):
             text = fh.read()
         texts[rel] = text
         src = Src(rel, text)
-        ms = gen_file(src) + gen_rules(src, stale)
+        ms = gen_file(src) + gen_rules(src, stale) + \
+            gen_struct_copies(src, root, stale)
         # one change per place and operator: drop exact duplicates
         seen = set()
         for m in sorted(ms, key=lambda m: (m.start, m.op, m.end, m.repl)):
@@ -900,7 +1050,7 @@ def generate(root, files=None, operators=None):
 # Trees: persistent copies of the project, one per worker.
 
 TREE_DIRS = ["lib", "stress", "scenarios"]
-TREE_FILES = ["Makefile", "scripts/tsan.supp"]
+TREE_FILES = ["Makefile", "scripts/tsan.supp", "scripts/detector-env.sh"]
 VARIANT_BIN = {v: "build/%s/sslstress" % v for v in ("native", "tsan",
                                                       "sched")}
 
@@ -977,12 +1127,38 @@ def run(cmd, cwd, timeout=None, env=None):
 FAILURE_RE = re.compile(r"^FAILURE in (\S+)")
 
 
+def group_cpu(pgid):
+    """CPU clock ticks used by process group |pgid|: its live processes'
+    own and their reaped children's (so the sum never goes down)."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as fh:
+                f = fh.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(f) > 14 and int(f[2]) == pgid:
+            total += int(f[11]) + int(f[12]) + int(f[13]) + int(f[14])
+    return total
+
+
+# A run whose processes use no CPU at all for this long is deadlocked (the
+# harness's own watchdog kills a scenario's child after 10 s without
+# progress; a deadlock in the harness's own process, e.g. in its warm-up
+# handshake, has no watchdog).  A live process on a loaded machine still
+# gets its share of the CPUs.
+IDLE_HANG = 30
+
+
 def run_to_failure(cmd, cwd, timeout, env):
     """Runs an `sslstress run`, reading its output as it comes, and stops
     it at its first `FAILURE in NAME` report (a run that reports a failure
     exits 1: the rest of the suite cannot change the verdict).
     (status, output, seconds, (name, message) or None); status None on
-    timeout, "failure" when stopped at a report."""
+    timeout, "hang" when its processes used no CPU for IDLE_HANG s,
+    "failure" when stopped at a report."""
     t0 = time.monotonic()
     p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, start_new_session=True)
@@ -997,11 +1173,21 @@ def run_to_failure(cmd, cwd, timeout, env):
     th.start()
     out, fail, status = [], None, "eof"
     deadline = t0 + timeout
+    cpu, cpu_at, polled = -1, t0, t0
     while True:
-        left = deadline - time.monotonic()
+        now = time.monotonic()
+        left = deadline - now
         if left <= 0:
             status = None
             break
+        if now - polled >= 2:
+            polled = now
+            c = group_cpu(p.pid)
+            if c != cpu:
+                cpu, cpu_at = c, now
+            elif now - cpu_at >= IDLE_HANG and p.poll() is None:
+                status = "hang"
+                break
         try:
             ln = lines.get(timeout=min(left, 1.0))
         except queue.Empty:
@@ -1078,6 +1264,9 @@ class Tree:
             saved.append((p, q))
 
     def restore(self, state):
+        """Puts back what stash/stash_outputs saved, and checks the source
+        reads back as it was (else the copy is no longer the unmutated
+        tree: the run stops)."""
         rel, data, times, saved, _where = state
         src = os.path.join(self.path, rel)
         with open(src, "wb") as fh:
@@ -1086,6 +1275,17 @@ class Tree:
         for p, q in saved:
             shutil.copy2(q, p)
             os.unlink(q)
+        with open(src, "rb") as fh:
+            if fh.read() != data:
+                raise SystemExit("mutation: %s was not restored in %s"
+                                 % (rel, self.path))
+
+    def up_to_date(self, variant):
+        """make -q: nothing of |variant| needs rebuilding (the restored
+        copy is the unmutated build)."""
+        rc, _out, _s = run([self.make, "-q", "VARIANT=" + variant,
+                            VARIANT_BIN[variant]], self.path, timeout=300)
+        return rc == 0
 
     def write(self, rel, text):
         with open(os.path.join(self.path, rel), "w") as fh:
@@ -1103,6 +1303,22 @@ def scenario_names(root):
 def thread_count(root, name):
     with open(os.path.join(root, "scenarios", name + ".scn")) as fh:
         return sum(1 for l in fh if l.startswith("thread "))
+
+
+def detector_env(root, mode):
+    """The detectors' options for |mode| (`scripts/detector-env.sh --plain
+    MODE`, the one place that spells them out), as a dict."""
+    rc, out, _ = run(["sh", os.path.join(root, "scripts/detector-env.sh"),
+                      "--plain", mode], root, timeout=60)
+    if rc != 0:
+        raise SystemExit("mutation: scripts/detector-env.sh %s failed:\n%s"
+                         % (mode, out))
+    env = {}
+    for ln in out.splitlines():
+        name, sep, value = ln.partition("=")
+        if sep:
+            env[name] = value
+    return env
 
 
 def failed_scenarios(jpath, out):
@@ -1133,6 +1349,7 @@ class Runner:
 
     def __init__(self, cfg, tree, tmp):
         self.cfg, self.tree, self.tmp = cfg, tree, tmp
+        self.denv = None
 
     def env(self, tier):
         e = dict(os.environ)
@@ -1140,9 +1357,9 @@ class Runner:
         e["NO_COLOR"] = "1"
         e["SSLSTRESS_LOG_DIR"] = os.path.join(self.tmp, "logs")
         if tier == "tsan":
-            e["TSAN_OPTIONS"] = ("halt_on_error=1 exitcode=66 suppressions=%s"
-                                 % os.path.join(self.tree.path,
-                                                "scripts/tsan.supp"))
+            if self.denv is None:
+                self.denv = detector_env(self.tree.path, "first")
+            e.update(self.denv)
         return e
 
     def tsan_summary(self, scen):
@@ -1158,16 +1375,6 @@ class Runner:
         except OSError:
             pass
         return None
-
-    def staged(self, tier, first):
-        """The whole suite with the scenarios in |first| (those that
-        execute the mutated line) before the others, so that the run stops
-        early at a kill: (verdict, killer, message, seconds)."""
-        names = scenario_names(self.tree.path)
-        want = set(first or [])
-        order = [s for s in names if s in want] + \
-            [s for s in names if s not in want]
-        return self.suite(tier, order)
 
     def suite(self, tier, scenarios=None):
         """(verdict, killer, message, seconds): verdict 'pass', 'killed',
@@ -1199,6 +1406,9 @@ class Runner:
         if rc is None:
             return "timeout", "(whole run)", "no verdict within %d s" % limit, \
                 secs
+        if rc == "hang":
+            return "timeout", "(whole run)", ("no CPU time used for %d s: "
+                                              "deadlocked" % IDLE_HANG), secs
         if rc == 0:
             return "pass", None, None, secs
         if rc == "failure":
@@ -1216,46 +1426,102 @@ class Runner:
             if tier == "tsan":
                 what = self.tsan_summary(fl[0][0]) or what
             return "killed", fl[0][0], what[:300], secs
-        tail = out.strip().splitlines()[-1:] or [""]
-        return "killed", "(none named)", ("%s: %s" % (msg, tail[0]))[:300], \
+        # sslstress itself failed, outside every scenario (e.g. in the
+        # warm-up handshake it runs before the first).
+        tail = [ln for ln in out.splitlines()
+                if ln.startswith("SUMMARY: ThreadSanitizer")][:1] or \
+            out.strip().splitlines()[-1:] or [""]
+        what = re.sub(r"\s*\(BuildId: \w+\)", "",
+                      tail[0].replace(self.tree.path + "/", ""))
+        return "killed", "(sslstress itself)", ("%s: %s" % (msg, what))[:300], \
             secs
 
 
 # --------------------------------------------------------------------------
 # Reach: which scenarios execute each line of lib/ (gcov).
 
+def sources_hash(root, dirs):
+    h = hashlib.sha256()
+    for rel in tree_files(root):
+        if rel.split("/", 1)[0] in dirs:
+            h.update(rel.encode() + b"\0")
+            with open(os.path.join(root, rel), "rb") as fh:
+                h.update(fh.read())
+    return h.hexdigest()
+
+
 def compute_reach(cfg, root, log):
-    h = tree_hash(root)
-    cache = os.path.join(cfg.workdir, "reach-%s.json" % h)
-    if os.path.exists(cache):
-        with open(cache) as fh:
-            return json.load(fh)
+    """{"reach": {"FILE:LINE": [scenarios that execute it]}, "lines":
+    {"FILE:LINE": 1 for every line gcov counts}} of the unmutated tree:
+    each scenario alone in a coverage build (gcov), with the native
+    budget.  Cached per scenario under WORKDIR/reach/, by a hash of lib/
+    and stress/, the scenario file, the seed and the budget: an edited
+    scenario or a new one is measured again alone, an edit of lib/ or
+    stress/ measures them all."""
+    base = "%s %s %s" % (sources_hash(root, ("lib", "stress")), cfg.seed,
+                         cfg.native_args)
+    cdir = os.path.join(cfg.workdir, "reach")
+    os.makedirs(cdir, exist_ok=True)
     cov = os.path.join(cfg.workdir, "cov")
-    os.makedirs(cov, exist_ok=True)
-    sync_tree(root, cov)
-    log("reach: coverage build in %s" % cov)
-    rc, out, _ = run([cfg.make, "--no-print-directory", "-s",
-                      "BUILDDIR=build/cov", "CFLAGS=-O0 -g --coverage",
-                      "LDFLAGS=--coverage", "build/cov/sslstress"], cov,
-                     timeout=1800)
-    if rc != 0:
-        raise SystemExit("mutation: coverage build failed:\n" + out[-3000:])
     objdir = os.path.join(cov, "build/cov/lib/src")
-    reach = {}
-    t0 = time.monotonic()
+    built = []
+    reach, lines = {}, {}
+    t0, measured = time.monotonic(), 0
     for name in scenario_names(root):
-        for f in os.listdir(objdir):
-            if f.endswith(".gcda"):
-                os.unlink(os.path.join(objdir, f))
-        rc, out, secs = run(["build/cov/sslstress", "run", "-q", "--no-fork",
-                             "--no-color", "--seed", str(cfg.seed)]
-                            + cfg.native_args
-                            + ["scenarios/%s.scn" % name], cov,
-                            timeout=cfg.timeout * 4, env=dict(
-                                os.environ, NO_COLOR="1"))
-        gcdas = sorted(f for f in os.listdir(objdir) if f.endswith(".gcda"))
-        if not gcdas:
-            continue
+        with open(os.path.join(root, "scenarios", name + ".scn"), "rb") as fh:
+            key = hashlib.sha256(base.encode() + b"\0" + fh.read()) \
+                .hexdigest()[:16]
+        cache = os.path.join(cdir, "%s-%s.json" % (name, key))
+        if os.path.exists(cache):
+            with open(cache) as fh:
+                one = json.load(fh)
+        else:
+            if not built:
+                os.makedirs(cov, exist_ok=True)
+                sync_tree(root, cov)
+                log("reach: coverage build in %s"
+                    % os.path.relpath(cov, root))
+                rc, out, _ = run([cfg.make, "--no-print-directory", "-s",
+                                  "BUILDDIR=build/cov",
+                                  "CFLAGS=-O0 -g --coverage",
+                                  "LDFLAGS=--coverage", "build/cov/sslstress"],
+                                 cov, timeout=1800)
+                if rc != 0:
+                    raise SystemExit("mutation: coverage build failed:\n"
+                                     + out[-3000:])
+                built.append(1)
+            one = scenario_coverage(cfg, cov, objdir, name)
+            with open(cache, "w") as fh:
+                json.dump(one, fh)
+            measured += 1
+        for key in one["lines"]:
+            lines[key] = 1
+        for key in one["hit"]:
+            reach.setdefault(key, []).append(name)
+    if measured:
+        log("reach: %d scenarios measured (%.0f s); %d of %d lines executed "
+            "by some scenario" % (measured, time.monotonic() - t0,
+                                  len(reach), len(lines)))
+    return {"reach": reach, "lines": lines}
+
+
+def scenario_coverage(cfg, cov, objdir, name):
+    """{"lines": [FILE:LINE gcov counts], "hit": [those executed]} of one
+    scenario in the coverage tree |cov|."""
+    for f in os.listdir(objdir):
+        if f.endswith(".gcda"):
+            os.unlink(os.path.join(objdir, f))
+    rc, out, _secs = run(["build/cov/sslstress", "run", "-q", "--no-fork",
+                          "--no-color", "--seed", str(cfg.seed)]
+                         + cfg.native_args + ["scenarios/%s.scn" % name], cov,
+                         timeout=cfg.timeout * 4,
+                         env=dict(os.environ, NO_COLOR="1"))
+    if rc != 0:
+        raise SystemExit("mutation: scenario %s fails in the coverage build "
+                         "(%s):\n%s" % (name, rc, out[-2000:]))
+    gcdas = sorted(f for f in os.listdir(objdir) if f.endswith(".gcda"))
+    lines, hit = set(), set()
+    if gcdas:
         rc, out, _ = run(["gcov", "--json-format", "--stdout", "-o", objdir]
                          + [os.path.join(objdir, f) for f in gcdas], cov,
                          timeout=600)
@@ -1270,27 +1536,26 @@ def compute_reach(cfg, root, log):
             for f in d.get("files", []):
                 fname = os.path.basename(f.get("file", ""))
                 for ln in f.get("lines", []):
+                    key = "%s:%d" % (fname, ln["line_number"])
+                    lines.add(key)
                     if ln.get("count", 0) > 0:
-                        key = "%s:%d" % (fname, ln["line_number"])
-                        s = reach.setdefault(key, [])
-                        if not s or s[-1] != name:
-                            s.append(name)
-    log("reach: %d lines reached by some scenario (%.0f s)"
-        % (len(reach), time.monotonic() - t0))
-    with open(cache, "w") as fh:
-        json.dump(reach, fh)
-    return reach
+                        hit.add(key)
+    return {"lines": sorted(lines), "hit": sorted(hit)}
 
 
-def reaching(reach, m):
-    """Scenarios that execute any line of mutant m (None: no data)."""
-    if reach is None:
+def reaching(cov, m):
+    """The scenarios that execute some line of mutant m: a sorted list
+    (empty: none does), or None when gcov counts none of its lines (no
+    data: every scenario is a candidate)."""
+    if cov is None:
         return None
-    out = set()
+    out, known = set(), False
     base = os.path.basename(m.file)
     for ln in range(m.line, m.last_line + 1):
-        out.update(reach.get("%s:%d" % (base, ln), []))
-    return sorted(out)
+        key = "%s:%d" % (base, ln)
+        known = known or key in cov["lines"]
+        out.update(cov["reach"].get(key, []))
+    return sorted(out) if known else None
 
 
 # --------------------------------------------------------------------------
@@ -1305,8 +1570,7 @@ def prepare_tree(cfg, root, k, variants, log):
     os.makedirs(path, exist_ok=True)
     for v in variants:
         dst = os.path.join(path, "build", v)
-        seed = os.path.join(cfg.workdir, "w0", "build", v) if k > 0 else \
-            os.path.join(root, "build", v)
+        seed = os.path.join(root, "build", v)
         if not os.path.exists(dst) and os.path.isdir(seed):
             shutil.copytree(seed, dst, symlinks=True)
     sync_tree(root, path)
@@ -1336,8 +1600,8 @@ class Baseline:
             self.ok[(tier, scen)] = v
 
 
-def judge(cfg, tree, runner, m, text, reach, baseline, log):
-    """Runs one mutant; returns its record."""
+def judge(cfg, tree, runner, m, text, reach):
+    """Builds and runs one mutant in |tree|; returns its record."""
     rec = {"id": m.id, "file": m.file, "line": m.line, "operator": m.op,
            "function": m.func, "description": m.desc}
     old, new = m.diff(text)
@@ -1354,41 +1618,52 @@ def judge(cfg, tree, runner, m, text, reach, baseline, log):
             rec.update(status="unbuildable", detail=(err[0] if err else
                                                      out[-200:]).strip())
             return rec
-        tiers = [("native", None)]
-        if cfg.tsan:
-            tiers.append(("tsan", None))
-        if cfg.sched:
-            tiers.append(("sched", "reach"))
         r = reaching(reach(), m)
-        for tier, scope in tiers:
-            scen = None
-            if scope == "reach":
-                scen = [s for s in (r or [])
-                        if 2 <= cfg.threads.get(s, 0) <= 3]
-                rec["sched_scenarios"] = len(scen)
-                if not scen:
-                    continue
+        rec["reach"] = r
+        names = scenario_names(tree.path)
+        if r is None or cfg.whole_suite:
+            # Those that execute the line first: a kill ends the run early.
+            first = set(r or [])
+            scen = [s for s in names if s in first] + \
+                [s for s in names if s not in first]
+        else:
+            # A scenario that never executes the mutated line runs exactly
+            # the code it runs on the unmutated tree, where it passes.
+            scen = r
+        if not scen:
+            rec.update(status="survived",
+                       detail="no scenario executes the mutated line")
+            return rec
+        tiers = [("native", scen)]
+        if cfg.tsan:
+            tiers.append(("tsan", scen))
+        if cfg.sched:
+            tiers.append(("sched", [s for s in (r if r is not None else names)
+                                    if 2 <= cfg.threads.get(s, 0) <= 3]))
+        for tier, run_scen in tiers:
+            if not run_scen:
+                continue
             if tier != "native":
                 tree.stash_outputs(state, tier)
                 rc, out, bs = tree.build(tier)
-                rec["build_seconds"] += round(bs, 1)
+                rec["build_seconds"] = round(rec["build_seconds"] + bs, 1)
                 if rc != 0:
                     rec.update(status="unbuildable",
                                detail="%s build: %s" % (tier, out[-200:]))
                     return rec
-            if tier == "sched":
-                v, killer, msg, secs = runner.suite(tier, scen)
-            else:
-                v, killer, msg, secs = runner.staged(tier, r)
+            v, killer, msg, secs = runner.suite(tier, run_scen)
             rec.setdefault("tiers", {})[tier] = {
-                "verdict": v, "scenario": killer, "seconds": round(secs, 1)}
+                "verdict": v, "scenarios": len(run_scen),
+                "scenario": killer, "seconds": round(secs, 1)}
             if v == "pass":
                 continue
-            rec.update(status="timeout" if v == "timeout" else
-                       "killed-" + tier, killer=killer, detail=msg)
+            # A hang natively is its own kind of kill; a later tier's
+            # hang is that tier's kill.
+            rec.update(status="timeout" if v == "timeout"
+                       and tier == "native" else "killed-" + tier,
+                       killer=killer, detail=msg)
             return rec
         rec["status"] = "survived"
-        rec["reach"] = r
         return rec
     finally:
         tree.restore(state)
@@ -1432,16 +1707,23 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=1,
                     help="sample seed and sslstress --seed (default 1)")
     ap.add_argument("--jobs", "-j", type=int, default=2)
-    ap.add_argument("--timeout", type=int, default=120,
+    ap.add_argument("--timeout", type=int, default=240,
                     help="seconds for one suite run before it counts as a "
-                    "hang (default 120)")
+                    "hang (default 240)")
     ap.add_argument("--iterations", type=int,
                     help="native: iterations per scenario (default: each "
                     "file's own)")
-    ap.add_argument("--tsan-iterations", type=int, default=1000)
-    ap.add_argument("--sched-schedules", type=int, default=20000)
-    ap.add_argument("--sched-seconds", type=int, default=5,
-                    help="dfs time per scenario (default 5)")
+    ap.add_argument("--tsan-iterations", type=int, default=200,
+                    help="TSan: iterations per scenario (default 200)")
+    ap.add_argument("--sched-schedules", type=int, default=20000,
+                    help="dfs: at most this many schedules per scenario "
+                    "(default 20000)")
+    ap.add_argument("--sched-seconds", type=int, default=2,
+                    help="dfs: time per scenario (default 2)")
+    ap.add_argument("--whole-suite", action="store_true",
+                    help="run every scenario in the native and TSan tiers "
+                    "(those that execute the mutated line first), not only "
+                    "those that execute it")
     ap.add_argument("--no-tsan", action="store_true")
     ap.add_argument("--no-sched", action="store_true")
     ap.add_argument("--workdir", default=os.path.join(ROOT, "build",
@@ -1496,6 +1778,7 @@ def main(argv=None):
     cfg.native_args = ["--iterations", str(a.iterations)] if a.iterations \
         else []
     cfg.tsan, cfg.sched = not a.no_tsan, not a.no_sched
+    cfg.whole_suite = a.whole_suite
     cfg.tsan_iterations = a.tsan_iterations
     cfg.sched_schedules, cfg.sched_seconds = a.sched_schedules, a.sched_seconds
     cfg.threads = {s: thread_count(ROOT, s) for s in scenario_names(ROOT)}
@@ -1511,7 +1794,8 @@ def main(argv=None):
                 "timeout": a.timeout, "tsan": cfg.tsan,
                 "tsan_iterations": a.tsan_iterations, "sched": cfg.sched,
                 "sched_schedules": a.sched_schedules,
-                "sched_seconds": a.sched_seconds}
+                "sched_seconds": a.sched_seconds,
+                "whole_suite": a.whole_suite}
     prev = {}
     if a.resume and os.path.exists(jpath):
         with open(jpath) as fh:
@@ -1519,14 +1803,18 @@ def main(argv=None):
         if old.get("tree") == thash and old.get("settings") == settings:
             prev = {r["key"]: r for r in old.get("mutants", []) if "key" in r}
     todo = [m for m in muts if m.key(texts[m.file]) not in prev]
-    log("%d mutants in all, %d selected, %d to run (%d reused)"
-        % (total, len(muts), len(todo), len(muts) - len(todo)))
+    log("%d mutants in all, %d selected, %d to run (%d reused); load "
+        "average %.1f on %d CPUs" % (total, len(muts), len(todo),
+                                     len(muts) - len(todo), os.getloadavg()[0],
+                                     os.cpu_count() or 0))
 
     variants = ["native"] + (["tsan"] if cfg.tsan else []) + \
         (["sched"] if cfg.sched else [])
     jobs = max(1, min(a.jobs, len(todo) or 1))
     t_prep = time.monotonic()
-    trees = [prepare_tree(cfg, ROOT, k, variants, log) for k in range(jobs)]
+    with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
+        trees = list(ex.map(lambda k: prepare_tree(cfg, ROOT, k, variants,
+                                                   log), range(jobs)))
     runners = [Runner(cfg, t, os.path.join(cfg.workdir, "tmp%d" % k))
                for k, t in enumerate(trees)]
     for r in runners:
@@ -1534,7 +1822,9 @@ def main(argv=None):
     # The unmutated suite must pass natively (and under TSan), else every
     # mutant would look killed.
     base = {}
-    for tier in ["native"] + (["tsan"] if cfg.tsan else []):
+    # A sample relies on verify_killers (each killer passes unmutated).
+    whole = a.sample is None and not a.only
+    for tier in (["native"] + (["tsan"] if cfg.tsan else [])) if whole else []:
         v, killer, msg, secs = runners[0].suite(tier)
         base[tier] = round(secs, 1)
         log("unmutated %s suite: %s in %.1f s" % (tier, v, secs))
@@ -1578,9 +1868,13 @@ def main(argv=None):
                "baseline_seconds": base,
                "seconds": round(time.monotonic() - t_start, 1),
                "stale_rules": stale, "mutants": recs}
+        doc["load"] = load_summary(recs)
+        tms = os.times()
+        doc["cpu_seconds"] = round(tms.children_user + tms.children_system
+                                   + tms.user + tms.system, 1)
         tmp = jpath + ".tmp"
         with open(tmp, "w") as fh:
-            json.dump(doc, fh, indent=1)
+            write_json(fh, doc)
         os.replace(tmp, jpath)
         return doc
 
@@ -1592,9 +1886,13 @@ def main(argv=None):
             except queue.Empty:
                 return
             text = texts[m.file]
-            rec = judge(cfg, tree, runner, m, text, reach, baseline, log)
+            rec = judge(cfg, tree, runner, m, text, reach)
             verify_killers(cfg, tree, runner, [rec], baseline, log)
             rec["key"] = m.key(text)
+            rec["load"] = round(os.getloadavg()[0], 1)
+            if rec["status"] != "survived" and isinstance(rec.get("reach"),
+                                                            list):
+                rec["reach"] = len(rec["reach"])   # survivors keep names
             with lock:
                 results[rec["key"]] = rec
                 done[0] += 1
@@ -1609,17 +1907,48 @@ def main(argv=None):
     with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
         for f in [ex.submit(worker, k) for k in range(jobs)]:
             f.result()
+    stale_builds = ["%s %s" % (os.path.basename(t.path), v)
+                    for t in trees for v in variants if not t.up_to_date(v)]
+    if stale_builds:
+        print("mutation: after the run, not the unmutated build: %s"
+              % ", ".join(stale_builds), file=sys.stderr)
+        return 1
     doc = save()
     summary(doc, load_annotations(a.equivalent))
     if a.report:
         write_report(a.report, doc, load_annotations(a.equivalent), texts)
         log("report: %s" % os.path.relpath(a.report, ROOT))
     log("results: %s" % os.path.relpath(jpath, ROOT))
+    if stale:
+        print("mutation: %d hand-located rule(s) no longer match lib/src "
+              "(see above): update COW_RULES/STRUCT_COPIES" % len(stale),
+              file=sys.stderr)
+        return 1
     return 0
 
 
 # --------------------------------------------------------------------------
 # Reports
+
+def write_json(fh, doc):
+    """The results, one mutant per line (diffs of two runs stay short)."""
+    head = {k: v for k, v in doc.items() if k != "mutants"}
+    text = json.dumps(head, indent=1, sort_keys=True)
+    fh.write(text[:-2] + ',\n "mutants": [\n')
+    fh.write(",\n".join(json.dumps(r, sort_keys=True)
+                        for r in doc["mutants"]))
+    fh.write("\n ]\n}\n")
+
+
+def load_summary(recs):
+    """The 1-minute load average seen as each mutant ended: min, median,
+    max."""
+    v = sorted(r["load"] for r in recs if "load" in r)
+    if not v:
+        return None
+    return {"min": v[0], "median": v[len(v) // 2], "max": v[-1],
+            "cpus": os.cpu_count() or 0}
+
 
 def load_annotations(path):
     """id -> ('equivalent' | 'killed', text)."""
@@ -1672,147 +2001,295 @@ def md_escape(s):
     return (s or "").replace("|", "\\|").replace("\n", " ")
 
 
+OPERATOR_DOC = [
+    ("order", "a memory order weakened one step (seq_cst to acq_rel, "
+     "acq_rel to release and to acquire, release and acquire to relaxed; "
+     "fences and the implicit seq_cst of `atomic_*` without `_explicit` "
+     "included); relaxed has no weaker step"),
+    ("drop-upref", "an up_ref removed (`X509_up_ref`, `SSL_SESSION_up_ref`, "
+     "`ms_ref_up`, ...); where its value is used, it is taken as 1"),
+    ("drop-free", "a free or release removed outside error paths "
+     "(`SSL_free`, `ms_free`, `sk_*_pop_free`, `*_cleanup`, `*_destroy`, "
+     "`ms_obj_retire`; `ms_ref_down` taken as \"others still hold it\")"),
+    ("drop-err-free", "the same on an error path: after an `err`/`fail` "
+     "label, or in a block that ends in a failure return or a goto"),
+    ("drop-lock", "a lock acquire removed (`ms_ssl_lock`, `MS_LOCK`, "
+     "`BIO_LOCK`, `PAIR_LOCK`, `CACHE_LOCK`)"),
+    ("drop-unlock", "a lock release removed (the same wrappers)"),
+    ("skip-copy", "in a copy (SSL_dup: `dup_locked`, `ms_ssl_new_from`; the "
+     "settings copy `ms_cfg_copy` and its helpers, field by field, the "
+     "fields of its struct assignment included; the session copy "
+     "`SSL_SESSION_dup` and `new_session`; `X509_VERIFY_PARAM_set1`; "
+     "`SSL_copy_session_id`; `ms_ex_dup`, `X509_NAME_dup`, "
+     "`OPENSSL_sk_dup`): one field copy left out (an assignment, a memcpy, "
+     "a copy loop, a guarded copy, a copy helper taken as done)"),
+    ("share", "in a copy: a deep copy replaced by the original's own "
+     "pointer, so that the two objects share one buffer (the shape of "
+     "CVE-2015-3196)"),
+    ("ref-cmp", "a comparison of a reference count shifted by one (`> 0` to "
+     "`> 1` and `>= 0`, `== 1` to `== 0` and `== 2`, ...)"),
+    ("cow", "a copy-on-write turned into an in-place update of a shared "
+     "object: the handshake filling in the SSL's current (shared) session "
+     "instead of a new one, a resumed server writing the client's "
+     "certificate into the cached session, SSL_SESSION_set_timeout writing "
+     "into a shared session, SSL_clear marking the shared session not "
+     "resumable instead of taking it out of the cache"),
+]
+
+
 def write_report(path, doc, ann, texts):
+    """doc/mutation.md: what is measured and how, then the run's figures
+    and every survivor."""
     recs = doc["mutants"]
     c, kn, k, ne = tally(recs, ann)
     kt = kn + c["killed-tsan"]
-    L = []
     s = doc["settings"]
-    L.append("# Mutation analysis of minissl")
-    L.append("")
-    L.append("Generated by `scripts/mutation.py` (`make mutation`); every "
-             "figure below is from the run it describes.  Mutants are "
-             "one-line-sized changes of `lib/src/` that real refcount, copy "
-             "and locking bugs take; each is judged by the scenario suite "
-             "natively, then (survivors) under ThreadSanitizer, then "
-             "(survivors) under controlled scheduling.  Operators, tiers and "
-             "the kill criterion are described in the script's header "
-             "(`scripts/mutation.py --help`, and its top comment).")
-    L.append("")
-    L.append("## The run")
-    L.append("")
-    L.append("- command: `%s`" % doc["command"])
-    L.append("- date: %s; host: %s; %d workers; the machine was shared with "
-             "other jobs, so the times are pessimistic" % (
-                 doc["date"], doc["host"], doc["jobs"]))
-    L.append("- tree hash %s (lib/, stress/, scenarios/, Makefile)" % doc["tree"])
-    L.append("- mutants generated: %d; judged in this run: %d%s" % (
-        doc["total"], len(recs),
-        " (a sample, --sample %s --seed %s)" % (doc["sample"], s["seed"])
-        if doc.get("sample") else ""))
-    nat = s["native"]
-    L.append("- native budget: `sslstress run -q --seed %s --max-failures 1 "
-             "scenarios/` with %s iterations per scenario; a run longer than "
-             "%d s counts as a hang (killed); unmutated suite: %s s" % (
-                 s["seed"], "each file's own" if nat == "file's own" else
-                 " ".join(nat), s["timeout"],
-                 doc["baseline_seconds"].get("native", "-")))
+    L = []
+    add = L.append
+    add("# Mutation analysis of minissl")
+    add("")
+    add("Do the scenarios notice the bugs nobody seeded?  `make mutation` "
+        "(scripts/mutation.py, Python 3, standard library only) makes "
+        "mutants of minissl's sources, one small change each of the kinds "
+        "that real reference-counting, copy and locking bugs take, and runs "
+        "the scenario suite against each: natively, then the survivors "
+        "under ThreadSanitizer, then under controlled scheduling.  This "
+        "page is written by that run; every figure in it is from the run "
+        "described under [The measurement](#the-measurement).")
+    add("")
+    add("```sh")
+    add("make mutation                   # the whole set; rewrites this page "
+        "and doc/mutation-results.json")
+    add("make mutation-sample            # 10 mutants (MUTATION_SAMPLE, "
+        "MUTATION_SEED), for make check")
+    add("scripts/mutation.py --list      # every mutant: id, description, "
+        "the line before and after")
+    add("scripts/mutation.py --only cfg.c:117:skip-copy:29   # one mutant")
+    add("scripts/mutation.py --sample 20 --seed 7 --operators drop-lock,"
+        "drop-unlock --files dup.c,ssl.c")
+    add("```")
+    add("")
+    add("`--jobs N` (default 2) workers, `--resume` keeps the verdicts of "
+        "the mutants that did not change, `--report-only` rewrites this "
+        "page from the JSON; `--help` lists the budgets.")
+    add("")
+    add("## Mutants")
+    add("")
+    add("Each mutant is one textual change at one place of `lib/src/*.c` "
+        "or of a header with code in it (`refcount.h`, `internal.h`), with "
+        "a stable id `FILE:LINE:OPERATOR:N` (N counts the mutants of one "
+        "operator on one line) and a description.")
+    add("")
+    add("| operator | the change |")
+    add("|---|---|")
+    for op, text in OPERATOR_DOC:
+        add("| %s | %s |" % (op, text))
+    add("")
+    add("Never mutated: comments and preprocessor lines; every line with an "
+        "`MS_FAULT(` hook, and the code that only the fault and sched "
+        "builds compile or run (`fault.c`, `faults.h`, `sched.c`, "
+        "`sched_hook.h`, `ms_fault_*` helpers, the bodies of `if "
+        "(MS_FAULT(...))`, `#ifdef MINISSL_SCHED`/`MINISSL_FAULTS` "
+        "blocks); yield-point and Valgrind annotations (`MS_SCHED_*`, "
+        "`MS_HAPPENS_*`).  Three native up_refs sit on `MS_FAULT` lines "
+        "and are therefore not mutated: dropping them is exactly the "
+        "seeded faults `dup_session_noref` (dup.c), `ssl_new_ctx_noref` "
+        "(ssl.c) and `cache_get_noref` (sesscache.c), which "
+        "scenarios/bugs/ reproduces (doc/seeded-bugs.md).")
+    add("")
+    add("## How a mutant is judged")
+    add("")
+    add("Each worker keeps one persistent copy of the tree "
+        "(`build/mutation/wN`, seeded from the worktree's `build/`).  A "
+        "mutant is written into it, `make` rebuilds only the objects that "
+        "depend on the file, and afterwards the file, those objects, the "
+        "library and the binary are put back byte for byte with their old "
+        "times (checked: the file reads back as before, and `make -q` "
+        "finds every build up to date at the end of the run).  Then, "
+        "stopping at the first tier that kills:")
+    add("")
+    add("1. **build** (`make VARIANT=native`): a mutant that does not "
+        "compile is *unbuildable* and counted apart;")
+    add("2. **native**: `build/native/sslstress run -q --no-color --seed %s "
+        "--max-failures 1 SCENARIOS` with %s; killed by a non-zero exit "
+        "(a failed expectation, a leak, one of minissl's own checks, a "
+        "crash, a hang the harness's watchdog reports) or by no verdict "
+        "within %d s;" % (s["seed"], "each file's own iterations"
+                         if s["native"] == "file's own"
+                         else " ".join(s["native"]), s["timeout"]))
     if s["tsan"]:
-        L.append("- TSan budget: build/tsan/sslstress, %d iterations per "
-                 "scenario, TSAN_OPTIONS halt_on_error=1 exitcode=66; "
-                 "unmutated suite: %s s" % (s["tsan_iterations"],
-                                            doc["baseline_seconds"].get("tsan", "-")))
+        add("3. **TSan**, the survivors: `build/tsan/sslstress` (rebuilt "
+            "with the mutant), the same scenarios with `--iterations %d`, "
+            "in the environment of `scripts/detector-env.sh first` (the "
+            "first report ends the run: `halt_on_error=1`, exit 66);"
+            % s["tsan_iterations"])
     if s["sched"]:
-        L.append("- sched budget: build/sched/sslstress `--schedule "
-                 "dfs:preemptions=2`, at most %d schedules and %d s per "
-                 "scenario, on the 2- and 3-thread scenarios whose gcov "
-                 "coverage (unmutated tree) includes the mutated line"
-                 % (s["sched_schedules"], s["sched_seconds"]))
+        add("4. **controlled scheduling**, the survivors: "
+            "`build/sched/sslstress --schedule dfs:preemptions=2` on those "
+            "scenarios that have 2 or 3 threads, at most %d schedules and "
+            "%d s per scenario (most are exhausted well within it)."
+            % (s["sched_schedules"], s["sched_seconds"]))
+    add("")
+    add("SCENARIOS are the scenarios that execute the mutated line: gcov "
+        "coverage of the unmutated tree, one scenario at a time with the "
+        "same seed and budget (cached per scenario under "
+        "`build/mutation/reach/`, by a hash of lib/, stress/ and the "
+        "scenario file).  A scenario that never executes the line runs "
+        "the same code as on the unmutated tree, where the whole suite "
+        "passes, so it cannot kill the mutant; a mutant that no scenario "
+        "executes survives without a run (*not reached* below).  A mutant "
+        "none of whose lines gcov counts runs every scenario; "
+        "`--whole-suite` runs every scenario for every mutant (those that "
+        "execute the line first).%s  A kill counts only if the killing "
+        "scenario passes on the unmutated tree in the same tier and "
+        "settings (checked once per scenario and tier)."
+        % (" This run used `--whole-suite`." if s.get("whole_suite")
+           else ""))
+    add("")
+    add("The score is killed / non-equivalent: non-equivalent mutants are "
+        "those that build and are not argued equivalent in "
+        "`scripts/mutation-equivalent.txt`, whose lines read "
+        "`ID<TAB>equivalent: ARGUMENT` (nothing the contract lets a caller "
+        "observe can tell the mutant apart) or `ID<TAB>killed by: "
+        "SCENARIO` (a scenario written since that kills it; the next run "
+        "measures it).  The survivor tables show them in their last "
+        "column.")
+    add("")
+    add("## The measurement")
+    add("")
+    first = "" if doc.get("sample") else "First measurement of the whole set. "
+    add("%sCommand: `%s`, %s, on %s." % (first, doc["command"], doc["date"],
+                                         doc["host"]))
+    add("")
     secs = doc["seconds"]
     per = [r["seconds"] for r in recs if "seconds" in r]
-    L.append("- time: %.1f min in all (%.1f min preparing: builds, baseline, "
-             "coverage), %.1f s per mutant on average (%d workers)" % (
-                 secs / 60.0, doc["prepare_seconds"] / 60.0,
-                 sum(per) / len(per) if per else 0, doc["jobs"]))
+    add("- mutants: %d generated, %d judged%s" % (
+        doc["total"], len(recs),
+        " (a sample: --sample %s --seed %s)" % (doc["sample"], s["seed"])
+        if doc.get("sample") else ""))
+    add("- time: %.1f min in all with %d workers: %.1f min preparing (the "
+        "trees' builds, the unmutated suite natively (%s s) and under TSan "
+        "(%s s), coverage), then %.1f s per mutant on average"
+        % (secs / 60.0, doc["jobs"], doc["prepare_seconds"] / 60.0,
+           doc["baseline_seconds"].get("native", "-"),
+           doc["baseline_seconds"].get("tsan", "-"),
+           sum(per) / len(per) if per else 0))
+    ld = doc.get("load")
+    if ld:
+        add("- the machine was shared with other jobs: 1-minute load "
+            "average %s to %s (median %s) on %d CPUs as the mutants ended"
+            % (ld["min"], ld["max"], ld["median"], ld["cpus"]))
+    if doc.get("cpu_seconds"):
+        add("- CPU time of the run and its children: %.1f min, i.e. at "
+            "least %.1f min of wall time on 2 idle cores"
+            % (doc["cpu_seconds"] / 60.0, doc["cpu_seconds"] / 120.0))
     if doc.get("stale_rules"):
-        L.append("- stale hand-located rules (the code moved): %s"
-                 % "; ".join(doc["stale_rules"]))
-    L.append("")
-    L.append("## Score")
-    L.append("")
-    L.append("Killed / non-equivalent (non-equivalent = built and not argued "
-             "equivalent in scripts/mutation-equivalent.txt).")
-    L.append("")
-    L.append("| | mutants | killed | score |")
-    L.append("|---|---|---|---|")
-    L.append("| natively (incl. %d hangs) | %d | %d | %s |" % (
+        add("- stale hand-located rules (the code moved): %s"
+            % "; ".join(doc["stale_rules"]))
+    add("")
+    add("## Score")
+    add("")
+    add("| | non-equivalent | killed | score |")
+    add("|---|---|---|---|")
+    add("| natively (%d of them by a hang) | %d | %d | %s |" % (
         c["timeout"], ne, kn, pct(kn, ne)))
-    L.append("| + TSan | %d | %d | %s |" % (ne, kt, pct(kt, ne)))
-    L.append("| + controlled scheduling | %d | %d | %s |" % (ne, k, pct(k, ne)))
-    L.append("")
-    L.append("Unbuildable: %d; argued equivalent: %d; survived: %d." % (
-        c["unbuildable"], c["equivalent"], c["survived"]))
-    L.append("")
+    if s["tsan"]:
+        add("| + TSan | %d | %d | %s |" % (ne, kt, pct(kt, ne)))
+    if s["sched"]:
+        add("| + controlled scheduling | %d | %d | %s |" % (ne, k,
+                                                          pct(k, ne)))
+    add("")
+    surv = [r for r in recs if r["status"] == "survived"
+            and ann.get(r["id"], ("",))[0] != "equivalent"]
+    unreached = [r for r in surv if r.get("reach") == []]
+    add("Built: %d of %d (%d unbuildable); argued equivalent: %d; "
+        "survived: %d, of which %d are executed by no scenario."
+        % (len(recs) - c["unbuildable"], len(recs), c["unbuildable"],
+           c["equivalent"], len(surv), len(unreached)))
+    add("")
     for title, key in (("operator", "operator"), ("file", "file")):
-        L.append("## Per %s" % title)
-        L.append("")
-        L.append("| %s | mutants | unbuildable | equivalent | native | +tsan "
-                 "| +sched | survived | score |" % title)
-        L.append("|---|---|---|---|---|---|---|---|---|")
+        add("## Per %s" % title)
+        add("")
+        add("| %s | mutants | unbuildable | equivalent | native | +TSan "
+            "| +sched | survived (not reached) | score |" % title)
+        add("|---|---|---|---|---|---|---|---|---|")
         groups = {}
         for r in recs:
-            groups.setdefault(os.path.basename(r[key]) if key == "file"
-                              else r[key], []).append(r)
+            g = os.path.basename(r[key]) if key == "file" else r[key]
+            groups.setdefault(g, []).append(r)
         order = OPERATORS if key == "operator" else sorted(groups)
         for g in order:
             if g not in groups:
                 continue
             cc, gkn, gk, gne = tally(groups[g], ann)
-            L.append("| %s | %d | %d | %d | %d | %d | %d | %d | %s |" % (
+            nr = sum(1 for r in groups[g] if r in unreached)
+            add("| %s | %d | %d | %d | %d | %d | %d | %d (%d) | %s |" % (
                 g, len(groups[g]), cc["unbuildable"], cc["equivalent"], gkn,
-                cc["killed-tsan"], cc["killed-sched"], cc["survived"],
+                cc["killed-tsan"], cc["killed-sched"], cc["survived"], nr,
                 pct(gk, gne)))
-        L.append("")
-    surv = [r for r in recs if r["status"] == "survived"]
-    L.append("## Survivors (%d)" % len(surv))
-    L.append("")
-    L.append("Every mutant that no tier killed, grouped by operator.  The last "
-             "column is filled from scripts/mutation-equivalent.txt: the "
-             "scenario that now kills it, or why no caller can tell it apart "
-             "(`equivalent: ...`); empty = open.  `reach` = scenarios whose "
-             "coverage includes the line (- = none executes it).")
-    L.append("")
+        add("")
+    allsurv = [r for r in recs if r["status"] == "survived"]
+    add("## Survivors (%d)" % len(allsurv))
+    add("")
+    add("Every mutant that no tier killed, by operator.  `reach`: how many "
+        "scenarios execute the line, and the first of them (*none*: no "
+        "scenario does).  The last column comes from "
+        "scripts/mutation-equivalent.txt; empty: open.")
+    add("")
     for op in OPERATORS:
-        rs = [r for r in surv if r["operator"] == op]
+        rs = [r for r in allsurv if r["operator"] == op]
         if not rs:
             continue
-        L.append("### %s (%d)" % (op, len(rs)))
-        L.append("")
-        L.append("| mutant | function | change | reach | killed by / equivalent |")
-        L.append("|---|---|---|---|---|")
+        add("### %s (%d)" % (op, len(rs)))
+        add("")
+        add("| mutant | function | change | reach | killed by / equivalent |")
+        add("|---|---|---|---|---|")
         for r in sorted(rs, key=lambda r: (r["file"], r["line"], r["id"])):
             a = ann.get(r["id"])
             note = "" if a is None else ("equivalent: " + a[1]
                                          if a[0] == "equivalent"
                                          else "killed by: " + a[1])
             reach = r.get("reach")
-            rtxt = "?" if reach is None else (
-                "-" if not reach else "%d: %s" % (
-                    len(reach), ", ".join(reach[:3])
-                    + (", ..." if len(reach) > 3 else "")))
-            L.append("| `%s` | %s | `%s` → `%s` | %s | %s |" % (
+            rtxt = "all (no line data)" if reach is None else (
+                "*none*" if not reach else "%d: %s" % (
+                    len(reach), ", ".join(reach[:2])
+                    + (", ..." if len(reach) > 2 else "")))
+            add("| `%s` | %s | `%s` → `%s` | %s | %s |" % (
                 r["id"], r.get("function", ""), md_escape(r["old"]),
                 md_escape(r["new"]), rtxt, md_escape(note)))
-        L.append("")
+        add("")
     unb = [r for r in recs if r["status"] == "unbuildable"]
     if unb:
-        L.append("## Unbuildable (%d)" % len(unb))
-        L.append("")
-        L.append("| mutant | compiler |")
-        L.append("|---|---|")
+        add("## Unbuildable (%d)" % len(unb))
+        add("")
+        add("| mutant | compiler |")
+        add("|---|---|")
         for r in unb:
-            L.append("| `%s` | %s |" % (r["id"], md_escape(r.get("detail", ""))[:160]))
-        L.append("")
-    L.append("## Killed: which scenario, how fast")
-    L.append("")
-    L.append("| mutant | status | scenario | seconds | first failure |")
-    L.append("|---|---|---|---|---|")
+            add("| `%s` | %s |" % (r["id"],
+                                   md_escape(r.get("detail", ""))[:160]))
+        add("")
+    kills = {}
     for r in recs:
-        if r["status"].startswith("killed") or r["status"] == "timeout":
-            L.append("| `%s` | %s | %s | %s | %s |" % (
-                r["id"], r["status"], r.get("killer", ""), r.get("seconds", ""),
-                md_escape(r.get("detail", ""))[:120]))
-    L.append("")
+        st = r["status"]
+        if st.startswith("killed-") or st == "timeout":
+            tier = "native" if st == "timeout" else st[7:]
+            row = kills.setdefault(r.get("killer") or "?", {})
+            row[tier] = row.get(tier, 0) + 1
+    if kills:
+        add("## Which scenarios kill")
+        add("")
+        add("The scenario that killed each mutant first (in the order the "
+            "run tried them), per tier; doc/mutation-results.json has every "
+            "mutant's verdict, killer, first failure and times.")
+        add("")
+        add("| scenario | native | TSan | sched |")
+        add("|---|---|---|---|")
+        for scen in sorted(kills, key=lambda x: (-sum(kills[x].values()), x)):
+            row = kills[scen]
+            add("| %s | %s | %s | %s |" % (scen, row.get("native", ""),
+                                           row.get("tsan", ""),
+                                           row.get("sched", "")))
+        add("")
     with open(path, "w") as fh:
         fh.write("\n".join(L))
 
