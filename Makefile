@@ -91,7 +91,7 @@ LIBA := $(B)/libminissl.a
 LIBSO := $(B)/libminissl.so
 SSLSTRESS := $(B)/sslstress
 
-.PHONY: check-sched reproduce matrix openssl stress-openssl tsan-openssl check-openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
+.PHONY: check-sched check-reports reproduce matrix openssl stress-openssl tsan-openssl check-openssl all deps check unit stress bench tsan asan helgrind drd fuzz install clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -176,7 +176,14 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory check-openssl
 	$(Q)scripts/check-faults.sh
 	$(Q)scripts/detect.sh check
+	$(Q)tests/scripts/check-reports.sh
 	$(Q)$(MAKE) --no-print-directory check-sched
+
+# Every JSON report validates against doc/sslstress-report.schema.json and
+# every HTML report draws its pictures in headless Chromium (skipped, and
+# said, without /usr/bin/chromium); tests/scripts/check-reports.sh.
+check-reports: deps all
+	$(Q)tests/scripts/check-reports.sh
 
 # Controlled scheduling (doc/controlled-scheduling.md): the unit suites in
 # the sched build (yield points compiled in), then scripts/sched-eval.sh:

@@ -2,7 +2,7 @@
 # How much slower is each detector than a native run?  Runs the same
 # scenarios with the same iterations and seed natively and under each
 # detector, and prints the time of each and its ratio to the native one:
-#   run s    the scenarios' own time (sslstress's JSON "seconds": global
+#   run s    the scenarios' own time (sslstress's JSON totals.seconds: global
 #            setup, thread start and the iterations, summed over the
 #            scenarios; no process start-up, no fork)
 #   wall s   the whole command, start-up and forks included
@@ -49,7 +49,7 @@ measure() {
         ok=FAILED
     fi
     t1=${t1:-$(now)}
-    run=$(grep -m1 '"seconds"' "$j" | sed 's/.*: *\([0-9.eE+-]*\).*/\1/')
+    run=$(sed -n '/"totals"/,/}/s/.*"seconds": *\([0-9.eE+-]*\).*/\1/p' "$j" | head -n 1)
     awk -v a="$t0" -v b="$t1" -v r="$run" -v ok="$ok" \
         'BEGIN { printf "%s %.3f %s\n", r, b - a, ok }'
 }

@@ -6,7 +6,9 @@
  *
  * Concurrency: the statics below are written once by st_be_init() before
  * any thread or child exists and only read afterwards, except the
- * allocation counter (an atomic) and the ex_data dup counter (an atomic). */
+ * allocation counter (an atomic), the ex_data dup counter (an atomic) and
+ * the harness's ex_data index (an atomic written once, under pthread_once:
+ * "What the harness registers in the library" below). */
 #include "backend.h"
 
 #include <ctype.h>
@@ -45,6 +47,9 @@ static atomic_ulong exdata_dups;    /* relaxed: a statistic */
  * like live_allocs, read after the iteration's threads were joined. */
 static atomic_llong live_boxes;
 static atomic_uint next_id;         /* relaxed: only uniqueness matters */
+/* The SSL ex_data index of the `ex_data` setting: -1 until registered (see
+ * "What the harness registers in the library"). */
+static atomic_int exdata_index = -1;
 
 static void count_free(void *p, const char *file, int line)
 {
@@ -91,6 +96,8 @@ int st_be_preinit(void)
                       "ex_data dup statistic: relaxed");
     st_declare_atomic(&next_id, sizeof(next_id),
                       "session id counter: relaxed, uniqueness only");
+    st_declare_atomic(&exdata_index, sizeof(exdata_index),
+                      "ex_data index: written once under pthread_once");
     if (!CRYPTO_set_mem_functions(count_malloc, count_realloc, count_free))
         return -EBUSY;
     counting = true;
@@ -132,7 +139,7 @@ void __tsan_release(void *addr);
 #define ossl_hb_acquire(p) ((void)(p))
 #endif
 
-#ifndef ST_BACKEND_MINISSL
+#if defined(ST_TSAN) && !defined(ST_BACKEND_MINISSL)
 /* An SSL_CTX's or an SSL_SESSION's destroyer. */
 static void destroyer_exfree(void *parent, void *ptr, CRYPTO_EX_DATA *ad,
                              int idx, long argl, void *argp)
@@ -148,11 +155,42 @@ static EVP_PKEY *test_key;
 static X509 *test_cert;
 static X509_NAME *test_name;
 static SSL_CTX *peer_server_ctx, *peer_client_ctx;
-static int exdata_index = -1;
 static char version_buf[128];
 
+/* ---- What the harness registers in the library -------------------------
+ *
+ * A scenario sees the library as a program would that made the same calls:
+ * the harness registers an ex_data index only where the scenario asks for
+ * one, so that what a library does with no index registered shows (OpenSSL
+ * 3.0's SSL_dup of an SSL with app data fails then: doc/openssl-findings.md,
+ * tests/openssl/scenarios/dup-app-data-no-ex-index.scn).
+ *
+ *   - `ex_data=N` on an SSL (the harness's box below, with dup and free
+ *     callbacks) needs an SSL index.  It is registered for a scenario that
+ *     has such a setting anywhere, by st_be_prepare, which the runner calls
+ *     in the process that runs the scenario before its first statement,
+ *     while no scenario thread exists: as a program registers its indexes
+ *     at start-up.  Not at the setting itself: that may stand in a thread
+ *     block, and a registration there would run inside the race (and, under
+ *     controlled scheduling, a thread waiting in pthread_once for another's
+ *     registration is blocked where the scheduler cannot see it: a hang).
+ *     pthread_once makes it happen once per process (st_be_prepare runs for
+ *     every scenario of a --no-fork run); a setting without it fails.
+ *     Each scenario runs in a child forked from a parent that never
+ *     registers, so each starts without the index; with --no-fork the
+ *     index, once registered, stays for the scenarios after.  `copied`
+ *     compares the boxes only when the index exists and never registers it.
+ *   - Under TSan on the OpenSSL backend the annotations need free callbacks
+ *     on every SSL, SSL_CTX and SSL_SESSION ("ThreadSanitizer and an
+ *     uninstrumented libssl" above): st_be_init registers that SSL index and
+ *     an SSL_CTX and an SSL_SESSION index before anything is freed.  There,
+ *     and only there, an SSL index always exists.
+ *
+ * The rest of what the harness leaves in the library is listed in
+ * doc/scenario-format.md ("How the harness applies statements"). */
+
 /* The harness's ex_data value: a box per SSL, copied by the dup callback,
- * so `app_data=N` exercises ex_data dup callbacks under concurrency. */
+ * so `ex_data=N` exercises ex_data dup callbacks under concurrency. */
 struct st_exbox {
     long value;
 };
@@ -187,6 +225,67 @@ static int exdata_dup(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from,
     *from_d = copy;
     atomic_fetch_add_explicit(&live_boxes, 1, memory_order_relaxed);
     return 1;
+}
+
+static pthread_once_t exdata_once = PTHREAD_ONCE_INIT;
+
+/* Under exdata_once.  A failure leaves the index at -1: every `ex_data`
+ * setting then fails with the library's reason. */
+static void exdata_register(void)
+{
+    int idx = SSL_get_ex_new_index(0, NULL, NULL, exdata_dup, exdata_free);
+
+    /* relaxed: the index is all a reader needs (the library's registry has
+     * its own lock), and pthread_once orders this store before the return
+     * of every pthread_once call, the one reader that needs it set. */
+    atomic_store_explicit(&exdata_index, idx, memory_order_relaxed);
+}
+
+/* The index, registered now if it was not; -1 if registration failed.
+ * Only before a scenario's threads start (st_be_prepare, st_be_init). */
+static int exdata_index_use(void)
+{
+    pthread_once(&exdata_once, exdata_register);
+    return atomic_load_explicit(&exdata_index, memory_order_relaxed);
+}
+
+/* The index if some statement registered it, else -1 (never registers).
+ * relaxed: a reader that sees -1 while another thread registers sees a
+ * scenario racing its own `ex_data` setting with `copied`; the boxes'
+ * values are ordered as the scenario orders the SSLs. */
+static int exdata_index_seen(void)
+{
+    return atomic_load_explicit(&exdata_index, memory_order_relaxed);
+}
+
+int st_be_exdata_index(void)
+{
+    return exdata_index_seen();
+}
+
+static bool sets_ex_data(const struct st_stmt *st, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; st[i].op == ST_OP_SET && k < st[i].nsettings; k++)
+            if (st[i].settings[k].key == ST_K_EX_DATA)
+                return true;
+        if (st[i].op == ST_OP_REPEAT && sets_ex_data(st[i].body,
+                                                     st[i].nbody))
+            return true;
+    }
+    return false;
+}
+
+void st_be_prepare(const struct st_scenario *sc)
+{
+    bool used = sets_ex_data(sc->global.stmts, sc->global.nstmts) ||
+                sets_ex_data(sc->setup.stmts, sc->setup.nstmts) ||
+                sets_ex_data(sc->check.stmts, sc->check.nstmts);
+
+    for (size_t i = 0; i < sc->nthreads && !used; i++)
+        used = sets_ex_data(sc->threads[i].stmts, sc->threads[i].nstmts);
+    if (used)
+        (void)exdata_index_use();   /* a failure fails each ex_data= */
 }
 
 static X509 *make_cert(EVP_PKEY *key)
@@ -333,13 +432,11 @@ int st_be_init(void)
     SSL_CTX_set_session_cache_mode(peer_server_ctx, SSL_SESS_CACHE_OFF);
     if ((peer_client_ctx = SSL_CTX_new(TLS_client_method())) == NULL)
         goto err;
-    exdata_index = SSL_get_ex_new_index(0, NULL, NULL, exdata_dup,
-                                        exdata_free);
-    if (exdata_index < 0)
-        goto err;
-#ifndef ST_BACKEND_MINISSL
-    /* Only for the destroyer's acquire (see "ThreadSanitizer and ..."). */
-    if (SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, destroyer_exfree) < 0 ||
+#if defined(ST_TSAN) && !defined(ST_BACKEND_MINISSL)
+    /* Only for the destroyer's acquire (see "ThreadSanitizer and ..." and
+     * "What the harness registers in the library"). */
+    if (exdata_index_use() < 0 ||
+        SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, destroyer_exfree) < 0 ||
         SSL_SESSION_get_ex_new_index(0, NULL, NULL, NULL,
                                      destroyer_exfree) < 0)
         goto err;
@@ -886,15 +983,23 @@ static STACK_OF(X509_NAME) *test_names(void)
     return sk;
 }
 
+/* `ex_data=N` on |s|: the index is st_be_prepare's, registered before the
+ * scenario's first statement; none (the registration failed, or the
+ * caller did not prepare) fails the setting. */
 static int set_exbox(SSL *s, long value)
 {
-    struct st_exbox *old = SSL_get_ex_data(s, exdata_index);
-    struct st_exbox *box = malloc(sizeof(*box));
+    int idx = exdata_index_seen();
+    struct st_exbox *old, *box;
 
-    if (box == NULL)
+    if (idx < 0) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_INIT_FAIL);
+        return 0;
+    }
+    old = SSL_get_ex_data(s, idx);
+    if ((box = malloc(sizeof(*box))) == NULL)
         return 0;
     box->value = value;
-    if (!SSL_set_ex_data(s, exdata_index, box)) {
+    if (!SSL_set_ex_data(s, idx, box)) {
         free(box);
         return 0;
     }
@@ -1034,9 +1139,12 @@ static int set_one(const struct target *t, const struct st_setting *st,
             SET(set_client_CA_list, sk);
         return 1;
     }
-    case ST_K_APP_DATA:         /* and, on an SSL, its ex_data box */
-        SET(set_app_data, (char *)(intptr_t)num);
-        return t->s != NULL ? set_exbox(t->s, (long)num) : 1;
+    case ST_K_APP_DATA:         /* ex_data index 0: nothing registered */
+        return SET(set_app_data, (char *)(intptr_t)num) != 0;
+    case ST_K_EX_DATA:          /* an SSL's only (validate.c) */
+        if (t->s == NULL)
+            return -1;
+        return set_exbox(t->s, (long)num);
     case ST_K_SERVERINFO:
         /* OpenSSL has it per SSL_CTX only: on an SSL, minissl's own. */
         if (t->s != NULL)
@@ -1087,9 +1195,13 @@ int st_be_set(enum st_type type, void *obj, const struct st_setting *set,
 
 static bool exbox_equal(const SSL *a, const SSL *b)
 {
-    const struct st_exbox *x = SSL_get_ex_data(a, exdata_index);
-    const struct st_exbox *y = SSL_get_ex_data(b, exdata_index);
+    int idx = exdata_index_seen();
+    const struct st_exbox *x, *y;
 
+    if (idx < 0)
+        return true;            /* no box anywhere */
+    x = SSL_get_ex_data(a, idx);
+    y = SSL_get_ex_data(b, idx);
     if (x == NULL || y == NULL)
         return x == y;
     /* A copy must hold its own box (the dup callback made one). */

@@ -35,9 +35,23 @@
  * (per-thread random generators and error queue, freed at thread exit). */
 int st_be_preinit(void);
 /* Make the test material (key, self-signed certificate, CA names) and the
- * harness-owned peer contexts.  0 or a negative errno. */
+ * harness-owned peer contexts.  Registers no ex_data index (but in the
+ * OpenSSL backend's TSan build, whose annotations need free callbacks;
+ * backend.c, "What the harness registers in the library").  0 or a
+ * negative errno. */
 int st_be_init(void);
 void st_be_cleanup(void);
+/* Before the first statement of |sc|, in the process that runs it and
+ * with none of its threads started: register what its statements need
+ * from the library (the SSL ex_data index of the `ex_data` setting, when
+ * a statement sets it), as a program registers its indexes at start-up.
+ * A scenario that sets no ex_data registers nothing.  Once per process:
+ * a later scenario (--no-fork) finds the index made.  Without it (it
+ * failed, or was not called) each `ex_data` setting fails. */
+void st_be_prepare(const struct st_scenario *sc);
+/* The SSL ex_data index the harness registered in this process for the
+ * `ex_data` setting, or -1: none. */
+int st_be_exdata_index(void);
 
 const char *st_be_name(void);           /* "minissl" or "openssl" */
 const char *st_be_version(void);        /* OpenSSL_version(OPENSSL_VERSION) */

@@ -190,8 +190,13 @@ static int write_reports(const struct st_campaign *c, const struct st_run *run)
 static int run_head(const struct st_campaign *c, size_t n, struct st_run *run)
 {
     const struct st_opts *o = &c->o;
+    char sched[64] = "free";
 
     memset(run, 0, sizeof(*run));
+    if (o->sched != NULL)
+        st_sched_spec_name(o->sched, sched, sizeof(sched));
+    run->schedule = strdup(sched);
+    run->shrink = c->shrink;
     run->tool_version = strdup(c->tool_version);
     run->backend = strdup(st_be_name());
     run->backend_version = strdup(st_be_version());
@@ -207,7 +212,8 @@ static int run_head(const struct st_campaign *c, size_t n, struct st_run *run)
     run->results = calloc(n, sizeof(*run->results));
     if (run->tool_version == NULL || run->backend == NULL ||
         run->backend_version == NULL || run->jitter == NULL ||
-        run->affinity == NULL || run->command == NULL || run->results == NULL)
+        run->affinity == NULL || run->command == NULL || run->results == NULL
+        || run->schedule == NULL)
         return -1;
     return 0;
 }

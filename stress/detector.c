@@ -464,7 +464,7 @@ char *st_detector_log_path(const struct st_scenario *sc,
                     *p == '_' ? *p : '_';
     name[k] = '\0';
     if (o != NULL && o->shard_count > 1)
-        snprintf(shard, sizeof(shard), ".shard%d", o->shard_index);
+        snprintf(shard, sizeof(shard), ".shard%d", o->shard_index + 1);
     n = snprintf(NULL, 0, "%s/%s%s.%s.log", dir, name, shard, detector);
     if (n < 0 || (path = malloc((size_t)n + 1)) == NULL)
         return NULL;

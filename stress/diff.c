@@ -436,6 +436,9 @@ static void usage(FILE *f)
 "skipped scenarios of each result with their reasons.  A result is named\n"
 "by its backend, or by its file where two have the same backend.\n"
 "\n"
+"Options:\n"
+"  -h, --help             this help\n"
+"\n"
 "Exit status: 0 no scenario differs, 1 some do, 2 usage or bad input.\n");
 }
 

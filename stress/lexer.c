@@ -6,7 +6,9 @@
  * `#` outside a string starts a comment; names are [A-Za-z_][A-Za-z0-9_]*
  * of at most 63 bytes (the lexer also takes '-' inside a word so that the
  * parser can accept `scenario dup-free` and refuse the dash elsewhere with
- * a clear message); numbers are decimal or 0x hex, and letters glued to a
+ * a clear message); two names joined by one '.' without spaces (`A.d`) are
+ * one token, a thread's name, and any other use of '.' after a name
+ * (`A.`, `A.B.c`, `A.1`) is a malformed name; numbers are decimal or 0x hex, and letters glued to a
  * number (2s, 500ms) are kept as its suffix for the parser to judge;
  * strings are double-quoted on one line with \" and \\ as the only
  * escapes.  Every error carries the line and the byte column of the
@@ -98,6 +100,37 @@ static int lfail(struct st_lexer *lx, struct st_diag *d, size_t at,
     st_diag_vset(d, lx->path, lx->lstart, lx->llen, loc, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+/* The end of the word that starts at `at` (a name start): name characters
+ * and a '-' between two of them. */
+static size_t name_end(const struct st_lexer *lx, size_t at)
+{
+    const char *s = lx->lstart;
+    size_t j = at + 1;
+
+    while (j < lx->llen && (is_name_char((unsigned char)s[j])
+                            || (s[j] == '-' && j + 1 < lx->llen
+                                && is_name_char((unsigned char)s[j + 1]))))
+        j++;
+    return j;
+}
+
+/* A name at `at` followed by a '.' that does not make THREAD.NAME: the
+ * message quotes the whole run of name characters, '-' and '.'. */
+static int malformed_name(struct st_lexer *lx, struct st_diag *d, size_t at)
+{
+    const char *s = lx->lstart;
+    size_t j = at;
+
+    while (j < lx->llen && (is_name_char((unsigned char)s[j]) || s[j] == '.'
+                            || s[j] == '-'))
+        j++;
+    if (j - at > 40)
+        return lfail(lx, d, at, "malformed name '%.37s...' (a thread's name "
+                     "is written THREAD.NAME)", s + at);
+    return lfail(lx, d, at, "malformed name '%.*s' (a thread's name is "
+                 "written THREAD.NAME)", (int)(j - at), s + at);
 }
 
 static struct st_tok *push(struct st_lexer *lx, struct st_diag *d,
@@ -256,16 +289,27 @@ static int tokenize(struct st_lexer *lx, struct st_diag *d)
         if (c == '#')
             break;
         if (is_name_start(c)) {
-            j = i + 1;
-            while (j < lx->llen && (is_name_char((unsigned char)s[j])
-                                    || (s[j] == '-' && j + 1 < lx->llen
-                                        && is_name_char((unsigned char)s[j + 1]))))
-                j++;
+            size_t dot = 0;
+
+            j = name_end(lx, i);
             if (j - i > ST_NAME_MAX)
                 return lfail(lx, d, i, "name longer than %d bytes",
                              ST_NAME_MAX);
-            if (push(lx, d, ST_T_NAME, i, j - i) == NULL)
+            if (j < lx->llen && s[j] == '.') {
+                dot = j - i;
+                if (j + 1 >= lx->llen || !is_name_start((unsigned char)s[j + 1]))
+                    return malformed_name(lx, d, i);
+                j = name_end(lx, j + 1);
+                if (j - (i + dot + 1) > ST_NAME_MAX)
+                    return lfail(lx, d, i + dot + 1,
+                                 "name longer than %d bytes", ST_NAME_MAX);
+                if (j < lx->llen && s[j] == '.')
+                    return malformed_name(lx, d, i);
+            }
+            t = push(lx, d, dot > 0 ? ST_T_QNAME : ST_T_NAME, i, j - i);
+            if (t == NULL)
                 return -1;
+            t->dot = dot;
             i = j;
             continue;
         }

@@ -8,6 +8,7 @@
  *   sslstress bench [options]             harness throughput (bench.c)
  *   sslstress replay FILE --schedule STR  replay a controlled-mode schedule
  *   sslstress faults [--names|--tsv]      the seeded-fault catalogue
+ *   sslstress help [COMMAND]              the overview, or COMMAND --help
  *
  * Exit status: 0 all passed (or skipped), 1 a failure found, 2 usage or
  * scenario error. */
@@ -44,11 +45,40 @@
 #define TOOL_VERSION "1.0"
 
 static const char *prog = "sslstress";
+static const char *cmd_name = NULL;    /* the command running (try_help) */
+
+/* After a usage error: where the help of the command running is. */
+static void try_help(void)
+{
+    if (cmd_name != NULL)
+        fprintf(stderr, "Try '%s %s --help'.\n", prog, cmd_name);
+    else
+        fprintf(stderr, "Try '%s --help'.\n", prog);
+}
+
+/* A usage error: "PROG: " |fmt| with |arg|, and where the help is.  2. */
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "%s: ", prog);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    try_help();
+    return 2;
+}
+
+/* ---- help texts ------------------------------------------------------------
+ * `sslstress --help` is the overview: the commands, with what they take.
+ * `sslstress CMD --help` and `sslstress help CMD` print that command's own
+ * text, all of one shape: its usage line(s), what it does, "Options:" with
+ * one entry per option its parser takes (-h, --help last), and its exit
+ * status.  doc/sslstress.1 lists the same options per command
+ * (tests/stress/test_cli.c compares them). */
 
 static void usage_main(FILE *f)
 {
     fprintf(f,
 "usage: %s COMMAND [options] [ARGS]\n"
+"       %s help COMMAND\n"
 "\n"
 "A thread-safety stress harness for TLS libraries' reference counting.\n"
 "It runs scenario files (*.scn, see doc/scenario-format.md) that race\n"
@@ -57,69 +87,28 @@ static void usage_main(FILE *f)
 "\n"
 "Commands:\n"
 "  run [options] FILE|DIR...  run scenarios (a DIR means its *.scn files)\n"
-"  check FILE...              validate scenario files without running them\n"
-"  list DIR|FILE...           print the name and about line of each scenario\n"
-"  merge A.json B.json ...    combine the JSON results of shards into one\n"
-"                             report (see `%s merge --help`)\n"
-"  diff A.json B.json ...     compare the JSON results of backends: per\n"
-"                             scenario, what one shows that another never\n"
-"                             does (see `%s diff --help`)\n"
-"  bench [--seconds S]        iterations/s of the 2- and 64-thread\n"
-"                             up_ref/free scenarios beside a hand-written loop\n"
-"  replay FILE --schedule STR [--times N]\n"
+"  check FILE|DIR...          validate scenario files without running them\n"
+"  list FILE|DIR...           print the name and about line of each scenario\n"
+"  replay FILE --schedule STR [options]\n"
 "                             replay a controlled-mode schedule (printed by\n"
-"                             every failure of `run --schedule`) N times\n"
-"  faults [--names|--tsv]     list minissl's seeded faults (the bugs that\n"
+"                             every failure of `run --schedule`)\n"
+"  merge [options] RESULT.json...\n"
+"                             combine the JSON results of shards into one\n"
+"                             report\n"
+"  diff A.json B.json [C.json...]\n"
+"                             compare the JSON results of backends: per\n"
+"                             scenario, what one shows that another never does\n"
+"  bench [options]            iterations/s of the 2- and 64-thread\n"
+"                             up_ref/free scenarios beside a hand-written loop\n"
+"  faults [--names | --tsv]   list minissl's seeded faults (the bugs that\n"
 "                             scenarios/bugs/ reproduce)\n"
 "\n"
-"Options of run:\n"
-"  -n, --iterations N     iterations per scenario (default: the file's\n"
-"                         `iterations`, else 10000)\n"
-"  -d, --duration T       time budget of the whole run (e.g. 30s, 2m, 500ms):\n"
-"                         each scenario gets an equal share of the time\n"
-"                         left and stops at its iterations or its share,\n"
-"                         whichever comes first (without --iterations the\n"
-"                         time alone decides)\n"
-"  -s, --seed N           base seed (decimal or 0x hex); random when absent;\n"
-"                         always printed\n"
-"  -j, --jitter MODE      none|low|high: random busy-waits before each\n"
-"                         statement from a per-thread PRNG (default none)\n"
-"  -f, --max-failures N   stop a scenario after N failing iterations\n"
-"                         (default 1; 0: run the whole budget and report the\n"
-"                         failure rate)\n"
-"  -a, --affinity MODE    none|pin|spread: pin thread i to CPU i mod ncpu, or\n"
-"                         spread the threads evenly over the CPUs\n"
-"      --shard I/N        run the deterministic I-th of N shares of the\n"
-"                         work (0 <= I < N); see `merge`\n"
-"      --start I          begin at iteration I (replay commands use it)\n"
-"      --schedule S       controlled scheduling: one scenario thread runs at\n"
-"                         a time and S picks it at every scheduling point\n"
-"                         (before each statement; inside minissl too in a\n"
-"                         sched build): random | pct:depth=D (PCT with D-1\n"
-"                         priority changes) | dfs:preemptions=P (every\n"
-"                         schedule with at most P preemptions, then\n"
-"                         \"exhausted: N schedules\"; --iterations is an upper\n"
-"                         bound, default 1000000).  Default: free-running\n"
-"      --shrink           with --schedule: reduce the first failing schedule\n"
-"                         to fewer preemptions, then fewer steps; print both\n"
-"      --json FILE        write the results as JSON (\"-\": stdout)\n"
-"      --junit FILE       write JUnit XML for CI systems\n"
-"      --html FILE        write one self-contained HTML report\n"
-"  -q, --quiet            print only failures, the summary and the verdict\n"
-"      --no-color         no ANSI colours (NO_COLOR is honoured too)\n"
-"      --no-fork          run scenarios in this process (debugging; a crash\n"
-"                         ends the run)\n"
-"      --require-report   every scenario must run and every `expect race'\n"
-"                         scenario must get a detector report: a skip (no\n"
-"                         race detector, a feature the backend lacks) or a\n"
-"                         pass without a report exits 1 (sensitivity runs)\n"
+"`%s help COMMAND` (or `%s COMMAND --help`)\n"
+"prints a command's usage and options; `man sslstress` (doc/sslstress.1)\n"
+"has them all.\n"
 "\n"
-"Every run prints its parameters (seed included) first, then per scenario\n"
-"its outcome histogram and failures (each with a replay command), then a\n"
-"summary table and the verdict.\n"
-"\n"
-"Other options:\n"
-"  -h, --help             this help\n"
+"Options:\n"
+"  -h, --help             this overview\n"
 "  -V, --version          version and backend\n"
 "\n"
 "Exit status: 0 all passed, 1 a failure was found, 2 usage or scenario\n"
@@ -141,10 +130,111 @@ static void usage_main(FILE *f)
 "\n"
 "Examples:\n"
 "  %s run scenarios/\n"
-"  %s run --iterations 100000 --jitter low --seed 42 scenarios/updown-2.scn\n"
-"  %s run --shard 0/4 --json shard0.json scenarios/   # CI job 0 of 4\n"
-"  %s merge shard*.json --junit report.xml --html report.html\n",
-            prog, prog, prog, prog, prog, prog, prog);
+"  %s run -n 100000 --jitter low --seed 42 scenarios/updown-2.scn\n"
+"  %s run --shard 1/4 --seed 7 --json s1.json scenarios/  # job 1 of 4\n"
+"  %s merge s*.json --junit report.xml --html report.html\n",
+            prog, prog, prog, prog, prog, prog, prog, prog);
+}
+
+static void usage_run(FILE *f)
+{
+    fprintf(f,
+"usage: %s run [options] FILE|DIR...\n"
+"\n"
+"Run scenario files (a DIR means its *.scn files, not recursively, in byte\n"
+"order of their names).  All are parsed and validated first; if one has an\n"
+"error, nothing runs.  A run prints its parameters (seed included) first,\n"
+"then per scenario its outcome histogram and failures (each with a replay\n"
+"command), then a summary table and the verdict.\n"
+"\n"
+"Options:\n"
+"  -n, --iterations N     iterations per scenario (default: the file's\n"
+"                         `iterations`, else 10000)\n"
+"  -d, --duration T       time budget of the whole run (e.g. 30s, 2m, 500ms):\n"
+"                         each scenario gets an equal share of the time\n"
+"                         left and stops at its iterations or its share,\n"
+"                         whichever comes first (without --iterations the\n"
+"                         time alone decides)\n"
+"  -s, --seed N           base seed (decimal or 0x hex); random when absent;\n"
+"                         always printed\n"
+"  -j, --jitter MODE      none|low|high: random busy-waits before each\n"
+"                         statement from a per-thread PRNG (default none)\n"
+"  -f, --max-failures N   stop a scenario after N failing iterations\n"
+"                         (default 1; 0: run the whole budget and report the\n"
+"                         failure rate)\n"
+"  -a, --affinity MODE    none|pin|spread: pin thread i to CPU i mod ncpu, or\n"
+"                         spread the threads evenly over the CPUs\n"
+"      --shard I/N        run shard I of N, counting from 1 (1/4 .. 4/4): a\n"
+"                         deterministic share of the work; the N shards with\n"
+"                         one --seed run the unsharded run's iterations, and\n"
+"                         `%s merge` adds up their --json results\n"
+"      --start I          begin at iteration I (replay commands use it)\n"
+"      --schedule S       controlled scheduling: one scenario thread runs at\n"
+"                         a time and S picks it at every scheduling point\n"
+"                         (before each statement; inside minissl too in a\n"
+"                         sched build): random | pct:depth=D (PCT with D-1\n"
+"                         priority changes) | dfs:preemptions=P (every\n"
+"                         schedule with at most P preemptions, then\n"
+"                         \"exhausted: N schedules\"; --iterations is an upper\n"
+"                         bound, default 1000000) | free (the default:\n"
+"                         free-running)\n"
+"      --shrink           with --schedule: reduce the first failing schedule\n"
+"                         to fewer preemptions, then fewer steps; print both\n"
+"      --json FILE        write the results as JSON (\"-\": stdout)\n"
+"      --junit FILE       write JUnit XML for CI systems\n"
+"      --html FILE        write one self-contained HTML report\n"
+"  -q, --quiet            print only failures, the summary and the verdict\n"
+"      --no-color         no ANSI colours (NO_COLOR is honoured too)\n"
+"      --no-fork          run scenarios in this process (debugging; a crash\n"
+"                         ends the run)\n"
+"      --require-report   every scenario must run and every `expect race'\n"
+"                         scenario must get a detector report: a skip (no\n"
+"                         race detector, a feature the backend lacks) or a\n"
+"                         pass without a report exits 1 (sensitivity runs)\n"
+"  -h, --help             this help\n"
+"\n"
+"Exit status: 0 every scenario passed or was skipped, 1 a failure was found\n"
+"(with --require-report also a skip or a race without a report), 2 usage\n"
+"error, a scenario error (then nothing ran) or a report not written.\n"
+"\n"
+"Examples:\n"
+"  %s run scenarios/\n"
+"  %s run -n 100000 --jitter low --seed 42 scenarios/updown-2.scn\n"
+"  %s run --shard 1/2 --seed 7 --json s1.json scenarios/  # job 1 of 2\n"
+"  %s run --shard 2/2 --seed 7 --json s2.json scenarios/  # job 2 of 2\n",
+            prog, prog, prog, prog, prog, prog);
+}
+
+static void usage_check(FILE *f)
+{
+    fprintf(f,
+"usage: %s check FILE|DIR...\n"
+"\n"
+"Parse and validate scenario files (a DIR means its *.scn files) without\n"
+"running them: \"FILE: ok (NAME, N threads)\" for a valid one, and for the\n"
+"first problem of an invalid one \"FILE:LINE:COL: error: ...\" with the\n"
+"line and a caret under the column.\n"
+"\n"
+"Options:\n"
+"  -h, --help             this help\n"
+"\n"
+"Exit status: 0 every file is valid, 2 a file has an error, or usage\n"
+"error.\n", prog);
+}
+
+static void usage_list(FILE *f)
+{
+    fprintf(f,
+"usage: %s list FILE|DIR...\n"
+"\n"
+"Print the name and the about line of each scenario (a DIR means its *.scn\n"
+"files).\n"
+"\n"
+"Options:\n"
+"  -h, --help             this help\n"
+"\n"
+"Exit status: 0 every file is valid, 2 a file has an error, or usage\n"
+"error.\n", prog);
 }
 
 /* ---- argument helpers ------------------------------------------------------- */
@@ -303,22 +393,46 @@ static void free_all(struct st_scenario **sc, size_t n)
 
 /* ---- check and list ----------------------------------------------------------- */
 
+/* check and list take no option but --help: 1 when |argv| asks for it
+ * (*status 0, help on stdout), when it is bad usage or names no FILE|DIR
+ * (*status 2, said on stderr); else 0 with optind at the first FILE|DIR. */
+static int file_args(int argc, char **argv, void (*usage)(FILE *),
+                     int *status)
+{
+    static const struct option opts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+
+    optind = 1;
+    if ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout);
+            *status = 0;
+        } else {
+            try_help();
+            *status = 2;
+        }
+        return 1;
+    }
+    if (optind >= argc) {
+        *status = bad_usage("%s: no scenario FILE or DIR given", cmd_name);
+        return 1;
+    }
+    return 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     struct paths p = { 0 };
     struct st_scenario **sc;
     size_t bad;
+    int status;
 
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-        strcmp(argv[1], "-h") == 0) {
-        fprintf(argc < 2 ? stderr : stdout,
-                "usage: %s check FILE|DIR...\n"
-                "Validate scenario files without running them; print\n"
-                "FILE:LINE:COL: error: ... for the first problem of each.\n"
-                "Exit 0 when all are valid, 2 otherwise.\n", prog);
-        return argc < 2 ? 2 : 0;
-    }
-    if (collect(argv + 1, argc - 1, &p) != 0) {
+    if (file_args(argc, argv, usage_check, &status))
+        return status;
+    if (collect(argv + optind, argc - optind, &p) != 0) {
         paths_free(&p);
         return 2;
     }
@@ -341,16 +455,11 @@ static int cmd_list(int argc, char **argv)
     struct paths p = { 0 };
     struct st_scenario **sc;
     size_t bad, w = 0;
+    int status;
 
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-        strcmp(argv[1], "-h") == 0) {
-        fprintf(argc < 2 ? stderr : stdout,
-                "usage: %s list DIR|FILE...\n"
-                "Print the name and the about line of each scenario.\n",
-                prog);
-        return argc < 2 ? 2 : 0;
-    }
-    if (collect(argv + 1, argc - 1, &p) != 0) {
+    if (file_args(argc, argv, usage_list, &status))
+        return status;
+    if (collect(argv + optind, argc - optind, &p) != 0) {
         paths_free(&p);
         return 2;
     }
@@ -424,14 +533,6 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-static int bad_usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "%s: ", prog);
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry '%s --help'.\n", prog);
-    return 2;
-}
-
 static int cmd_run(int argc, char **argv)
 {
     struct st_campaign cp = { .prog = prog, .tool_version = TOOL_VERSION };
@@ -493,9 +594,9 @@ static int cmd_run(int argc, char **argv)
                                  "spread", optarg);
             break;
         case OPT_SHARD:
-            if (st_shard_parse(optarg, &o.shard_index, &o.shard_count) != 0)
-                return bad_usage("--shard: '%s' is not I/N with 0 <= I < N",
-                                 optarg);
+            if (st_shard_parse(optarg, &o.shard_index, &o.shard_count, err,
+                               sizeof(err)) != 0)
+                return bad_usage("%s", err);
             break;
         case OPT_START:
             if (parse_u64(optarg, &o.start) != 0)
@@ -519,10 +620,10 @@ static int cmd_run(int argc, char **argv)
             break;
         case OPT_SHRINK: cp.shrink = true; break;
         case 'h':
-            usage_main(stdout);
+            usage_run(stdout);
             return 0;
         default:
-            fprintf(stderr, "Try '%s --help'.\n", prog);
+            try_help();
             return 2;
         }
     }
@@ -585,36 +686,48 @@ static void usage_faults(FILE *f)
 "usage: %s faults [--names | --tsv]\n"
 "\n"
 "Print minissl's seeded-fault catalogue (doc/seeded-bugs.md): each fault's\n"
-"name and one-line description, and the real bug it models.  --names: the\n"
-"names only, one a line; --tsv: name, description and modelled bug,\n"
-"tab-separated.  The catalogue is the same in every minissl build; a fault\n"
-"can be switched on only in a faults build (make VARIANT=faults).  The\n"
-"OpenSSL backend has no seeded faults: it says so and lists none.\n", prog);
+"name and one-line description, and the real bug it models.  The catalogue\n"
+"is the same in every minissl build; a fault can be switched on only in a\n"
+"faults build (make VARIANT=faults).  The OpenSSL backend has no seeded\n"
+"faults: it says so and lists none.\n"
+"\n"
+"Options:\n"
+"      --names            the names only, one a line\n"
+"      --tsv              name, description and modelled bug, tab-separated\n"
+"  -h, --help             this help\n"
+"\n"
+"Exit status: 0, or 2 for a usage error.\n", prog);
 }
 
 static int cmd_faults(int argc, char **argv)
 {
     enum { TEXT, NAMES, TSV } mode = TEXT;
+    enum { OPT_NAMES = 256, OPT_TSV };
+    static const struct option opts[] = {
+        { "names", no_argument, NULL, OPT_NAMES },
+        { "tsv", no_argument, NULL, OPT_TSV },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
     const char *name, *about, *models;
     size_t i;
+    int c;
 
-    if (argc > 2) {
-        usage_faults(stderr);
-        return 2;
-    }
-    if (argc == 2) {
-        if (strcmp(argv[1], "--names") == 0) {
-            mode = NAMES;
-        } else if (strcmp(argv[1], "--tsv") == 0) {
-            mode = TSV;
-        } else if (strcmp(argv[1], "--help") == 0 ||
-                   strcmp(argv[1], "-h") == 0) {
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_NAMES: mode = NAMES; break;
+        case OPT_TSV: mode = TSV; break;
+        case 'h':
             usage_faults(stdout);
             return 0;
-        } else {
-            return bad_usage("faults: unknown option '%s'", argv[1]);
+        default:
+            try_help();
+            return 2;
         }
     }
+    if (optind < argc)
+        return bad_usage("faults: unexpected argument '%s'", argv[optind]);
     for (i = 0; st_be_fault_info(i, &name, &about, &models); i++) {
         if (mode == NAMES)
             printf("%s\n", name);
@@ -649,11 +762,21 @@ static void usage_replay(FILE *f)
 "                  [--no-color] [--no-fork]\n"
 "\n"
 "Run FILE under controlled scheduling, making exactly the decisions of\n"
-"schedule STR (as printed by a failure of `run --schedule ...`), N times\n"
-"(default 1).  Every replay must fail the same way at the same step; the\n"
-"last line says how many did.  A schedule made for another version of\n"
-"FILE (its thread blocks were edited), or one that names a thread that\n"
-"cannot run at its step, ends early or has steps left over, is refused.\n"
+"schedule STR (as printed by a failure of `run --schedule ...`), N times.\n"
+"Every replay must fail the same way at the same step; the last line says\n"
+"how many did.  A schedule made for another version of FILE (its thread\n"
+"blocks were edited), or one that names a thread that cannot run at its\n"
+"step, ends early or has steps left over, is refused.\n"
+"\n"
+"Options:\n"
+"      --schedule STR     the schedule to replay (required)\n"
+"      --times N          replay it N times (default 1)\n"
+"      --json FILE        write the result as JSON (\"-\": stdout)\n"
+"  -q, --quiet            print only failures and the last line\n"
+"      --no-color         no ANSI colours (NO_COLOR is honoured too)\n"
+"      --no-fork          replay in this process (debugging; a crash ends\n"
+"                         it)\n"
+"  -h, --help             this help\n"
 "\n"
 "Exit status: 0 no replay failed, 1 the failure was reproduced, 2 usage\n"
 "error, scenario error or a schedule that does not fit.\n", prog);
@@ -698,7 +821,7 @@ static int cmd_replay(int argc, char **argv)
             usage_replay(stdout);
             return 0;
         default:
-            fprintf(stderr, "Try '%s replay --help'.\n", prog);
+            try_help();
             return 2;
         }
     }
@@ -744,13 +867,15 @@ static int cmd_replay(int argc, char **argv)
     run.backend_version = strdup(st_be_version());
     run.jitter = strdup("none");
     run.affinity = strdup("none");
+    run.schedule = strdup("replay");
     run.iterations = times;
     run.shard_count = 1;
     run.command = join_args(argc + 1, argv - 1);
     run.results = calloc(1, sizeof(*run.results));
     if (run.tool_version == NULL || run.backend == NULL ||
         run.backend_version == NULL || run.jitter == NULL ||
-        run.affinity == NULL || run.command == NULL || run.results == NULL) {
+        run.affinity == NULL || run.command == NULL || run.results == NULL
+        || run.schedule == NULL) {
         fprintf(stderr, "%s: out of memory\n", prog);
         goto out;
     }
@@ -836,8 +961,57 @@ static int cmd_replay(int argc, char **argv)
     return status;
 }
 
+/* ---- dispatch ---------------------------------------------------------- */
+
+/* The commands; each takes its name as argv[0] and -h/--help. */
+static const struct command {
+    const char *name;
+    int (*main)(int argc, char **argv);
+} commands[] = {
+    { "run", cmd_run },
+    { "check", cmd_check },
+    { "list", cmd_list },
+    { "replay", cmd_replay },
+    { "merge", st_merge_main },
+    { "diff", st_diff_main },
+    { "bench", st_bench_main },
+    { "faults", cmd_faults },
+};
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* `sslstress help [COMMAND]`: the overview, or COMMAND --help. */
+static int cmd_help(int argc, char **argv)
+{
+    const struct command *c;
+    char *args[3];
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        usage_main(stdout);
+        return 0;
+    }
+    if (argc > 2 || (c = find_command(argv[1])) == NULL) {
+        fprintf(stderr, "%s: help: unknown command '%s'\n", prog, argv[1]);
+        fprintf(stderr, "Try '%s --help'.\n", prog);
+        return 2;
+    }
+    args[0] = argv[1];
+    args[1] = (char *)"--help";
+    args[2] = NULL;
+    cmd_name = c->name;
+    return c->main(2, args);
+}
+
 int main(int argc, char **argv)
 {
+    const struct command *c;
     const char *cmd;
 
     st_be_preinit();    /* before the library allocates anything */
@@ -849,34 +1023,23 @@ int main(int argc, char **argv)
         return 2;
     }
     cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
-        strcmp(cmd, "help") == 0) {
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage_main(stdout);
         return 0;
     }
+    if (strcmp(cmd, "help") == 0)
+        return cmd_help(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 ||
         strcmp(cmd, "version") == 0) {
         printf("sslstress %s (backend %s: %s)\n", TOOL_VERSION, st_be_name(),
                st_be_version());
         return 0;
     }
-    if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 1, argv + 1);
-    if (strcmp(cmd, "check") == 0)
-        return cmd_check(argc - 1, argv + 1);
-    if (strcmp(cmd, "list") == 0)
-        return cmd_list(argc - 1, argv + 1);
-    if (strcmp(cmd, "merge") == 0)
-        return st_merge_main(argc - 1, argv + 1);
-    if (strcmp(cmd, "diff") == 0)
-        return st_diff_main(argc - 1, argv + 1);
-    if (strcmp(cmd, "bench") == 0)
-        return st_bench_main(argc - 1, argv + 1);
-    if (strcmp(cmd, "replay") == 0)
-        return cmd_replay(argc - 1, argv + 1);
-    if (strcmp(cmd, "faults") == 0)
-        return cmd_faults(argc - 1, argv + 1);
+    if ((c = find_command(cmd)) != NULL) {
+        cmd_name = c->name;
+        return c->main(argc - 1, argv + 1);
+    }
     fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
-    usage_main(stderr);
+    fprintf(stderr, "Try '%s --help'.\n", prog);
     return 2;
 }

@@ -3,10 +3,10 @@
  * combined into one run, as if one process had done all the work.
  *
  * What may be combined: runs of one campaign only, so the same base seed,
- * backend and backend version, jitter, iteration budget and shard count,
- * each shard index at most once; anything else is refused with the two
- * values that differ, because summing runs of different seeds would
- * report counts that no run produced.  Missing shards are allowed (a
+ * backend and backend version, jitter, iteration budget, schedule and
+ * shard count, each shard index at most once; anything else is refused
+ * with the two values that differ, because summing runs of different
+ * seeds would report counts that no run produced.  Missing shards are allowed (a
  * partial campaign) and named in a warning.
  *
  * How a scenario (same file and name) seen by several shards combines:
@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "shard.h"
 
 static int streq0(const char *a, const char *b)
 {
@@ -280,6 +281,8 @@ static int check_compatible(const struct st_run *a, const struct st_run *b,
                             const char *af, const char *bf, char *err,
                             size_t errlen)
 {
+    char sa[ST_SHARD_NAME_MAX], sb[ST_SHARD_NAME_MAX];
+
     if (a->seed != b->seed)
         return st_read_fail(err, errlen, "%s has seed %" PRIu64 " but %s has seed %"
                      PRIu64 ": shards of one campaign share one --seed",
@@ -298,14 +301,17 @@ static int check_compatible(const struct st_run *a, const struct st_run *b,
     if (a->iterations != b->iterations)
         return st_read_fail(err, errlen, "%s has --iterations %" PRIu64 " but %s "
                      "has %" PRIu64, af, a->iterations, bf, b->iterations);
+    if (!streq0(a->schedule, b->schedule))
+        return st_read_fail(err, errlen, "%s has --schedule %s but %s has %s",
+                     af, nz(a->schedule), bf, nz(b->schedule));
+    st_shard_name(sa, sizeof(sa), a->shard_index, a->shard_count);
+    st_shard_name(sb, sizeof(sb), b->shard_index, b->shard_count);
     if (a->shard_count != b->shard_count)
-        return st_read_fail(err, errlen, "%s is shard %d/%d but %s is shard %d/%d: "
-                     "not shards of the same split", af, a->shard_index,
-                     a->shard_count, bf, b->shard_index, b->shard_count);
+        return st_read_fail(err, errlen, "%s is shard %s but %s is shard %s: "
+                     "not shards of the same split", af, sa, bf, sb);
     if (a->shard_index == b->shard_index)
-        return st_read_fail(err, errlen, "%s and %s are both shard %d/%d: each "
-                     "shard may be merged once", af, bf, a->shard_index,
-                     a->shard_count);
+        return st_read_fail(err, errlen, "%s and %s are both shard %s: each "
+                     "shard may be merged once", af, bf, sa);
     return 0;
 }
 
@@ -338,8 +344,10 @@ static int merge_files(const struct st_run *in, const char *const *names,
         || set_str(&out->backend, in[0].backend)
         || set_str(&out->backend_version, in[0].backend_version)
         || set_str(&out->jitter, in[0].jitter)
-        || set_str(&out->affinity, in[0].affinity))
+        || set_str(&out->affinity, in[0].affinity)
+        || set_str(&out->schedule, in[0].schedule))
         goto err_nomem;
+    out->shrink = in[0].shrink;
     out->seed = in[0].seed;
     out->iterations = in[0].iterations;
     out->duration = in[0].duration;
@@ -429,10 +437,21 @@ static void usage(FILE *f)
     fputs("usage: sslstress merge [--json OUT] [--junit OUT] [--html OUT]\n"
           "                       [--color | --no-color] [--quiet] "
           "RESULT.json...\n"
+          "\n"
           "Combine the JSON results of the shards of one campaign (runs with\n"
           "--shard I/N and the same --seed) into one summary, and optionally\n"
-          "one JSON, JUnit and HTML report (\"-\" writes to stdout; the\n"
-          "summary then goes to stderr).\n"
+          "one JSON, JUnit and HTML report.  A missing shard is a warning.\n"
+          "\n"
+          "Options:\n"
+          "      --json OUT         write the merged run as JSON (\"-\": stdout,\n"
+          "                         the summary then goes to stderr)\n"
+          "      --junit OUT        write it as JUnit XML\n"
+          "      --html OUT         write it as one HTML page\n"
+          "      --color            ANSI colours even when not on a terminal\n"
+          "      --no-color         no ANSI colours (NO_COLOR is honoured too)\n"
+          "  -q, --quiet            print only the summary table and the verdict\n"
+          "  -h, --help             this help\n"
+          "\n"
           "Exit status: 0 all passed, 1 a scenario failed, 2 usage or bad "
           "input.\n", f);
 }
@@ -579,6 +598,7 @@ int st_merge_main(int argc, char **argv)
     {
         int count = runs[0].shard_count;
         int missing = 0;
+        char name[ST_SHARD_NAME_MAX];
 
         for (int s = 0; s < count && count > 1; s++) {
             for (i = 0; i < nfiles; i++)
@@ -588,7 +608,8 @@ int st_merge_main(int argc, char **argv)
                 if (missing++ == 0)
                     fprintf(stderr, "sslstress merge: warning: incomplete "
                             "campaign, missing shard");
-                fprintf(stderr, " %d/%d", s, count);
+                fprintf(stderr, " %s", st_shard_name(name, sizeof(name), s,
+                                                     count));
             }
         }
         if (missing > 0)

@@ -1427,6 +1427,7 @@ static const struct st_keyspec keyspecs[ST_K_COUNT] = {
     [ST_K_SERVERINFO] = { "serverinfo", ST_KT_MATERIAL, 0, 0, 0, 3 },
     [ST_K_CLIENT_CERT_TYPES] = { "client_cert_types", ST_KT_FLAGS, ST_CT_CERT_TYPE, 0, 0, 3 },
     [ST_K_CUSTOM_EXT] = { "custom_ext", ST_KT_ONOFF, 0, 0, 0, ST_ON_CTX },
+    [ST_K_EX_DATA] = { "ex_data", ST_KT_NUM, 0, 0, I, ST_ON_SSL },
 };
 #undef I
 

@@ -30,7 +30,7 @@ struct st_opts {
     double seconds;             /* time budget of this scenario; 0: none */
     uint64_t max_failures;      /* stop after this many; 0: never */
     enum st_affinity affinity;
-    int shard_index, shard_count;   /* 0/1 when not sharded */
+    int shard_index, shard_count;   /* from 0 (shard.h); 0/1: unsharded */
     const char *argv0;          /* program name for replay commands */
     unsigned keep_failures;     /* failures kept in a result (0: 8) */
     /* Controlled scheduling (controlled.h); NULL: free-running.  In controlled

@@ -50,7 +50,7 @@ static struct st_val boolean(bool b)
 
 static const char *slot_name(const struct st_objects *ob, int slot)
 {
-    return slot >= 0 ? ob->sc->names[slot].name : "?";
+    return slot >= 0 ? ob->sc->names[slot].shown : "?";
 }
 
 /* ---- values and expectations -------------------------------------------- */

@@ -55,6 +55,8 @@ void *st_diag_vsrc(struct st_diag *d, const struct st_src *src,
 
 enum st_tok_kind {
     ST_T_NAME,      /* [A-Za-z_][A-Za-z0-9_-]*: '-' only for the scenario name */
+    ST_T_QNAME,     /* NAME.NAME, no space around the dot: a thread's name
+                       (`A.d`); the dot is at start[dot] */
     ST_T_NUM,       /* decimal or 0x hex, value in num; letters that follow
                        directly (2s, 500ms) are in suffix/suffix_len */
     ST_T_STR,       /* "...": unescaped in str */
@@ -72,6 +74,7 @@ struct st_tok {
     struct st_loc loc;
     const char *start;          /* in the source buffer */
     size_t len;                 /* bytes of the token as written */
+    size_t dot;                 /* ST_T_QNAME: offset of the '.' in it */
     long long num;              /* ST_T_NUM */
     const char *suffix;         /* ST_T_NUM: letters right after the digits */
     size_t suffix_len;
@@ -104,9 +107,12 @@ const char *st_tok_desc(const struct st_lexer *lx, size_t i, char *buf,
 
 /* One mention of an object name.  While parsing, st_stmt.dst/.a,
  * st_expr.a/.b and st_value.slot (kind ST_V_NAME) hold an index into this
- * table; the validator replaces each with the slot of sc->names. */
+ * table; the validator replaces each with the slot of sc->names.  A name
+ * written THREAD.NAME (`A.d`) keeps the thread in thread; a creation never
+ * has one (the parser refuses `A.d = ...`). */
 struct st_pref {
     char name[ST_NAME_MAX + 1];
+    char thread[ST_NAME_MAX + 1];       /* "" when written without one */
     struct st_loc loc;
 };
 

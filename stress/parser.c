@@ -157,19 +157,36 @@ static const char *const reserved[] = {
 };
 
 /* An object name at token i: a new reference table entry; its index in *ix.
- * create: the name is being created (reserved words refused). */
+ * create: the name is being created (reserved words and a thread part
+ * refused); else it may be a thread's name, THREAD.NAME. */
 static int obj_name(struct parser *p, size_t i, int create, int *ix)
 {
+    const struct st_tok *t = tok(p, i);
     struct st_pref r;
     size_t k;
 
-    if (plain_name(p, i, "a name", r.name) < 0)
-        return -1;
+    if (t != NULL && t->kind == ST_T_QNAME) {
+        if (create)
+            return perr(p, i, "cannot create '%.*s' (a new name has no "
+                        "thread part: it belongs to the block that makes it)",
+                        (int)t->len, t->start);
+        if (memchr(t->start, '-', t->len) != NULL)
+            return perr(p, i, "invalid name '%.*s' (letters, digits and _ "
+                        "only)", (int)t->len, t->start);
+        memcpy(r.thread, t->start, t->dot);
+        r.thread[t->dot] = '\0';
+        memcpy(r.name, t->start + t->dot + 1, t->len - t->dot - 1);
+        r.name[t->len - t->dot - 1] = '\0';
+    } else {
+        if (plain_name(p, i, "a name", r.name) < 0)
+            return -1;
+        r.thread[0] = '\0';
+    }
     if (create)
         for (k = 0; reserved[k] != NULL; k++)
             if (strcmp(reserved[k], r.name) == 0)
                 return perr(p, i, "'%s' is a reserved word", r.name);
-    r.loc = tok(p, i)->loc;
+    r.loc = t->loc;
     if (p->refs.n == p->refs.cap) {
         size_t ncap = p->refs.cap ? p->refs.cap * 2 : 64;
         struct st_pref *nv = realloc(p->refs.v, ncap * sizeof(*nv));
@@ -409,7 +426,7 @@ static int setting_value(struct parser *p, size_t *ip, enum st_key k,
         if (is_word(t, "none")) {
             s->val.kind = ST_V_NONE;
         } else {
-            if (t->kind != ST_T_NAME)
+            if (t->kind != ST_T_NAME && t->kind != ST_T_QNAME)
                 return perr(p, i, "expected a session name for '%s', found %s",
                             ks->name, desc(p, i, b, sizeof(b)));
             s->val.kind = ST_V_NAME;
@@ -539,7 +556,7 @@ static int parse_expr(struct parser *p, size_t i, int observe,
     int w;
 
     e->a = e->b = -1;
-    if (t == NULL || t->kind != ST_T_NAME)
+    if (t == NULL || (t->kind != ST_T_NAME && t->kind != ST_T_QNAME))
         return expected(p, i, "an expression");
     *vk = VK_BOOL;
     if (is_word(t, "same")) {
@@ -695,7 +712,8 @@ static int parse_stmt(struct parser *p)
     struct st_stmt *st;
     enum vkind vk;
 
-    if (t1 != NULL && t1->kind == ST_T_EQ && t0->kind == ST_T_NAME) {
+    if (t1 != NULL && t1->kind == ST_T_EQ
+        && (t0->kind == ST_T_NAME || t0->kind == ST_T_QNAME)) {
         static const char *const ops[] = { "new", "dup", "session",
                                            "get1_session", NULL };
         static const enum st_op opv[] = { ST_OP_NEW, ST_OP_DUP, ST_OP_SESSION,
@@ -1189,6 +1207,10 @@ static int parse_line(struct parser *p)
         p->scenario_loc = t0->loc;
         return no_more(p, 2);
     }
+    /* `A.d = ...` in a block: parse_stmt says a new name has no thread. */
+    if (t0->kind == ST_T_QNAME && p->cur != B_NONE && tok(p, 1) != NULL
+        && tok(p, 1)->kind == ST_T_EQ)
+        return parse_stmt(p);
     if (t0->kind != ST_T_NAME)
         return perr(p, 0, "expected a statement, found %s", desc(p, 0, b, sizeof(b)));
     if (is_word(t0, "scenario"))

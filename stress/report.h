@@ -16,9 +16,18 @@
  * write PATH.tmp.PID and rename it over PATH, so a reader never sees half a
  * report.
  *
- * JSON format (format "sslstress-run", format_version 1): one object per run
- * with the st_run fields by name and "results": [ one object per st_result
+ * JSON format (format "sslstress-run", format_version 2; the schema is
+ * doc/sslstress-report.schema.json): one object per run with
+ * "tool_version", "backend", "backend_version"; "options", what was asked
+ * for (the st_run fields seed, jitter, iterations, duration, max_failures,
+ * affinity, shard_index, shard_count, schedule, shrink, command);
+ * "totals", what the results add up to (st_run_totals: scenarios, passed,
+ * failed, skipped, errors, iterations planned, run and failed, no_overlap,
+ * detector_reports, seconds); and "results": [ one object per st_result
  * with its fields by name ].  Strings that are NULL in C are JSON null.
+ * One field differs from its C value: "shard_index" is I of --shard I/N,
+ * counting from 1 as users do (1 when not sharded), where C keeps the
+ * index from 0 (shard.h).
  * Seeds are decimal strings ("seed": "1234"), because they use all 64 bits
  * and JSON readers lose integers above 2^53; other 64-bit counters are
  * integers (a decimal string only above INT64_MAX, accepted back); a
@@ -26,9 +35,12 @@
  * are UTF-8; a byte that is not valid UTF-8 is written as U+FFFD (the only
  * lossy case of the round trip).  Readers take the members in any order,
  * ignore members they do not know (a newer writer), give a missing member
- * its zero value (NULL, 0; shard_count 1) except a result's "name" and
- * "verdict", and reject a member of the wrong type or range, a duplicate
- * key or malformed JSON with a message naming the member
+ * its zero value (NULL, 0; shard_count 1, shard_index 1) except a result's
+ * "name" and "verdict", and reject a member of the wrong type or range, a
+ * duplicate key, malformed JSON, a total the results do not add up to, or
+ * a format_version other than 2 (version 1, which kept the options at the
+ * top level and counted shards from 0, is refused with a message saying
+ * so) with a message naming the member
  * ("results[2].rows[0].count: expected a non-negative integer"). */
 #ifndef ST_REPORT_H
 #define ST_REPORT_H
@@ -40,7 +52,7 @@
 #include "result.h"
 
 #define ST_JSON_FORMAT "sslstress-run"
-#define ST_JSON_FORMAT_VERSION 1
+#define ST_JSON_FORMAT_VERSION 2
 
 /* ---- output files, escaping, reading errors (report_out.c) ------------ */
 
@@ -77,6 +89,24 @@ json_t *st_json_text(const char *s, size_t n);
  * report files (merge.c, timeline.c). */
 int st_read_fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* ---- totals (report_text.c) ---------------------------------------- */
+
+/* What a run's results add up to: the JSON report's "totals", the text
+ * summary's totals line and the HTML report's overview. */
+struct st_totals {
+    size_t scenarios;
+    size_t verdicts[4];             /* by enum st_verdict */
+    uint64_t iterations_planned, iterations_run, iterations_failed;
+    uint64_t no_overlap, detector_reports;
+    double seconds;                 /* run->seconds when above 0, else the
+                                       results' sum */
+};
+/* Fill |t| from |run|'s results (sums wrap at 2^64, as counters do). */
+void st_run_totals(const struct st_run *run, struct st_totals *t);
+/* A result's throughput, iterations run per second; 0 when it took no
+ * (or no finite) time. */
+double st_result_rate(const struct st_result *r);
 
 /* ---- JSON (report_json.c) ------------------------------------------- */
 
@@ -130,9 +160,17 @@ int st_run_write_junit_fp(const struct st_run *run, FILE *f);
 /* ---- HTML (report_html.c) ------------------------------------------- */
 
 /* One self-contained page (inline CSS and SVG, no script, no external
- * asset): run parameters, a verdict table, and per scenario its outcome
- * histogram as SVG bars coloured by class, failures with their traces and
- * replay commands, detector findings. */
+ * asset): run parameters, an overview picture (the verdicts, each
+ * scenario's throughput), a verdict table, and per scenario a picture of
+ * its throughput and of the share of its iterations whose threads
+ * overlapped, its outcome histogram as SVG bars coloured by class (a
+ * scenario without observe lines: its iterations that held every
+ * expectation and those that failed; none when no iteration ran),
+ * failures with their traces and replay commands (controlled mode: the
+ * timeline, drawn), detector findings.  Every page, of a passing, failing
+ * or empty run, has at least the overview picture; every picture is an
+ * <svg role="img"> with an accessible name (a title and a description in
+ * words; the timeline's aria-label). */
 int st_run_write_html(const struct st_run *run, const char *path);
 int st_run_write_html_fp(const struct st_run *run, FILE *f);
 
@@ -170,10 +208,10 @@ int st_run_exit_status(const struct st_run *run);
 
 /* Combine the runs |in[0..n-1]| (shards of one campaign) into |out|
  * (previous contents ignored): same base seed, backend (and version),
- * jitter, shard count required, each shard index at most once; results of
- * the same scenario (file + name) are summed: iterations, failures,
- * no-overlap, outcome rows by value combination; failures kept; worst
- * verdict.  0; -EINVAL with the reason in err (out zeroed); -ENOMEM. */
+ * jitter, iterations, schedule and shard count required, each shard index
+ * at most once; results of the same scenario (file + name) are summed:
+ * iterations, failures, no-overlap, outcome rows by value combination;
+ * failures kept; worst verdict.  0; -EINVAL with the reason in err (out zeroed); -ENOMEM. */
 int st_run_merge(const struct st_run *in, size_t n, struct st_run *out,
                  char *err, size_t errlen);
 /* `sslstress merge A.json B.json ... [--json OUT] [--junit OUT]

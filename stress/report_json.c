@@ -59,6 +59,17 @@ static int put(json_t *o, const char *key, json_t *v)
     return json_object_set_new(o, key, v) == 0 ? 0 : -1;
 }
 
+/* The end of a builder: |o|, or NULL (|o| released) when a member could
+ * not be made or set. */
+static json_t *built(json_t *o, int bad)
+{
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* An array of |n| strings, or null when |v| is NULL. */
 static json_t *jstrv(char *const *v, size_t n)
 {
@@ -110,11 +121,7 @@ static json_t *failure_to_json(const struct st_failure *f)
     }
     if (f->trace != NULL)
         bad |= put(o, "timeline", st_timeline_json(f->trace));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return built(o, bad);
 }
 
 static json_t *row_to_json(const struct st_result *r,
@@ -129,11 +136,7 @@ static json_t *row_to_json(const struct st_result *r,
     bad |= put(o, "count", ju64(row->count));
     bad |= put(o, "class", json_string(st_class_str(row->cls)));
     bad |= put(o, "desc", jstr(row->desc));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return built(o, bad);
 }
 
 json_t *st_result_to_json(const struct st_result *r)
@@ -154,8 +157,10 @@ json_t *st_result_to_json(const struct st_result *r)
     bad |= put(o, "jitter", jstr(r->jitter));
     bad |= put(o, "schedule", jstr(r->schedule));
     /* controlled mode only, so that free-running JSON is as it was */
-    if (r->schedules != 0)
+    if (r->schedules != 0) {
         bad |= put(o, "schedules", ju64(r->schedules));
+        bad |= put(o, "schedule_seconds", jreal(r->schedule_seconds));
+    }
     if (r->exhausted)
         bad |= put(o, "exhausted", json_true());
     if (r->schedule_misfit)
@@ -179,13 +184,9 @@ json_t *st_result_to_json(const struct st_result *r)
     bad |= put(o, "detector_reports", json_integer(r->detector_reports));
     bad |= put(o, "detector_summary", jstr(r->detector_summary));
     bad |= put(o, "detector_log", jstr(r->detector_log));
-    bad |= put(o, "shard_index", json_integer(r->shard_index));
+    bad |= put(o, "shard_index", json_integer(r->shard_index + 1));
     bad |= put(o, "shard_count", json_integer(r->shard_count));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return built(o, bad);
 }
 
 char *st_result_to_json_string(const struct st_result *r)
@@ -200,6 +201,52 @@ char *st_result_to_json_string(const struct st_result *r)
     return s;
 }
 
+/* The run's options: what was asked for. */
+static json_t *options_to_json(const struct st_run *run)
+{
+    json_t *o = json_object();
+    int bad = 0;
+
+    if (o == NULL)
+        return NULL;
+    bad |= put(o, "seed", jseed(run->seed));
+    bad |= put(o, "jitter", jstr(run->jitter));
+    bad |= put(o, "iterations", ju64(run->iterations));
+    bad |= put(o, "duration", jreal(run->duration));
+    bad |= put(o, "max_failures", ju64(run->max_failures));
+    bad |= put(o, "affinity", jstr(run->affinity));
+    bad |= put(o, "shard_index", json_integer(run->shard_index + 1));
+    bad |= put(o, "shard_count", json_integer(run->shard_count));
+    bad |= put(o, "schedule", jstr(run->schedule));
+    bad |= put(o, "shrink", json_boolean(run->shrink));
+    bad |= put(o, "command", jstr(run->command));
+    return built(o, bad);
+}
+
+/* The run's totals: what its results add up to (st_run_totals). */
+static json_t *totals_to_json(const struct st_run *run)
+{
+    json_t *o = json_object();
+    struct st_totals t;
+    int bad = 0;
+
+    if (o == NULL)
+        return NULL;
+    st_run_totals(run, &t);
+    bad |= put(o, "scenarios", ju64(t.scenarios));
+    bad |= put(o, "passed", ju64(t.verdicts[ST_PASS]));
+    bad |= put(o, "failed", ju64(t.verdicts[ST_FAIL]));
+    bad |= put(o, "skipped", ju64(t.verdicts[ST_SKIP]));
+    bad |= put(o, "errors", ju64(t.verdicts[ST_ERROR]));
+    bad |= put(o, "iterations_planned", ju64(t.iterations_planned));
+    bad |= put(o, "iterations_run", ju64(t.iterations_run));
+    bad |= put(o, "iterations_failed", ju64(t.iterations_failed));
+    bad |= put(o, "no_overlap", ju64(t.no_overlap));
+    bad |= put(o, "detector_reports", ju64(t.detector_reports));
+    bad |= put(o, "seconds", jreal(t.seconds));
+    return built(o, bad);
+}
+
 json_t *st_run_to_json(const struct st_run *run)
 {
     json_t *o = json_object(), *a;
@@ -212,25 +259,13 @@ json_t *st_run_to_json(const struct st_run *run)
     bad |= put(o, "tool_version", jstr(run->tool_version));
     bad |= put(o, "backend", jstr(run->backend));
     bad |= put(o, "backend_version", jstr(run->backend_version));
-    bad |= put(o, "seed", jseed(run->seed));
-    bad |= put(o, "jitter", jstr(run->jitter));
-    bad |= put(o, "iterations", ju64(run->iterations));
-    bad |= put(o, "duration", jreal(run->duration));
-    bad |= put(o, "max_failures", ju64(run->max_failures));
-    bad |= put(o, "affinity", jstr(run->affinity));
-    bad |= put(o, "shard_index", json_integer(run->shard_index));
-    bad |= put(o, "shard_count", json_integer(run->shard_count));
-    bad |= put(o, "command", jstr(run->command));
-    bad |= put(o, "seconds", jreal(run->seconds));
+    bad |= put(o, "options", options_to_json(run));
+    bad |= put(o, "totals", totals_to_json(run));
     if (!bad && (bad = put(o, "results", a = json_array())) == 0)
         for (size_t i = 0; i < run->nresults && !bad; i++)
             bad |= json_array_append_new(a,
                                          st_result_to_json(&run->results[i]));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return built(o, bad);
 }
 
 int st_run_write_json(const struct st_run *run, const char *path)
@@ -369,6 +404,25 @@ static int rd_int(struct rd *c, json_t *o, const char *where, const char *key,
                        min, max);
     *out = json_integer_value(v);
     return 0;
+}
+
+/* "shard_index" (I of I/N, counted from 1; default: shard 1/N) and
+ * "shard_count" (N, default 1) into *index (from 0) and *count. */
+static int rd_shard(struct rd *c, json_t *o, const char *where, int *index,
+                    int *count)
+{
+    long long i = 1, n = 1;
+
+    if (json_object_get(o, "shard_count") != NULL)
+        rd_int(c, o, where, "shard_count", 1, INT32_MAX, &n);
+    if (json_object_get(o, "shard_index") != NULL)
+        rd_int(c, o, where, "shard_index", 0, INT32_MAX, &i);
+    if (c->ret == 0 && (i < 1 || i > n))
+        return rd_fail(c, where, "shard_index", "%lld is not a shard of "
+                       "shard_count %lld (1 to %lld)", i, n, n);
+    *index = (int)(i - 1);
+    *count = (int)n;
+    return c->ret;
 }
 
 static int rd_bool(struct rd *c, json_t *o, const char *where,
@@ -581,6 +635,7 @@ static int rd_result(struct rd *c, json_t *o, const char *where,
     rd_str(c, o, where, "jitter", &r->jitter);
     rd_str(c, o, where, "schedule", &r->schedule);
     rd_u64(c, o, where, "schedules", &r->schedules);
+    rd_real(c, o, where, "schedule_seconds", &r->schedule_seconds);
     rd_bool(c, o, where, "exhausted", &r->exhausted);
     rd_bool(c, o, where, "schedule_misfit", &r->schedule_misfit);
     rd_u64(c, o, where, "same_failures", &r->same_failures);
@@ -624,17 +679,7 @@ static int rd_result(struct rd *c, json_t *o, const char *where,
     r->detector_reports = (unsigned)x;
     rd_str(c, o, where, "detector_summary", &r->detector_summary);
     rd_str(c, o, where, "detector_log", &r->detector_log);
-    rd_int(c, o, where, "shard_index", 0, INT32_MAX, &x);
-    r->shard_index = (int)x;
-    if (json_object_get(o, "shard_count") == NULL)
-        x = 1;
-    else
-        rd_int(c, o, where, "shard_count", 1, INT32_MAX, &x);
-    r->shard_count = (int)x;
-    if (c->ret == 0 && r->shard_index >= r->shard_count)
-        rd_fail(c, where, "shard_index", "%d is not below shard_count %d",
-                r->shard_index, r->shard_count);
-    return c->ret;
+    return rd_shard(c, o, where, &r->shard_index, &r->shard_count);
 }
 
 int st_result_from_json(json_t *j, struct st_result *r, char *err,
@@ -711,11 +756,110 @@ int st_result_from_json_string(const char *s, size_t len,
     return ret;
 }
 
+/* "format_version": this reader reads ST_JSON_FORMAT_VERSION only.  An
+ * older file is refused with what to do, not misread: version 1 kept the
+ * options at the top level, so every option would read as its zero. */
+static int rd_version(struct rd *c, json_t *j)
+{
+    json_t *v = json_object_get(j, "format_version");
+    json_int_t n;
+
+    if (v == NULL)
+        return rd_fail(c, "", "format_version", "missing");
+    if (!json_is_integer(v) || (n = json_integer_value(v)) < 1)
+        return rd_fail(c, "", "format_version",
+                       "expected a positive integer");
+    if (n < ST_JSON_FORMAT_VERSION)
+        return rd_fail(c, "", "format_version", "%lld is the format of an "
+                       "older sslstress (options at the top level, no "
+                       "totals); this one reads version %d only: rerun "
+                       "with this sslstress, or use the one that wrote the "
+                       "file", (long long)n, ST_JSON_FORMAT_VERSION);
+    if (n > ST_JSON_FORMAT_VERSION)
+        return rd_fail(c, "", "format_version", "%lld is newer than this "
+                       "sslstress reads (%d): use the sslstress that wrote "
+                       "the file", (long long)n, ST_JSON_FORMAT_VERSION);
+    return 0;
+}
+
+/* An object member that may be absent (NULL); else must be an object. */
+static json_t *rd_object(struct rd *c, json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+
+    if (v != NULL && !json_is_object(v)) {
+        rd_fail(c, "", key, "expected an object");
+        return NULL;
+    }
+    return v;
+}
+
+/* "options" (absent: every option its zero value, shard_count 1). */
+static int rd_options(struct rd *c, json_t *j, struct st_run *run)
+{
+    const char *w = "options";
+    json_t *o = rd_object(c, j, w);
+
+    if (o == NULL)
+        return c->ret;
+    rd_u64(c, o, w, "seed", &run->seed);
+    rd_str(c, o, w, "jitter", &run->jitter);
+    rd_u64(c, o, w, "iterations", &run->iterations);
+    rd_real(c, o, w, "duration", &run->duration);
+    rd_u64(c, o, w, "max_failures", &run->max_failures);
+    rd_str(c, o, w, "affinity", &run->affinity);
+    rd_shard(c, o, w, &run->shard_index, &run->shard_count);
+    rd_str(c, o, w, "schedule", &run->schedule);
+    rd_bool(c, o, w, "shrink", &run->shrink);
+    rd_str(c, o, w, "command", &run->command);
+    return c->ret;
+}
+
+/* One total, which must be what the results add up to. */
+static int rd_total(struct rd *c, json_t *o, const char *key, uint64_t sum)
+{
+    uint64_t v;
+
+    if (json_object_get(o, key) == NULL
+        || rd_u64(c, o, "totals", key, &v) != 0)
+        return c->ret;
+    if (v != sum)
+        return rd_fail(c, "totals", key, "%" PRIu64 ", but the results add "
+                       "up to %" PRIu64, v, sum);
+    return 0;
+}
+
+/* "totals", after the results: the seconds are the run's own; every
+ * count must be the results' sum, so a file cut short or edited by hand
+ * is refused rather than merged. */
+static int rd_totals(struct rd *c, json_t *j, struct st_run *run)
+{
+    json_t *o = rd_object(c, j, "totals");
+    struct st_totals t;
+
+    if (o == NULL)
+        return c->ret;
+    rd_real(c, o, "totals", "seconds", &run->seconds);
+    if (c->ret != 0)
+        return c->ret;
+    st_run_totals(run, &t);
+    rd_total(c, o, "scenarios", t.scenarios);
+    rd_total(c, o, "passed", t.verdicts[ST_PASS]);
+    rd_total(c, o, "failed", t.verdicts[ST_FAIL]);
+    rd_total(c, o, "skipped", t.verdicts[ST_SKIP]);
+    rd_total(c, o, "errors", t.verdicts[ST_ERROR]);
+    rd_total(c, o, "iterations_planned", t.iterations_planned);
+    rd_total(c, o, "iterations_run", t.iterations_run);
+    rd_total(c, o, "iterations_failed", t.iterations_failed);
+    rd_total(c, o, "no_overlap", t.no_overlap);
+    rd_total(c, o, "detector_reports", t.detector_reports);
+    return c->ret;
+}
+
 int st_run_from_json(json_t *j, struct st_run *run, char *err, size_t errlen)
 {
     struct rd c = { err, errlen, 0 };
     json_t *v, *a;
-    long long x;
     size_t n;
     char sub[48];
 
@@ -730,28 +874,13 @@ int st_run_from_json(json_t *j, struct st_run *run, char *err, size_t errlen)
         || strcmp(json_string_value(v), ST_JSON_FORMAT) != 0)
         return rd_fail(&c, "format", NULL, "expected \"%s\" (not an sslstress "
                        "JSON report)", ST_JSON_FORMAT);
-    rd_int(&c, j, "", "format_version", 1, ST_JSON_FORMAT_VERSION, &x);
+    if (rd_version(&c, j) != 0)
+        return c.ret;
     rd_str(&c, j, "", "tool_version", &run->tool_version);
     rd_str(&c, j, "", "backend", &run->backend);
     rd_str(&c, j, "", "backend_version", &run->backend_version);
-    rd_u64(&c, j, "", "seed", &run->seed);
-    rd_str(&c, j, "", "jitter", &run->jitter);
-    rd_u64(&c, j, "", "iterations", &run->iterations);
-    rd_real(&c, j, "", "duration", &run->duration);
-    rd_u64(&c, j, "", "max_failures", &run->max_failures);
-    rd_str(&c, j, "", "affinity", &run->affinity);
-    rd_int(&c, j, "", "shard_index", 0, INT32_MAX, &x);
-    run->shard_index = (int)x;
-    if (json_object_get(j, "shard_count") == NULL)
-        x = 1;
-    else
-        rd_int(&c, j, "", "shard_count", 1, INT32_MAX, &x);
-    run->shard_count = (int)x;
-    if (c.ret == 0 && run->shard_index >= run->shard_count)
-        rd_fail(&c, "", "shard_index", "%d is not below shard_count %d",
-                run->shard_index, run->shard_count);
-    rd_str(&c, j, "", "command", &run->command);
-    rd_real(&c, j, "", "seconds", &run->seconds);
+    if (c.ret == 0)
+        rd_options(&c, j, run);
     a = rd_array(&c, j, "", "results", &n);
     if (c.ret == 0 && n > 0) {
         if ((run->results = calloc(n, sizeof(*run->results))) == NULL) {
@@ -764,6 +893,8 @@ int st_run_from_json(json_t *j, struct st_run *run, char *err, size_t errlen)
             }
         }
     }
+    if (c.ret == 0)
+        rd_totals(&c, j, run);
     if (c.ret != 0)
         st_run_free(run);
     return c.ret;

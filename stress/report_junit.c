@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "shard.h"
 
 /* A text fragment built by a report_text.c printer, for escaping. */
 struct frag {
@@ -107,8 +108,8 @@ static void properties(FILE *f, const struct st_run *run)
     property(f, "duration", buf);
     property_u64(f, "max_failures", run->max_failures);
     property(f, "affinity", run->affinity);
-    snprintf(buf, sizeof(buf), "%d/%d", run->shard_index, run->shard_count);
-    property(f, "shard", buf);
+    property(f, "shard", st_shard_name(buf, sizeof(buf), run->shard_index,
+                                       run->shard_count));
     property(f, "command", run->command);
     fputs("    </properties>\n", f);
 }
@@ -178,8 +179,12 @@ static void system_out(FILE *f, const struct st_result *r)
             r->iterations_run, r->iterations_planned, r->iterations_failed,
             r->no_overlap);
     fprintf(f, "seconds: %.3f\n", r->seconds);
-    if (r->shard_count > 1)
-        fprintf(f, "shard: %d/%d\n", r->shard_index, r->shard_count);
+    if (r->shard_count > 1) {
+        char shard[ST_SHARD_NAME_MAX];
+
+        fprintf(f, "shard: %s\n", st_shard_name(shard, sizeof(shard),
+                r->shard_index, r->shard_count));
+    }
     if (r->nrows > 0 || r->verdict == ST_PASS || r->verdict == ST_FAIL)
         st_result_print_outcomes(f, r, 0);
     st_result_print_detector(f, r, 0);

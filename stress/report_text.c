@@ -6,11 +6,13 @@
  * the terminal; colour only when the caller says so (it decides from
  * NO_COLOR and isatty). */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
+#include "shard.h"
 
 #define C_RESET "\033[0m"
 #define C_RED "\033[1;31m"
@@ -94,11 +96,6 @@ static void put_cell(FILE *out, const char *s, size_t width)
         fputc(' ', out);
 }
 
-static void put_shard(FILE *out, int index, int count)
-{
-    fprintf(out, "%d/%d", index, count);
-}
-
 void st_run_print_params(FILE *out, const struct st_run *run)
 {
     const char *v = run->tool_version ? run->tool_version : "?";
@@ -127,8 +124,10 @@ void st_run_print_params(FILE *out, const struct st_run *run)
             run->max_failures == 0 ? " (run the whole budget)" : "");
     st_put_text(out, run->affinity ? run->affinity : "none", 0);
     if (run->shard_count > 1) {
-        fputs("\nshard: ", out);
-        put_shard(out, run->shard_index, run->shard_count);
+        char shard[ST_SHARD_NAME_MAX];
+
+        fprintf(out, "\nshard: %s", st_shard_name(shard, sizeof(shard),
+                run->shard_index, run->shard_count));
     }
     if (run->command != NULL) {
         fputs("\ncommand: ", out);
@@ -137,16 +136,37 @@ void st_run_print_params(FILE *out, const struct st_run *run)
     fputc('\n', out);
 }
 
-static double rate_of(const struct st_result *r)
+void st_run_totals(const struct st_run *run, struct st_totals *t)
 {
-    return r->seconds > 0 ? (double)r->iterations_run / r->seconds : 0;
+    double secs = 0;
+
+    memset(t, 0, sizeof(*t));
+    t->scenarios = run->nresults;
+    for (size_t i = 0; i < run->nresults; i++) {
+        const struct st_result *r = &run->results[i];
+
+        if ((unsigned)r->verdict < 4)
+            t->verdicts[r->verdict]++;
+        t->iterations_planned += r->iterations_planned;
+        t->iterations_run += r->iterations_run;
+        t->iterations_failed += r->iterations_failed;
+        t->no_overlap += r->no_overlap;
+        t->detector_reports += r->detector_reports;
+        secs += r->seconds;
+    }
+    t->seconds = run->seconds > 0 ? run->seconds : secs;
+}
+
+double st_result_rate(const struct st_result *r)
+{
+    return r->seconds > 0 && isfinite(r->seconds)
+           ? (double)r->iterations_run / r->seconds : 0;
 }
 
 void st_run_print_summary(FILE *out, const struct st_run *run, int color)
 {
-    size_t w = strlen("SCENARIO"), counts[4] = { 0, 0, 0, 0 };
-    uint64_t iters = 0, fails = 0, overlapless = 0;
-    double secs = 0;
+    size_t w = strlen("SCENARIO");
+    struct st_totals t;
 
     for (size_t i = 0; i < run->nresults; i++) {
         size_t n = text_width(run->results[i].name);
@@ -167,26 +187,21 @@ void st_run_print_summary(FILE *out, const struct st_run *run, int color)
                 verdict_upper(r->verdict), color ? C_RESET : "",
                 r->iterations_run, r->iterations_failed);
         if (r->seconds > 0)
-            fprintf(out, "%12.0f", rate_of(r));
+            fprintf(out, "%12.0f", st_result_rate(r));
         else
             fprintf(out, "%12s", "-");
         fprintf(out, " %9.2f\n", r->seconds);
-        if ((unsigned)r->verdict < 4)
-            counts[r->verdict]++;
-        iters += r->iterations_run;
-        fails += r->iterations_failed;
-        overlapless += r->no_overlap;
-        secs += r->seconds;
     }
+    st_run_totals(run, &t);
     fprintf(out, "%zu scenario%s: %zu passed, %zu failed, %zu skipped, "
             "%zu error%s; %" PRIu64 " iterations, %" PRIu64 " failed, in "
-            "%.2f s\n", run->nresults, run->nresults == 1 ? "" : "s",
-            counts[ST_PASS], counts[ST_FAIL], counts[ST_SKIP],
-            counts[ST_ERROR], counts[ST_ERROR] == 1 ? "" : "s", iters, fails,
-            run->seconds > 0 ? run->seconds : secs);
-    if (overlapless > 0)
+            "%.2f s\n", t.scenarios, t.scenarios == 1 ? "" : "s",
+            t.verdicts[ST_PASS], t.verdicts[ST_FAIL], t.verdicts[ST_SKIP],
+            t.verdicts[ST_ERROR], t.verdicts[ST_ERROR] == 1 ? "" : "s",
+            t.iterations_run, t.iterations_failed, t.seconds);
+    if (t.no_overlap > 0)
         fprintf(out, "iterations without thread overlap: %" PRIu64 "\n",
-                overlapless);
+                t.no_overlap);
     st_run_print_verdict(out, run, st_run_exit_status(run), color);
 }
 

@@ -91,6 +91,7 @@ void st_run_free(struct st_run *run)
     free(run->backend_version);
     free(run->jitter);
     free(run->affinity);
+    free(run->schedule);
     free(run->command);
     if (run->results != NULL) {
         for (size_t i = 0; i < run->nresults; i++)

@@ -95,7 +95,7 @@ struct st_result {
     unsigned detector_reports;
     char *detector_summary;     /* the first report's SUMMARY line */
     char *detector_log;         /* path of the log */
-    int shard_index, shard_count;   /* 0/1 when not sharded */
+    int shard_index, shard_count;   /* from 0 (shard.h); 0/1: unsharded */
 };
 
 /* One invocation of `sslstress run` (or a merge of several). */
@@ -110,6 +110,11 @@ struct st_run {
     uint64_t max_failures;
     char *affinity;             /* "none", "pin", "spread" */
     int shard_index, shard_count;
+    char *schedule;             /* "free", or the --schedule strategy as a
+                                   result names it ("random", "pct:depth=3",
+                                   "dfs:preemptions=2", "replay"); NULL:
+                                   not recorded */
+    int shrink;                 /* --shrink */
     char *command;              /* the command line */
     double seconds;
     size_t nresults;

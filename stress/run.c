@@ -240,7 +240,7 @@ static enum st_type slot_type(const struct run *r, int slot)
 
 static const char *slot_name(const struct run *r, int slot)
 {
-    return slot >= 0 ? r->sc->names[slot].name : "?";
+    return slot >= 0 ? r->sc->names[slot].shown : "?";   /* "A.d" where ambiguous */
 }
 
 /* What `expect` and `observe` read (outcome.h). */
@@ -912,8 +912,10 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     r.leader_setup.prng.s = r.leader_check.prng.s = o->seed;
 
     /* `fault NAME`: switched on here, in the process that runs the
-     * scenario (the forked child), before anything runs. */
+     * scenario (the forked child), before anything runs; so is what the
+     * scenario needs registered in the library (its ex_data index). */
     fault_on = sc->fault != NULL && st_be_fault_header(sc->fault);
+    st_be_prepare(sc);
     t0 = st_now_s();
     deadline = o->seconds > 0 ? t0 + o->seconds : 0;
     if (sc->has_global) {

@@ -7,7 +7,9 @@
  *
  * Ownership: st_scenario_load() returns one heap block tree that
  * st_scenario_free() releases; nothing in it is shared.  Names are resolved
- * to slot indexes by the validator, so the runner never looks up a string. */
+ * to slot indexes by the validator, so the runner never looks up a string.
+ * A name made in a thread block is local to that thread: several threads
+ * may each make a `d`, and each is its own slot, owned by its thread. */
 #ifndef ST_SCENARIO_H
 #define ST_SCENARIO_H
 
@@ -15,6 +17,8 @@
 #include <stdio.h>
 
 #define ST_NAME_MAX 63          /* bytes in a name, without the NUL */
+/* bytes of a thread's name written THREAD.NAME, without the NUL */
+#define ST_QNAME_MAX (2 * ST_NAME_MAX + 1)
 #define ST_MAX_THREADS 64
 
 struct st_loc {
@@ -37,7 +41,10 @@ enum st_type { ST_TY_CTX, ST_TY_SSL, ST_TY_SESSION };
 enum { ST_OWNER_GLOBAL = -1, ST_OWNER_SETUP = -2, ST_OWNER_CHECK = -3 };
 
 struct st_name {
-    char name[ST_NAME_MAX + 1];
+    char name[ST_NAME_MAX + 1];     /* as created: "d" */
+    /* The name as a report shows it out of its block: "A.d" for a name of
+     * thread A when another thread makes a `d` too, else the name. */
+    char shown[ST_QNAME_MAX + 1];
     enum st_type type;
     int owner;                  /* ST_OWNER_* or a thread index */
     struct st_loc loc;          /* where it is created */
@@ -61,7 +68,7 @@ enum st_key {
     ST_K_SECURITY_CB, ST_K_INFO_CB, ST_K_MSG_CB, ST_K_PASSWD_CB,
     ST_K_GEN_SESSION_ID_CB, ST_K_PSK_HINT, ST_K_CA_LIST,
     ST_K_CLIENT_CA_LIST, ST_K_APP_DATA, ST_K_SERVERINFO,
-    ST_K_CLIENT_CERT_TYPES, ST_K_CUSTOM_EXT,
+    ST_K_CLIENT_CERT_TYPES, ST_K_CUSTOM_EXT, ST_K_EX_DATA,
     ST_K_COUNT
 };
 

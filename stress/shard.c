@@ -2,26 +2,64 @@
 #include "shard.h"
 
 #include <errno.h>
-#include <stdlib.h>
+#include <stdio.h>
 
-int st_shard_parse(const char *s, int *index, int *count)
+/* A decimal number of at most 7 digits at *s (no sign, no blanks): its
+ * value, *s moved past it; -1 when there is none or it is longer. */
+static long decimal(const char **s)
 {
-    char *end;
-    long i, n;
+    long v = 0;
+    int n = 0;
 
-    errno = 0;
-    i = strtol(s, &end, 10);
-    if (end == s || *end != '/' || errno != 0)
+    for (; **s >= '0' && **s <= '9'; (*s)++) {
+        if (++n > 7)
+            return -1;
+        v = v * 10 + (**s - '0');
+    }
+    return n > 0 ? v : -1;
+}
+
+int st_shard_parse(const char *s, int *index, int *count, char *err,
+                   size_t errlen)
+{
+    const char *p = s;
+    long i, n = -1;
+
+    if (err == NULL)
+        errlen = 0;
+    if ((i = decimal(&p)) >= 0 && *p == '/') {
+        p++;
+        n = decimal(&p);
+    }
+    if (i < 0 || n < 0 || *p != '\0') {
+        snprintf(err, errlen, "--shard '%s': expected I/N, shard I of N "
+                 "counting from 1 (e.g. 1/4 to 4/4)", s);
         return -EINVAL;
-    s = end + 1;
-    n = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || errno != 0)
+    }
+    if (n < 1 || n > 1000000) {
+        snprintf(err, errlen, "--shard %s: N must be from 1 to 1000000", s);
         return -EINVAL;
-    if (n < 1 || n > 1000000 || i < 0 || i >= n)
+    }
+    if (i == 0 || i > n) {
+        char range[2 * ST_SHARD_NAME_MAX + 8];
+
+        if (n == 1)
+            snprintf(range, sizeof(range), "1/1 only");
+        else
+            snprintf(range, sizeof(range), "1/%ld to %ld/%ld", n, n, n);
+        snprintf(err, errlen, i == 0 ? "--shard %s: shards count from 1 (%s)"
+                 : "--shard %s: no such shard (%s)", s, range);
         return -EINVAL;
-    *index = (int)i;
+    }
+    *index = (int)i - 1;
     *count = (int)n;
     return 0;
+}
+
+char *st_shard_name(char *buf, size_t len, int index, int count)
+{
+    snprintf(buf, len, "%d/%d", index + 1, count);
+    return buf;
 }
 
 uint64_t st_shard_chunks(uint64_t planned, int count)

@@ -1,11 +1,22 @@
 /* The validator: names, types and reference balance of a parsed scenario.
  *
  * Names.  Every object name is created by exactly one statement (`ctx`,
- * `new`, `dup`, `session`, `get1_session`) and is unique in the file.  Its
- * owner is the block that creates it.  A name may be used by its owner after
- * the creating statement; names of `global` everywhere after that; names of
- * `setup` by the threads and `check`; names of a thread by that thread and
- * `check` (another thread gets "belongs to thread A").
+ * `new`, `dup`, `session`, `get1_session`) of its block, and its owner is
+ * that block.  The names of `global`, `setup` and `check` are shared: each
+ * is unique in the file.  A name of a thread is local to it, like a local
+ * variable: several threads may each make a `d`, one slot each, but a
+ * thread may not make a name that global or setup made.  A name may be
+ * used by its owner after the creating statement; names of `global`
+ * everywhere after that; names of `setup` by the threads and `check`;
+ * names of a thread by that thread and `check` (another thread gets
+ * "belongs to thread A").  `check` writes a thread's name A.d, or plain d
+ * when only one thread makes a `d` (else "ambiguous").
+ *
+ * Resolution.  A plain name in thread T is T's own, else a shared one; in
+ * `check` a shared one, else the only thread's; A.d is thread A's `d`, and
+ * a thread may write only its own (A.d in A).  Each mention is resolved
+ * when the abstract iteration below first meets it, so its errors come in
+ * execution order like every other name error.
  *
  * References.  The validator runs the iteration abstractly, counting the
  * references each name holds: a creation gives 1, `up_ref` +1, `free` -1,
@@ -61,7 +72,7 @@ struct vstate {
     const struct st_prefs *refs;
     const struct st_src *src;
     struct st_diag *d;
-    int *ref2slot;
+    int *ref2slot;                      /* -1 until resolved */
     int hash[HASH_SIZE];                /* slot + 1, 0 empty */
     size_t nslots;
 
@@ -111,15 +122,62 @@ static unsigned hash_name(const char *s)
     return h;
 }
 
-static int find_slot(struct vstate *v, const char *name)
+enum { SHARED = -100 };          /* find_slot: owned by global, setup or check */
+
+/* The slot of `name` owned by `owner` (a thread index or SHARED), or -1.
+ * Equal names share a probe run, so every one of them is met. */
+static int find_slot(const struct vstate *v, const char *name, int owner)
 {
     unsigned h = hash_name(name) & (HASH_SIZE - 1);
 
     while (v->hash[h] != 0) {
-        if (strcmp(v->sc->names[v->hash[h] - 1].name, name) == 0)
+        const struct st_name *nm = &v->sc->names[v->hash[h] - 1];
+
+        if (strcmp(nm->name, name) == 0
+            && (nm->owner == owner || (owner == SHARED && nm->owner < 0)))
             return v->hash[h] - 1;
         h = (h + 1) & (HASH_SIZE - 1);
     }
+    return -1;
+}
+
+/* The lowest slot above `after` of a thread that makes `name`, or -1:
+ * the makers in thread order (threads are collected in file order). */
+static int next_maker(const struct vstate *v, const char *name, int after)
+{
+    unsigned h = hash_name(name) & (HASH_SIZE - 1);
+    int best = -1;
+
+    for (; v->hash[h] != 0; h = (h + 1) & (HASH_SIZE - 1)) {
+        int k = v->hash[h] - 1;
+
+        if (k > after && (best < 0 || k < best) && v->sc->names[k].owner >= 0
+            && strcmp(v->sc->names[k].name, name) == 0)
+            best = k;
+    }
+    return best;
+}
+
+static int first_maker(const struct vstate *v, const char *name)
+{
+    return next_maker(v, name, -1);
+}
+
+/* The mention as written, "d" or "A.d", in buf[ST_QNAME_MAX + 1]. */
+static const char *written(const struct st_pref *r, char *buf)
+{
+    snprintf(buf, ST_QNAME_MAX + 1, "%s%s%s", r->thread,
+             r->thread[0] != '\0' ? "." : "", r->name);
+    return buf;
+}
+
+static int thread_index(const struct st_scenario *sc, const char *name)
+{
+    size_t t;
+
+    for (t = 0; t < sc->nthreads; t++)
+        if (strcmp(sc->threads[t].name, name) == 0)
+            return (int)t;
     return -1;
 }
 
@@ -153,10 +211,19 @@ static int collect(struct vstate *v, struct st_stmt *st, size_t n, int owner)
         if (st[i].dst < 0)
             continue;
         r = &v->refs->v[st[i].dst];
-        s = find_slot(v, r->name);
+        /* A shared name clashes with any other; a thread's with its own
+         * and with global's and setup's (check's are collected last). */
+        s = find_slot(v, r->name, owner >= 0 ? owner : SHARED);
+        if (s < 0 && owner < 0)
+            s = first_maker(v, r->name);
         if (s >= 0)
             return verr(v, r->loc, "duplicate name '%s' (first created at %d:%d)",
                         r->name, v->sc->names[s].loc.line,
+                        v->sc->names[s].loc.col);
+        if (owner >= 0 && (s = find_slot(v, r->name, SHARED)) >= 0)
+            return verr(v, r->loc, "name '%s' is already made by %s at %d:%d",
+                        r->name, v->sc->names[s].owner == ST_OWNER_GLOBAL
+                        ? "global" : "setup", v->sc->names[s].loc.line,
                         v->sc->names[s].loc.col);
         if (v->nslots == ST_MAX_NAMES)
             return verr(v, r->loc, "more than %d names", ST_MAX_NAMES);
@@ -167,6 +234,7 @@ static int collect(struct vstate *v, struct st_stmt *st, size_t n, int owner)
                    : ST_TY_SESSION;
         nm->owner = owner;
         nm->loc = r->loc;
+        v->ref2slot[st[i].dst] = (int)v->nslots;
         for (h = hash_name(r->name) & (HASH_SIZE - 1); v->hash[h] != 0;
              h = (h + 1) & (HASH_SIZE - 1))
             ;
@@ -174,6 +242,85 @@ static int collect(struct vstate *v, struct st_stmt *st, size_t n, int owner)
         v->nslots++;
     }
     return 0;
+}
+
+/* A thread's name shows as "A.d" where another thread makes a `d` too. */
+static void name_shown(struct vstate *v)
+{
+    size_t s;
+
+    for (s = 0; s < v->nslots; s++) {
+        struct st_name *nm = &v->sc->names[s];
+
+        if (nm->owner >= 0 && (first_maker(v, nm->name) != (int)s
+                               || next_maker(v, nm->name, (int)s) >= 0))
+            snprintf(nm->shown, sizeof(nm->shown), "%s.%s",
+                     v->sc->threads[nm->owner].name, nm->name);
+        else
+            snprintf(nm->shown, sizeof(nm->shown), "%s", nm->name);
+    }
+}
+
+/* "name 'd' is ambiguous: made by thread A at 7:3 and thread B at 12:3
+ * (write A.d or B.d)"; threads after the third are only counted. */
+static int ambiguous(struct vstate *v, const struct st_pref *r, int first)
+{
+    char made[600] = "", alts[300] = "";
+    int m[3], n = 0, total = 0, s, k;
+
+    for (s = first; s >= 0; s = next_maker(v, r->name, s), total++)
+        if (n < 3)
+            m[n++] = s;
+    for (k = 0; k < n; k++) {
+        const struct st_name *nm = &v->sc->names[m[k]];
+        int closes = k > 0 && k == n - 1 && total == n;   /* the last one */
+        size_t lm = strlen(made), la = strlen(alts);
+
+        snprintf(made + lm, sizeof(made) - lm, "%sthread %s at %d:%d",
+                 k == 0 ? "" : closes ? " and " : ", ",
+                 v->sc->threads[nm->owner].name, nm->loc.line, nm->loc.col);
+        snprintf(alts + la, sizeof(alts) - la, "%s%s",
+                 k == 0 ? "" : closes ? " or " : ", ", nm->shown);
+    }
+    if (total > n)
+        return verr(v, r->loc, "name '%s' is ambiguous: made by %s and %d "
+                    "other thread%s (write THREAD.%s)", r->name, made,
+                    total - n, total - n == 1 ? "" : "s", r->name);
+    return verr(v, r->loc, "name '%s' is ambiguous: made by %s (write %s)",
+                r->name, made, alts);
+}
+
+/* The slot mention ix names from the block running now (v->ctx), or -1
+ * with the diagnostic.  See "Resolution" at the top. */
+static int resolve(struct vstate *v, int ix)
+{
+    const struct st_pref *r = &v->refs->v[ix];
+    char w[ST_QNAME_MAX + 1];
+    int s, t;
+
+    if (v->ref2slot[ix] >= 0)       /* a mention is in one block: resolved once */
+        return v->ref2slot[ix];
+    if (r->thread[0] != '\0') {
+        if ((t = thread_index(v->sc, r->thread)) < 0)
+            return verr(v, r->loc, "unknown thread '%s' in '%s'", r->thread,
+                        written(r, w));
+        if (v->ctx >= 0 && t != v->ctx)
+            return verr(v, r->loc, "a thread cannot name another thread's "
+                        "'%s'", r->name);
+        if ((s = find_slot(v, r->name, t)) < 0)
+            return verr(v, r->loc, "thread %s makes no name '%s'", r->thread,
+                        r->name);
+    } else if ((v->ctx < 0 || (s = find_slot(v, r->name, v->ctx)) < 0)
+               && (s = find_slot(v, r->name, SHARED)) < 0) {
+        /* Only threads make it: check may name the only one; elsewhere the
+         * first says "belongs to" or "used before it is created". */
+        if ((s = first_maker(v, r->name)) < 0)
+            return verr(v, r->loc, "unknown name '%s'", r->name);
+        if (v->ctx == ST_OWNER_CHECK && next_maker(v, r->name, s) >= 0)
+            return ambiguous(v, r, s);
+    }
+    v->ref2slot[ix] = s;
+    return s;
 }
 
 /* ---- phase 2: the abstract iteration ---- */
@@ -209,39 +356,41 @@ static int use(struct vstate *v, int ix, unsigned types, const char *what,
                unsigned flags)
 {
     const struct st_pref *r = &v->refs->v[ix];
-    int s = v->ref2slot[ix];
+    int s = resolve(v, ix);
     const struct st_name *nm;
+    char w[ST_QNAME_MAX + 1];
 
     if (s < 0)
-        return verr(v, r->loc, "unknown name '%s'", r->name);
+        return -1;
     nm = &v->sc->names[s];
+    written(r, w);
     if (nm->owner >= 0 && v->ctx >= 0 && nm->owner != v->ctx)
-        return verr(v, r->loc, "name '%s' belongs to thread %s", r->name,
+        return verr(v, r->loc, "name '%s' belongs to thread %s", w,
                     v->sc->threads[nm->owner].name);
     if ((nm->owner == v->ctx && !v->created[s])
         || (nm->owner != ST_OWNER_GLOBAL && v->ctx == ST_OWNER_GLOBAL)
         || (nm->owner != ST_OWNER_GLOBAL && nm->owner != ST_OWNER_SETUP
             && v->ctx == ST_OWNER_SETUP)
         || (nm->owner == ST_OWNER_CHECK && v->ctx != ST_OWNER_CHECK))
-        return verr(v, r->loc, "name '%s' used before it is created", r->name);
+        return verr(v, r->loc, "name '%s' used before it is created", w);
     if (!(types & (1u << nm->type))) {
         const char *need = types == (T_SSL | T_CTX) ? "an SSL or a ctx"
                            : types == T_SSL ? "an SSL"
                            : types == T_CTX ? "a ctx" : "a session";
 
         return verr(v, r->loc, "type mismatch: %s needs %s, '%s' is %s", what,
-                    need, r->name, a_type(nm->type));
+                    need, w, a_type(nm->type));
     }
     if ((flags & USE_EXEMPT) || v->ctx == ST_OWNER_GLOBAL
         || nm->owner == ST_OWNER_GLOBAL || v->val[s] > 0)
         return s;
     if (v->ctx < 0)
         return verr(v, r->loc, "name '%s' used after its last reference was "
-                    "dropped", r->name);
+                    "dropped", w);
     /* A thread, count 0. */
     if (nm->owner == v->ctx || (v->pass == 2 && v->deficit[s] > 0))
         return verr(v, r->loc, "name '%s' used after thread %s dropped its last "
-                    "reference", r->name, v->sc->threads[v->ctx].name);
+                    "reference", w, v->sc->threads[v->ctx].name);
     if (v->pass == 2) {
         if (v->share_thread[s] < 0) {
             v->share_thread[s] = v->ctx;
@@ -281,6 +430,7 @@ static int create(struct vstate *v, const struct st_stmt *st)
 
 static int check_expr(struct vstate *v, const struct st_expr *e)
 {
+    char wa[ST_QNAME_MAX + 1], wb[ST_QNAME_MAX + 1];
     int a, b;
 
     switch (e->kind) {
@@ -292,8 +442,9 @@ static int check_expr(struct vstate *v, const struct st_expr *e)
             return -1;
         if (v->sc->names[a].type != v->sc->names[b].type)
             return verr(v, v->refs->v[e->b].loc, "type mismatch: '%s' is %s, "
-                        "'%s' is %s", v->sc->names[a].name,
-                        a_type(v->sc->names[a].type), v->sc->names[b].name,
+                        "'%s' is %s", written(&v->refs->v[e->a], wa),
+                        a_type(v->sc->names[a].type),
+                        written(&v->refs->v[e->b], wb),
                         a_type(v->sc->names[b].type));
         return 0;
     case ST_E_COPIED:
@@ -426,10 +577,13 @@ static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
                 const struct st_keyspec *ks = st_key_spec(se->key);
                 enum st_type ty = v->sc->names[s].type;
 
+                char w[ST_QNAME_MAX + 1];
+
                 if (!(ks->on & (ty == ST_TY_CTX ? ST_ON_CTX : ST_ON_SSL)))
                     return verr(v, se->loc, "key '%s' is for %s, '%s' is %s",
                                 ks->name, ks->on == ST_ON_CTX ? "a ctx"
-                                : "an SSL", v->sc->names[s].name, a_type(ty));
+                                : "an SSL", written(&v->refs->v[st->a], w),
+                                a_type(ty));
                 if (se->val.kind == ST_V_NAME
                     && use(v, se->val.slot, T_SESSION, "'session'", 0) < 0)
                     return -1;
@@ -517,8 +671,11 @@ int st_validate(struct st_scenario *sc, const struct st_prefs *refs,
     v->src = src;
     v->d = d;
     sc->names = calloc(ST_MAX_NAMES, sizeof(*sc->names));
-    if (sc->names == NULL)
+    v->ref2slot = malloc((refs->n + 1) * sizeof(int));
+    if (sc->names == NULL || v->ref2slot == NULL)
         goto oom;
+    for (i = 0; i < refs->n; i++)
+        v->ref2slot[i] = -1;
     if (collect(v, sc->global.stmts, sc->global.nstmts, ST_OWNER_GLOBAL) < 0
         || collect(v, sc->setup.stmts, sc->setup.nstmts, ST_OWNER_SETUP) < 0)
         goto out;
@@ -528,8 +685,8 @@ int st_validate(struct st_scenario *sc, const struct st_prefs *refs,
     if (collect(v, sc->check.stmts, sc->check.nstmts, ST_OWNER_CHECK) < 0)
         goto out;
     sc->nnames = n = v->nslots;
+    name_shown(v);
 
-    v->ref2slot = malloc((refs->n + 1) * sizeof(int));
     v->cnt = calloc(n + 1, sizeof(long long));
     v->tl = calloc(n + 1, sizeof(long long));
     v->minv = calloc(n + 1, sizeof(long long));
@@ -545,7 +702,7 @@ int st_validate(struct st_scenario *sc, const struct st_prefs *refs,
     v->first_ref_set = calloc(n + 1, 1);
     sumd = calloc(n + 1, sizeof(long long));
     tnet = calloc(n + 1, sizeof(long long));
-    if (v->ref2slot == NULL || v->cnt == NULL || v->tl == NULL
+    if (v->cnt == NULL || v->tl == NULL
         || v->minv == NULL || v->deficit == NULL || v->taken == NULL
         || v->freed == NULL || v->created == NULL || v->deficit_loc == NULL
         || v->deficit_set == NULL || v->share_loc == NULL
@@ -560,8 +717,6 @@ int st_validate(struct st_scenario *sc, const struct st_prefs *refs,
             || v->frames[k].touched == NULL)
             goto oom;
     }
-    for (i = 0; i < refs->n; i++)
-        v->ref2slot[i] = find_slot(v, refs->v[i].name);
     for (s = 0; s < n; s++)
         v->share_thread[s] = -1;
 
@@ -592,19 +747,19 @@ int st_validate(struct st_scenario *sc, const struct st_prefs *refs,
  unbalanced_threads:
         verr(v, v->deficit_loc[s], "references not balanced: the threads drop "
              "%lld reference%s to '%s' but setup leaves %lld", sumd[s],
-             sumd[s] == 1 ? "" : "s", sc->names[s].name, v->cnt[s]);
+             sumd[s] == 1 ? "" : "s", sc->names[s].shown, v->cnt[s]);
         goto out;
     }
     for (s = 0; s < n; s++) {
         if (v->share_thread[s] >= 0 && v->cnt[s] == 0) {
             verr(v, v->share_loc[s], "name '%s' used after its last reference "
-                 "was dropped", sc->names[s].name);
+                 "was dropped", sc->names[s].shown);
             goto out;
         }
         if (v->share_thread[s] >= 0 && sumd[s] >= v->cnt[s]) {
             verr(v, v->share_loc[s], "thread %s uses '%s' while the other "
                  "threads drop every reference to it",
-                 sc->threads[v->share_thread[s]].name, sc->names[s].name);
+                 sc->threads[v->share_thread[s]].name, sc->names[s].shown);
             goto out;
         }
         v->cnt[s] += tnet[s];
@@ -622,11 +777,11 @@ int st_validate(struct st_scenario *sc, const struct st_prefs *refs,
         if (sc->names[s].owner == ST_OWNER_GLOBAL)
             verr(v, v->first_ref[s], "references not balanced: '%s' (made in "
                  "global) gets %lld up_ref%s but %lld free%s in an iteration",
-                 sc->names[s].name, v->taken[s], v->taken[s] == 1 ? "" : "s",
+                 sc->names[s].shown, v->taken[s], v->taken[s] == 1 ? "" : "s",
                  v->freed[s], v->freed[s] == 1 ? "" : "s");
         else
             verr(v, sc->names[s].loc, "references not balanced: '%s' gets %lld "
-                 "reference%s but %lld free%s", sc->names[s].name, v->taken[s],
+                 "reference%s but %lld free%s", sc->names[s].shown, v->taken[s],
                  v->taken[s] == 1 ? "" : "s", v->freed[s],
                  v->freed[s] == 1 ? "" : "s");
         goto out;

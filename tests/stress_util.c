@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <minissl/inspect.h>
 
@@ -103,6 +104,25 @@ int tu_merge_and_free(const struct st_run *in, size_t n, char *err,
     if (ret == 0)
         st_run_free(&out);
     return ret;
+}
+
+bool tu_assert_report_valid(const char *who, const char *path)
+{
+    char cmd[1024];
+    int st;
+
+    if (system("/usr/bin/python3 -c 'import jsonschema' 2>/dev/null") != 0) {
+        fprintf(stderr, "%s: python3-jsonschema not installed, schema check "
+                "SKIPPED\n", who);
+        return false;
+    }
+    snprintf(cmd, sizeof(cmd), "tests/scripts/validate-report.py '%s' "
+             ">/dev/null", path);
+    st = system(cmd);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: %s does not "
+                  "validate against doc/sslstress-report.schema.json (see "
+                  "above)", who, path);
+    return true;
 }
 
 size_t tu_count(const char *hay, const char *needle)

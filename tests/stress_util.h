@@ -43,6 +43,14 @@ void tu_add_tests_if(TCase *tc, unsigned requires, const char *suite,
 int tu_merge_and_free(const struct st_run *in, size_t n, char *err,
                       size_t errlen);
 
+/* Assert that the JSON report at PATH validates against
+ * doc/sslstress-report.schema.json (tests/scripts/validate-report.py, run
+ * from the top directory as every suite is; Debian's python3-jsonschema
+ * validates, and the violations go to stderr).  Where /usr/bin/python3
+ * has no jsonschema, says on stderr that WHO skipped the check and
+ * returns false; else true. */
+bool tu_assert_report_valid(const char *who, const char *path);
+
 /* Occurrences of NEEDLE in HAY, overlapping ones included. */
 size_t tu_count(const char *hay, const char *needle);
 

@@ -38,6 +38,7 @@ static void init_run(struct st_run *run, int index, int count, uint64_t seed)
     run->iterations = 1000;
     run->max_failures = 0;
     run->affinity = S("none");
+    run->schedule = S("free");
     run->shard_index = index;
     run->shard_count = count;
     run->seconds = 1.0 + index;
@@ -320,8 +321,9 @@ static const struct {
     { "version", "minissl 0.1", "minissl 0.2" },
     { "jitter", "jitter low", "jitter high" },
     { "iterations", "--iterations 1000", "has 2000" },
-    { "count", "shard 0/3", "shard 1/4" },
-    { "twice", "both shard 0/3", "once" },
+    { "schedule", "has --schedule free", "has random" },
+    { "count", "shard 1/3", "shard 2/4" },     /* counted from 1 */
+    { "twice", "both shard 1/3", "once" },
     { "labels", "observes different labels", "dup" },
 };
 
@@ -345,6 +347,9 @@ START_TEST(merge_refuses_runs_that_are_not_shards_of_one_campaign)
         s[1].jitter = S("high");
     } else if (strcmp(what, "iterations") == 0) {
         s[1].iterations = 2000;
+    } else if (strcmp(what, "schedule") == 0) {
+        free(s[1].schedule);
+        s[1].schedule = S("random");
     } else if (strcmp(what, "count") == 0) {
         s[1].shard_count = 4;
     } else if (strcmp(what, "twice") == 0) {
@@ -486,7 +491,41 @@ START_TEST(merge_command_writes_reports_and_exits_1_on_a_failure)
     ck_assert_uint_eq(back.nresults, 3);
     ck_assert_uint_eq(find(&back, "dup")->iterations_run, 1000);
     ck_assert_ptr_nonnull(strstr(back.command, "sslstress merge "));
+    ck_assert_str_eq(back.schedule, "free");
     st_run_free(&back);
+    /* the shards and their merge are reports of the published format */
+    if (tu_assert_report_valid("merge_command_writes_reports_and_exits_1_on_"
+                               "a_failure", tmp_path("m.json"))) {
+        tu_assert_report_valid("", tmp_path("s0.json"));
+        tu_assert_report_valid("", tmp_path("s1.json"));
+        tu_assert_report_valid("", tmp_path("s2.json"));
+    }
+    {
+        json_error_t je;
+        json_t *j = json_load_file(tmp_path("m.json"), 0, &je), *t;
+
+        ck_assert_ptr_nonnull(j);
+        /* the merge's totals: the whole campaign's, not one shard's */
+        t = json_object_get(j, "totals");
+        ck_assert_int_eq(json_integer_value(json_object_get(t, "scenarios")),
+                         3);
+        ck_assert_int_eq(json_integer_value(json_object_get(t,
+                         "iterations_run")), 2000);
+        ck_assert_int_eq(json_integer_value(json_object_get(t,
+                         "iterations_failed")), 3);
+        ck_assert_int_eq(json_integer_value(json_object_get(t, "failed")), 1);
+        ck_assert(json_real_value(json_object_get(t, "seconds")) == 3.0);
+        ck_assert_int_eq(json_integer_value(json_object_get(
+                         json_object_get(j, "options"), "shard_count")), 1);
+        json_decref(j);
+    }
+    {
+        char *html = slurp(tmp_path("m.html"));
+
+        ck_assert_uint_eq(tu_count(html, "class=\"overview\""), 1);
+        ck_assert_uint_eq(tu_count(html, "class=\"measures\""), 3);
+        free(html);
+    }
     if (system("command -v xmllint >/dev/null 2>&1") == 0) {
         char cmd[512];
 
@@ -541,7 +580,7 @@ START_TEST(merge_command_exits_0_when_every_shard_passed)
     free(err);
     /* a shard missing is a warning, not an error */
     ck_assert_int_eq(run_merge(&out, &err, tmp_path("a.json"), NULL), 0);
-    ck_assert_ptr_nonnull(strstr(err, "missing shard 1/2"));
+    ck_assert_ptr_nonnull(strstr(err, "missing shard 2/2"));  /* b.json */
     free(out);
     free(err);
     remove_tmpdir();
@@ -576,6 +615,17 @@ START_TEST(merge_command_exits_2_on_bad_input_with_a_clear_message)
                                tmp_path("other.json"), NULL), 2);
     ck_assert_ptr_nonnull(strstr(err, "seed 5 but"));
     ck_assert_ptr_nonnull(strstr(err, "other.json has seed 77"));
+    free(out);
+    free(err);
+    /* a report of the format before options and totals */
+    ck_assert_ptr_nonnull(f = fopen(tmp_path("v1.json"), "w"));
+    fputs("{\"format\":\"sslstress-run\",\"format_version\":1,\"seed\":"
+          "\"5\",\"iterations\":1000,\"results\":[]}", f);
+    fclose(f);
+    ck_assert_int_eq(run_merge(&out, &err, tmp_path("s0.json"),
+                               tmp_path("v1.json"), NULL), 2);
+    ck_assert_msg(strstr(err, "v1.json: format_version: 1 is the format of "
+                         "an older sslstress") != NULL, "%s", err);
     free(out);
     free(err);
     /* usage */

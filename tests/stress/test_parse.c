@@ -1,5 +1,6 @@
 /* Suite parse: valid scenario files become the model of stress/scenario.h
  * (statements, slots, settings values, expressions, outcomes, defaults). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,18 @@ static int slot(const struct st_scenario *sc, const char *name)
         if (strcmp(sc->names[i].name, name) == 0)
             return (int)i;
     ck_abort_msg("no name %s", name);
+    return -1;
+}
+
+/* The slot of `name` that `owner` (a thread index or ST_OWNER_*) makes. */
+static int slot_of(const struct st_scenario *sc, const char *name, int owner)
+{
+    size_t i;
+
+    for (i = 0; i < sc->nnames; i++)
+        if (strcmp(sc->names[i].name, name) == 0 && sc->names[i].owner == owner)
+            return (int)i;
+    ck_abort_msg("no name %s of owner %d", name, owner);
     return -1;
 }
 
@@ -232,6 +245,7 @@ START_TEST(every_settings_key_gets_its_value_kind)
     ck_assert_int_eq(find_setting(sc, ST_K_CA_LIST)->val.kind, ST_V_TEST);
     ck_assert_int_eq(find_setting(sc, ST_K_CLIENT_CA_LIST)->val.kind, ST_V_NONE);
     ck_assert_int_eq(find_setting(sc, ST_K_APP_DATA)->val.num, 42);
+    ck_assert_int_eq(find_setting(sc, ST_K_EX_DATA)->val.num, 43);
     ck_assert_int_eq(find_setting(sc, ST_K_SERVERINFO)->val.kind, ST_V_TEST);
     se = find_setting(sc, ST_K_CLIENT_CERT_TYPES);
     ck_assert_str_eq(se->val.str, "RSA_SIGN|ECDSA_SIGN");
@@ -450,21 +464,190 @@ START_TEST(the_reference_page_examples_parse)
 }
 END_TEST
 
+/* st_stmt_format prints st of sc as want. */
+static void prints_as(const struct st_scenario *sc, const struct st_stmt *st,
+                      const char *want)
+{
+    char buf[256];
+
+    st_stmt_format(sc, st, buf, sizeof(buf));
+    ck_assert_str_eq(buf, want);
+}
+
 START_TEST(statements_print_back_in_the_format)
 {
     struct st_scenario *sc = load_good("outcomes.scn");
     char buf[128];
 
-    st_stmt_format(sc, &sc->threads[1].stmts[1], buf, sizeof(buf));
-    ck_assert_str_eq(buf, "observe kind same(d, s)");
-    st_stmt_format(sc, &sc->threads[0].stmts[0], buf, sizeof(buf));
-    ck_assert_str_eq(buf, "handshake s until=done steps=12");
-    st_stmt_format(sc, &sc->check.stmts[3], buf, sizeof(buf));
-    ck_assert_str_eq(buf, "expect errors != NULL_SSL_CTX");
+    prints_as(sc, &sc->threads[1].stmts[1], "observe kind same(d, s)");
+    prints_as(sc, &sc->threads[0].stmts[0], "handshake s until=done steps=12");
+    prints_as(sc, &sc->check.stmts[3], "expect errors != NULL_SSL_CTX");
     /* truncation still reports the full length, as snprintf */
     ck_assert_int_eq(st_stmt_format(sc, &sc->threads[1].stmts[0], buf, 4), 9);
     ck_assert_str_eq(buf, "d =");
     st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(threads_may_each_make_the_same_local_name)
+{
+    struct st_scenario *sc = load_good("thread-local-names.scn");
+    const struct st_block *ck = &sc->check;
+    static const char *const shown[] = { "A.d", "B.d", "C.d", "D.d" };
+    int t, n = 0, d[4];
+    size_t i;
+
+    for (i = 0; i < sc->nnames; i++)
+        n += strcmp(sc->names[i].name, "d") == 0;
+    ck_assert_int_eq(n, 4);                     /* one slot per thread */
+    for (t = 0; t < 4; t++) {
+        d[t] = slot_of(sc, "d", t);
+        ck_assert_str_eq(sc->names[d[t]].shown, shown[t]);
+        ck_assert_int_eq(sc->names[d[t]].type, ST_TY_SSL);
+    }
+    /* each thread's statements name its own d */
+    ck_assert_int_eq(sc->threads[0].stmts[0].dst, d[0]);
+    ck_assert_int_eq(sc->threads[0].stmts[1].expr.a, d[0]);   /* A.d in A */
+    ck_assert_int_eq(sc->threads[0].stmts[1].expr.b, d[0]);
+    ck_assert_int_eq(sc->threads[1].stmts[0].body[0].dst, d[1]);
+    ck_assert_int_eq(sc->threads[1].stmts[0].body[1].a, d[1]);
+    ck_assert_int_eq(sc->threads[2].stmts[1].a, d[2]);
+    ck_assert_int_eq(sc->threads[3].stmts[1].expr.a, d[3]);
+    ck_assert_int_eq(sc->threads[3].stmts[2].a, d[3]);
+    /* names one thread makes keep their plain form */
+    ck_assert_str_eq(sc->names[slot(sc, "x")].shown, "x");
+    ck_assert_str_eq(sc->names[slot(sc, "d2")].shown, "d2");
+    ck_assert_str_eq(sc->names[slot(sc, "s")].shown, "s");
+    /* check: A.d, B.d2 (qualified though unique), C.d, plain x */
+    ck_assert_int_eq(ck->stmts[0].expr.a, d[0]);
+    ck_assert_int_eq(ck->stmts[1].a, d[0]);
+    ck_assert_int_eq(ck->stmts[2].a, slot_of(sc, "d2", 1));
+    ck_assert_int_eq(ck->stmts[3].a, d[2]);
+    ck_assert_int_eq(ck->stmts[4].expr.a, d[2]);
+    ck_assert_int_eq(ck->stmts[5].a, slot_of(sc, "x", 2));
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(a_name_only_one_thread_makes_may_be_written_plain_in_check)
+{
+    struct st_scenario *sc = parse_text(
+        "scenario one\nglobal\n ctx c\nthread A\n d = new c\nthread B\n"
+        " e = new c\n free e\ncheck\n free d\n");
+    int d = slot_of(sc, "d", 0);
+
+    ck_assert_int_eq(sc->check.stmts[0].a, d);
+    ck_assert_str_eq(sc->names[d].shown, "d");
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(thread_names_print_plain_in_their_thread_and_qualified_in_check)
+{
+    struct st_scenario *sc = load_good("thread-local-names.scn");
+    char buf[128];
+
+    prints_as(sc, &sc->threads[0].stmts[0], "d = dup s");
+    /* A.d in A prints plain, in a repeat body too */
+    prints_as(sc, &sc->threads[0].stmts[1], "expect d == d");
+    prints_as(sc, &sc->threads[1].stmts[0].body[1], "free d");
+    prints_as(sc, &sc->check.stmts[0], "expect refs A.d == 1");
+    prints_as(sc, &sc->check.stmts[2], "free d2");     /* unambiguous: plain */
+    prints_as(sc, &sc->check.stmts[5], "free x");
+    /* an expression alone has no block: the shown form */
+    st_expr_format(sc, &sc->threads[3].stmts[1].expr, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "same(D.d, s)");
+    st_scenario_free(sc);
+}
+END_TEST
+
+/* The scenario printed back from its model: the scenario line and every
+ * block with its statements (repeats with their bodies and `end`). */
+static void print_stmts(FILE *f, const struct st_scenario *sc,
+                        const struct st_stmt *st, size_t n)
+{
+    char buf[4096];
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        ck_assert_int_lt(st_stmt_format(sc, &st[i], buf, sizeof(buf)),
+                         (int)sizeof(buf));
+        fprintf(f, "  %s\n", buf);
+        if (st[i].op == ST_OP_REPEAT) {
+            print_stmts(f, sc, st[i].body, st[i].nbody);
+            fprintf(f, "  end\n");
+        }
+    }
+}
+
+static char *print_scenario(const struct st_scenario *sc)
+{
+    char *out = NULL;
+    size_t n = 0, t;
+    FILE *f = open_memstream(&out, &n);
+
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "scenario %s\n", sc->name);
+    if (sc->has_global) {
+        fprintf(f, "global\n");
+        print_stmts(f, sc, sc->global.stmts, sc->global.nstmts);
+    }
+    if (sc->has_setup) {
+        fprintf(f, "setup\n");
+        print_stmts(f, sc, sc->setup.stmts, sc->setup.nstmts);
+    }
+    for (t = 0; t < sc->nthreads; t++) {
+        fprintf(f, "thread %s\n", sc->threads[t].name);
+        print_stmts(f, sc, sc->threads[t].stmts, sc->threads[t].nstmts);
+    }
+    if (sc->has_check) {
+        fprintf(f, "check\n");
+        print_stmts(f, sc, sc->check.stmts, sc->check.nstmts);
+    }
+    fclose(f);
+    return out;
+}
+
+START_TEST(printed_scenarios_parse_back_to_the_same_model)
+{
+    static const char *const files[] = {
+        "tests/data/good/thread-local-names.scn", "tests/data/good/example.scn",
+        "tests/data/good/all-settings.scn", "tests/data/good/repeat-threads.scn",
+        "tests/data/good/sessions.scn", "scenarios/copied-all-settings.scn",
+        "scenarios/exdata-dup-callbacks.scn", "scenarios/dup-dup-initial.scn",
+        "scenarios/session-cache-threads.scn", NULL
+    };
+    size_t k, i;
+
+    for (k = 0; files[k] != NULL; k++) {
+        char path[512], *text, *again;
+        struct st_diag d;
+        struct st_scenario *sc, *sc2;
+
+        snprintf(path, sizeof(path), "%.*s%s",
+                 (int)(strlen(__FILE__) - strlen("tests/stress/test_parse.c")),
+                 __FILE__, files[k]);
+        sc = st_scenario_load(path, &d);
+        ck_assert_msg(sc != NULL, "%s:%d:%d: %s", path, d.loc.line, d.loc.col,
+                      d.msg);
+        text = print_scenario(sc);
+        sc2 = st_scenario_parse("printed.scn", text, strlen(text), &d);
+        ck_assert_msg(sc2 != NULL, "%s printed: %d:%d: %s\n%s", files[k],
+                      d.loc.line, d.loc.col, d.msg, text);
+        again = print_scenario(sc2);
+        ck_assert_str_eq(again, text);
+        ck_assert_uint_eq(sc2->nnames, sc->nnames);
+        for (i = 0; i < sc->nnames; i++) {
+            ck_assert_str_eq(sc2->names[i].name, sc->names[i].name);
+            ck_assert_str_eq(sc2->names[i].shown, sc->names[i].shown);
+            ck_assert_int_eq(sc2->names[i].owner, sc->names[i].owner);
+            ck_assert_int_eq(sc2->names[i].type, sc->names[i].type);
+        }
+        free(again);
+        free(text);
+        st_scenario_free(sc2);
+        st_scenario_free(sc);
+    }
 }
 END_TEST
 
@@ -501,12 +684,17 @@ Suite *make_suite(void)
     tcase_add_test(files, repeat_bodies_nest_and_crlf_and_bom_are_accepted);
     tcase_add_test(files, sessions_pass_between_setup_threads_and_check);
     tcase_add_test(files, the_reference_page_examples_parse);
+    tcase_add_test(files, threads_may_each_make_the_same_local_name);
+    tcase_add_test(files, printed_scenarios_parse_back_to_the_same_model);
     tcase_add_test(rules, defaults_apply_when_headers_are_left_out);
     tcase_add_test(rules, a_thread_may_drop_two_references_setup_left_for_it);
     tcase_add_test(rules, threads_may_share_a_reference_that_outlives_them);
     tcase_add_test(rules, global_objects_may_be_referenced_in_balance);
     tcase_add_test(rules, objects_may_be_named_like_header_and_block_words);
+    tcase_add_test(rules, a_name_only_one_thread_makes_may_be_written_plain_in_check);
     tcase_add_test(helpers, statements_print_back_in_the_format);
+    tcase_add_test(helpers,
+                   thread_names_print_plain_in_their_thread_and_qualified_in_check);
     tcase_add_test(helpers, constant_tables_map_names_both_ways);
     tu_add_stress_leak_checks(files);
     suite_add_tcase(s, files);

@@ -163,6 +163,25 @@ static void fill_passing(struct st_result *r)
     r->shard_count = 1;
 }
 
+/* A scenario without observe lines (no labels, no outcome rows): 3 of
+ * its 100000 iterations failed an expectation. */
+static void fill_unobserved(struct st_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->file = S("scenarios/updown-2.scn");
+    r->name = S("updown-2");
+    r->verdict = ST_FAIL;
+    r->seed = 7;
+    r->jitter = S("none");
+    r->schedule = S("free");
+    r->nthreads = 2;
+    r->iterations_planned = 100000;
+    r->iterations_run = 100000;
+    r->iterations_failed = 3;
+    r->seconds = 0.5;
+    r->shard_count = 1;
+}
+
 static void fill_error(struct st_result *r)
 {
     memset(r, 0, sizeof(*r));
@@ -187,6 +206,8 @@ static void fill_run(struct st_run *run)
     run->affinity = S("spread");
     run->shard_index = 0;
     run->shard_count = 1;
+    run->schedule = S("free");
+    run->shrink = 0;
     run->command = S("sslstress run --seed 18446744073709551610 "
                      "--json 'out \"x\".json' scenarios/");
     run->seconds = 12.3456789;
@@ -197,6 +218,85 @@ static void fill_run(struct st_run *run)
     fill_skipped(&run->results[1]);
     fill_passing(&run->results[2]);
     fill_error(&run->results[3]);
+}
+
+/* A controlled-mode failure, as dfs with --shrink reports it: schedule
+ * strings, counts and the interleaving up to the failure. */
+static void fill_controlled(struct st_result *r)
+{
+    static const char *const names[] = { "A", "B <b>" };
+    struct st_trace_step step;
+    struct st_failure *f;
+    struct st_trace *t;
+
+    memset(r, 0, sizeof(*r));
+    r->file = S("scenarios/observe-order.scn");
+    r->name = S("observe-order");
+    r->backend = S("minissl");
+    r->verdict = ST_FAIL;
+    r->seed = 9;
+    r->jitter = S("none");
+    r->schedule = S("dfs:preemptions=2");
+    r->schedules = 12;
+    r->schedule_seconds = 0.25;
+    r->exhausted = 1;
+    r->same_failures = 2;
+    r->nthreads = 2;
+    r->iterations_planned = 1000000;
+    r->iterations_run = 12;
+    r->iterations_failed = 3;
+    r->seconds = 0.5;
+    r->shard_count = 1;
+    r->nfailures = 1;
+    ck_assert_ptr_nonnull(r->failures = calloc(1, sizeof(*r->failures)));
+    f = &r->failures[0];
+    f->iteration = 4;
+    f->seed = 9;
+    f->kind = S("outcome");
+    f->message = S("forbidden outcome: a=3 b=3");
+    f->nthreads = 2;
+    f->thread_names = strv(2, "A", "B <b>");
+    f->thread_trace = strv(2, "up_ref s\nobserve a refs s",
+                           "up_ref s\nobserve b refs s");
+    f->replay = S("sslstress replay scenarios/observe-order.scn --schedule "
+                  "'0/A,B,A,B'");
+    f->schedule = S("0/A,B,A,B");
+    f->preemptions = 3;
+    f->steps = 4;
+    f->schedule_shrunk = S("0/A,B,A");
+    f->shrunk_preemptions = 2;
+    f->shrunk_steps = 4;
+    ck_assert_ptr_nonnull(t = calloc(1, sizeof(*t)));
+    t->nthreads = 2;
+    t->thread_names = names;
+    for (unsigned i = 0; i < 4; i++) {
+        memset(&step, 0, sizeof(step));
+        step.thread = i % 2;
+        strcpy(step.label, "stmt");
+        strcpy(step.text, i < 2 ? "up_ref s" : "observe refs s");
+        step.before = step.after = ST_TRACE_NOVALUE;
+        step.preempted = i > 0;
+        ck_assert_int_eq(st_trace_add(t, &step), 0);
+    }
+    strcpy(t->fired, "forbidden outcome: a=3 b=3");
+    f->trace = t;
+}
+
+/* A run of the given results (passing, failing, ...), empty for none:
+ * fill_run's header. */
+static void fill_run_of(struct st_run *run, size_t n,
+                        void (*const fill[])(struct st_result *))
+{
+    fill_run(run);
+    for (size_t i = 0; i < run->nresults; i++)
+        st_result_free(&run->results[i]);
+    free(run->results);
+    run->results = NULL;
+    run->nresults = n;
+    if (n > 0)
+        ck_assert_ptr_nonnull(run->results = calloc(n, sizeof(*run->results)));
+    for (size_t i = 0; i < n; i++)
+        fill[i](&run->results[i]);
 }
 
 /* ---- field-by-field equality ---------------------------------------- */
@@ -230,6 +330,10 @@ static void eq_result(const struct st_result *a, const struct st_result *b)
     ck_assert_uint_eq(a->seed, b->seed);
     eq_str(a->jitter, b->jitter, "jitter");
     eq_str(a->schedule, b->schedule, "schedule");
+    ck_assert_uint_eq(a->schedules, b->schedules);
+    ck_assert(a->schedule_seconds == b->schedule_seconds);
+    ck_assert_int_eq(a->exhausted, b->exhausted);
+    ck_assert_uint_eq(a->same_failures, b->same_failures);
     ck_assert_uint_eq(a->nthreads, b->nthreads);
     ck_assert_uint_eq(a->iterations_planned, b->iterations_planned);
     ck_assert_uint_eq(a->iterations_run, b->iterations_run);
@@ -259,6 +363,15 @@ static void eq_result(const struct st_result *a, const struct st_result *b)
         eq_strv(f->thread_names, g->thread_names, f->nthreads, "thread_names");
         eq_strv(f->thread_trace, g->thread_trace, f->nthreads, "thread_trace");
         eq_str(f->replay, g->replay, "replay");
+        eq_str(f->schedule, g->schedule, "failure schedule");
+        eq_str(f->schedule_shrunk, g->schedule_shrunk, "schedule_shrunk");
+        ck_assert_uint_eq(f->steps, g->steps);
+        ck_assert_uint_eq(f->shrunk_preemptions, g->shrunk_preemptions);
+        ck_assert((f->trace == NULL) == (g->trace == NULL));
+        if (f->trace != NULL) {
+            ck_assert_uint_eq(f->trace->n, g->trace->n);
+            ck_assert_str_eq(f->trace->fired, g->trace->fired);
+        }
     }
     eq_str(a->detector, b->detector, "detector");
     ck_assert_uint_eq(a->detector_reports, b->detector_reports);
@@ -281,6 +394,8 @@ static void eq_run(const struct st_run *a, const struct st_run *b)
     eq_str(a->affinity, b->affinity, "affinity");
     ck_assert_int_eq(a->shard_index, b->shard_index);
     ck_assert_int_eq(a->shard_count, b->shard_count);
+    eq_str(a->schedule, b->schedule, "schedule");
+    ck_assert_int_eq(a->shrink, b->shrink);
     eq_str(a->command, b->command, "command");
     ck_assert(a->seconds == b->seconds);
     ck_assert_uint_eq(a->nresults, b->nresults);
@@ -376,6 +491,206 @@ START_TEST(json_file_round_trips_every_field)
                                    sizeof(err)) == 0, "%s", err);
     eq_run(&run, &back);
     st_run_free(&back);
+    st_run_free(&run);
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(json_controlled_run_round_trips_its_schedules_and_timeline)
+{
+    void (*const fill[])(struct st_result *) = { fill_controlled };
+    struct st_run run, back;
+    char err[256];
+
+    make_tmpdir();
+    fill_run_of(&run, 1, fill);
+    free(run.schedule);
+    run.schedule = S("dfs:preemptions=2");
+    run.shrink = 1;
+    ck_assert_int_eq(st_run_write_json(&run, tmp_path("ctl.json")), 0);
+    ck_assert_msg(st_run_read_json(tmp_path("ctl.json"), &back, err,
+                                   sizeof(err)) == 0, "%s", err);
+    eq_run(&run, &back);
+    st_run_free(&back);
+    st_run_free(&run);
+    remove_tmpdir();
+}
+END_TEST
+
+/* The member |key| of object |o|, which must be there. */
+static json_t *member(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+
+    ck_assert_msg(v != NULL, "no member %s", key);
+    return v;
+}
+
+static void assert_int_member(json_t *o, const char *key, json_int_t want)
+{
+    json_t *v = member(o, key);
+
+    ck_assert_msg(json_is_integer(v) && json_integer_value(v) == want,
+                  "%s: want %lld", key, (long long)want);
+}
+
+START_TEST(json_report_keeps_options_and_totals_apart_from_results)
+{
+    static const char *const top[] = { "format", "format_version",
+        "tool_version", "backend", "backend_version", "options", "totals",
+        "results" };
+    struct st_run run;
+    json_t *j, *o, *t;
+    json_error_t je;
+    size_t i;
+
+    make_tmpdir();
+    fill_run(&run);
+    ck_assert_int_eq(st_run_write_json(&run, tmp_path("run.json")), 0);
+    st_run_free(&run);
+    ck_assert_ptr_nonnull(j = json_load_file(tmp_path("run.json"), 0, &je));
+    /* the top level holds these and nothing else, in this order */
+    ck_assert_uint_eq(json_object_size(j), sizeof(top) / sizeof(top[0]));
+    i = 0;
+    for (void *it = json_object_iter(j); it != NULL;
+         it = json_object_iter_next(j, it))
+        ck_assert_str_eq(json_object_iter_key(it), top[i++]);
+    assert_int_member(j, "format_version", 2);
+    /* options: what was asked for; 0 iterations is "each file's own" */
+    o = member(j, "options");
+    ck_assert_str_eq(json_string_value(member(o, "seed")),
+                     "18446744073709551610");
+    assert_int_member(o, "iterations", 0);
+    ck_assert(json_real_value(member(o, "duration")) == 30);
+    ck_assert_str_eq(json_string_value(member(o, "affinity")), "spread");
+    ck_assert_str_eq(json_string_value(member(o, "schedule")), "free");
+    ck_assert(json_is_false(member(o, "shrink")));
+    assert_int_member(o, "shard_count", 1);
+    ck_assert_ptr_nonnull(strstr(json_string_value(member(o, "command")),
+                                 "--json 'out \"x\".json'"));
+    ck_assert_ptr_null(json_object_get(o, "seconds"));
+    /* totals: what the four results add up to */
+    t = member(j, "totals");
+    assert_int_member(t, "scenarios", 4);
+    assert_int_member(t, "passed", 1);
+    assert_int_member(t, "failed", 1);
+    assert_int_member(t, "skipped", 1);
+    assert_int_member(t, "errors", 1);
+    assert_int_member(t, "iterations_run", 4321 + 100000);
+    assert_int_member(t, "iterations_failed", 3);
+    assert_int_member(t, "no_overlap", 17);
+    assert_int_member(t, "detector_reports", 2);
+    ck_assert(json_real_value(member(t, "seconds")) == 12.3456789);
+    /* 10000 + INT64_MAX + 10 planned: above INT64_MAX, a decimal string */
+    ck_assert_str_eq(json_string_value(member(t, "iterations_planned")),
+                     "9223372036854785817");
+    ck_assert_uint_eq(json_array_size(member(j, "results")), 4);
+    json_decref(j);
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(json_reports_validate_against_the_schema)
+{
+    void (*const ctl[])(struct st_result *) = { fill_controlled };
+    void (*const pass[])(struct st_result *) = { fill_passing };
+    struct st_run run;
+
+    make_tmpdir();
+    fill_run(&run);                     /* pass, fail, skip, error */
+    ck_assert_int_eq(st_run_write_json(&run, tmp_path("all.json")), 0);
+    st_run_free(&run);
+    fill_run_of(&run, 1, ctl);
+    ck_assert_int_eq(st_run_write_json(&run, tmp_path("ctl.json")), 0);
+    st_run_free(&run);
+    fill_run_of(&run, 1, pass);
+    ck_assert_int_eq(st_run_write_json(&run, tmp_path("pass.json")), 0);
+    st_run_free(&run);
+    fill_run_of(&run, 0, NULL);
+    ck_assert_int_eq(st_run_write_json(&run, tmp_path("empty.json")), 0);
+    st_run_free(&run);
+    if (tu_assert_report_valid("json_reports_validate_against_the_schema",
+                               tmp_path("all.json"))) {
+        tu_assert_report_valid("", tmp_path("ctl.json"));
+        tu_assert_report_valid("", tmp_path("pass.json"));
+        tu_assert_report_valid("", tmp_path("empty.json"));
+        /* the validator bites: a member the schema does not know */
+        ck_assert_int_eq(sh("sed 's/\"shrink\": false/\"shrink\": false, "
+                            "\"extra\": 1/' '%s' > '%s'", tmp_path("pass.json"),
+                            tmp_path("extra.json")), 0);
+        ck_assert_int_ne(sh("tests/scripts/validate-report.py '%s' "
+                            ">/dev/null 2>&1", tmp_path("extra.json")), 0);
+    }
+    remove_tmpdir();
+}
+END_TEST
+
+/* |text| as a run file; its st_run_read_json must fail with |msg|. */
+static void assert_read_fails(const char *text, const char *msg)
+{
+    struct st_run run;
+    char err[512];
+
+    spit(tmp_path("bad.json"), text);
+    ck_assert_int_eq(st_run_read_json(tmp_path("bad.json"), &run, err,
+                                      sizeof(err)), -EINVAL);
+    ck_assert_msg(strstr(err, msg) != NULL, "\"%s\" lacks \"%s\"", err, msg);
+    ck_assert_ptr_null(run.results);
+}
+
+START_TEST(json_reader_refuses_other_format_versions_saying_what_to_do)
+{
+    make_tmpdir();
+    assert_read_fails("{\"format\":\"sslstress-run\",\"format_version\":1,"
+                      "\"seed\":\"5\",\"results\":[]}",
+                      "bad.json: format_version: 1 is the format of an older "
+                      "sslstress (options at the top level, no totals); this "
+                      "one reads version 2 only: rerun with this sslstress, "
+                      "or use the one that wrote the file");
+    assert_read_fails("{\"format\":\"sslstress-run\",\"format_version\":3}",
+                      "format_version: 3 is newer than this sslstress reads "
+                      "(2)");
+    assert_read_fails("{\"format\":\"sslstress-run\"}",
+                      "format_version: missing");
+    assert_read_fails("{\"format\":\"sslstress-run\",\"format_version\":\"2\"}",
+                      "format_version: expected a positive integer");
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(json_reader_refuses_totals_the_results_do_not_add_up_to)
+{
+    struct st_run run;
+    char err[256];
+
+    make_tmpdir();
+    assert_read_fails("{\"format\":\"sslstress-run\",\"format_version\":2,"
+                      "\"totals\":{\"scenarios\":2,\"seconds\":1},"
+                      "\"results\":[{\"name\":\"a\",\"verdict\":\"pass\"}]}",
+                      "totals.scenarios: 2, but the results add up to 1");
+    assert_read_fails("{\"format\":\"sslstress-run\",\"format_version\":2,"
+                      "\"totals\":{\"iterations_run\":7},\"results\":[{\"name\""
+                      ":\"a\",\"verdict\":\"pass\",\"iterations_run\":5}]}",
+                      "totals.iterations_run: 7, but the results add up to 5");
+    assert_read_fails("{\"format\":\"sslstress-run\",\"format_version\":2,"
+                      "\"options\":[]}", "options: expected an object");
+    assert_read_fails("{\"format\":\"sslstress-run\",\"format_version\":2,"
+                      "\"options\":{\"shard_index\":3,\"shard_count\":2}}",
+                      "options.shard_index: 3 is not a shard of shard_count 2 "
+                      "(1 to 2)");
+    /* what does add up is read: the seconds are the run's own */
+    spit(tmp_path("ok.json"), "{\"format\":\"sslstress-run\","
+         "\"format_version\":2,\"options\":{\"seed\":\"7\",\"schedule\":"
+         "\"random\",\"shrink\":true},\"totals\":{\"scenarios\":1,"
+         "\"passed\":1,\"iterations_run\":5,\"seconds\":2.5},\"results\":"
+         "[{\"name\":\"a\",\"verdict\":\"pass\",\"iterations_run\":5,"
+         "\"seconds\":1}]}");
+    ck_assert_msg(st_run_read_json(tmp_path("ok.json"), &run, err,
+                                   sizeof(err)) == 0, "%s", err);
+    ck_assert_uint_eq(run.seed, 7);
+    ck_assert_str_eq(run.schedule, "random");
+    ck_assert_int_eq(run.shrink, 1);
+    ck_assert(run.seconds == 2.5);
     st_run_free(&run);
     remove_tmpdir();
 }
@@ -480,7 +795,11 @@ static const struct {
     { "{\"name\":\"x\",\"verdict\":\"fail\",\"failures\":{}}",
       "failures: expected an array" },
     { "{\"name\":\"x\",\"verdict\":\"pass\",\"shard_index\":3,"
-      "\"shard_count\":2}", "shard_index: 3 is not below shard_count 2" },
+      "\"shard_count\":2}", "shard_index: 3 is not a shard of shard_count 2 "
+      "(1 to 2)" },
+    { "{\"name\":\"x\",\"verdict\":\"pass\",\"shard_index\":0,"
+      "\"shard_count\":2}", "shard_index: 0 is not a shard of shard_count 2 "
+      "(1 to 2)" },
     { "{\"name\":\"x\",\"verdict\":\"pass\",\"name\":\"y\"}", "duplicate" },
 };
 
@@ -521,7 +840,8 @@ START_TEST(json_read_rejects_files_that_are_not_runs)
     ck_assert_int_eq(st_run_read_json(tmp_path("trunc.json"), &run, err,
                                       sizeof(err)), -EINVAL);
     spit(tmp_path("badres.json"), "{\"format\":\"sslstress-run\","
-         "\"results\":[{\"name\":\"a\",\"verdict\":\"pass\"},{\"name\":1}]}");
+         "\"format_version\":2,\"results\":[{\"name\":\"a\",\"verdict\":"
+         "\"pass\"},{\"name\":1}]}");
     ck_assert_int_eq(st_run_read_json(tmp_path("badres.json"), &run, err,
                                       sizeof(err)), -EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "results[1].name: expected a string"));
@@ -837,7 +1157,8 @@ START_TEST(html_is_well_formed_and_self_contained)
         /* strict: well-formed XML; and the HTML parser finds nothing but
          * the HTML5/SVG element names its HTML4 tables do not know */
         ck_assert_int_eq(sh("xmllint --noout '%s'", f), 0);
-        ck_assert_int_eq(sh("xmllint --html --noout '%s' 2>&1 | grep 'error' "
+        ck_assert_int_eq(sh("xmllint --html --noout '%s' 2>&1 "
+                            "| grep 'parser error' "
                             "| grep -v 'Tag [a-z]* invalid' >&2; "
                             "test $? -eq 1", f), 0);
     } else {
@@ -850,37 +1171,274 @@ END_TEST
 
 START_TEST(html_draws_one_histogram_per_scenario_with_a_bar_per_outcome)
 {
-    const char *f;
-    char *text;
+    const char *f, *H = "//section[1]//*[local-name()='svg']"
+                        "[@class='histogram']";
+    char *text, e[256];
 
     make_tmpdir();
     f = tmp_path("r.html");
     write_html_fixture(f);
     text = slurp(f);
     /* the failing and the passing scenario observed outcomes */
-    ck_assert_uint_eq(tu_count(text, "<svg "), 2);
-    ck_assert_uint_eq(tu_count(text, "</svg>"), 2);
+    ck_assert_uint_eq(tu_count(text, "class=\"histogram\""), 2);
     free(text);
+    if (!have_xmllint()) {
+        remove_tmpdir();
+        return;
+    }
+    assert_xpath(f, "count(//section)", "4");
+    assert_xpath(f, "count(//section[1]//*[local-name()='svg']"
+                 "[@class='histogram'])", "1");
+    assert_xpath(f, "count(//section[3]//*[local-name()='svg']"
+                 "[@class='histogram'])", "1");
+    /* one bar group per outcome row, coloured by its class */
+#define IN_H(fn, x) (snprintf(e, sizeof(e), "%s(%s%s)", fn, H, x), e)
+    assert_xpath(f, IN_H("count", "/*[local-name()='g']"), "3");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][1]/"
+                         "*[local-name()='rect']/@fill"), "#2e7d32");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][2]/"
+                         "*[local-name()='rect']/@fill"), "#f9a825");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][3]/"
+                         "*[local-name()='rect']/@fill"), "#c62828");
+    /* the largest count gets the full width; labels carry values, counts */
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][1]/"
+                         "*[local-name()='rect']/@width"), "360.0");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][3]/"
+                         "*[local-name()='text'][1]"), "dup=torn<>&, ref<s>=0");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][3]/"
+                         "*[local-name()='text'][2]"), "3 (0.07%) forbidden");
+    /* and says so in words, for a screen reader */
+    assert_xpath_has(f, IN_H("string", "/*[local-name()='desc']"),
+                     "3 outcomes of 4321 observed iterations: dup=copy, "
+                     "ref<s>=1 4000 times, acceptable;");
+#undef IN_H
+    remove_tmpdir();
+}
+END_TEST
+
+/* The runs every HTML report is drawn for: passing or failing, mixed,
+ * skipped, controlled, and empty. */
+static void (*const one_pass[])(struct st_result *) = { fill_passing };
+static void (*const one_fail[])(struct st_result *) = { fill_failing };
+static void (*const one_skip[])(struct st_result *) = { fill_skipped };
+static void (*const one_error[])(struct st_result *) = { fill_error };
+static void (*const one_ctl[])(struct st_result *) = { fill_controlled };
+static void (*const one_unobserved[])(struct st_result *) = {
+    fill_unobserved
+};
+static const struct {
+    const char *what;
+    size_t n;
+    void (*const *fill)(struct st_result *);
+} html_runs[] = {
+    { "mixed", 0, NULL },               /* fill_run's four */
+    { "passing", 1, one_pass },
+    { "failing", 1, one_fail },
+    { "skipped", 1, one_skip },
+    { "erred", 1, one_error },
+    { "controlled", 1, one_ctl },
+    { "without observations", 1, one_unobserved },
+    { "empty", 0, NULL },
+};
+
+START_TEST(html_every_report_passing_or_failing_shows_an_svg_picture)
+{
+    struct st_run run;
+    const char *f, *p;
+    char *text;
+    size_t nsvg = 0;
+
+    make_tmpdir();
+    if (_i == 0)
+        fill_run(&run);
+    else
+        fill_run_of(&run, html_runs[_i].n, html_runs[_i].fill);
+    f = tmp_path("r.html");
+    ck_assert_int_eq(st_run_write_html(&run, f), 0);
+    text = slurp(f);
+    /* the overview, always; the measures of every scenario */
+    ck_assert_msg(tu_count(text, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                           "class=\"overview\"") == 1, "%s run: no overview "
+                  "picture", html_runs[_i].what);
+    ck_assert_uint_eq(tu_count(text, "class=\"measures\""), run.nresults);
+    /* the outcome histogram of every scenario that ran an iteration */
+    {
+        size_t ran = 0;
+
+        for (size_t k = 0; k < run.nresults; k++)
+            ran += run.results[k].iterations_run > 0;
+        ck_assert_uint_eq(tu_count(text, "class=\"histogram"), ran);
+    }
+    /* every picture is an image with a name and a size */
+    for (p = text; (p = strstr(p, "<svg ")) != NULL; p++) {
+        const char *end = strchr(p, '>');
+        char tag[512];
+        double w = 0, h = 0;
+
+        ck_assert_ptr_nonnull(end);
+        ck_assert_uint_lt((size_t)(end - p), sizeof(tag));
+        memcpy(tag, p, (size_t)(end - p));
+        tag[end - p] = '\0';
+        ck_assert_msg(strstr(tag, " role=\"img\"") != NULL, "%s", tag);
+        ck_assert_msg(strstr(tag, " aria-label") != NULL, "%s", tag);
+        ck_assert_msg(sscanf(strstr(tag, " width=\""), " width=\"%lf", &w) == 1
+                      && sscanf(strstr(tag, " height=\""), " height=\"%lf",
+                                &h) == 1 && w > 0 && h > 0, "%s", tag);
+        if (strstr(tag, "aria-labelledby") != NULL)
+            ck_assert_msg(strncmp(end, "><title id=", 11) == 0
+                          || strncmp(end, ">\n<title id=", 12) == 0,
+                          "a picture without its title: %s", tag);
+        nsvg++;
+    }
+    ck_assert_uint_ge(nsvg, 1 + run.nresults);
+    free(text);
+    if (have_xmllint()) {
+        char n[16];
+
+        ck_assert_int_eq(sh("xmllint --noout '%s'", f), 0);
+        /* every scenario's section holds a picture */
+        snprintf(n, sizeof(n), "%zu", run.nresults);
+        assert_xpath(f, "count(//section[.//*[local-name()='svg']])", n);
+        /* every title and desc a picture is labelled by is there */
+        assert_xpath(f, "count(//*[local-name()='svg'][@aria-labelledby]"
+                     "[not(*[local-name()='title'][@id] and "
+                     "*[local-name()='desc'][@id])])", "0");
+    }
+    st_run_free(&run);
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(html_without_observations_draws_each_iterations_outcome)
+{
+    struct st_run run;
+    struct st_result *r;
+    const char *f, *H = "//*[local-name()='svg'][@class='histogram "
+                        "iterations']";
+    char e[256];
+
     if (!have_xmllint())
         return;
-    assert_xpath(f, "count(//section)", "4");
-    assert_xpath(f, "count(//section[1]//*[local-name()='svg'])", "1");
-    assert_xpath(f, "count(//section[3]//*[local-name()='svg'])", "1");
-    /* one bar group per outcome row, coloured by its class */
-    assert_xpath(f, "count(//section[1]//*[local-name()='g'])", "3");
-    assert_xpath(f, "string(//section[1]//*[local-name()='g'][1]/"
-                 "*[local-name()='rect']/@fill)", "#2e7d32");
-    assert_xpath(f, "string(//section[1]//*[local-name()='g'][2]/"
-                 "*[local-name()='rect']/@fill)", "#f9a825");
-    assert_xpath(f, "string(//section[1]//*[local-name()='g'][3]/"
-                 "*[local-name()='rect']/@fill)", "#c62828");
-    /* the largest count gets the full width; labels carry values, counts */
-    assert_xpath(f, "string(//section[1]//*[local-name()='g'][1]/"
-                 "*[local-name()='rect']/@width)", "360.0");
-    assert_xpath(f, "string(//section[1]//*[local-name()='g'][3]/"
-                 "*[local-name()='text'][1])", "dup=torn<>&, ref<s>=0");
-    assert_xpath(f, "string(//section[1]//*[local-name()='g'][3]/"
-                 "*[local-name()='text'][2])", "3 (0.07%) forbidden");
+    make_tmpdir();
+    f = tmp_path("r.html");
+    fill_run(&run);
+    /* the third scenario observes nothing */
+    r = &run.results[2];
+    st_result_free(r);
+    fill_unobserved(r);
+    ck_assert_int_eq(st_run_write_html(&run, f), 0);
+    st_run_free(&run);
+#define IN_H(fn, x) (snprintf(e, sizeof(e), "%s(%s%s)", fn, H, x), e)
+    assert_xpath(f, IN_H("count", ""), "1");
+    assert_xpath(f, "count(//section[3]//*[local-name()='svg'][@class="
+                 "'histogram iterations'])", "1");
+    /* two bars: held (the longest) and failed, each with its count */
+    assert_xpath(f, IN_H("count", "/*[local-name()='g']"), "2");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][1]/"
+                         "*[local-name()='text'][1]"),
+                 "held every expectation");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][1]/"
+                         "*[local-name()='rect']/@width"), "360.0");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][1]/"
+                         "*[local-name()='text'][2]"), "99997 (100.00%) held");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][2]/"
+                         "*[local-name()='text'][2]"), "3 (0.00%) failed");
+    /* a rare failure stays visible, in the failing colour */
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][2]/"
+                         "*[local-name()='rect']/@width"), "2.0");
+    assert_xpath(f, IN_H("string", "/*[local-name()='g'][2]/"
+                         "*[local-name()='rect']/@fill"), "#c62828");
+    assert_xpath_has(f, IN_H("string", "/*[local-name()='desc']"),
+                     "100000 iterations, 99997 held, 3 failed.");
+#undef IN_H
+    /* nothing ran in the skipped and the erred scenario: no histogram */
+    assert_xpath(f, "count(//section[2]//*[local-name()='svg'][starts-with("
+                 "@class,'histogram')])", "0");
+    assert_xpath(f, "string(//section[4]/*[local-name()='p'][last()])",
+                 "No iterations ran, so no outcome.");
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(html_measures_give_throughput_and_overlap_share)
+{
+    struct st_run run;
+    const char *f;
+
+    if (!have_xmllint())
+        return;
+    make_tmpdir();
+    f = tmp_path("r.html");
+    fill_run(&run);
+    /* one of 100000 without overlap: 99.999%, shown as 99.9%, never as
+     * 100.0% (rounded down) */
+    run.results[2].no_overlap = 1;
+    ck_assert_int_eq(st_run_write_html(&run, f), 0);
+    st_run_free(&run);
+    /* 4321 iterations in 1.25 s; 17 of them without overlap */
+    assert_xpath(f, "string(//section[1]//*[local-name()='g']"
+                 "[@class='throughput']/*[local-name()='text'][2])",
+                 "3457 iterations/s");
+    assert_xpath(f, "string(//section[1]//*[local-name()='g']"
+                 "[@class='overlap']/*[local-name()='text'][2])",
+                 "99.6% of 4321 iterations");
+    assert_xpath(f, "string(//section[1]//*[local-name()='g']"
+                 "[@class='overlap']/*[local-name()='rect'][2]/@width)",
+                 "298.8");
+    /* the bars' scale is the fastest scenario: 100000 in 0.3 s */
+    assert_xpath(f, "string(//section[1]//*[local-name()='g']"
+                 "[@class='throughput']/*[local-name()='rect'][2]/@width)",
+                 "3.1");
+    assert_xpath(f, "string(//section[3]//*[local-name()='g']"
+                 "[@class='throughput']/*[local-name()='rect'][2]/@width)",
+                 "300.0");
+    assert_xpath(f, "string(//section[3]//*[local-name()='g']"
+                 "[@class='overlap']/*[local-name()='text'][2])",
+                 "99.9% of 100000 iterations");
+    assert_xpath_has(f, "string(//section[3]//*[local-name()='desc'])",
+                     "333333 iterations/s (100000 iterations in 0.300 s); "
+                     "the threads overlapped in 99.9% of the iterations "
+                     "(1 without overlap).");
+    /* a skipped scenario ran nothing, and says so */
+    assert_xpath(f, "string(//section[2]//*[local-name()='g']"
+                 "[@class='overlap']/*[local-name()='text'][2])",
+                 "no iterations ran");
+    /* the overview: the verdicts, then a row per scenario */
+    assert_xpath(f, "string(//*[local-name()='svg'][@class='overview']/"
+                 "*[local-name()='text'][1])",
+                 "4 scenarios: 1 passed, 1 failed, 1 skipped, 1 error");
+    assert_xpath(f, "count(//*[local-name()='svg'][@class='overview']/"
+                 "*[local-name()='g'][@class='rate'])", "4");
+    assert_xpath(f, "string(//*[local-name()='svg'][@class='overview']/"
+                 "*[local-name()='g'][@class='rate'][3]/*[local-name()="
+                 "'text'][2])", "333333/s pass");
+    assert_xpath(f, "count(//*[local-name()='svg'][@class='overview']/"
+                 "*[local-name()='g'][starts-with(@class,'verdict')])", "4");
+    remove_tmpdir();
+}
+END_TEST
+
+START_TEST(html_draws_the_timeline_of_a_controlled_failure)
+{
+    void (*const fill[])(struct st_result *) = { fill_controlled };
+    struct st_run run;
+    const char *f;
+
+    if (!have_xmllint())
+        return;
+    make_tmpdir();
+    fill_run_of(&run, 1, fill);
+    f = tmp_path("r.html");
+    ck_assert_int_eq(st_run_write_html(&run, f), 0);
+    st_run_free(&run);
+    assert_xpath(f, "count(//div[@class='failure']//*[local-name()='svg']"
+                 "[@class='timeline'])", "1");
+    /* a box per step, the last one where the failure fired */
+    assert_xpath(f, "count(//*[local-name()='svg'][@class='timeline']//"
+                 "*[local-name()='g'][starts-with(@class,'step')])", "4");
+    assert_xpath_has(f, "string(//*[local-name()='svg'][@class='timeline']//"
+                     "*[local-name()='g'][@class='step preempted fired'])",
+                     "fired: forbidden outcome: a=3 b=3");
     remove_tmpdir();
 }
 END_TEST
@@ -1190,6 +1748,15 @@ Suite *make_suite(void)
     TCase *text = tcase_create("text");
 
     tcase_add_test(json, json_file_round_trips_every_field);
+    tcase_add_test(json,
+                   json_controlled_run_round_trips_its_schedules_and_timeline);
+    tcase_add_test(json,
+                   json_report_keeps_options_and_totals_apart_from_results);
+    tcase_add_test(json, json_reports_validate_against_the_schema);
+    tcase_add_test(json,
+                   json_reader_refuses_other_format_versions_saying_what_to_do);
+    tcase_add_test(json,
+                   json_reader_refuses_totals_the_results_do_not_add_up_to);
     tcase_add_test(json, json_string_round_trips_a_result_for_the_pipe);
     tcase_add_test(json, json_seeds_are_decimal_strings);
     tcase_add_test(json, json_invalid_utf8_becomes_replacement_characters);
@@ -1200,6 +1767,7 @@ Suite *make_suite(void)
     tcase_add_test(json, json_writer_reports_a_missing_directory);
     tcase_add_test(json,
                    json_writer_leaves_no_temporary_file_when_rename_fails);
+    tcase_set_timeout(json, 30);
     tu_add_stress_leak_checks(json);
     suite_add_tcase(s, json);
     tcase_add_test(junit, junit_validates_against_the_jenkins_schema);
@@ -1217,6 +1785,13 @@ Suite *make_suite(void)
     tcase_add_test(html,
                    html_draws_one_histogram_per_scenario_with_a_bar_per_outcome);
     tcase_add_test(html, html_shows_failures_with_trace_replay_and_detector);
+    tcase_add_loop_test(html,
+                        html_every_report_passing_or_failing_shows_an_svg_picture,
+                        0, (int)(sizeof(html_runs) / sizeof(html_runs[0])));
+    tcase_add_test(html, html_measures_give_throughput_and_overlap_share);
+    tcase_add_test(html,
+                   html_without_observations_draws_each_iterations_outcome);
+    tcase_add_test(html, html_draws_the_timeline_of_a_controlled_failure);
     tcase_set_timeout(html, 30);
     tu_add_stress_leak_checks(html);
     suite_add_tcase(s, html);

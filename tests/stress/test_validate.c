@@ -422,12 +422,275 @@ START_TEST(the_first_problem_of_a_file_wins)
 }
 END_TEST
 
+/* ---- names local to a thread ---- */
+
+/* text must be refused with exactly the printed diagnostic want. */
+static void refused_as(const char *text, const char *want)
+{
+    char *out = printed(text, strlen(text));
+
+    ck_assert_msg(out != NULL, "accepted: %s", text);
+    ck_assert_str_eq(out, want);
+    free(out);
+}
+
+static void accepted(const char *text)
+{
+    struct st_diag d;
+    struct st_scenario *sc = st_scenario_parse("t.scn", text, strlen(text), &d);
+
+    ck_assert_msg(sc != NULL, "%d:%d: %s\n%s", d.loc.line, d.loc.col, d.msg,
+                  text);
+    st_scenario_free(sc);
+}
+
+#define TWO_DS "scenario x\nglobal\n ctx c\nthread A\n d = new c\n" \
+               "thread B\n d = new c\n"
+
+START_TEST(four_threads_may_each_dup_and_free_their_own_d)
+{
+    accepted("scenario x\nglobal\n ctx c\nsetup\n s = new c\n up_ref s\n"
+             " up_ref s\n up_ref s\nthread A\n d = dup s\n free d\n free s\n"
+             "thread B\n d = dup s\n free d\n free s\nthread C\n d = dup s\n"
+             " free d\n free s\nthread D\n d = dup s\n free d\n free s\n");
+}
+END_TEST
+
+START_TEST(a_plain_name_in_check_is_ambiguous_when_two_threads_make_it)
+{
+    refused_as(TWO_DS "check\n free A.d\n  free d\n",
+               "t.scn:10:8: error: name 'd' is ambiguous: made by thread A at "
+               "5:2 and thread B at 7:2 (write A.d or B.d)\n  free d\n       ^\n");
+    accepted(TWO_DS "check\n free A.d\n free B.d\n");
+}
+END_TEST
+
+START_TEST(an_ambiguous_name_lists_three_threads_and_counts_the_others)
+{
+    refused_as(TWO_DS "thread C\n d = new c\ncheck\n free d\n",
+               "t.scn:11:7: error: name 'd' is ambiguous: made by thread A at "
+               "5:2, thread B at 7:2 and thread C at 9:2 (write A.d, B.d or "
+               "C.d)\n free d\n      ^\n");
+    refused_as(TWO_DS "thread C\n d = new c\nthread D\n d = new c\n"
+               "check\n free d\n",
+               "t.scn:13:7: error: name 'd' is ambiguous: made by thread A at "
+               "5:2, thread B at 7:2, thread C at 9:2 and 1 other thread (write "
+               "THREAD.d)\n free d\n      ^\n");
+}
+END_TEST
+
+START_TEST(a_thread_cannot_name_another_threads_name)
+{
+    refused_as(TWO_DS " free d\n free A.d\n",
+               "t.scn:9:7: error: a thread cannot name another thread's 'd'\n"
+               " free A.d\n      ^\n");
+    /* its own, qualified, is its own */
+    accepted("scenario x\nglobal\n ctx c\nthread A\n d = new c\n free A.d\n");
+}
+END_TEST
+
+START_TEST(reference_balance_counts_each_threads_name_apart)
+{
+    /* B's d is never freed: A's free does not balance it */
+    refused_as(TWO_DS " up_ref d\n free d\nthread C\n spin 1\n"
+               "check\n free A.d\n",
+               "t.scn:7:2: error: references not balanced: 'B.d' gets 2 "
+               "references but 1 free\n d = new c\n ^\n");
+    /* A cannot use its d after its last free, whatever B's d holds */
+    refused_as("scenario x\nglobal\n ctx c\nthread A\n d = new c\n free d\n"
+               " free d\nthread B\n d = new c\n up_ref d\n free d\n free d\n",
+               "t.scn:7:7: error: name 'd' used after thread A dropped its last "
+               "reference\n free d\n      ^\n");
+    /* check's free balances the thread it names */
+    accepted(TWO_DS " free d\ncheck\n expect refs A.d == 1\n free A.d\n");
+}
+END_TEST
+
+START_TEST(a_thread_may_not_make_a_name_global_or_setup_made)
+{
+    refused_as("scenario x\nglobal\n ctx c\nsetup\n s = new c\nthread A\n"
+               " free s\n s = new c\n free s\n",
+               "t.scn:8:2: error: name 's' is already made by setup at 5:2\n"
+               " s = new c\n ^\n");
+    refused_as("scenario x\nglobal\n ctx c\nthread A\n ctx c\n",
+               "t.scn:5:6: error: name 'c' is already made by global at 3:6\n"
+               " ctx c\n     ^\n");
+    /* check's names are shared too: not one a thread makes */
+    refused_as(TWO_DS " free d\ncheck\n free A.d\n d = new c\n",
+               "t.scn:11:2: error: duplicate name 'd' (first created at 5:2)\n"
+               " d = new c\n ^\n");
+    /* twice in one thread */
+    refused_as(TWO_DS " free d\n d = new c\n",
+               "t.scn:9:2: error: duplicate name 'd' (first created at 7:2)\n"
+               " d = new c\n ^\n");
+}
+END_TEST
+
+START_TEST(a_new_name_cannot_have_a_thread_part)
+{
+    refused_as("scenario x\nglobal\n ctx c\nthread A\n A.d = new c\n",
+               "t.scn:5:2: error: cannot create 'A.d' (a new name has no thread "
+               "part: it belongs to the block that makes it)\n A.d = new c\n"
+               " ^\n");
+    refused_as("scenario x\nglobal\n ctx A.c\nthread A\n spin 1\n",
+               "t.scn:3:6: error: cannot create 'A.c' (a new name has no thread "
+               "part: it belongs to the block that makes it)\n ctx A.c\n"
+               "     ^\n");
+}
+END_TEST
+
+START_TEST(a_thread_part_names_a_thread_that_makes_the_name)
+{
+    refused_as(TWO_DS "check\n free A.d\n free X.d\n",
+               "t.scn:10:7: error: unknown thread 'X' in 'X.d'\n free X.d\n"
+               "      ^\n");
+    refused_as(TWO_DS "check\n free A.d\n free B.d\n expect freed A.e\n",
+               "t.scn:11:15: error: thread A makes no name 'e'\n"
+               " expect freed A.e\n              ^\n");
+    /* setup runs before the threads */
+    refused_as("scenario x\nglobal\n ctx c\nsetup\n free A.d\nthread A\n"
+               " d = new c\n free d\n",
+               "t.scn:5:7: error: name 'A.d' used before it is created\n"
+               " free A.d\n      ^\n");
+}
+END_TEST
+
+START_TEST(a_dot_that_does_not_join_two_names_is_refused)
+{
+    static const struct { const char *name, *msg; int col; } c[] = {
+        { "A.", "malformed name 'A.' (a thread's name is written THREAD.NAME)", 7 },
+        { "A.B.c", "malformed name 'A.B.c' (a thread's name is written "
+                   "THREAD.NAME)", 7 },
+        { "A.1", "malformed name 'A.1' (a thread's name is written "
+                 "THREAD.NAME)", 7 },
+        { "A..d", "malformed name 'A..d' (a thread's name is written "
+                  "THREAD.NAME)", 7 },
+        { "A. d", "malformed name 'A.' (a thread's name is written "
+                  "THREAD.NAME)", 7 },
+        { "A .d", "unexpected character '.'", 9 },
+        { ".d", "unexpected character '.'", 7 },
+        { "1.5", "unexpected character '.'", 8 },
+        { "A-b.c", "invalid name 'A-b.c' (letters, digits and _ only)", 7 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        char text[128];
+        struct st_diag d;
+
+        snprintf(text, sizeof(text), "scenario x\ncheck\n free %s\n",
+                 c[i].name);
+        ck_assert_ptr_null(st_scenario_parse("t.scn", text, strlen(text), &d));
+        ck_assert_msg(strcmp(d.msg, c[i].msg) == 0, "%s: %s", c[i].name, d.msg);
+        ck_assert_int_eq(d.loc.line, 3);
+        ck_assert_int_eq(d.loc.col, c[i].col);
+    }
+}
+END_TEST
+
+START_TEST(the_longest_thread_and_object_names_join_and_a_longer_part_is_refused)
+{
+    char t[64], n[64], text[512];
+    struct st_diag d;
+
+    memset(t, 'T', 63);
+    t[63] = '\0';
+    memset(n, 'n', 63);
+    n[63] = '\0';
+    snprintf(text, sizeof(text), "scenario x\nglobal\n ctx c\nthread %s\n"
+             " %s = new c\ncheck\n free %s.%s\n", t, n, t, n);
+    accepted(text);
+    snprintf(text, sizeof(text), "scenario x\ncheck\n free %s.%sn\n", t, n);
+    ck_assert_ptr_null(st_scenario_parse("t.scn", text, strlen(text), &d));
+    ck_assert_str_eq(d.msg, "name longer than 63 bytes");
+    ck_assert_int_eq(d.loc.col, 7 + 64);        /* the second part */
+    snprintf(text, sizeof(text), "scenario x\ncheck\n free %sT.%s\n", t, n);
+    ck_assert_ptr_null(st_scenario_parse("t.scn", text, strlen(text), &d));
+    ck_assert_str_eq(d.msg, "name longer than 63 bytes");
+    ck_assert_int_eq(d.loc.col, 7);
+    /* a long malformed name is cut in the message */
+    snprintf(text, sizeof(text), "scenario x\ncheck\n free %s.%s.x\n", t, n);
+    ck_assert_ptr_null(st_scenario_parse("t.scn", text, strlen(text), &d));
+    ck_assert_str_eq(d.msg, "malformed name 'TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
+                     "...' (a thread's name is written THREAD.NAME)");
+}
+END_TEST
+
+START_TEST(a_thread_name_is_refused_where_no_object_is_named)
+{
+    static const struct { const char *line, *msg; } c[] = {
+        { "thread A.b", "expected a thread name, found 'A.b'" },
+        { "observe A.d leaks", "expected a label, found 'A.d'" },
+        { "set s A.x=1", "expected KEY=VALUE, found 'A.x'" },
+        { "set s options=A.x", "unknown value 'A.x' for 'options'" },
+        { "expect errors == A.x", "expected none or an error reason, found 'A.x'" },
+        { "spin A.x", "expected a number, found 'A.x'" },
+        { "A.x", "expected a statement, found 'A.x'" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        char text[128];
+        struct st_diag d;
+
+        snprintf(text, sizeof(text), "scenario x\nglobal\n ctx c\n"
+                 "thread A\n s = new c\n %s\n", c[i].line);
+        ck_assert_ptr_null(st_scenario_parse("t.scn", text, strlen(text), &d));
+        ck_assert_msg(strcmp(d.msg, c[i].msg) == 0, "%s: %s", c[i].line, d.msg);
+    }
+}
+END_TEST
+
+START_TEST(soup_of_dots_names_and_blocks_never_crashes)
+{
+    static const char *const words[] = {
+        "A.d", "B.d", "A.", ".d", "A.B.c", "d", "s", "c", "X.d", "A.s",
+        "=", "==", "!=", "new", "dup", "free", "up_ref", "expect", "refs",
+        "freed", "same(", ",", ")", "session=", "set", "copied", "repeat 2",
+        "end", "\nthread A\n", "\nthread B\n", "\ncheck\n", "\nsetup\n",
+        "\nglobal\n", "\n", "\n", "\n", "1", ".", "..", "A.d.",
+    };
+    unsigned x = 2024;
+    int round;
+
+    for (round = 0; round < 3000; round++) {
+        char text[1024];
+        size_t len;
+        struct st_diag d;
+        struct st_scenario *sc;
+        int k;
+
+        len = (size_t)snprintf(text, sizeof(text), "scenario soup\nglobal\n"
+                               " ctx c\nsetup\n s = new c\nthread A\n");
+        for (k = 0; k < 40; k++) {
+            const char *w;
+
+            x = x * 1103515245u + 12345u;
+            w = words[(x >> 16) % (sizeof(words) / sizeof(words[0]))];
+            if (len + strlen(w) + 2 >= sizeof(text))
+                break;
+            len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", w,
+                                    (x >> 8) & 1 ? " " : "");
+        }
+        sc = st_scenario_parse("soup.scn", text, len, &d);
+        if (sc != NULL) {
+            st_scenario_free(sc);
+            continue;
+        }
+        ck_assert_int_ge(d.loc.line, 1);
+        ck_assert_int_ge(d.loc.col, 1);
+        ck_assert_uint_lt(strlen(d.msg), sizeof(d.msg));
+    }
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("validate");
     TCase *files = tcase_create("files");
     TCase *diag = tcase_create("diagnostics");
     TCase *hostile = tcase_create("hostile");
+    TCase *local = tcase_create("thread names");
 
     nbad = list("bad", bad_files);
     ngood = list("good", good_files);
@@ -448,12 +711,27 @@ Suite *make_suite(void)
     tcase_add_test(hostile, a_nul_byte_is_an_unexpected_character);
     tcase_add_test(hostile, a_file_over_16_mib_is_refused_before_parsing);
     tcase_add_test(hostile, repeats_that_would_take_too_long_to_check_are_refused);
+    tcase_add_test(hostile, soup_of_dots_names_and_blocks_never_crashes);
     tcase_set_timeout(hostile, 120);
+    tcase_add_test(local, four_threads_may_each_dup_and_free_their_own_d);
+    tcase_add_test(local, a_plain_name_in_check_is_ambiguous_when_two_threads_make_it);
+    tcase_add_test(local, an_ambiguous_name_lists_three_threads_and_counts_the_others);
+    tcase_add_test(local, a_thread_cannot_name_another_threads_name);
+    tcase_add_test(local, reference_balance_counts_each_threads_name_apart);
+    tcase_add_test(local, a_thread_may_not_make_a_name_global_or_setup_made);
+    tcase_add_test(local, a_new_name_cannot_have_a_thread_part);
+    tcase_add_test(local, a_thread_part_names_a_thread_that_makes_the_name);
+    tcase_add_test(local, a_dot_that_does_not_join_two_names_is_refused);
+    tcase_add_test(local,
+                   the_longest_thread_and_object_names_join_and_a_longer_part_is_refused);
+    tcase_add_test(local, a_thread_name_is_refused_where_no_object_is_named);
     tu_add_stress_leak_checks(files);
     suite_add_tcase(s, files);
     tu_add_stress_leak_checks(diag);
     suite_add_tcase(s, diag);
     tu_add_stress_leak_checks(hostile);
     suite_add_tcase(s, hostile);
+    tu_add_stress_leak_checks(local);
+    suite_add_tcase(s, local);
     return s;
 }

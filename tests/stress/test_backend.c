@@ -1,0 +1,194 @@
+/* Suite backend: the harness leaves the library as the scenario found it
+ * (stress/backend.c, "What the harness registers in the library").  Its
+ * start-up and a scenario that sets no ex_data register no ex_data index,
+ * so a scenario sees what a program that registered none sees; a scenario
+ * that sets ex_data gets one index, registered before its threads start
+ * (st_be_prepare), in the process that runs it only.
+ *
+ * A registration is seen from outside by registering an index of our own
+ * before and after (a probe): indexes count up, one per registration. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/ssl.h>
+
+#include "backend.h"
+#include "report.h"
+#include "result.h"
+#include "runner.h"
+#include "stress_util.h"
+#include "testutil.h"
+
+/* A fresh SSL ex_data index of our own, without callbacks. */
+static int probe(void)
+{
+    int idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+
+    ck_assert_int_ge(idx, 0);
+    return idx;
+}
+
+/* App data and a dup: what tests/openssl/scenarios/dup-app-data-no-ex-
+ * index.scn does. */
+static const char app_data_only[] =
+    "scenario app-data-only\n"
+    "iterations 20\n"
+    "global\n"
+    "  ctx c\n"
+    "setup\n"
+    "  s = new c\n"
+    "  set s app_data=7\n"
+    "thread A\n"
+    "  d = dup s\n"
+    "  expect copied s d\n"
+    "  free d\n"
+    "  free s\n"
+    "check\n"
+    "  expect leaks == 0\n";
+
+/* Four threads set the harness's ex_data on their own SSL at once (one of
+ * them in a repeat), then dup it; `check` compares the copies' boxes. */
+static const char ex_data_in_threads[] =
+    "scenario ex-data-in-threads\n"
+    "iterations 50\n"
+    "global\n"
+    "  ctx c\n"
+    "setup\n"
+    "  s1 = new c\n"
+    "  s2 = new c\n"
+    "  s3 = new c\n"
+    "  s4 = new c\n"
+    "thread A\n"
+    "  set s1 ex_data=1\n"
+    "  d1 = dup s1\n"
+    "thread B\n"
+    "  set s2 ex_data=2\n"
+    "  d2 = dup s2\n"
+    "thread C\n"
+    "  repeat 2\n"
+    "    set s3 ex_data=3\n"
+    "  end\n"
+    "  d3 = dup s3\n"
+    "thread D\n"
+    "  set s4 ex_data=4\n"
+    "  d4 = dup s4\n"
+    "check\n"
+    "  expect copied s1 d1\n"
+    "  expect copied s2 d2\n"
+    "  expect copied s3 d3\n"
+    "  expect copied s4 d4\n"
+    "  free d1\n"
+    "  free d2\n"
+    "  free d3\n"
+    "  free d4\n"
+    "  free s1\n"
+    "  free s2\n"
+    "  free s3\n"
+    "  free s4\n"
+    "  expect leaks == 0\n";
+
+/* The backend made, and |text| loaded from a scratch directory. */
+static struct st_scenario *begin(const char *text)
+{
+    ck_assert_int_eq(st_be_init(), 0);
+    tu_make_tmpdir("test_backend");
+    return tu_load_text("s.scn", text);
+}
+
+static void end(struct st_scenario *sc)
+{
+    st_scenario_free(sc);
+    tu_remove_tmpdir();
+}
+
+/* Run |sc| in this process (in a child when |isolated|); it must pass. */
+static void run_passes(const struct st_scenario *sc, bool isolated)
+{
+    struct st_opts o;
+    struct st_range rg = { 0, (uint64_t)sc->iterations };
+    struct st_result res;
+
+    st_opts_default(&o);
+    o.seed = 1;
+    if (isolated)
+        ck_assert_int_eq(st_run_isolated(sc, &o, &rg, 1, &res, NULL, NULL),
+                         0);
+    else
+        ck_assert_int_eq(st_run_scenario(sc, &o, &rg, 1, NULL, &res), 0);
+    ck_assert_msg(res.verdict == ST_PASS, "%s: %s: %s", sc->name,
+                  st_verdict_str(res.verdict),
+                  res.nfailures > 0 ? res.failures[0].message
+                  : res.reason != NULL ? res.reason : "");
+    ck_assert_uint_eq(res.iterations_run, (uint64_t)sc->iterations);
+    st_result_free(&res);
+}
+
+START_TEST(start_up_and_a_scenario_without_ex_data_register_no_index)
+{
+    int before = st_be_exdata_index(), a = probe();
+    struct st_scenario *sc = begin(app_data_only);
+
+    run_passes(sc, false);      /* minissl copies app data with no index */
+    st_be_prepare(sc);
+    ck_assert_int_eq(probe(), a + 1);
+    ck_assert_int_eq(st_be_exdata_index(), before);
+    end(sc);
+}
+END_TEST
+
+START_TEST(a_scenario_registers_its_ex_data_index_in_its_child_only)
+{
+    int before = st_be_exdata_index(), a = probe();
+    struct st_scenario *sc = begin(ex_data_in_threads);
+
+    run_passes(sc, true);
+    ck_assert_int_eq(probe(), a + 1);
+    ck_assert_int_eq(st_be_exdata_index(), before);
+    end(sc);
+}
+END_TEST
+
+/* Two runs in this process (--no-fork): one registration, made before the
+ * four threads set ex_data at once. */
+START_TEST(ex_data_set_by_four_threads_at_once_registers_one_index_first)
+{
+    int before = st_be_exdata_index(), a = probe();
+    struct st_scenario *sc = begin(ex_data_in_threads);
+
+    st_be_prepare(sc);
+    if (before < 0) {
+        /* a fresh process (Check forks each test): prepare registered */
+        ck_assert_int_eq(st_be_exdata_index(), a + 1);
+    } else {
+        /* CK_FORK=no, after a test that registered: nothing new */
+        ck_assert_int_eq(st_be_exdata_index(), before);
+    }
+    run_passes(sc, false);
+    run_passes(sc, false);
+    ck_assert_int_eq(probe(), before < 0 ? a + 2 : a + 1);
+    end(sc);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("backend");
+    TCase *reg = tcase_create("registrations");
+
+    tcase_set_timeout(reg, 60);
+    tu_add_stress_leak_checks(reg);
+    if (st_be_missing(0) == NULL) {
+        tcase_add_test(reg,
+                       start_up_and_a_scenario_without_ex_data_register_no_index);
+        tcase_add_test(reg,
+                       a_scenario_registers_its_ex_data_index_in_its_child_only);
+        tcase_add_test(reg,
+                       ex_data_set_by_four_threads_at_once_registers_one_index_first);
+    } else {
+        fprintf(stderr, "backend: backend unavailable (%s); no test is "
+                "registered\n", st_be_missing(0));
+    }
+    suite_add_tcase(s, reg);
+    return s;
+}
