@@ -178,6 +178,7 @@ check: deps
 	$(Q)scripts/detect.sh check
 	$(Q)tests/scripts/check-reports.sh
 	$(Q)$(MAKE) --no-print-directory check-sched
+	$(Q)$(MAKE) --no-print-directory mutation-sample
 
 # Every JSON report validates against doc/sslstress-report.schema.json and
 # every HTML report draws its pictures in headless Chromium (skipped, and
@@ -250,16 +251,25 @@ clean:
 # Mutation analysis (doc/mutation.md, scripts/mutation.py): mutants of
 # lib/src/ judged by the scenario suite natively, then the survivors under
 # TSan and controlled scheduling.  `make mutation` runs the whole set and
-# rewrites doc/mutation.md; `make mutation-sample` a reproducible sample
-# (MUTATION_SAMPLE mutants, default 10, chosen by MUTATION_SEED).  Both
-# work in build/mutation/ and take MUTATION_FLAGS (e.g. --jobs 1).
+# rewrites doc/mutation.md and doc/mutation-results.json; `make
+# mutation-sample` (part of make check) draws MUTATION_SAMPLE mutants
+# (default 10, by MUTATION_SEED) from those the recorded run killed and
+# fails unless each is killed again in the same tier.  Both work in
+# build/mutation/ and take MUTATION_FLAGS (e.g. --jobs 1).
 MUTATION_SAMPLE ?= 10
 MUTATION_SEED ?= 1
 .PHONY: mutation mutation-sample
 mutation: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory VARIANT=tsan build/tsan/sslstress
+	$(Q)$(MAKE) --no-print-directory VARIANT=sched build/sched/sslstress
 	$(Q)scripts/mutation.py --json doc/mutation-results.json \
 		--report doc/mutation.md $(MUTATION_FLAGS)
 
 mutation-sample: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory VARIANT=tsan build/tsan/sslstress
+	$(Q)$(MAKE) --no-print-directory VARIANT=sched build/sched/sslstress
 	$(Q)scripts/mutation.py --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) \
-		--json build/mutation/sample.json $(MUTATION_FLAGS)
+		--expect doc/mutation-results.json --json build/mutation/sample.json \
+		$(MUTATION_FLAGS)

@@ -18,6 +18,12 @@ Contract
     3. survivors: the sched build, `--schedule dfs:preemptions=2` on those
        of the scenarios that have 2 or 3 threads, bounded by
        --sched-schedules and --sched-seconds per scenario.
+  A dropped lock or a weakened order (RACE_OPS) must be found by TSan or
+  a controlled schedule: for those, tiers 2 and 3 run after a native kill
+  too, until one kills ("race" in the record).
+
+  The suite is scenarios/*.scn and scenarios/generated/*.scn (where it
+  exists).
 
   SCENARIOS are those whose gcov coverage of the unmutated tree (one
   scenario at a time, same seed and budget; cached per scenario under
@@ -35,7 +41,11 @@ Contract
 Operators (--operators; `--list` prints every mutant without running):
   order          a memory order weakened one step (seq_cst->acq_rel,
                  acq_rel->release and ->acquire, release/acquire->relaxed,
-                 fences included; an implicit seq_cst atomic gets one)
+                 fences included; an implicit seq_cst atomic gets one),
+                 where it is written and, for a function that performs it
+                 (ms_ref_down), at each of its call sites alone: the call
+                 goes to a weakened copy, NAME__ORDER, defined before the
+                 calling function
   drop-upref     an up_ref (X509_up_ref, SSL_SESSION_up_ref, ms_ref_up...)
                  removed
   drop-free      a free/release (SSL_free, ms_free, sk_*_pop_free,
@@ -58,7 +68,7 @@ Operators (--operators; `--list` prints every mutant without running):
   cow            a copy-on-write turned into an in-place update of a
                  shared object (hand-located rules, COW_RULES below)
 
-  Not mutated: lines with an MS_FAULT( hook; code that runs only in fault
+  Not mutated: MS_FAULT(...) conditions; code that runs only in fault
   or sched builds (the bodies MS_FAULT conditions guard, ms_fault_*
   helpers, fault.c, faults.h, sched.c, sched_hook.h, #ifdef MINISSL_SCHED
   / MINISSL_FAULTS blocks); yield-point and Valgrind annotations
@@ -81,9 +91,17 @@ the same, when the tree and the settings are too) and --report (markdown;
 scripts/mutation-equivalent.txt (lines `ID<TAB>equivalent: ARGUMENT` or
 `ID<TAB>killed by: SCENARIO`), which the report merges in.
 
+--expect FILE (make mutation-sample, in make check): the sample is drawn
+from the mutants that FILE (doc/mutation-results.json) records as killed,
+matched by a key that survives lines moving (file, function, operator, the
+line before and after), and each must be killed again in its recorded tier
+(and race tier): first by the scenario that killed it then, else by the
+whole suite in that tier.  No coverage is needed.
+
 Exit status: 0 the run completed (whatever the score), 1 the unmutated
-tree fails the suite, a build of it fails, a copy was not restored, or a
-hand-located rule no longer matches the sources, 2 usage error.
+tree fails the suite, a build of it fails, a copy was not restored, a
+hand-located rule no longer matches the sources, or (--expect) a sampled
+mutant was not killed again; 2 usage error.
 """
 import argparse
 import bisect
@@ -108,6 +126,9 @@ LIB = "lib/src"
 OPERATORS = ["order", "drop-upref", "drop-free", "drop-err-free",
              "drop-lock", "drop-unlock", "skip-copy", "share", "ref-cmp",
              "cow"]
+# Operators whose mutants must be killed by TSan or a controlled schedule
+# (the detector tiers run for them even after a native kill).
+RACE_OPS = {"order", "drop-lock"}
 # Files that exist only for fault/sched builds or hold only annotations.
 SKIP_FILES = {"fault.c", "faults.h", "sched.c", "sched_hook.h",
               "annotate.h"}
@@ -476,11 +497,8 @@ class Src:
 
     def mark_skips(self):
         n = len(self.toks)
-        fault_lines = {k + 1 for k, ln in enumerate(self.lines)
-                       if "MS_FAULT(" in ln}
         for i, tk in enumerate(self.toks):
-            if tk.line in self.inactive or self.func_at[i] is None \
-                    or tk.line in fault_lines:
+            if tk.line in self.inactive or self.func_at[i] is None:
                 self.skip[i] = True
             elif self.func_at[i][0].startswith("ms_fault_"):
                 self.skip[i] = True
@@ -510,9 +528,9 @@ class Src:
 
 class Mutant:
     __slots__ = ("file", "line", "op", "n", "start", "end", "repl", "desc",
-                 "func", "last_line")
+                 "func", "last_line", "pre", "skey")
 
-    def __init__(self, src, op, start, end, repl, desc, func):
+    def __init__(self, src, op, start, end, repl, desc, func, pre=None):
         self.file, self.op = src.rel, op
         self.start, self.end, self.repl = start, end, repl
         self.desc = re.sub(r"\s+", " ", desc)
@@ -520,6 +538,10 @@ class Mutant:
         self.line = src.text.count("\n", 0, start) + 1
         self.last_line = src.text.count("\n", 0, end) + 1
         self.n = 0
+        # (offset, text): a definition the change needs, inserted at a
+        # top-level offset before it (a weakened copy of a wrapper).
+        self.pre = pre
+        self.skey = None        # set by generate(): see stable()
 
     @property
     def id(self):
@@ -527,7 +549,11 @@ class Mutant:
                                 self.op, self.n)
 
     def apply(self, text):
-        return text[:self.start] + self.repl + text[self.end:]
+        out = text[:self.start] + self.repl + text[self.end:]
+        if self.pre is not None:
+            at, ins = self.pre
+            out = out[:at] + ins + out[at:]
+        return out
 
     def diff(self, text):
         """(old lines, new lines) of the change, whole lines."""
@@ -540,8 +566,20 @@ class Mutant:
 
     def key(self, text):
         old, new = self.diff(text)
-        return hashlib.sha256((self.id + "\0" + old + "\0" + new)
+        pre = self.pre[1] if self.pre else ""
+        return hashlib.sha256((self.id + "\0" + old + "\0" + new + pre)
                               .encode()).hexdigest()[:16]
+
+    def stable(self, text):
+        """A key that survives edits elsewhere in the file (lines moving):
+        file, function, operator, the changed line before and after, and
+        the mutant's rank among those alike (doc/mutation-results.json's
+        expected outcomes are matched by it)."""
+        old, new = self.diff(text)
+        pre = self.pre[1] if self.pre else ""
+        return "%s\0%s\0%s\0%s\0%s\0%s" % (
+            os.path.basename(self.file), self.func, self.op,
+            " ".join(old.split()), " ".join(new.split()), pre)
 
 
 # --------------------------------------------------------------------------
@@ -1006,6 +1044,106 @@ def gen_struct_copies(src, root, stale):
     return out
 
 
+def decl_start(src, fn):
+    """Token index where function fn's definition begins (its return type
+    and storage class, after the previous declaration or directive)."""
+    k = src.match[fn[2] - 1] - 1            # the name
+    while k > 0:
+        t = src.toks[k - 1]
+        if t.text in (";", "}", ")", "]", "=", ",", "{") or \
+                any(ln >= t.line and ln0 <= src.toks[k].line
+                    for (ln0, ln, _x) in src.pp if ln0 > t.line):
+            break
+        k -= 1
+    return k
+
+
+def atomic_wrappers(srcs):
+    """Functions that perform an atomic operation with an order weaker
+    steps exist for (the order operator weakens them once where they are
+    defined and once at each call site): name -> (src, fn, [token index
+    of each order])."""
+    out = {}
+    for src in srcs:
+        for fn in src.funcs:
+            if fn[0].startswith("ms_fault_"):
+                continue
+            orders = [k for k in range(fn[2], fn[3])
+                      if not src.skip[k] and src.t(k) in WEAKER]
+            if orders:
+                out[fn[0]] = (src, fn, orders)
+    return out
+
+
+def gen_wrapper_orders(src, wrappers):
+    """order, per call site: a call of an atomic wrapper (ms_ref_down ...)
+    made with one of its orders one step weaker, at this call site only
+    (a weakened copy of the wrapper, NAME__mut, defined just before the
+    calling function), so that each caller's ordering is tested apart,
+    not only all of them at once in the wrapper."""
+    out = []
+    for i, tk in enumerate(src.toks):
+        if src.skip[i] or tk.kind != "id" or tk.text not in wrappers \
+                or src.t(i + 1) != "(" or src.t(i - 1) in (".", "->"):
+            continue
+        fn = src.func_at[i]
+        if fn is None or fn[0] == tk.text:
+            continue
+        wsrc, wfn, orders = wrappers[tk.text]
+        if wsrc is src and src.toks.index(src.toks[wfn[2]]) > i:
+            continue
+        a = wsrc.toks[decl_start(wsrc, wfn)].start
+        b = wsrc.toks[wfn[3]].end
+        name_tok = wsrc.toks[wsrc.match[wfn[2] - 1] - 1]
+        at = src.toks[decl_start(src, fn)].start
+        for k in orders:
+            o = wsrc.toks[k]
+            for w in WEAKER[o.text]:
+                new_name = "%s__%s" % (tk.text, w[13:])
+                body = (wsrc.text[a:name_tok.start] + new_name
+                        + wsrc.text[name_tok.end:o.start] + w
+                        + wsrc.text[o.end:b])
+                pre = (at, "/* mutant: %s with %s */\n%s\n\n"
+                       % (tk.text, w, body))
+                out.append(Mutant(
+                    src, "order", tk.start, tk.end, new_name,
+                    "%s here only: its %s -> %s (%s:%d; a weakened copy "
+                    "%s defined before %s)" % (
+                        tk.text, o.text[13:], w[13:], wsrc.name, o.line,
+                        new_name, fn[0]), fn[0], pre))
+    return out
+
+
+ATOMIC_OP_RE = re.compile(r"^atomic_(load|store|exchange|fetch_\w+|"
+                          r"compare_exchange_\w+|thread_fence|signal_fence)"
+                          r"(_explicit)?$")
+
+
+def atomic_census(root):
+    """Every atomic operation and fence of the code the native build runs
+    (what the order operator can weaken): {"ORDER": count}, ORDER the
+    memory order it names, "seq_cst (implicit)" for one without
+    _explicit; and {"ORDER": ["FILE:LINE", ...]} for the orders other than
+    relaxed."""
+    counts, where = {}, {}
+    for rel in lib_files(root):
+        with open(os.path.join(root, rel)) as fh:
+            src = Src(rel, fh.read())
+        for i, tk in enumerate(src.toks):
+            if src.skip[i] or not ATOMIC_OP_RE.match(tk.text) \
+                    or src.t(i + 1) != "(":
+                continue
+            c = src.match[i + 1]
+            orders = [src.t(k) for k in range(i + 2, c)
+                      if src.t(k).startswith("memory_order_")]
+            order = orders[0][13:] if orders else "seq_cst (implicit)"
+            counts[order] = counts.get(order, 0) + 1
+            if order != "relaxed":
+                where.setdefault(order, []).append("%s:%d" % (src.name,
+                                                              tk.line))
+    return {"counts": counts, "not_relaxed": where}
+
+
 def lib_files(root, only=None):
     files = []
     for f in sorted(os.listdir(os.path.join(root, LIB))):
@@ -1021,13 +1159,19 @@ def generate(root, files=None, operators=None):
     """(mutants in a stable order with their n set, texts by file, stale
     rules)."""
     muts, texts, stale = [], {}, []
-    for rel in lib_files(root, files):
+    srcs = []
+    for rel in lib_files(root):
         with open(os.path.join(root, rel)) as fh:
             text = fh.read()
-        texts[rel] = text
-        src = Src(rel, text)
+        srcs.append(Src(rel, text))
+    wrappers = atomic_wrappers(srcs)
+    for src in srcs:
+        if files and src.name not in files:
+            continue
+        texts[src.rel] = src.text
         ms = gen_file(src) + gen_rules(src, stale) + \
-            gen_struct_copies(src, root, stale)
+            gen_struct_copies(src, root, stale) + \
+            gen_wrapper_orders(src, wrappers)
         # one change per place and operator: drop exact duplicates
         seen = set()
         for m in sorted(ms, key=lambda m: (m.start, m.op, m.end, m.repl)):
@@ -1036,11 +1180,15 @@ def generate(root, files=None, operators=None):
                 continue
             seen.add(k)
             muts.append(m)
-    count = {}
+    count, alike = {}, {}
     for m in muts:
         k = (m.file, m.line, m.op)
         count[k] = count.get(k, 0) + 1
         m.n = count[k]
+        st = m.stable(texts[m.file])
+        alike[st] = alike.get(st, 0) + 1
+        m.skey = hashlib.sha256(("%s\0%d" % (st, alike[st])).encode()) \
+            .hexdigest()[:16]
     if operators:
         muts = [m for m in muts if m.op in operators]
     return muts, texts, stale
@@ -1295,14 +1443,43 @@ class Tree:
 # --------------------------------------------------------------------------
 # Scenario runs
 
+# The suite: `sslstress run scenarios/` (a directory is read without its
+# subdirectories), plus scenarios/generated/ where it exists (the
+# contract's generated pairs, which make check runs too).  A scenario is
+# named by its path under scenarios/ without .scn ("updown-2",
+# "generated/dup-vs-free-client-initial").
+SUITE_DIRS = ["", "generated"]
+
+
 def scenario_names(root):
-    d = os.path.join(root, "scenarios")
-    return sorted(f[:-4] for f in os.listdir(d) if f.endswith(".scn"))
+    out = []
+    for d in SUITE_DIRS:
+        p = os.path.join(root, "scenarios", d)
+        if not os.path.isdir(p):
+            continue
+        out += sorted(os.path.join(d, f[:-4]) if d else f[:-4]
+                      for f in os.listdir(p) if f.endswith(".scn"))
+    return out
 
 
-def thread_count(root, name):
-    with open(os.path.join(root, "scenarios", name + ".scn")) as fh:
-        return sum(1 for l in fh if l.startswith("thread "))
+def scenario_file(name):
+    return "scenarios/%s.scn" % name
+
+
+def scenario_info(root):
+    """name -> (threads, the name its `scenario` line declares)."""
+    out = {}
+    for n in scenario_names(root):
+        threads, decl = 0, n
+        with open(os.path.join(root, scenario_file(n))) as fh:
+            for ln in fh:
+                if ln.startswith("thread "):
+                    threads += 1
+                m = re.match(r"scenario\s+(\S+)", ln)
+                if m:
+                    decl = m.group(1)
+        out[n] = (threads, decl)
+    return out
 
 
 def detector_env(root, mode):
@@ -1385,8 +1562,9 @@ class Runner:
             os.unlink(j)
         logs = os.path.join(self.tmp, "logs")
         shutil.rmtree(logs, ignore_errors=True)
-        files = ["scenarios/"] if scenarios is None else \
-            ["scenarios/%s.scn" % s for s in scenarios]
+        if scenarios is None:
+            scenarios = scenario_names(self.tree.path)
+        files = [scenario_file(s) for s in scenarios]
         cmd = [VARIANT_BIN[tier], "run", "-q", "--no-color", "--seed",
                str(c.seed), "--max-failures", "1", "--json", j]
         if tier == "native":
@@ -1425,7 +1603,8 @@ class Runner:
             what = fl[0][1] or msg
             if tier == "tsan":
                 what = self.tsan_summary(fl[0][0]) or what
-            return "killed", fl[0][0], what[:300], secs
+            return "killed", c.by_decl.get(fl[0][0], fl[0][0]), what[:300], \
+                secs
         # sslstress itself failed, outside every scenario (e.g. in the
         # warm-up handshake it runs before the first).
         tail = [ln for ln in out.splitlines()
@@ -1483,7 +1662,7 @@ def compute_reach(cfg, root, log):
                     % os.path.relpath(cov, root))
                 rc, out, _ = run([cfg.make, "--no-print-directory", "-s",
                                   "BUILDDIR=build/cov",
-                                  "CFLAGS=-O0 -g --coverage",
+                                  "CFLAGS=-O0 -g --coverage -fprofile-update=atomic",
                                   "LDFLAGS=--coverage", "build/cov/sslstress"],
                                  cov, timeout=1800)
                 if rc != 0:
@@ -1513,7 +1692,7 @@ def scenario_coverage(cfg, cov, objdir, name):
             os.unlink(os.path.join(objdir, f))
     rc, out, _secs = run(["build/cov/sslstress", "run", "-q", "--no-fork",
                           "--no-color", "--seed", str(cfg.seed)]
-                         + cfg.native_args + ["scenarios/%s.scn" % name], cov,
+                         + cfg.native_args + [scenario_file(name)], cov,
                          timeout=cfg.timeout * 4,
                          env=dict(os.environ, NO_COLOR="1"))
     if rc != 0:
@@ -1540,6 +1719,9 @@ def scenario_coverage(cfg, cov, objdir, name):
                     lines.add(key)
                     if ln.get("count", 0) > 0:
                         hit.add(key)
+    if not lines:
+        raise SystemExit("mutation: gcov reported no line of lib/ for "
+                         "scenario %s (in %s)" % (name, objdir))
     return {"lines": sorted(lines), "hit": sorted(hit)}
 
 
@@ -1640,6 +1822,7 @@ def judge(cfg, tree, runner, m, text, reach):
         if cfg.sched:
             tiers.append(("sched", [s for s in (r if r is not None else names)
                                     if 2 <= cfg.threads.get(s, 0) <= 3]))
+        race = m.op in RACE_OPS and (cfg.tsan or cfg.sched)
         for tier, run_scen in tiers:
             if not run_scen:
                 continue
@@ -1655,13 +1838,26 @@ def judge(cfg, tree, runner, m, text, reach):
             rec.setdefault("tiers", {})[tier] = {
                 "verdict": v, "scenarios": len(run_scen),
                 "scenario": killer, "seconds": round(secs, 1)}
+            if v != "pass":
+                rec["tiers"][tier]["detail"] = msg
             if v == "pass":
                 continue
-            # A hang natively is its own kind of kill; a later tier's
-            # hang is that tier's kill.
-            rec.update(status="timeout" if v == "timeout"
-                       and tier == "native" else "killed-" + tier,
-                       killer=killer, detail=msg)
+            if "status" not in rec:
+                # A hang natively is its own kind of kill; a later tier's
+                # hang is that tier's kill.
+                rec.update(status="timeout" if v == "timeout"
+                           and tier == "native" else "killed-" + tier,
+                           killer=killer, detail=msg)
+            # A dropped lock or a weakened order must be found by a race
+            # detector or a controlled schedule too, not only by luck in
+            # a free-running one: for them the detector tiers run after
+            # a native kill, until one kills.
+            if tier != "native" or not race:
+                if race:
+                    rec["race"] = tier
+                return rec
+        if "status" in rec:
+            rec["race"] = None
             return rec
         rec["status"] = "survived"
         return rec
@@ -1672,25 +1868,143 @@ def judge(cfg, tree, runner, m, text, reach):
 
 def verify_killers(cfg, tree, runner, recs, baseline, log):
     """A scenario that killed a mutant must pass on the unmutated tree
-    (same tier and settings); a mutant whose killer does not is re-judged
-    as 'flaky-killer' (reported, counted as survived)."""
-    for rec in recs:
-        st = rec.get("status", "")
-        if not st.startswith("killed-"):
-            continue
-        tier, scen = st[7:], rec.get("killer")
+    (same tier and settings); a mutant whose killer does not is counted
+    as survived (said in its detail), and a race kill (RACE_OPS) by such
+    a scenario does not count either."""
+    def passes(tier, scen):
         if not scen or scen.startswith("("):
-            continue
+            return True
         ok = baseline.known(tier, scen)
         if ok is None:
             v, _k, _m, _s = runner.suite(tier, [scen])
             ok = v == "pass"
             baseline.set(tier, scen, ok)
             if not ok:
-                log("warning: %s fails %s on the unmutated tree" % (scen, tier))
-        if not ok:
-            rec["status"] = "survived"
-            rec["detail"] = "killed only by %s, which fails unmutated too" % scen
+                log("warning: %s fails %s on the unmutated tree"
+                    % (scen, tier))
+        return ok
+
+    for rec in recs:
+        st = rec.get("status", "")
+        if st.startswith("killed-"):
+            tier, scen = st[7:], rec.get("killer")
+            if not passes(tier, scen):
+                rec["status"] = "survived"
+                rec["detail"] = ("killed only by %s, which fails unmutated "
+                                 "too" % scen)
+                rec.pop("race", None)
+        race = rec.get("race")
+        if race and race != st[7:]:
+            scen = rec["tiers"][race].get("scenario")
+            if not passes(race, scen):
+                rec["race"] = None
+                rec["race_detail"] = ("%s killed it only by %s, which fails "
+                                      "unmutated too" % (race, scen))
+
+
+KILLS = ("killed-native", "killed-tsan", "killed-sched", "timeout")
+
+
+def kill_tier(status):
+    return "native" if status == "timeout" else status[7:]
+
+
+def check_expected(cfg, tree, runner, m, text, exp):
+    """--expect: a mutant that the recorded run killed must be killed again,
+    in the same tier (and, for RACE_OPS, by the recorded race tier too):
+    first by the scenario that killed it then, else by the whole suite in
+    that tier.  Returns its record; "status" is "as expected" or
+    "FAILED"."""
+    rec = {"id": m.id, "file": m.file, "line": m.line, "operator": m.op,
+           "function": m.func, "description": m.desc,
+           "expected": exp["status"], "checks": []}
+    old, new = m.diff(text)
+    rec["old"], rec["new"] = old.strip(), new.strip()
+    want = [(kill_tier(exp["status"]), exp.get("killer"))]
+    race = exp.get("race")
+    if race and race != want[0][0]:
+        want.append((race, exp["tiers"][race].get("scenario")))
+    t0 = time.monotonic()
+    state = tree.stash(m.file, os.path.join(runner.tmp, "stash"))
+    names = set(scenario_names(tree.path))
+    failed = []
+    try:
+        tree.write(m.file, m.apply(text))
+        for tier, killer in want:
+            tree.stash_outputs(state, tier)
+            rc, out, _bs = tree.build(tier)
+            if rc != 0:
+                failed.append("%s: does not build: %s" % (tier, out[-200:]))
+                continue
+            first = [killer] if killer in names else None
+            v, k, msg, secs = runner.suite(tier, first)
+            if v == "pass" and first is not None:
+                v, k, msg, secs = runner.suite(tier)
+            rec["checks"].append({"tier": tier, "expected_killer": killer,
+                                  "verdict": v, "killer": k, "detail": msg,
+                                  "seconds": round(secs, 1)})
+            if v == "pass":
+                failed.append("%s: survived the whole suite (the recorded "
+                              "run: killed by %s)" % (tier, killer))
+    finally:
+        tree.restore(state)
+        rec["seconds"] = round(time.monotonic() - t0, 1)
+    rec["status"] = "FAILED" if failed else "as expected"
+    if failed:
+        rec["detail"] = "; ".join(failed)
+    return rec
+
+
+def load_expected(path):
+    """The recorded run's records by stable key (see Mutant.stable)."""
+    with open(path) as fh:
+        doc = json.load(fh)
+    return {r["stable"]: r for r in doc.get("mutants", []) if "stable" in r}
+
+
+def run_expected(cfg, trees, runners, muts, texts, expected, jpath,
+                 t_start, log):
+    """The --expect run: check_expected for each mutant on the workers;
+    writes the records to |jpath|; 0 if all were killed as recorded."""
+    q = queue.Queue()
+    for m in muts:
+        q.put(m)
+    recs, lock = [], threading.Lock()
+
+    def worker(k):
+        while True:
+            try:
+                m = q.get_nowait()
+            except queue.Empty:
+                return
+            rec = check_expected(cfg, trees[k], runners[k], m,
+                                 texts[m.file], expected[m.skey])
+            with lock:
+                recs.append(rec)
+            log("%d/%d %s (recorded: %s%s) %s (%.1f s)%s" % (
+                len(recs), len(muts), m.id, expected[m.skey]["status"],
+                " by " + expected[m.skey]["killer"]
+                if expected[m.skey].get("killer") else "", rec["status"],
+                rec["seconds"], ": " + rec["detail"]
+                if rec.get("detail") else ""))
+
+    with concurrent.futures.ThreadPoolExecutor(len(trees)) as ex:
+        for f in [ex.submit(worker, k) for k in range(len(trees))]:
+            f.result()
+    tms = os.times()
+    bad = [r for r in recs if r["status"] != "as expected"]
+    with open(jpath, "w") as fh:
+        json.dump({"format": "sslstress-mutation-check", "version": 1,
+                   "seconds": round(time.monotonic() - t_start, 1),
+                   "cpu_seconds": round(tms.children_user
+                                        + tms.children_system + tms.user
+                                        + tms.system, 1),
+                   "mutants": sorted(recs, key=lambda r: r["id"])}, fh,
+                  indent=1, sort_keys=True)
+    log("%d of %d sampled mutants killed again as recorded%s"
+        % (len(recs) - len(bad), len(recs),
+           "; NOT: " + ", ".join(r["id"] for r in bad) if bad else ""))
+    return 1 if bad else 0
 
 
 def main(argv=None):
@@ -1736,7 +2050,17 @@ def main(argv=None):
         ROOT, "scripts", "mutation-equivalent.txt"))
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite --report from --json without running")
+    ap.add_argument("--expect", metavar="FILE",
+                    help="check against a recorded run (make mutation-sample "
+                    "gives doc/mutation-results.json): the mutants are drawn "
+                    "from those FILE records as killed, and each must be "
+                    "killed again in the same tier; exit 1 if one is not")
     a = ap.parse_args(argv)
+    # Runs happen inside the trees: every path the script hands them is
+    # absolute.
+    a.workdir = os.path.abspath(a.workdir)
+    if a.json:
+        a.json = os.path.abspath(a.json)
 
     ops = set(a.operators.split(",")) if a.operators else None
     if ops and not ops <= set(OPERATORS):
@@ -1752,6 +2076,26 @@ def main(argv=None):
         missing = want - {m.id for m in muts}
         if missing:
             ap.error("no such mutant: %s" % ", ".join(sorted(missing)))
+    expected = None
+    if a.expect:
+        if not os.path.exists(a.expect):
+            print("mutation: %s: no recorded run (make mutation writes it)"
+                  % a.expect, file=sys.stderr)
+            return 1
+        expected = load_expected(a.expect)
+        unrec = [m for m in muts if m.skey not in expected]
+        if unrec:
+            print("mutation: warning: %d of %d mutants have no recorded "
+                  "outcome in %s (lib/src changed since that run: `make "
+                  "mutation` measures them), e.g. %s"
+                  % (len(unrec), len(muts), a.expect,
+                     ", ".join(m.id for m in unrec[:3])), file=sys.stderr)
+        muts = [m for m in muts
+                if expected.get(m.skey, {}).get("status") in KILLS]
+        if not muts:
+            print("mutation: %s records no killed mutant of this lib/src"
+                  % a.expect, file=sys.stderr)
+            return 1
     if a.sample is not None and a.sample < len(muts):
         pick = sorted(random.Random(a.seed).sample(range(len(muts)), a.sample))
         muts = [muts[i] for i in pick]
@@ -1781,7 +2125,12 @@ def main(argv=None):
     cfg.whole_suite = a.whole_suite
     cfg.tsan_iterations = a.tsan_iterations
     cfg.sched_schedules, cfg.sched_seconds = a.sched_schedules, a.sched_seconds
-    cfg.threads = {s: thread_count(ROOT, s) for s in scenario_names(ROOT)}
+    info = scenario_info(ROOT)
+    cfg.threads = {s: v[0] for s, v in info.items()}
+    # the declared names that sslstress reports -> the suite's names
+    cfg.by_decl = {}
+    for s, v in info.items():
+        cfg.by_decl.setdefault(v[1], s)
     lock = threading.Lock()
     t_start = time.monotonic()
 
@@ -1790,6 +2139,7 @@ def main(argv=None):
             print("[%6.0fs] %s" % (time.monotonic() - t_start, msg), flush=True)
 
     thash = tree_hash(ROOT)
+    census = atomic_census(ROOT)
     settings = {"seed": a.seed, "native": cfg.native_args or "file's own",
                 "timeout": a.timeout, "tsan": cfg.tsan,
                 "tsan_iterations": a.tsan_iterations, "sched": cfg.sched,
@@ -1810,6 +2160,14 @@ def main(argv=None):
 
     variants = ["native"] + (["tsan"] if cfg.tsan else []) + \
         (["sched"] if cfg.sched else [])
+    if expected is not None:
+        need = set()
+        for m in todo:
+            e = expected[m.skey]
+            need.add(kill_tier(e["status"]))
+            if e.get("race"):
+                need.add(e["race"])
+        variants = [v for v in variants if v in need]
     jobs = max(1, min(a.jobs, len(todo) or 1))
     t_prep = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
@@ -1819,6 +2177,9 @@ def main(argv=None):
                for k, t in enumerate(trees)]
     for r in runners:
         os.makedirs(r.tmp, exist_ok=True)
+    if expected is not None:
+        return run_expected(cfg, trees, runners, todo, texts, expected,
+                            jpath, t_start, log)
     # The unmutated suite must pass natively (and under TSan), else every
     # mutant would look killed.
     base = {}
@@ -1867,7 +2228,7 @@ def main(argv=None):
                "jobs": jobs, "prepare_seconds": round(prep_secs, 1),
                "baseline_seconds": base,
                "seconds": round(time.monotonic() - t_start, 1),
-               "stale_rules": stale, "mutants": recs}
+               "stale_rules": stale, "atomics": census, "mutants": recs}
         doc["load"] = load_summary(recs)
         tms = os.times()
         doc["cpu_seconds"] = round(tms.children_user + tms.children_system
@@ -1889,6 +2250,7 @@ def main(argv=None):
             rec = judge(cfg, tree, runner, m, text, reach)
             verify_killers(cfg, tree, runner, [rec], baseline, log)
             rec["key"] = m.key(text)
+            rec["stable"] = m.skey
             rec["load"] = round(os.getloadavg()[0], 1)
             if rec["status"] != "survived" and isinstance(rec.get("reach"),
                                                             list):
@@ -1951,21 +2313,28 @@ def load_summary(recs):
 
 
 def load_annotations(path):
-    """id -> ('equivalent' | 'killed', text)."""
+    """id -> ('equivalent' | 'killed' | 'open', text).  A line that is not
+    one of the three forms stops the run (a typo must not silently leave
+    a survivor unexplained)."""
     out = {}
     if not os.path.exists(path):
         return out
     with open(path) as fh:
-        for ln in fh:
+        for no, ln in enumerate(fh, 1):
             ln = ln.rstrip("\n")
             if not ln.strip() or ln.lstrip().startswith("#"):
                 continue
             mid, _sep, rest = ln.partition("\t")
             rest = rest.strip()
-            m = re.match(r"(equivalent|killed by)\s*:\s*(.*)", rest)
-            if m:
-                out[mid.strip()] = ("equivalent" if m.group(1) == "equivalent"
-                                    else "killed", m.group(2))
+            m = re.match(r"(equivalent|killed by|open)\s*:\s*(\S.*)", rest)
+            if m is None or not re.fullmatch(r"[\w.]+:\d+:[\w-]+:\d+",
+                                             mid.strip()):
+                raise SystemExit("%s:%d: error: expected ID<TAB>equivalent: "
+                                 "ARGUMENT, ID<TAB>killed by: SCENARIO or "
+                                 "ID<TAB>open: CLASS" % (path, no))
+            out[mid.strip()] = ({"equivalent": "equivalent",
+                                 "killed by": "killed",
+                                 "open": "open"}[m.group(1)], m.group(2))
     return out
 
 
@@ -2005,7 +2374,10 @@ OPERATOR_DOC = [
     ("order", "a memory order weakened one step (seq_cst to acq_rel, "
      "acq_rel to release and to acquire, release and acquire to relaxed; "
      "fences and the implicit seq_cst of `atomic_*` without `_explicit` "
-     "included); relaxed has no weaker step"),
+     "included; relaxed has no weaker step): where the operation is "
+     "written, and at each call site of a function that performs it "
+     "(`ms_ref_down`), through a weakened copy of that function used at "
+     "that call site only"),
     ("drop-upref", "an up_ref removed (`X509_up_ref`, `SSL_SESSION_up_ref`, "
      "`ms_ref_up`, ...); where its value is used, it is taken as 1"),
     ("drop-free", "a free or release removed outside error paths "
@@ -2085,17 +2457,35 @@ def write_report(path, doc, ann, texts):
     for op, text in OPERATOR_DOC:
         add("| %s | %s |" % (op, text))
     add("")
-    add("Never mutated: comments and preprocessor lines; every line with an "
-        "`MS_FAULT(` hook, and the code that only the fault and sched "
-        "builds compile or run (`fault.c`, `faults.h`, `sched.c`, "
-        "`sched_hook.h`, `ms_fault_*` helpers, the bodies of `if "
-        "(MS_FAULT(...))`, `#ifdef MINISSL_SCHED`/`MINISSL_FAULTS` "
-        "blocks); yield-point and Valgrind annotations (`MS_SCHED_*`, "
-        "`MS_HAPPENS_*`).  Three native up_refs sit on `MS_FAULT` lines "
-        "and are therefore not mutated: dropping them is exactly the "
-        "seeded faults `dup_session_noref` (dup.c), `ssl_new_ctx_noref` "
-        "(ssl.c) and `cache_get_noref` (sesscache.c), which "
-        "scenarios/bugs/ reproduces (doc/seeded-bugs.md).")
+    cen = doc.get("atomics")
+    if cen:
+        cc = cen["counts"]
+        nr = cen["not_relaxed"]
+        add("Memory orders: the code the native build runs has %d atomic "
+            "operations and fences (`atomic_*`): %s.  Relaxed has no weaker "
+            "step, so the order mutants are those of %s, each weakened where "
+            "it is written (all its callers at once) and, through a "
+            "weakened copy of the function that performs it, at each call "
+            "site of that function alone (`ms_ref_down` at every object "
+            "type's free: %d order mutants in all)."
+            % (sum(cc.values()), ", ".join("%d %s" % (n, o) for o, n in
+                                           sorted(cc.items(),
+                                                  key=lambda x: -x[1])),
+               ", ".join("%s (%s)" % (o, ", ".join(w)) for o, w in
+                         sorted(nr.items())) or "none",
+               sum(1 for r in recs if r["operator"] == "order")))
+        add("")
+    add("Never mutated: comments and preprocessor lines; the code that "
+        "only the fault and sched builds compile or run (`fault.c`, "
+        "`faults.h`, `sched.c`, `sched_hook.h`, `ms_fault_*` helpers, the "
+        "conditions `MS_FAULT(...)` and the bodies of `if (MS_FAULT(...))`, "
+        "`#ifdef MINISSL_SCHED`/`MINISSL_FAULTS` blocks); yield-point and "
+        "Valgrind annotations (`MS_SCHED_*`, `MS_HAPPENS_*`).  The body of "
+        "`if (!MS_FAULT(x)) CALL` is native code and is mutated: dropping "
+        "the up_refs of dup.c, ssl.c and sesscache.c written so is what "
+        "the seeded faults `dup_session_noref`, `ssl_new_ctx_noref` and "
+        "`cache_get_noref` do, which scenarios/bugs/ reproduces; here the "
+        "suite itself must catch them.")
     add("")
     add("## How a mutant is judged")
     add("")
@@ -2180,14 +2570,21 @@ def write_report(path, doc, ann, texts):
             "average %s to %s (median %s) on %d CPUs as the mutants ended"
             % (ld["min"], ld["max"], ld["median"], ld["cpus"]))
     if doc.get("cpu_seconds"):
-        add("- CPU time of the run and its children: %.1f min, i.e. at "
-            "least %.1f min of wall time on 2 idle cores"
+        add("- CPU time (user + system) of the run and all its children: "
+            "%.1f min, so at least %.1f min of wall time on 2 idle cores "
+            "(the wall time above includes what other jobs on the machine "
+            "took from it)"
             % (doc["cpu_seconds"] / 60.0, doc["cpu_seconds"] / 120.0))
     if doc.get("stale_rules"):
         add("- stale hand-located rules (the code moved): %s"
             % "; ".join(doc["stale_rules"]))
     add("")
     add("## Score")
+    add("")
+    add("Score: **%s** of the %d non-equivalent mutants killed (%d of %d "
+        "mutants built; %d argued equivalent)."
+        % (pct(k, ne), ne, len(recs) - c["unbuildable"], len(recs),
+           c["equivalent"]))
     add("")
     add("| | non-equivalent | killed | score |")
     add("|---|---|---|---|")
@@ -2199,6 +2596,28 @@ def write_report(path, doc, ann, texts):
         add("| + controlled scheduling | %d | %d | %s |" % (ne, k,
                                                           pct(k, ne)))
     add("")
+    race = [r for r in recs if r["operator"] in RACE_OPS
+            and r["status"] != "unbuildable"]
+    if race and (s["tsan"] or s["sched"]):
+        by = {"tsan": 0, "sched": 0}
+        for r in race:
+            if r.get("race") in by:
+                by[r["race"]] += 1
+        rest = [r for r in race if not r.get("race")]
+        add("Dropped locks and weakened orders (%s) must be found by a race "
+            "detector or a controlled schedule, not only by luck in a "
+            "free-running one: for them the TSan and controlled tiers run "
+            "even after a native kill, until one kills.  Of %d such "
+            "mutants: %d killed by TSan, %d by controlled scheduling, %d by "
+            "neither%s."
+            % (", ".join(sorted(RACE_OPS)), len(race), by["tsan"],
+               by["sched"], len(rest),
+               ": " + ", ".join("`%s` (%s%s)" % (
+                   r["id"], r["status"],
+                   "; " + ann[r["id"]][0] + ": " + ann[r["id"]][1]
+                   if r["id"] in ann else "") for r in rest)
+               if rest else ""))
+        add("")
     surv = [r for r in recs if r["status"] == "survived"
             and ann.get(r["id"], ("",))[0] != "equivalent"]
     unreached = [r for r in surv if r.get("reach") == []]
@@ -2246,9 +2665,9 @@ def write_report(path, doc, ann, texts):
         add("|---|---|---|---|---|")
         for r in sorted(rs, key=lambda r: (r["file"], r["line"], r["id"])):
             a = ann.get(r["id"])
-            note = "" if a is None else ("equivalent: " + a[1]
-                                         if a[0] == "equivalent"
-                                         else "killed by: " + a[1])
+            note = "" if a is None else {"equivalent": "equivalent: ",
+                                         "killed": "killed by: ",
+                                         "open": "open: "}[a[0]] + a[1]
             reach = r.get("reach")
             rtxt = "all (no line data)" if reach is None else (
                 "*none*" if not reach else "%d: %s" % (
