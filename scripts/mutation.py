@@ -55,6 +55,9 @@ Operators (--operators; `--list` prints every mutant without running):
   drop-lock      a lock acquire removed (ms_ssl_lock, MS_LOCK, BIO_LOCK,
                  PAIR_LOCK, CACHE_LOCK)
   drop-unlock    a lock release removed
+  drop-lock-pair a lock and every unlock of the same mutex after it in its
+                 function (up to its next lock) removed: the critical
+                 section runs unprotected
   skip-copy      in a copy function (SSL_dup's dup_locked and
                  ms_ssl_new_from, ms_cfg_copy and its helpers,
                  SSL_SESSION_dup, new_session, X509_VERIFY_PARAM_set1,
@@ -124,11 +127,11 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIB = "lib/src"
 OPERATORS = ["order", "drop-upref", "drop-free", "drop-err-free",
-             "drop-lock", "drop-unlock", "skip-copy", "share", "ref-cmp",
-             "cow"]
+             "drop-lock", "drop-unlock", "drop-lock-pair", "skip-copy",
+             "share", "ref-cmp", "cow"]
 # Operators whose mutants must be killed by TSan or a controlled schedule
 # (the detector tiers run for them even after a native kill).
-RACE_OPS = {"order", "drop-lock"}
+RACE_OPS = {"order", "drop-lock", "drop-lock-pair"}
 # Files that exist only for fault/sched builds or hold only annotations.
 SKIP_FILES = {"fault.c", "faults.h", "sched.c", "sched_hook.h",
               "annotate.h"}
@@ -528,9 +531,10 @@ class Src:
 
 class Mutant:
     __slots__ = ("file", "line", "op", "n", "start", "end", "repl", "desc",
-                 "func", "last_line", "pre", "skey")
+                 "func", "last_line", "more", "skey")
 
-    def __init__(self, src, op, start, end, repl, desc, func, pre=None):
+    def __init__(self, src, op, start, end, repl, desc, func, pre=None,
+                 more=()):
         self.file, self.op = src.rel, op
         self.start, self.end, self.repl = start, end, repl
         self.desc = re.sub(r"\s+", " ", desc)
@@ -538,9 +542,13 @@ class Mutant:
         self.line = src.text.count("\n", 0, start) + 1
         self.last_line = src.text.count("\n", 0, end) + 1
         self.n = 0
-        # (offset, text): a definition the change needs, inserted at a
-        # top-level offset before it (a weakened copy of a wrapper).
-        self.pre = pre
+        # Further edits of the same mutant, (start, end, text): a
+        # definition the change needs, inserted at a top-level offset
+        # before it (|pre|: offset, text; a weakened copy of a wrapper), or
+        # the unlocks that go with a dropped lock.
+        self.more = list(more)
+        if pre is not None:
+            self.more.append((pre[0], pre[0], pre[1]))
         self.skey = None        # set by generate(): see stable()
 
     @property
@@ -549,11 +557,16 @@ class Mutant:
                                 self.op, self.n)
 
     def apply(self, text):
-        out = text[:self.start] + self.repl + text[self.end:]
-        if self.pre is not None:
-            at, ins = self.pre
-            out = out[:at] + ins + out[at:]
+        out = text
+        for a, b, t in sorted([(self.start, self.end, self.repl)]
+                              + self.more, reverse=True):
+            out = out[:a] + t + out[b:]
         return out
+
+    def extra(self, text):
+        """The further edits as text (for the keys): what each replaces and
+        with what."""
+        return "".join("\0%s\0%s" % (text[a:b], t) for a, b, t in self.more)
 
     def diff(self, text):
         """(old lines, new lines) of the change, whole lines."""
@@ -566,7 +579,7 @@ class Mutant:
 
     def key(self, text):
         old, new = self.diff(text)
-        pre = self.pre[1] if self.pre else ""
+        pre = self.extra(text)
         return hashlib.sha256((self.id + "\0" + old + "\0" + new + pre)
                               .encode()).hexdigest()[:16]
 
@@ -576,7 +589,7 @@ class Mutant:
         the mutant's rank among those alike (doc/mutation-results.json's
         expected outcomes are matched by it)."""
         old, new = self.diff(text)
-        pre = self.pre[1] if self.pre else ""
+        pre = self.extra(text)
         return "%s\0%s\0%s\0%s\0%s\0%s" % (
             os.path.basename(self.file), self.func, self.op,
             " ".join(old.split()), " ".join(new.split()), pre)
@@ -911,6 +924,59 @@ def gen_file(src):
     return out
 
 
+def unlock_name(name):
+    """The release that goes with lock call |name| (ms_ssl_lock ->
+    ms_ssl_unlock, BIO_LOCK -> BIO_UNLOCK, pthread_mutex_lock ->
+    pthread_mutex_unlock)."""
+    m = re.match(r"(.*?)(rdlock|wrlock|lock|LOCK)$", name)
+    return m.group(1) + ("UNLOCK" if m.group(2) == "LOCK" else "unlock")
+
+
+def gen_lock_pairs(src):
+    """drop-lock-pair: a lock and every unlock of the same mutex after it
+    in its function (up to the next lock of it) removed, so that the
+    critical section runs unprotected, as a caller that forgot the lock
+    altogether would run it (dropping the lock alone also unlocks a mutex
+    nobody holds, which TSan reports as that)."""
+    out = []
+    ex = expr_stmt_at(src)
+    calls = []          # (token index, name, first argument, statement end)
+    for i, tk in enumerate(src.toks):
+        if src.skip[i] or tk.kind != "id" or src.t(i + 1) != "(" \
+                or src.t(i - 1) in (".", "->") or i not in ex:
+            continue
+        c = src.match[i + 1]
+        if ex[i][1] != c + 1:
+            continue
+        args = call_args(src, i)
+        calls.append((i, tk.text, " ".join(args[0].split()) if args else "",
+                      c))
+    for k, (i, name, arg, c) in enumerate(calls):
+        if not LOCK_RE.search(name) or UNLOCK_RE.search(name) \
+                or NOT_LOCK.search(name):
+            continue
+        fn = src.func_at[i]
+        un = unlock_name(name)
+        edits = []
+        for (j, name2, arg2, c2) in calls[k + 1:]:
+            if src.func_at[j] is not fn or arg2 != arg:
+                continue
+            if name2 == name:
+                break
+            if name2 == un:
+                edits.append((src.toks[j].start, src.toks[c2].end,
+                              voided(call_args(src, j))))
+        if not edits:
+            continue
+        out.append(Mutant(
+            src, "drop-lock-pair", src.toks[i].start, src.toks[c].end,
+            voided(call_args(src, i)),
+            "run the critical section of %s(%s) in %s without the lock: "
+            "the lock and its %d unlock(s) removed"
+            % (name, arg, fn[0], len(edits)), fn[0], more=edits))
+    return out
+
+
 def gen_rules(src, stale):
     out = []
     for (op, fname, func, old, new, desc) in COW_RULES:
@@ -1169,13 +1235,13 @@ def generate(root, files=None, operators=None):
         if files and src.name not in files:
             continue
         texts[src.rel] = src.text
-        ms = gen_file(src) + gen_rules(src, stale) + \
+        ms = gen_file(src) + gen_rules(src, stale) + gen_lock_pairs(src) + \
             gen_struct_copies(src, root, stale) + \
             gen_wrapper_orders(src, wrappers)
         # one change per place and operator: drop exact duplicates
         seen = set()
         for m in sorted(ms, key=lambda m: (m.start, m.op, m.end, m.repl)):
-            k = (m.start, m.end, m.repl)
+            k = (m.start, m.end, m.repl, tuple(m.more))
             if k in seen:
                 continue
             seen.add(k)
@@ -1956,10 +2022,12 @@ def check_expected(cfg, tree, runner, m, text, exp):
 
 
 def load_expected(path):
-    """The recorded run's records by stable key (see Mutant.stable)."""
+    """The recorded run's records by stable key (see Mutant.stable), and
+    its settings."""
     with open(path) as fh:
         doc = json.load(fh)
-    return {r["stable"]: r for r in doc.get("mutants", []) if "stable" in r}
+    return ({r["stable"]: r for r in doc.get("mutants", []) if "stable" in r},
+            doc.get("settings", {}))
 
 
 def run_expected(cfg, trees, runners, muts, texts, expected, jpath,
@@ -2019,7 +2087,9 @@ def main(argv=None):
     ap.add_argument("--files", help="comma-separated lib/src file names")
     ap.add_argument("--sample", type=int, help="a reproducible sample of N")
     ap.add_argument("--seed", type=int, default=1,
-                    help="sample seed and sslstress --seed (default 1)")
+                    help="sample seed and sslstress --seed (default 1); with "
+                    "--expect the sample's only (the runs take the recorded "
+                    "run's seed and budgets)")
     ap.add_argument("--jobs", "-j", type=int, default=2)
     ap.add_argument("--timeout", type=int, default=240,
                     help="seconds for one suite run before it counts as a "
@@ -2082,7 +2152,7 @@ def main(argv=None):
             print("mutation: %s: no recorded run (make mutation writes it)"
                   % a.expect, file=sys.stderr)
             return 1
-        expected = load_expected(a.expect)
+        expected, recorded = load_expected(a.expect)
         unrec = [m for m in muts if m.skey not in expected]
         if unrec:
             print("mutation: warning: %d of %d mutants have no recorded "
@@ -2119,6 +2189,15 @@ def main(argv=None):
     cfg = Config()
     cfg.make = os.environ.get("MAKE", "make")
     cfg.seed, cfg.timeout, cfg.workdir = a.seed, a.timeout, a.workdir
+    if expected is not None:
+        # The check reruns the recorded run's runs: its sslstress seed and
+        # budgets (--seed chose the sample).
+        cfg.seed = recorded.get("seed", cfg.seed)
+        a.tsan_iterations = recorded.get("tsan_iterations", a.tsan_iterations)
+        a.sched_schedules = recorded.get("sched_schedules", a.sched_schedules)
+        a.sched_seconds = recorded.get("sched_seconds", a.sched_seconds)
+        if isinstance(recorded.get("native"), list):
+            a.iterations = int(recorded["native"][1])
     cfg.native_args = ["--iterations", str(a.iterations)] if a.iterations \
         else []
     cfg.tsan, cfg.sched = not a.no_tsan, not a.no_sched
@@ -2388,6 +2467,10 @@ OPERATOR_DOC = [
     ("drop-lock", "a lock acquire removed (`ms_ssl_lock`, `MS_LOCK`, "
      "`BIO_LOCK`, `PAIR_LOCK`, `CACHE_LOCK`)"),
     ("drop-unlock", "a lock release removed (the same wrappers)"),
+    ("drop-lock-pair", "a lock and every unlock of the same mutex after it "
+     "in its function removed: the critical section runs unprotected, as "
+     "code that forgot the lock altogether runs it (dropping the lock "
+     "alone also releases a mutex nobody holds)"),
     ("skip-copy", "in a copy (SSL_dup: `dup_locked`, `ms_ssl_new_from`; the "
      "settings copy `ms_cfg_copy` and its helpers, field by field, the "
      "fields of its struct assignment included; the session copy "
@@ -2677,6 +2760,14 @@ def write_report(path, doc, ann, texts):
                 r["id"], r.get("function", ""), md_escape(r["old"]),
                 md_escape(r["new"]), rtxt, md_escape(note)))
         add("")
+    if not doc.get("sample"):
+        surv_ids = {r["id"] for r in allsurv}
+        stale = sorted(i for i in ann if i not in surv_ids)
+        if stale:
+            add("Annotations in scripts/mutation-equivalent.txt that match no "
+                "survivor of this run (the mutant is killed now, or its line "
+                "moved): %s." % ", ".join("`%s`" % i for i in stale))
+            add("")
     unb = [r for r in recs if r["status"] == "unbuildable"]
     if unb:
         add("## Unbuildable (%d)" % len(unb))
