@@ -3,6 +3,7 @@
 #   make                      build lib/libminissl.a, lib/libminissl.so, sslstress
 #   make check                unit suites + scenarios (+ detector runs); non-zero on failure
 #   make stress               the default scenario suite, about two minutes
+#   make mutation             mutation analysis of lib/ (doc/mutation.md)
 #   make V=1                  show full commands
 #   make CC=clang CFLAGS='-O1 -g'   CC/CFLAGS/CPPFLAGS/LDFLAGS are honoured
 #   make VARIANT=tsan|asan|faults|sched   same sources, own object dir build/VARIANT
@@ -271,5 +272,6 @@ mutation-sample: deps
 	$(Q)$(MAKE) --no-print-directory VARIANT=tsan build/tsan/sslstress
 	$(Q)$(MAKE) --no-print-directory VARIANT=sched build/sched/sslstress
 	$(Q)scripts/mutation.py --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) \
-		--expect doc/mutation-results.json --json build/mutation/sample.json \
+		--expect doc/mutation-results.json --workdir build/mutation/sample \
+		--json build/mutation/sample/results.json \
 		$(MUTATION_FLAGS)
