@@ -4,6 +4,7 @@
 #   make check                unit suites + scenarios (+ detector runs); non-zero on failure
 #   make stress               the default scenario suite, about two minutes
 #   make gen                  rewrite scenarios/generated/ from the contract table
+#   make mutation             mutation analysis of lib/ (doc/mutation.md)
 #   make V=1                  show full commands
 #   make CC=clang CFLAGS='-O1 -g'   CC/CFLAGS/CPPFLAGS/LDFLAGS are honoured
 #   make VARIANT=tsan|asan|faults|sched   same sources, own object dir build/VARIANT
@@ -283,6 +284,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory check-sched
 	$(Q)scripts/replay-check.sh
 	$(Q)$(MAKE) --no-print-directory fuzz-check
+	$(Q)$(MAKE) --no-print-directory mutation-sample
 
 # Every JSON report validates against doc/sslstress-report.schema.json and
 # every HTML report draws its pictures in headless Chromium (skipped, and
@@ -463,3 +465,31 @@ $(FUZZ_B)/fuzz_%: $(FUZZ_B)/tests/fuzz/fuzz_%.o $(FUZZ_ST_OBJ) $(FUZZ_LIB_OBJ)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(JANSSON_LIBS) -lm
 
 -include $(FUZZ_OBJ:.o=.d)
+
+
+# Mutation analysis (doc/mutation.md, scripts/mutation.py): mutants of
+# lib/src/ judged by the scenario suite natively, then the survivors under
+# TSan and controlled scheduling.  `make mutation` runs the whole set and
+# rewrites doc/mutation.md and doc/mutation-results.json; `make
+# mutation-sample` (part of make check) draws MUTATION_SAMPLE mutants
+# (default 10, by MUTATION_SEED) from those the recorded run killed and
+# fails unless each is killed again in the same tier.  Both work in
+# build/mutation/ and take MUTATION_FLAGS (e.g. --jobs 1).
+MUTATION_SAMPLE ?= 10
+MUTATION_SEED ?= 1
+.PHONY: mutation mutation-sample
+mutation: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory VARIANT=tsan build/tsan/sslstress
+	$(Q)$(MAKE) --no-print-directory VARIANT=sched build/sched/sslstress
+	$(Q)scripts/mutation.py --json doc/mutation-results.json \
+		--report doc/mutation.md $(MUTATION_FLAGS)
+
+mutation-sample: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory VARIANT=tsan build/tsan/sslstress
+	$(Q)$(MAKE) --no-print-directory VARIANT=sched build/sched/sslstress
+	$(Q)scripts/mutation.py --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) \
+		--expect doc/mutation-results.json --workdir build/mutation/sample \
+		--json build/mutation/sample/results.json \
+		$(MUTATION_FLAGS)

@@ -1900,6 +1900,29 @@ long long st_be_live(void)
     return n + atomic_load_explicit(&live_allocs, memory_order_relaxed);
 }
 
+long long st_be_end_leaks(char *what, size_t len)
+{
+    long long n, boxes;
+
+    if (!(st_be_inspect_features() & ST_FEAT_INTROSPECTION))
+        return -1;
+    st_be_clear_errors();
+    st_be_cleanup();
+    n = st_be_inspect_remaining(what, len);
+    /* relaxed: see the counters' comments. */
+    boxes = atomic_load_explicit(&live_boxes, memory_order_relaxed);
+    if (boxes > 0) {
+        size_t used = strlen(what);
+
+        snprintf(what + used, len - used, "%s%lld app_data value(s)",
+                 used ? ", " : "", boxes);
+        n += boxes;
+    }
+    if (st_be_init() != 0)
+        return -1;
+    return n;
+}
+
 void st_be_detectors(struct st_be_detect *d)
 {
     st_be_inspect_detectors(d);

@@ -193,6 +193,16 @@ bool st_be_freed(enum st_type t, void *obj, uint64_t id);
 long long st_be_live(void);
 /* Live SSL objects (introspection), or -1: the per-iteration leak detector. */
 long long st_be_live_ssl(void);
+/* The end-of-scenario leak check (introspection; -1 without, or when the
+ * harness cannot be set up again): frees the harness's own objects (its
+ * certificate, key, peers, remembered sessions: st_be_cleanup), counts
+ * what the library still holds, objects and allocations, with the
+ * harness's live `app_data` boxes (describing them in |what|), and sets
+ * the harness up again (st_be_init).  A reference a free path forgot on an
+ * object the harness also holds, or a buffer it forgot inside an object
+ * that was freed, shows only here.  Single-threaded, after a scenario's
+ * threads were stopped and its objects freed. */
+long long st_be_end_leaks(char *what, size_t len);
 
 /* minissl's own detectors: cumulative counts since the process started;
  * the runner reports an increase during an iteration. */

@@ -95,6 +95,32 @@ long long st_be_inspect_live(void)
     return minissl_live_objects_total();
 }
 
+long long st_be_inspect_remaining(char *what, size_t len)
+{
+    long long total = 0;
+    size_t used = 0;
+    long n;
+    int t;
+
+    minissl_quarantine_flush();
+    what[0] = '\0';
+    for (t = 0; t <= MINISSL_TYPE_COUNT; t++) {
+        n = t < MINISSL_TYPE_COUNT
+            ? minissl_live_objects((enum minissl_type)t)
+            : minissl_live_allocations();
+        if (n <= 0)
+            continue;
+        total += n;
+        if (used < len)
+            used += (size_t)snprintf(what + used, len - used, "%s%ld %s",
+                                     used ? ", " : "", n,
+                                     t < MINISSL_TYPE_COUNT
+                                         ? minissl_type_name((enum minissl_type)t)
+                                         : "allocation(s)");
+    }
+    return total;
+}
+
 long long st_be_inspect_live_ssl(void)
 {
     return minissl_live_objects(MINISSL_SSL);
@@ -259,6 +285,13 @@ bool st_be_inspect_freed(enum st_type t, void *obj, uint64_t id)
     (void)obj;
     (void)id;
     return false;
+}
+
+long long st_be_inspect_remaining(char *what, size_t len)
+{
+    (void)what;
+    (void)len;
+    return -1;
 }
 
 long long st_be_inspect_live(void)

@@ -22,6 +22,10 @@ uint64_t st_be_inspect_id(enum st_type t, void *obj);
 bool st_be_inspect_freed(enum st_type t, void *obj, uint64_t id);
 long long st_be_inspect_live(void);
 long long st_be_inspect_live_ssl(void);
+/* Everything minissl still holds (its quarantine flushed first): live
+ * objects of every type and live CRYPTO_malloc blocks, described in |what|
+ * ("1 EVP_PKEY, 3 allocations"); -1 on the OpenSSL backend. */
+long long st_be_inspect_remaining(char *what, size_t len);
 /* serverinfo, which OpenSSL sets per SSL_CTX only, on an SSL: |info| and
  * |len| as for SSL_CTX_use_serverinfo (the backend's test material), or
  * info NULL for `none` (nothing to set).  1 set, 0 failed, -1 not

@@ -99,6 +99,7 @@ struct run {
     struct thr *thr;
     unsigned nthr;
     bool uses_leaks, uses_freed, uses_errors, detect_live;
+    bool expects_no_leaks;      /* an `expect leaks == 0`: end_leaks() */
     unsigned jitter_max;
     /* Controlled mode (controlled.h); NULL when free-running. */
     struct st_ctl *ctl;
@@ -163,6 +164,10 @@ static void scan_stmts(const struct st_stmt *st, size_t n, unsigned *needs,
             *needs |= ST_FEAT_HANDSHAKE;
         if (st[i].op == ST_OP_EXPECT || st[i].op == ST_OP_OBSERVE)
             scan_expr(&st[i].expr, needs, r);
+        if (r != NULL && st[i].op == ST_OP_EXPECT &&
+            st[i].expr.kind == ST_E_LEAKS && st[i].expr.has_cmp &&
+            !st[i].expr.negate && st[i].expr.num == 0)
+            r->expects_no_leaks = true;
         if (st[i].op == ST_OP_REPEAT)
             scan_stmts(st[i].body, st[i].nbody, needs, r);
     }
@@ -906,6 +911,33 @@ static void iteration_done(struct run *r, struct st_result *out, uint64_t it,
         r->stop = true;
 }
 
+/* A scenario that expects `leaks == 0` and whose iterations all passed:
+ * once its threads are stopped and `global` freed, the library must hold
+ * nothing the harness does not (st_be_end_leaks).  Per iteration, `leaks`
+ * counts objects; a reference forgotten on an object that outlives the
+ * iteration anyway (the harness's certificate and key, which every SSL
+ * shares) or a buffer forgotten inside a freed object shows only here.
+ * Counted as a failure of the last iteration.  Free-running only: a
+ * controlled run's leaks are the free-running run's. */
+static void end_leaks(struct run *r, struct st_result *out)
+{
+    char what[200];
+    long long n;
+
+    if (!r->expects_no_leaks || r->ctl != NULL || r->error ||
+        r->unsupported || out->iterations_run == 0 ||
+        out->iterations_failed > 0)
+        return;
+    if ((n = st_be_end_leaks(what, sizeof(what))) <= 0)
+        return;
+    thr_reset(&r->leader_check);
+    fail(&r->leader_check, "leak", NULL, "leaks == 0 after the scenario: "
+         "once every object it made and the harness's own were freed, "
+         "%lld still live (%s)", n, what);
+    keep_failure(r, &r->leader_check);
+    out->iterations_failed++;
+}
+
 /* Controlled mode: one iteration.  Its findings are the scenario's own
  * checks and minissl's detectors, as when free-running: a yield point's
  * NOTE only feeds the timeline. */
@@ -1221,6 +1253,7 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
     st_workers_stop(&r.w);
     free_global(&r);
     set_phase(&r, ST_PH_END);
+    end_leaks(&r, out);
  done:
     out->seconds = st_now_s() - t0;
     if ((e = st_hist_fill(&r.hist, out)) != 0)

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "backend.h"
 #include "result.h"
 #include "runner.h"
@@ -384,6 +386,62 @@ START_TEST(every_parameter_and_the_seed_are_in_the_result)
 }
 END_TEST
 
+/* A block the library holds after every object was freed, as a free path
+ * that forgets a buffer leaves it: allocated once, in iteration 3. */
+static void *forgotten;
+
+static void forget_a_block(uint64_t it, int thread, const struct st_stmt *st)
+{
+    (void)st;
+    if (it == 3 && thread == 0 && forgotten == NULL)
+        forgotten = OPENSSL_malloc(8);
+}
+
+static const char no_leaks_text[] =
+    "scenario no-leaks\n"
+    "iterations 20\n"
+    "global\n"
+    "  ctx c\n"
+    "setup\n"
+    "  s = new c\n"
+    "thread A\n"
+    "  free s\n"
+    "check\n"
+    "  expect leaks == 0\n";
+
+START_TEST(a_block_left_after_the_scenario_fails_leaks_zero_at_its_end)
+{
+    struct st_scenario *sc = load_text("noleak.scn", no_leaks_text);
+    struct st_opts o;
+    struct st_range rg = { 0, 20 };
+    struct st_result r;
+
+    opts_for(&o, 5);
+    st_stmt_hook = forget_a_block;
+    ck_assert_int_eq(st_run_scenario(sc, &o, &rg, 1, NULL, &r), 0);
+    st_stmt_hook = NULL;
+    ck_assert_ptr_nonnull(forgotten);
+    /* Every iteration's objects were freed: only the end sees the block. */
+    ck_assert_int_eq(r.verdict, ST_FAIL);
+    ck_assert_uint_eq(r.iterations_run, 20);
+    ck_assert_uint_eq(r.iterations_failed, 1);
+    ck_assert_uint_eq(r.nfailures, 1);
+    ck_assert_str_eq(r.failures[0].kind, "leak");
+    ck_assert_uint_eq(r.failures[0].iteration, 19);
+    ck_assert_msg(strstr(r.failures[0].message, "(1 allocation(s))") != NULL,
+                  "%s", r.failures[0].message);
+    st_result_free(&r);
+    OPENSSL_free(forgotten);
+    forgotten = NULL;
+    /* The harness was set up again: the same scenario now passes. */
+    ck_assert_int_eq(st_run_scenario(sc, &o, &rg, 1, NULL, &r), 0);
+    ck_assert_int_eq(r.verdict, ST_PASS);
+    ck_assert_uint_eq(r.nfailures, 0);
+    st_result_free(&r);
+    st_scenario_free(sc);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("runner");
@@ -404,6 +462,7 @@ Suite *make_suite(void)
         tcase_add_test(t, hanging_scenario_is_killed_by_the_watchdog);
         tcase_add_test(t, every_parameter_and_the_seed_are_in_the_result);
         tcase_add_test(t, crash_trace_lists_each_statement_run_with_repeats_expanded);
+        tcase_add_test(t, a_block_left_after_the_scenario_fails_leaks_zero_at_its_end);
     }
     tu_add_stress_leak_checks(t);
     suite_add_tcase(s, t);
