@@ -150,6 +150,12 @@ if [ ! -e "$OSSL_SRC" ]; then
     races=0
     echo "$0: no OpenSSL source at $OSSL_SRC (OSSL_SRC): the races block is left as it is, unchecked"
 fi
+for f in "$R1_DOC" "$R2_DOC" "$R3_DOC"; do
+    if [ "$races" = 1 ] && [ ! -e "$f" ]; then
+        races=0
+        echo "$0: no $f (scripts/openssl-findings.sh --runs copies it there after the run): the races block is left as it is, unchecked"
+    fi
+done
 if [ "$races" = 1 ]; then
     python3 scripts/openssl-races.py "$OSSL_SRC" \
         "$R1_LABEL" "$R1_CMD" "$R1_DOC" "$R2_LABEL" "$R2_CMD" "$R2_DOC" \
