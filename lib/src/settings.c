@@ -879,7 +879,8 @@ unsigned long SSL_dane_set_flags(SSL *s, unsigned long flags)
 
     SSL_CFG(s, 0);
     old = c->dane.flags;
-    c->dane.flags |= flags;
+    if (flags != 0)     /* with 0 a getter: reads only, like SSL_get_mode */
+        c->dane.flags |= flags;
     return old;
 }
 
@@ -889,7 +890,8 @@ unsigned long SSL_dane_clear_flags(SSL *s, unsigned long flags)
 
     SSL_CFG(s, 0);
     old = c->dane.flags;
-    c->dane.flags &= ~flags;
+    if (flags != 0)     /* with 0 a getter (the copied check's): reads only */
+        c->dane.flags &= ~flags;
     return old;
 }
 
