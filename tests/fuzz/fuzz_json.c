@@ -88,7 +88,7 @@ static void render(const struct st_run *run)
         st_result_print_detector(devnull, r, 1);
         st_result_print_outcomes(devnull, r, 1);
     }
-    st_run_print_summary(devnull, run, 1);
+    st_run_print_summary(devnull, run, st_run_exit_status(run), 1);
     if (st_run_write_junit_fp(run, devnull) != 0 ||
         st_run_write_html_fp(run, devnull) != 0)
         abort();
