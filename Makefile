@@ -194,6 +194,22 @@ deps:
 # The harness compiled against minissl may use minissl/inspect.h.
 $(B)/stress/%.o $(B)/tests/stress/%.o: ALL_CPPFLAGS += -DST_BACKEND_MINISSL
 
+# The names of the harness's source files (stress/ and tests/), compiled
+# into detlog.c: a tool that prints a frame's file without its directory
+# (Valgrind) names the harness's frames by them.  From the tree, so that a
+# new file is the harness's without a list kept by hand; detlog.o is
+# rebuilt when the list changes (build/harness-files.txt holds it).
+comma := ,
+HARNESS_FILES := $(sort $(notdir $(wildcard stress/*.[ch] tests/*.[ch] tests/*/*.[ch])))
+HARNESS_LIST := build/harness-files.txt
+ifneq ($(file <$(HARNESS_LIST)),$(HARNESS_FILES))
+$(shell mkdir -p build)
+$(file >$(HARNESS_LIST),$(HARNESS_FILES))
+endif
+HARNESS_DEF := '-DST_HARNESS_FILES=$(subst " ","$(comma)",$(patsubst %,"%",$(HARNESS_FILES)))'
+$(B)/stress/detlog.o: ALL_CPPFLAGS += $(HARNESS_DEF)
+$(B)/stress/detlog.o: $(HARNESS_LIST)
+
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC [$(VARIANT)] $<")
@@ -217,6 +233,9 @@ $(OSSL_B)/%.o: %.c
 	@$(if $(Q),echo "  CC [$(notdir $(OSSL_B))] $<")
 	$(Q)$(CC) -D_GNU_SOURCE $(OSSL_DEFS) $(OSSL_CFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
+$(OSSL_B)/stress/detlog.o: CPPFLAGS += $(HARNESS_DEF)
+$(OSSL_B)/stress/detlog.o: $(HARNESS_LIST)
+
 $(SSLSTRESS_OSSL): $(OSSL_OBJ)
 	$(if $(OSSL_MISMATCH),@echo "make: *** $(OSSL_MISMATCH)" >&2; exit 1)
 	@$(if $(Q),echo "  LD [$(notdir $(OSSL_B))] $@")
@@ -236,6 +255,9 @@ $(BSSL_B)/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC [$(notdir $(BSSL_B))] $<")
 	$(Q)$(CC) -D_GNU_SOURCE $(BSSL_CFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BSSL_B)/stress/detlog.o: CPPFLAGS += $(HARNESS_DEF)
+$(BSSL_B)/stress/detlog.o: $(HARNESS_LIST)
 
 $(SSLSTRESS_BSSL): $(BSSL_OBJ)
 	@$(if $(Q),echo "  LD [$(notdir $(BSSL_B))] $@")
@@ -456,6 +478,8 @@ fuzz-check: deps
 
 $(FUZZ_B)/stress/%.o $(FUZZ_B)/tests/fuzz/%.o: FUZZ_CPPFLAGS += -DST_BACKEND_MINISSL
 $(FUZZ_B)/tests/fuzz/%.o: FUZZ_CPPFLAGS += -iquote lib/src -iquote stress
+$(FUZZ_B)/stress/detlog.o: FUZZ_CPPFLAGS += $(HARNESS_DEF)
+$(FUZZ_B)/stress/detlog.o: $(HARNESS_LIST)
 
 $(FUZZ_B)/%.o: %.c
 	@mkdir -p $(@D)

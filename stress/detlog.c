@@ -171,31 +171,13 @@ static void copy_text(char *dst, size_t len, const char *p, const char *end)
 /* ---- whose frame ------------------------------------------------------ */
 
 /* The harness's own source files (stress/ and tests/), for a tool that
- * prints a file's name without its directory (Valgrind).  test_detector
- * checks this table against stress/. */
+ * prints a file's name without its directory (Valgrind): their names,
+ * which the Makefile reads from the tree (HARNESS_FILES). */
+#ifndef ST_HARNESS_FILES
+#error "ST_HARNESS_FILES: the names of stress/ and tests/ files (Makefile)"
+#endif
 static const char *const harness_files[] = {
-    "backend.c", "backend.h", "backend_caps.h", "backend_inspect.c",
-    "backend_inspect.h", "backend_keys.c", "backend_keys.h",
-    "barrier.c", "barrier.h", "bench.c", "bench.h", "campaign.c",
-    "campaign.h", "contract.c", "contract.h", "controlled.c",
-    "controlled.h", "detector.c",
-    "detector.h", "detlog.c", "detlog.h", "diag.c", "diff.c", "diff.h",
-    "dupitems.c", "dupitems.h",
-    "failure.c", "failure.h", "format.c", "format.h", "gen.c", "gen.h",
-    "history.c", "history.h", "isolate.c",
-    "lexer.c", "main.c", "measure.c", "measure.h", "merge.c", "names.c",
-    "names.h", "names_local.h", "names_x509.c",
-    "opts.c", "opts.h", "outcome.c", "outcome.h",
-    "parse_local.h", "parser.c", "prng.c", "prng.h", "progress.c",
-    "progress.h", "report.h", "report_html.c", "report_json.c",
-    "report_junit.c", "report_out.c", "report_text.c", "result.c",
-    "result.h", "run.c", "runner.h", "scenario.h", "schedule.c",
-    "schedule.h", "shard.c", "shard.h", "timeline.c", "trace.c",
-    "trace.h", "utf8.c", "utf8.h", "validate.c", "workers.c",
-    "workers.h",
-    /* tests/ */
-    "check_main.c", "testutil.c", "testutil.h", "stress_util.c",
-    "stress_util.h", "fuzz_record.c",
+    ST_HARNESS_FILES,
     NULL,
 };
 

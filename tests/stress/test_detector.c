@@ -347,7 +347,8 @@ START_TEST(the_harness_table_names_every_source_file_of_the_harness)
                       strcmp(e->d_name + l - 2, ".h") != 0))
             continue;
         ck_assert_msg(st_detlog_harness_file(e->d_name),
-                      "stress/%s is missing from detlog.c's harness_files",
+                      "stress/%s is not among the harness's files "
+                      "(the Makefile's HARNESS_FILES)",
                       e->d_name);
         n++;
     }
