@@ -128,7 +128,10 @@ static void r_session(SSL *s, struct st_text *t)
     st_text_ptr(t, SSL_get_session(s));
 }
 
-static void r_session_id(SSL *s, struct st_text *t)
+/* The bytes |get| shows of |s|'s session, or "no session". */
+static void session_bytes(SSL *s, struct st_text *t,
+                          const unsigned char *(*get)(const SSL_SESSION *,
+                                                      unsigned int *))
 {
     SSL_SESSION *ss = SSL_get_session(s);
     const unsigned char *p;
@@ -138,22 +141,18 @@ static void r_session_id(SSL *s, struct st_text *t)
         st_text_add(t, "no session");
         return;
     }
-    p = SSL_SESSION_get_id(ss, &n);
+    p = get(ss, &n);
     st_text_bytes(t, p, n);
+}
+
+static void r_session_id(SSL *s, struct st_text *t)
+{
+    session_bytes(s, t, SSL_SESSION_get_id);
 }
 
 static void r_session_id_ctx(SSL *s, struct st_text *t)
 {
-    SSL_SESSION *ss = SSL_get_session(s);
-    const unsigned char *p;
-    unsigned int n = 0;
-
-    if (ss == NULL) {
-        st_text_add(t, "no session");
-        return;
-    }
-    p = SSL_SESSION_get0_id_context(ss, &n);
-    st_text_bytes(t, p, n);
+    session_bytes(s, t, SSL_SESSION_get0_id_context);
 }
 
 static void r_session_times(SSL *s, struct st_text *t)
@@ -316,24 +315,18 @@ static void r_param_auth_level(SSL *s, struct st_text *t)
 {
     st_text_add(t, "%d", X509_VERIFY_PARAM_get_auth_level(SSL_get0_param(s)));
 }
-#endif
 
-#if ST_HAVE_PARAM_GET
 static void r_param_time(SSL *s, struct st_text *t)
 {
     st_text_add(t, "%lld",
                 (long long)X509_VERIFY_PARAM_get_time(SSL_get0_param(s)));
 }
-#endif
 
-#if ST_HAVE_PARAM_GET
 static void r_param_email(SSL *s, struct st_text *t)
 {
     st_text_str(t, X509_VERIFY_PARAM_get0_email(SSL_get0_param(s)));
 }
-#endif
 
-#if ST_HAVE_PARAM_GET
 static void r_param_ip(SSL *s, struct st_text *t)
 {
     char *ip = X509_VERIFY_PARAM_get1_ip_asc(SSL_get0_param(s));
@@ -354,9 +347,7 @@ static void r_passwd_cb(SSL *s, struct st_text *t)
 {
     st_text_fn(t, (st_fn)SSL_get_default_passwd_cb(s));
 }
-#endif
 
-#if ST_HAVE_SSL_PASSWD_CB
 static void r_passwd_userdata(SSL *s, struct st_text *t)
 {
     st_text_ptr(t, SSL_get_default_passwd_cb_userdata(s));
@@ -445,16 +436,12 @@ static void r_sec_level(SSL *s, struct st_text *t)
 {
     st_text_add(t, "%d", SSL_get_security_level(s));
 }
-#endif
 
-#if ST_HAVE_SECURITY
 static void r_sec_cb(SSL *s, struct st_text *t)
 {
     st_text_fn(t, (st_fn)SSL_get_security_callback(s));
 }
-#endif
 
-#if ST_HAVE_SECURITY
 static void r_sec_ex(SSL *s, struct st_text *t)
 {
     st_text_ptr(t, SSL_get0_security_ex_data(s));

@@ -575,14 +575,21 @@ START_TEST(a_known_race_makes_its_library_reports_expected_on_its_backend)
 }
 END_TEST
 
+/* The Helgrind log above up to its iteration 3 (a copy to free). */
+static char *helgrind_log_before_iteration_3(void)
+{
+    const char *end = strstr(openssl_helgrind_log, "**21044** sslstress: "
+                             "iteration 3");
+
+    ck_assert_ptr_nonnull(end);
+    return strndup(openssl_helgrind_log, (size_t)(end - openssl_helgrind_log));
+}
+
 START_TEST(a_known_race_alone_passes_and_is_kept_even_when_unseen)
 {
     struct st_scenario *sc = known_scenario(
         "known race on openssl in SSL_dup \"SSL_dup reads unlocked\"");
-    const char *end = strstr(openssl_helgrind_log, "**21044** sslstress: "
-                             "iteration 3");
-    char *first = strndup(openssl_helgrind_log,
-                          (size_t)(end - openssl_helgrind_log));
+    char *first = helgrind_log_before_iteration_3();
     struct st_opts o;
     struct st_result r;
 
@@ -639,10 +646,7 @@ START_TEST(a_known_race_covers_nothing_on_another_backend_or_function)
         "known race on boringssl \"another library\"");
     struct st_scenario *fn = known_scenario(
         "known race on openssl in SSL_clear_options \"not this one\"");
-    const char *end = strstr(openssl_helgrind_log, "**21044** sslstress: "
-                             "iteration 3");
-    char *first = strndup(openssl_helgrind_log,
-                          (size_t)(end - openssl_helgrind_log));
+    char *first = helgrind_log_before_iteration_3();
     struct st_opts o;
     struct st_result r;
 
