@@ -10,7 +10,9 @@
 #     `make check` builds it before this), and the JSON that
 #     scripts/detect.sh wrote in this `make check` (the whole suite
 #     natively and under TSan);
-#  2. the validator refuses a report with a member the schema does not
+#  2. every member stress/report_json.c and timeline.c can write is named by the schema
+#     (read from the writer's source, so paths no run above takes count);
+#     the validator refuses a report with a member the schema does not
 #     know, and sslstress merge and diff refuse format_version 1 with a
 #     message saying so;
 #  3. HTML reports render with their pictures in headless Chromium
@@ -173,6 +175,36 @@ for j in "$P"native/detector-logs/*.json "$P"tsan/detector-logs/*.json; do
 done
 # shellcheck disable=SC2086
 $here/validate-report.py $files || fail "a report does not validate against doc/sslstress-report.schema.json"
+
+say "every member the JSON writer can emit is one the schema names"
+# A member written only on some paths (a failure's history, say, that only
+# a replay which cannot fail alone sets) is missed by the runs above when
+# no run takes that path: read the writer's keys from its source instead.
+python3 - doc/sslstress-report.schema.json stress/report_json.c stress/timeline.c <<'PY' ||
+import json, re, sys
+schema, writers = sys.argv[1], sys.argv[2:]
+keys = set()
+for w in writers:
+    keys |= set(re.findall(r'\b(?:put|jset)\(\w+, "(\w+)"', open(w).read()))
+named = set()
+def walk(o):
+    if isinstance(o, dict):
+        named.update(o.get("properties", {}))
+        for v in o.values():
+            walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            walk(v)
+walk(json.load(open(schema)))
+if not keys:
+    sys.exit("check-reports: no put/jset(obj, \"key\", ...) in " + " ".join(writers))
+missing = sorted(keys - named)
+for k in missing:
+    print("check-reports: %s writes \"%s\", which %s does not name" % (" or ".join(writers), k, schema))
+print("%d members written, %d not in the schema" % (len(keys), len(missing)))
+sys.exit(1 if missing else 0)
+PY
+    fail "the schema does not name every member the writer emits"
 
 say "the schema and the reader refuse what is not format 2"
 sed 's/"shrink": false/"shrink": false, "bogus": 1/' "$tmp/pass.json" >"$tmp/bogus.json"
