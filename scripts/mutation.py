@@ -1736,6 +1736,8 @@ def compute_reach(cfg, root, log):
                                      + out[-3000:])
                 built.append(1)
             one = scenario_coverage(cfg, cov, objdir, name)
+            # scenarios/generated/NAME: the cache keeps the subdirectory.
+            os.makedirs(os.path.dirname(cache), exist_ok=True)
             with open(cache, "w") as fh:
                 json.dump(one, fh)
             measured += 1

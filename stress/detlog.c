@@ -255,7 +255,8 @@ static void set_frame(struct st_det_frame *f, const char *fn, size_t fnlen,
     base = base != NULL ? base + 1 : path;
     f->object = object;
     if (object) {
-        snprintf(f->where, sizeof(f->where), "%s", base);
+        snprintf(f->where, sizeof(f->where), "%.*s",
+                 (int)sizeof(f->where) - 1, base); /* cut to fit */
         f->owner = library_object(base) ? ST_OWN_LIBRARY : ST_OWN_SYSTEM;
         return;
     }
@@ -270,7 +271,8 @@ static void set_frame(struct st_det_frame *f, const char *fn, size_t fnlen,
         snprintf(f->where, sizeof(f->where), "%.*s",
                  (int)(c2 != NULL ? (size_t)(c2 - base) : strlen(base)), base);
     } else {
-        snprintf(f->where, sizeof(f->where), "%s", base);
+        snprintf(f->where, sizeof(f->where), "%.*s",
+                 (int)sizeof(f->where) - 1, base); /* cut to fit */
     }
     /* The path up to the file, for the directory test. */
     path[(size_t)(base - path) + strlen(file)] = '\0';
