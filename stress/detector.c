@@ -315,6 +315,8 @@ char *st_detector_log_path(const struct st_scenario *sc,
     name[k] = '\0';
     if (o != NULL && o->shard_count > 1)
         snprintf(shard, sizeof(shard), ".shard%d", o->shard_index + 1);
+    else if (o != NULL && o->log_tag != NULL)
+        snprintf(shard, sizeof(shard), ".%s", o->log_tag);
     n = snprintf(NULL, 0, "%s/%s%s.%s.log", dir, name, shard, detector);
     if (n < 0 || (path = malloc((size_t)n + 1)) == NULL)
         return NULL;

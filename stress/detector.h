@@ -101,8 +101,8 @@ const char *st_detector_first_summary(void);
 unsigned st_detector_count(const char *detector, const char *log,
                            char *sum, size_t len);
 
-/* The per-scenario log path for |sc| (malloc'ed), creating its directory;
- * NULL on error. */
+/* The per-scenario log path for |sc| (malloc'ed), creating its directory:
+ * DIR/NAME[.shardI|.TAG].DETECTOR.log (o->log_tag); NULL on error. */
 char *st_detector_log_path(const struct st_scenario *sc,
                            const struct st_opts *o, const char *detector);
 

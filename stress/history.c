@@ -85,6 +85,7 @@ static int run_once(const struct st_scenario *sc, const struct st_opts *o,
     so.shard_index = 0;
     so.shard_count = 1;
     so.quiet_child = true;      /* its messages are the run's already */
+    so.log_tag = "replay-try";  /* the failure's own log stays as it was */
     return st_run_isolated(sc, &so, &rg, 1, res, NULL, NULL);
 }
 

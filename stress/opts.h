@@ -48,6 +48,10 @@ struct st_opts {
     /* st_run_isolated: keep the child's stderr for the result only, not
      * copied to ours (the harness's own check runs, history.h). */
     bool quiet_child;
+    /* A word for the detector log's name (st_detector_log_path): the
+     * harness's own check runs name theirs apart, so that they never
+     * overwrite the log of the failure they check.  NULL: none. */
+    const char *log_tag;
 };
 
 /* A half-open range of iteration numbers [begin, end). */

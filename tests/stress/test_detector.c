@@ -446,6 +446,42 @@ START_TEST(a_report_fails_a_scenario_with_a_detector_failure)
 }
 END_TEST
 
+/* The harness's own check runs (history.c: a replay tried from a fresh
+ * start) write their detector log apart: the failure's log stays. */
+START_TEST(a_check_run_tags_its_log_and_leaves_the_failures_log)
+{
+    struct st_scenario *sc = fake_scenario(0);
+    struct st_opts o;
+    char dir[] = "/tmp/test-detector-log.XXXXXX";
+    char *plain, *tagged, *sharded, *want;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(setenv("SSLSTRESS_LOG_DIR", dir, 1), 0);
+    st_opts_default(&o);
+    plain = st_detector_log_path(sc, &o, "helgrind");
+    o.log_tag = "replay-try";
+    tagged = st_detector_log_path(sc, &o, "helgrind");
+    o.shard_index = 1;
+    o.shard_count = 2;
+    sharded = st_detector_log_path(sc, &o, "helgrind");
+    ck_assert_int_ge(asprintf(&want, "%s/race.helgrind.log", dir), 0);
+    ck_assert_str_eq(plain, want);
+    free(want);
+    ck_assert_int_ge(asprintf(&want, "%s/race.replay-try.helgrind.log", dir), 0);
+    ck_assert_str_eq(tagged, want);
+    free(want);
+    ck_assert_int_ge(asprintf(&want, "%s/race.shard2.helgrind.log", dir), 0);
+    ck_assert_str_eq(sharded, want);
+    free(want);
+    ck_assert_int_eq(unsetenv("SSLSTRESS_LOG_DIR"), 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+    free(plain);
+    free(tagged);
+    free(sharded);
+    free(sc);
+}
+END_TEST
+
 START_TEST(silence_passes_a_correct_scenario)
 {
     struct st_scenario *sc = fake_scenario(0);
@@ -896,6 +932,7 @@ Suite *make_suite(void)
 
     tcase_add_test(tv, a_report_fails_a_scenario_with_a_detector_failure);
     tcase_add_test(tv, silence_passes_a_correct_scenario);
+    tcase_add_test(tv, a_check_run_tags_its_log_and_leaves_the_failures_log);
     tcase_add_test(tv, an_expected_race_passes_by_a_report_and_fails_by_silence);
     tcase_add_test(tv, an_expected_race_is_skipped_without_a_race_detector);
     tcase_add_test(tv, a_known_race_makes_its_library_reports_expected_on_its_backend);
