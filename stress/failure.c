@@ -260,6 +260,10 @@ char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
      * the run's budget could be nothing.  The replay ends at its first
      * failure (--max-failures 1), so a failure that comes back at once
      * costs no more. */
+    /* A run that only its --duration bounded planned no count: it came at
+     * the failure in |iteration| + 1 iterations, the rate to budget by. */
+    if (planned == ST_DURATION_ITERATIONS)
+        planned = iteration + 1;
     if (planned <= (UINT64_MAX - iteration) / REPLAY_BUDGET)
         end = iteration + REPLAY_BUDGET * planned;
 

@@ -657,7 +657,7 @@ static int cmd_run(int argc, char **argv)
         o.seed = st_random_seed();
     /* --duration alone: the time decides, not the files' iteration counts. */
     if (cp.duration > 0 && o.iterations == 0)
-        o.iterations = UINT64_C(1) << 40;
+        o.iterations = ST_DURATION_ITERATIONS;
     if (collect(argv + optind, argc - optind, &p) != 0)
         goto out;
     if (p.n == 0) {

@@ -71,6 +71,10 @@ struct st_history {
 void st_opts_default(struct st_opts *o);
 const char *st_jitter_name(enum st_jitter j);
 const char *st_affinity_name(enum st_affinity a);
+/* The iteration bound of a run that --duration alone ends: the time
+ * decides, not a count (so a replay cannot take its budget from it). */
+#define ST_DURATION_ITERATIONS (UINT64_C(1) << 40)
+
 uint64_t st_planned_iterations(const struct st_scenario *sc,
                                const struct st_opts *o);
 

@@ -27,6 +27,8 @@
 #include "barrier.h"
 #include "detector.h"
 #include "detlog.h"
+#include "opts.h"
+#include "failure.h"
 #include "result.h"
 #include "runner.h"
 #include "scenario.h"
@@ -482,6 +484,32 @@ START_TEST(a_check_run_tags_its_log_and_leaves_the_failures_log)
 }
 END_TEST
 
+/* A replay's budget is REPLAY_BUDGET (10) times the run's rate: the planned
+ * count when there is one, else (a --duration run, whose bound is no count)
+ * the iterations it took to come at the failure. */
+START_TEST(a_replay_of_a_duration_run_is_budgeted_by_where_it_failed)
+{
+    struct st_scenario *sc = fake_scenario(0);
+    struct st_opts o;
+    char *counted, *timed;
+
+    st_opts_default(&o);
+    o.seed = 3;
+    o.iterations = 50;
+    counted = st_replay_command(sc, &o, 7);
+    o.iterations = ST_DURATION_ITERATIONS;
+    o.seconds = 60;
+    timed = st_replay_command(sc, &o, 7);
+    ck_assert_ptr_nonnull(counted);
+    ck_assert_ptr_nonnull(timed);
+    ck_assert_ptr_nonnull(strstr(counted, " --start 7 --iterations 507 "));
+    ck_assert_ptr_nonnull(strstr(timed, " --start 7 --iterations 87 "));
+    free(counted);
+    free(timed);
+    free(sc);
+}
+END_TEST
+
 START_TEST(silence_passes_a_correct_scenario)
 {
     struct st_scenario *sc = fake_scenario(0);
@@ -932,6 +960,7 @@ Suite *make_suite(void)
 
     tcase_add_test(tv, a_report_fails_a_scenario_with_a_detector_failure);
     tcase_add_test(tv, silence_passes_a_correct_scenario);
+    tcase_add_test(tv, a_replay_of_a_duration_run_is_budgeted_by_where_it_failed);
     tcase_add_test(tv, a_check_run_tags_its_log_and_leaves_the_failures_log);
     tcase_add_test(tv, an_expected_race_passes_by_a_report_and_fails_by_silence);
     tcase_add_test(tv, an_expected_race_is_skipped_without_a_race_detector);
