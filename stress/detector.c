@@ -263,7 +263,9 @@ const struct st_known_race *st_detector_known(const struct st_scenario *sc,
         if (k->nfunctions == 0)
             return k;
         for (size_t f = 0; f < k->nfunctions; f++)
-            if (st_detlog_has_function(rep, k->functions[f]))
+            if (strcmp(k->functions[f], ST_KNOWN_UNNAMED) == 0
+                    ? st_detlog_library_unnamed(rep)
+                    : st_detlog_has_function(rep, k->functions[f]))
                 return k;
     }
     return NULL;

@@ -683,6 +683,29 @@ bool st_detlog_has_function(const struct st_det_report *rep, const char *fn)
     return false;
 }
 
+bool st_detlog_library_unnamed(const struct st_det_report *rep)
+{
+    bool seen = false;
+
+    for (size_t s = 0; s < rep->nstacks; s++) {
+        const struct st_det_stack *st = &rep->stacks[s];
+        size_t at;
+
+        if (first_own(st, &at) == NULL)
+            continue;
+        for (size_t i = at; i < st->nframes &&
+                            st->frames[i].owner != ST_OWN_HARNESS; i++) {
+            if (st->frames[i].owner != ST_OWN_LIBRARY)
+                continue;
+            if (st->frames[i].fn[0] != '\0' &&
+                strcmp(st->frames[i].fn, "???") != 0)
+                return false;
+            seen = true;
+        }
+    }
+    return seen;
+}
+
 /* Append to buf (of len, k used), truncating. */
 static void put(char *buf, size_t len, size_t *k, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

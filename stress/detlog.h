@@ -98,6 +98,10 @@ void st_detlog_free(struct st_detlog *lg);
 bool st_detlog_deadly_signal(const char *line);
 /* The report's access begins in the library (see above). */
 bool st_detlog_in_library(const struct st_det_report *rep);
+/* The report has frames inside the library, and the tool named none of
+ * them ("???": a library without symbols for its static functions, as
+ * the system's libssl under Valgrind). */
+bool st_detlog_library_unnamed(const struct st_det_report *rep);
 /* True when |fn| is a library frame of one of the report's stacks. */
 bool st_detlog_has_function(const struct st_det_report *rep, const char *fn);
 /* One line for |rep| into |buf| (|len| bytes, truncated): its head, then

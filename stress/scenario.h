@@ -206,9 +206,12 @@ struct st_outcome {
  * (extension): what a library is known to do in this scenario.  Under a
  * race detector, on one of |backends|, a data race report inside the
  * library (its access's first frame not the system's is the library's)
- * whose library frames include one of |functions| (or any, without `in`)
- * is expected: it fails nothing and the report says "expected race" with
+ * whose library frames include one of |functions| (or any, without `in`;
+ * the word ST_KNOWN_UNNAMED: one whose library frames the tool could name
+ * none of) is expected: it fails nothing and the report says "expected race" with
  * its frames (detector.h).  Any other report still fails the scenario. */
+#define ST_KNOWN_UNNAMED "unnamed"
+
 struct st_known_race {
     size_t nbackends;
     char (*backends)[ST_NAME_MAX + 1];
