@@ -1579,8 +1579,10 @@ static int set_one(const struct target *t, const struct st_setting *st,
         return on ? SET(use_certificate, test_cert) : 1;
     case ST_K_KEY:
         return on ? SET(use_PrivateKey, test_key) : 1;
-    case ST_K_CHAIN:
-        return on ? (int)SET(add1_chain_cert, test_cert) : 1;
+    case ST_K_CHAIN:            /* none: SSL_(CTX_)clear_chain_certs */
+        return on ? (int)SET(add1_chain_cert, test_cert)
+                  : (int)(t->s != NULL ? SSL_clear_chain_certs(t->s)
+                                       : SSL_CTX_clear_chain_certs(t->c));
     case ST_K_SIGALGS:
         return (int)SET(set1_sigalgs_list, str);
     case ST_K_CLIENT_SIGALGS:
@@ -1663,10 +1665,12 @@ static int set_one(const struct target *t, const struct st_setting *st,
     }
     case ST_K_VERIFY_FLAGS:
         return X509_VERIFY_PARAM_set_flags(param(t), (unsigned long)num);
+    /* The lengths are given: OpenSSL and minissl take 0 for strlen,
+     * BoringSSL refuses it. */
     case ST_K_HOST:
-        return X509_VERIFY_PARAM_set1_host(param(t), str, 0);
+        return X509_VERIFY_PARAM_set1_host(param(t), str, strlen(str));
     case ST_K_ADD_HOST:
-        return X509_VERIFY_PARAM_add1_host(param(t), str, 0);
+        return X509_VERIFY_PARAM_add1_host(param(t), str, strlen(str));
     case ST_K_HOSTFLAGS:
         X509_VERIFY_PARAM_set_hostflags(param(t), (unsigned)num);
         return 1;
@@ -1682,7 +1686,7 @@ static int set_one(const struct target *t, const struct st_setting *st,
                        (X509_VERIFY_PARAM_set_auth_level(param(t), (int)num),
                         1), -1);
     case ST_K_VERIFY_EMAIL:
-        return X509_VERIFY_PARAM_set1_email(param(t), str, 0);
+        return X509_VERIFY_PARAM_set1_email(param(t), str, strlen(str));
     case ST_K_VERIFY_IP:
         return X509_VERIFY_PARAM_set1_ip_asc(param(t), str);
     case ST_K_DANE_TLSA:        /* an SSL's only (validate.c) */

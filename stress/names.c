@@ -269,6 +269,13 @@ static const struct st_const cert_type_tab[] = {
     { NULL, 0 }
 };
 
+/* OpenSSL's values, for the reasons a scenario's outcome names that a
+ * library's headers lack (BoringSSL has no serverinfo to refuse): the
+ * file parses everywhere, and is skipped where its statement is missing. */
+#ifndef SSL_R_INVALID_SERVERINFO_DATA
+# define SSL_R_INVALID_SERVERINFO_DATA 388
+#endif
+
 /* SSL_R_* first, then the common ERR_R_* reasons. */
 static const struct st_const reason_tab[] = {
 #ifdef SSL_R_APPLICATION_DATA_AFTER_CLOSE_NOTIFY
