@@ -1032,6 +1032,12 @@ int st_be_accept(void *ssl)
     return 0;
 }
 
+int st_be_clear(void *ssl)
+{
+    thread_warm_up();
+    return SSL_clear(ssl) == 1 ? 0 : -EIO;
+}
+
 /* ---- the peer client resumes --------------------------------------------
  *
  * A real client that talks to the same server again offers the session of

@@ -127,6 +127,11 @@ int st_be_up_ref(enum st_type t, void *obj);
 void st_be_free(enum st_type t, void *obj);
 int st_be_connect(void *ssl);
 int st_be_accept(void *ssl);
+/* SSL_clear: back to the state before the handshake, settings, BIOs and
+ * role kept (and the session, unless the connection finished without a
+ * shutdown: the library drops it then, and takes it out of the cache).
+ * 0, or -EIO when the library refuses (the reason on the error stack). */
+int st_be_clear(void *ssl);
 
 /* Drive |ssl|'s handshake against a harness-owned peer, created on first
  * use and kept in *peer (st_be_peer_free releases it).  o->until:

@@ -198,6 +198,7 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
     case ST_OP_FREE:
     case ST_OP_CONNECT:
     case ST_OP_ACCEPT:
+    case ST_OP_CLEAR:
     case ST_OP_FLUSH_SESSIONS:
         app(buf, n, &len, "%s %s", st_op_name(st->op), slot_name(sc, st->a, ctx));
         break;

@@ -1499,6 +1499,7 @@ const char *st_op_name(enum st_op op)
     case ST_OP_FREE: return "free";
     case ST_OP_CONNECT: return "connect";
     case ST_OP_ACCEPT: return "accept";
+    case ST_OP_CLEAR: return "clear";
     case ST_OP_HANDSHAKE: return "handshake";
     case ST_OP_SET: return "set";
     case ST_OP_EXPECT: return "expect";

@@ -753,7 +753,7 @@ static int parse_observe(struct parser *p, struct st_stmt *st)
 }
 
 static const char *const stmt_words[] = {
-    "ctx", "up_ref", "free", "connect", "accept", "handshake", "set",
+    "ctx", "up_ref", "free", "connect", "accept", "clear", "handshake", "set",
     "expect", "observe", "spin", "repeat", "add_session", "remove_session",
     "flush_sessions", NULL
 };
@@ -835,10 +835,11 @@ static int parse_stmt(struct parser *p)
         return parse_opts(p, st, 2);
     }
     if (is_word(t0, "up_ref") || is_word(t0, "free") || is_word(t0, "connect")
-        || is_word(t0, "accept")) {
+        || is_word(t0, "accept") || is_word(t0, "clear")) {
         st = new_stmt(p, is_word(t0, "up_ref") ? ST_OP_UP_REF
                          : is_word(t0, "free") ? ST_OP_FREE
-                         : is_word(t0, "connect") ? ST_OP_CONNECT : ST_OP_ACCEPT);
+                         : is_word(t0, "connect") ? ST_OP_CONNECT
+                         : is_word(t0, "accept") ? ST_OP_ACCEPT : ST_OP_CLEAR);
         if (st == NULL || obj_name(p, 1, 0, &st->a) < 0)
             return -1;
         return no_more(p, 2);

@@ -152,6 +152,7 @@ enum st_op {
     ST_OP_FREE,         /* free a */
     ST_OP_CONNECT,      /* connect a */
     ST_OP_ACCEPT,       /* accept a */
+    ST_OP_CLEAR,        /* clear a: SSL_clear */
     ST_OP_HANDSHAKE,    /* handshake a [until=] [steps=] [as=] [result=]
                            [resume=] */
     ST_OP_SET,          /* set a KEY=VALUE ... */

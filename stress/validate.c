@@ -641,9 +641,11 @@ static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
             break;
         case ST_OP_CONNECT:
         case ST_OP_ACCEPT:
+        case ST_OP_CLEAR:
         case ST_OP_HANDSHAKE:
             if (use(v, st->a, T_SSL, st->op == ST_OP_CONNECT ? "'connect'"
-                    : st->op == ST_OP_ACCEPT ? "'accept'" : "'handshake'", 0) < 0)
+                    : st->op == ST_OP_ACCEPT ? "'accept'"
+                    : st->op == ST_OP_CLEAR ? "'clear'" : "'handshake'", 0) < 0)
                 return -1;
             if (st->op == ST_OP_HANDSHAKE)
                 v->sc->requires |= ST_FEAT_HANDSHAKE;
