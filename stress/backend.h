@@ -164,9 +164,23 @@ void st_be_peer_free(void *peer);
 int st_be_set(enum st_type t, void *obj, const struct st_setting *set,
               void *const *slots);
 
-/* `copied A B`: true when every dup-list setting both objects expose
- * compares equal; otherwise false with the first difference in why. */
-bool st_be_copied(void *a, void *b, char *why, size_t whylen);
+/* `copied A B`, both of type |t|: for two SSLs, true when every dup-list
+ * setting both objects expose compares equal; for two sessions, when
+ * every field of a session the backend can read does (id, id context,
+ * protocol version, master key, time, timeout, resumable flag, peer
+ * certificate, ticket); otherwise false with the first difference in
+ * why. */
+bool st_be_copied(enum st_type t, void *a, void *b, char *why, size_t whylen);
+/* `kept A B`: true when session B has what session A had and a session
+ * that replaces another (a new ticket's copy, a resumption's) must keep:
+ * the protocol version, the id context, the timeout, the resumable flag
+ * and the peer certificate (equal by content, X509_cmp: a session decoded
+ * from a ticket holds a new X509 of the same certificate); otherwise
+ * false with the first difference in why. */
+bool st_be_session_kept(void *a, void *b, char *why, size_t whylen);
+/* A new session (one reference) that is a copy of |sess|
+ * (SSL_SESSION_dup), or NULL. */
+void *st_be_session_dup(void *sess);
 enum st_hs_state st_be_state(void *ssl);
 
 /* The calling thread's error stack: 0 when empty, else the packed code of

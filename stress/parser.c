@@ -153,8 +153,8 @@ static int plain_name(struct parser *p, size_t i, const char *what, char *out)
 }
 
 static const char *const reserved[] = {
-    "same", "copied", "state", "refs", "freed", "leaks", "errors", "none",
-    "verify_result", NULL
+    "same", "copied", "kept", "state", "refs", "freed", "leaks", "errors",
+    "none", "verify_result", NULL
 };
 
 /* An object name at token i: a new reference table entry; its index in *ix.
@@ -621,8 +621,8 @@ static int parse_expr(struct parser *p, size_t i, int observe,
         *vk = VK_SAME;
         return no_more(p, i + 6);
     }
-    if (is_word(t, "copied")) {
-        e->kind = ST_E_COPIED;
+    if (is_word(t, "copied") || is_word(t, "kept")) {
+        e->kind = is_word(t, "copied") ? ST_E_COPIED : ST_E_KEPT;
         if (obj_name(p, i + 1, 0, &e->a) < 0 || obj_name(p, i + 2, 0, &e->b) < 0)
             return -1;
         return no_more(p, i + 3);
@@ -797,8 +797,10 @@ static int parse_stmt(struct parser *p)
         st = new_stmt(p, opv[k]);
         if (st == NULL || obj_name(p, 0, 1, &st->dst) < 0)
             return -1;
-        if (opv[k] == ST_OP_SESSION)
-            return no_more(p, 3);
+        /* `session` alone makes a new session; `session SESSION` a copy
+         * of one (SSL_SESSION_dup). */
+        if (opv[k] == ST_OP_SESSION && p->lx.ntoks == 3)
+            return 0;
         if (opv[k] == ST_OP_KEY) {
             /* `rsa` alone makes a new key; `rsa PKEY` gets the one under
              * PKEY. */

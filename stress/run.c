@@ -417,7 +417,8 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
         created(r, s->dst, o);
         return 0;
     case ST_OP_SESSION:
-        if ((o = st_be_session_new()) == NULL)
+        if ((o = s->a >= 0 ? st_be_session_dup(a) : st_be_session_new())
+            == NULL)
             goto failed;
         created(r, s->dst, o);
         return 0;

@@ -111,6 +111,7 @@ enum st_expr_kind {
     ST_E_IDENT,     /* A == B / A != B: handle identity; bool */
     ST_E_SAME,      /* same(A, B): "same" or "copy" */
     ST_E_COPIED,    /* copied A B: bool */
+    ST_E_KEPT,      /* kept A B: two sessions; bool */
     ST_E_STATE,     /* state S [== before|mid|done|shutdown] */
     ST_E_REFS,      /* refs OBJ [== N] */
     ST_E_FREED,     /* freed OBJ: bool */

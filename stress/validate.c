@@ -491,8 +491,19 @@ static int check_expr(struct vstate *v, const struct st_expr *e)
                         a_type(v->sc->names[b].type));
         return 0;
     case ST_E_COPIED:
-        if (use(v, e->a, T_SSL, "'copied'", 0) < 0
-            || use(v, e->b, T_SSL, "'copied'", 0) < 0)
+        if ((a = use(v, e->a, T_SSL | T_SESSION, "'copied'", 0)) < 0
+            || (b = use(v, e->b, T_SSL | T_SESSION, "'copied'", 0)) < 0)
+            return -1;
+        if (v->sc->names[a].type != v->sc->names[b].type)
+            return verr(v, v->refs->v[e->b].loc, "type mismatch: '%s' is %s, "
+                        "'%s' is %s", written(&v->refs->v[e->a], wa),
+                        a_type(v->sc->names[a].type),
+                        written(&v->refs->v[e->b], wb),
+                        a_type(v->sc->names[b].type));
+        return 0;
+    case ST_E_KEPT:
+        if (use(v, e->a, T_SESSION, "'kept'", 0) < 0
+            || use(v, e->b, T_SESSION, "'kept'", 0) < 0)
             return -1;
         return 0;
     case ST_E_STATE:
@@ -564,7 +575,8 @@ static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
         switch (st->op) {
         case ST_OP_CTX:
         case ST_OP_SESSION:
-            if (create(v, st) < 0)
+            if ((st->a >= 0 && use(v, st->a, T_SESSION, "'session'", 0) < 0)
+                || create(v, st) < 0)
                 return -1;
             break;
         case ST_OP_CERT:
