@@ -1779,6 +1779,13 @@ int st_be_set(enum st_type type, void *obj, const struct st_setting *set,
     int r;
 
     thread_warm_up();
+    if (type == ST_TY_SESSION) {
+        /* A session's one key (validate.c): 0 refused, as minissl refuses
+         * a shared session (ssl_conn.h). */
+        if (set->key != ST_K_TIMEOUT)
+            return -ENOTSUP;
+        return SSL_SESSION_set_timeout(obj, (long)set->val.num) ? 0 : -EIO;
+    }
     if (type == ST_TY_SSL)
         t.s = obj;
     else if (type == ST_TY_CTX)

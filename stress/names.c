@@ -1447,6 +1447,7 @@ static const struct st_keyspec keyspecs[ST_K_COUNT] = {
     [ST_K_DANE_FLAGS] = { "dane_flags", ST_KT_FLAGS, ST_CT_DANE_FLAGS, 0, 0, 3 },
     [ST_K_MSG_CB_ARG] = { "msg_cb_arg", ST_KT_NUM, 0, 0, I, 3 },
     [ST_K_SECURITY_EX] = { "security_ex", ST_KT_NUM, 0, 0, I, 3 },
+    [ST_K_TIMEOUT] = { "timeout", ST_KT_NUM, 0, 0, I, ST_ON_SESSION },
 };
 #undef I
 

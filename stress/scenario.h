@@ -81,6 +81,8 @@ enum st_key {
     ST_K_PURPOSE, ST_K_TRUST, ST_K_VERIFY_TIME, ST_K_AUTH_LEVEL,
     ST_K_VERIFY_EMAIL, ST_K_VERIFY_IP, ST_K_DANE_TLSA, ST_K_DANE_FLAGS,
     ST_K_MSG_CB_ARG, ST_K_SECURITY_EX,
+    /* A session's own (SSL_SESSION_set_timeout). */
+    ST_K_TIMEOUT,
     ST_K_COUNT
 };
 

@@ -663,7 +663,7 @@ static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
                 v->sc->requires |= ST_FEAT_HANDSHAKE;
             break;
         case ST_OP_SET:
-            if ((s = use(v, st->a, T_SSL | T_CTX, "'set'", 0)) < 0)
+            if ((s = use(v, st->a, T_SSL | T_CTX | T_SESSION, "'set'", 0)) < 0)
                 return -1;
             for (k = 0; k < st->nsettings; k++) {
                 const struct st_setting *se = &st->settings[k];
@@ -672,11 +672,14 @@ static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
 
                 char w[ST_QNAME_MAX + 1];
 
-                if (!(ks->on & (ty == ST_TY_CTX ? ST_ON_CTX : ST_ON_SSL)))
+                if (!(ks->on & (ty == ST_TY_CTX ? ST_ON_CTX
+                                : ty == ST_TY_SSL ? ST_ON_SSL : ST_ON_SESSION)))
                     return verr(v, se->loc, "key '%s' is for %s, '%s' is %s",
                                 ks->name, ks->on == ST_ON_CTX ? "a ctx"
-                                : "an SSL", written(&v->refs->v[st->a], w),
-                                a_type(ty));
+                                : ks->on == ST_ON_SSL ? "an SSL"
+                                : ks->on == ST_ON_SESSION ? "a session"
+                                : "an SSL or a ctx",
+                                written(&v->refs->v[st->a], w), a_type(ty));
                 if (se->val.kind == ST_V_NAME
                     && use(v, se->val.slot, T_SESSION, "'session'", 0) < 0)
                     return -1;
