@@ -1726,6 +1726,19 @@ static int set_one(const struct target *t, const struct st_setting *st,
     case ST_K_SECURITY_EX:
         return ST_PICK(SECURITY, (SET(set0_security_ex_data,
                                       (void *)(intptr_t)num), 1), -1);
+    case ST_K_BIO: {            /* an SSL's only (validate.c) */
+        BIO *b = NULL;
+
+        /* test: one new memory BIO as both (SSL_set_bio takes one
+         * reference for the two); none: no BIOs.  Either frees the ones
+         * the SSL had. */
+        if (t->s == NULL)
+            return -1;
+        if (on && (b = BIO_new(BIO_s_mem())) == NULL)
+            return 0;
+        SSL_set_bio(t->s, b, b);
+        return 1;
+    }
     case ST_K_CUSTOM_EXT:       /* an SSL_CTX's only (validate.c) */
         if (t->c == NULL)
             return -1;

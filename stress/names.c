@@ -1448,6 +1448,7 @@ static const struct st_keyspec keyspecs[ST_K_COUNT] = {
     [ST_K_MSG_CB_ARG] = { "msg_cb_arg", ST_KT_NUM, 0, 0, I, 3 },
     [ST_K_SECURITY_EX] = { "security_ex", ST_KT_NUM, 0, 0, I, 3 },
     [ST_K_TIMEOUT] = { "timeout", ST_KT_NUM, 0, 0, I, ST_ON_SESSION },
+    [ST_K_BIO] = { "bio", ST_KT_MATERIAL, 0, 0, 0, ST_ON_SSL },
 };
 #undef I
 

@@ -83,6 +83,8 @@ enum st_key {
     ST_K_MSG_CB_ARG, ST_K_SECURITY_EX,
     /* A session's own (SSL_SESSION_set_timeout). */
     ST_K_TIMEOUT,
+    /* An SSL's BIOs (SSL_set_bio). */
+    ST_K_BIO,
     ST_K_COUNT
 };
 
