@@ -671,6 +671,7 @@ enum cap {
     CAP_CLIENT_SIGALGS, CAP_CERT_TYPES, CAP_GEN_SESSION_ID, CAP_SERVERINFO,
     CAP_CUSTOM_EXT, CAP_SSL_PASSWD_CB, CAP_PARAM_HOST, CAP_PARAM_GET,
     CAP_AUTH_LEVEL, CAP_MEM_FUNCTIONS, CAP_Q_KEYGEN, CAP_SESSION_NEW_CTX,
+    CAP_SESSION_DUP,
     CAP_COUNT
 };
 
@@ -728,6 +729,8 @@ static const struct st_be_cap caps[CAP_COUNT] = {
       ST_HAVE_SESSION_NEW_CTX, true,
       "SSL_SESSION_new(void), OpenSSL's form: `session` calls that (with "
       "the SSL_CTX form, it passes the harness's client SSL_CTX)" },
+    { "session_dup", "SSL_SESSION_dup", ST_HAVE_SESSION_DUP, false,
+      "no copy of a session (`session SESSION`)" },
 };
 
 const struct st_be_cap *st_be_caps(size_t *n)
@@ -820,6 +823,10 @@ const char *st_be_stmt_lacks(const struct st_scenario *sc,
     case ST_OP_DUP:
         c = CAP_SSL_SHARE, api = "SSL_dup";
         break;
+    case ST_OP_SESSION:
+        if (st->a >= 0)
+            c = CAP_SESSION_DUP, api = "SSL_SESSION_dup";
+        break;
     case ST_OP_UP_REF:
     case ST_OP_FREE:
         if (st->op == ST_OP_UP_REF && ta == ST_TY_SSL)
@@ -908,6 +915,15 @@ void *st_be_session_new(void)
         return NULL;
     }
     return sess;
+}
+
+void *st_be_session_dup(void *sess)
+{
+    thread_warm_up();
+    /* (a `session SESSION` skips its scenario where SSL_SESSION_dup is
+     * missing) */
+    return sess == NULL ? NULL : ST_PICK(SESSION_DUP, SSL_SESSION_dup(sess),
+                                         NULL);
 }
 
 void *st_be_get1_session(void *ssl)
@@ -1030,6 +1046,12 @@ int st_be_accept(void *ssl)
     thread_warm_up();
     SSL_set_accept_state(ssl);
     return 0;
+}
+
+int st_be_clear(void *ssl)
+{
+    thread_warm_up();
+    return SSL_clear(ssl) == 1 ? 0 : -EIO;
 }
 
 /* ---- the peer client resumes --------------------------------------------
@@ -1579,8 +1601,10 @@ static int set_one(const struct target *t, const struct st_setting *st,
         return on ? SET(use_certificate, test_cert) : 1;
     case ST_K_KEY:
         return on ? SET(use_PrivateKey, test_key) : 1;
-    case ST_K_CHAIN:
-        return on ? (int)SET(add1_chain_cert, test_cert) : 1;
+    case ST_K_CHAIN:            /* none: SSL_(CTX_)clear_chain_certs */
+        return on ? (int)SET(add1_chain_cert, test_cert)
+                  : (int)(t->s != NULL ? SSL_clear_chain_certs(t->s)
+                                       : SSL_CTX_clear_chain_certs(t->c));
     case ST_K_SIGALGS:
         return (int)SET(set1_sigalgs_list, str);
     case ST_K_CLIENT_SIGALGS:
@@ -1663,10 +1687,12 @@ static int set_one(const struct target *t, const struct st_setting *st,
     }
     case ST_K_VERIFY_FLAGS:
         return X509_VERIFY_PARAM_set_flags(param(t), (unsigned long)num);
+    /* The lengths are given: OpenSSL and minissl take 0 for strlen,
+     * BoringSSL refuses it. */
     case ST_K_HOST:
-        return X509_VERIFY_PARAM_set1_host(param(t), str, 0);
+        return X509_VERIFY_PARAM_set1_host(param(t), str, strlen(str));
     case ST_K_ADD_HOST:
-        return X509_VERIFY_PARAM_add1_host(param(t), str, 0);
+        return X509_VERIFY_PARAM_add1_host(param(t), str, strlen(str));
     case ST_K_HOSTFLAGS:
         X509_VERIFY_PARAM_set_hostflags(param(t), (unsigned)num);
         return 1;
@@ -1682,7 +1708,7 @@ static int set_one(const struct target *t, const struct st_setting *st,
                        (X509_VERIFY_PARAM_set_auth_level(param(t), (int)num),
                         1), -1);
     case ST_K_VERIFY_EMAIL:
-        return X509_VERIFY_PARAM_set1_email(param(t), str, 0);
+        return X509_VERIFY_PARAM_set1_email(param(t), str, strlen(str));
     case ST_K_VERIFY_IP:
         return X509_VERIFY_PARAM_set1_ip_asc(param(t), str);
     case ST_K_DANE_TLSA:        /* an SSL's only (validate.c) */
@@ -1700,6 +1726,19 @@ static int set_one(const struct target *t, const struct st_setting *st,
     case ST_K_SECURITY_EX:
         return ST_PICK(SECURITY, (SET(set0_security_ex_data,
                                       (void *)(intptr_t)num), 1), -1);
+    case ST_K_BIO: {            /* an SSL's only (validate.c) */
+        BIO *b = NULL;
+
+        /* test: one new memory BIO as both (SSL_set_bio takes one
+         * reference for the two); none: no BIOs.  Either frees the ones
+         * the SSL had. */
+        if (t->s == NULL)
+            return -1;
+        if (on && (b = BIO_new(BIO_s_mem())) == NULL)
+            return 0;
+        SSL_set_bio(t->s, b, b);
+        return 1;
+    }
     case ST_K_CUSTOM_EXT:       /* an SSL_CTX's only (validate.c) */
         if (t->c == NULL)
             return -1;
@@ -1753,6 +1792,13 @@ int st_be_set(enum st_type type, void *obj, const struct st_setting *set,
     int r;
 
     thread_warm_up();
+    if (type == ST_TY_SESSION) {
+        /* A session's one key (validate.c): 0 refused, as minissl refuses
+         * a shared session (ssl_conn.h). */
+        if (set->key != ST_K_TIMEOUT)
+            return -ENOTSUP;
+        return SSL_SESSION_set_timeout(obj, (long)set->val.num) ? 0 : -EIO;
+    }
     if (type == ST_TY_SSL)
         t.s = obj;
     else if (type == ST_TY_CTX)
@@ -1767,9 +1813,140 @@ int st_be_set(enum st_type type, void *obj, const struct st_setting *set,
 
 /* ---- expressions ----------------------------------------------------------- */
 
-/* `copied`: the SSL_dup table's every row (dupitems.h). */
-bool st_be_copied(void *a, void *b, char *why, size_t whylen)
+/* `copied` of two sessions: every field a program can read through the
+ * public getters of all three libraries, as text (dupitems.h's forms).
+ * Not the cipher (minissl has no SSL_CIPHER; its session's seal covers
+ * the cipher id, session.c) nor the library's private fields. */
+static void sess_id(SSL_SESSION *s, struct st_text *t)
 {
+    unsigned int n = 0;
+    const unsigned char *p = SSL_SESSION_get_id(s, &n);
+
+    st_text_bytes(t, p, n);
+}
+
+static void sess_id_ctx(SSL_SESSION *s, struct st_text *t)
+{
+    unsigned int n = 0;
+    const unsigned char *p = SSL_SESSION_get0_id_context(s, &n);
+
+    st_text_bytes(t, p, n);
+}
+
+static void sess_version(SSL_SESSION *s, struct st_text *t)
+{
+    st_text_add(t, "%#x", (unsigned)SSL_SESSION_get_protocol_version(s));
+}
+
+static void sess_master_key(SSL_SESSION *s, struct st_text *t)
+{
+    unsigned char k[256];
+    size_t n = SSL_SESSION_get_master_key(s, k, sizeof(k));
+
+    st_text_bytes(t, k, n);
+    OPENSSL_cleanse(k, sizeof(k));
+}
+
+static void sess_time(SSL_SESSION *s, struct st_text *t)
+{
+    st_text_add(t, "%lld", (long long)SSL_SESSION_get_time(s));
+}
+
+static void sess_timeout(SSL_SESSION *s, struct st_text *t)
+{
+    st_text_add(t, "%lld", (long long)SSL_SESSION_get_timeout(s));
+}
+
+static void sess_resumable(SSL_SESSION *s, struct st_text *t)
+{
+    st_text_add(t, "%d", SSL_SESSION_is_resumable(s));
+}
+
+/* The peer certificate by identity: a copy shares it (an up_ref). */
+static void sess_peer(SSL_SESSION *s, struct st_text *t)
+{
+    st_text_ptr(t, SSL_SESSION_get0_peer(s));
+}
+
+static void sess_ticket(SSL_SESSION *s, struct st_text *t)
+{
+    const unsigned char *p = NULL;
+    size_t n = 0;
+
+    if (SSL_SESSION_has_ticket(s))
+        SSL_SESSION_get0_ticket(s, &p, &n);
+    st_text_bytes(t, p, n);
+}
+
+/* Each field; |kept|: one a session that replaces another must keep
+ * (`kept`), where the id, the ticket, the time and the master key are the
+ * new ticket's.  The peer certificate is compared by identity for
+ * `copied` (a copy shares it) and by content for `kept`. */
+static const struct {
+    const char *field;
+    void (*render)(SSL_SESSION *s, struct st_text *t);
+    bool kept;
+} sess_fields[] = {
+    { "id", sess_id, false },
+    { "id context", sess_id_ctx, true },
+    { "protocol version", sess_version, true },
+    { "master key", sess_master_key, false },
+    { "time", sess_time, false },
+    { "timeout", sess_timeout, true },
+    { "resumable flag", sess_resumable, true },
+    { "peer certificate", sess_peer, false },
+    { "ticket", sess_ticket, false },
+};
+
+static bool sessions_agree(SSL_SESSION *a, SSL_SESSION *b, bool kept,
+                           char *why, size_t whylen)
+{
+    struct st_text ta, tb;
+    X509 *pa, *pb;
+
+    if (a == NULL || b == NULL) {
+        snprintf(why, whylen, "%s is no session", a == NULL ? "A" : "B");
+        return a == b;
+    }
+    for (size_t i = 0; i < sizeof(sess_fields) / sizeof(sess_fields[0]);
+         i++) {
+        if (kept && !sess_fields[i].kept)
+            continue;
+        st_text_clear(&ta);
+        st_text_clear(&tb);
+        sess_fields[i].render(a, &ta);
+        sess_fields[i].render(b, &tb);
+        if (strcmp(ta.s, tb.s) != 0) {
+            snprintf(why, whylen, "the session's %s differs (A: %s; B: %s)",
+                     sess_fields[i].field, ta.s, tb.s);
+            return false;
+        }
+    }
+    if (!kept)
+        return true;
+    pa = SSL_SESSION_get0_peer(a);
+    pb = SSL_SESSION_get0_peer(b);
+    if ((pa == NULL) != (pb == NULL) || (pa != NULL && X509_cmp(pa, pb) != 0)) {
+        snprintf(why, whylen, "the session's peer certificate differs (A: "
+                 "%s; B: %s)", pa == NULL ? "none" : "a certificate",
+                 pb == NULL ? "none" : pa == NULL ? "a certificate"
+                                                  : "another certificate");
+        return false;
+    }
+    return true;
+}
+
+bool st_be_session_kept(void *a, void *b, char *why, size_t whylen)
+{
+    return sessions_agree(a, b, true, why, whylen);
+}
+
+/* `copied`: the SSL_dup table's every row (dupitems.h), or every field of
+ * two sessions. */
+bool st_be_copied(enum st_type t, void *a, void *b, char *why, size_t whylen)
+{
+    if (t == ST_TY_SESSION)
+        return sessions_agree(a, b, false, why, whylen);
     return st_dup_compare(a, b, why, whylen);
 }
 

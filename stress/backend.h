@@ -127,6 +127,11 @@ int st_be_up_ref(enum st_type t, void *obj);
 void st_be_free(enum st_type t, void *obj);
 int st_be_connect(void *ssl);
 int st_be_accept(void *ssl);
+/* SSL_clear: back to the state before the handshake, settings, BIOs and
+ * role kept (and the session, unless the connection finished without a
+ * shutdown: the library drops it then, and takes it out of the cache).
+ * 0, or -EIO when the library refuses (the reason on the error stack). */
+int st_be_clear(void *ssl);
 
 /* Drive |ssl|'s handshake against a harness-owned peer, created on first
  * use and kept in *peer (st_be_peer_free releases it).  o->until:
@@ -159,9 +164,23 @@ void st_be_peer_free(void *peer);
 int st_be_set(enum st_type t, void *obj, const struct st_setting *set,
               void *const *slots);
 
-/* `copied A B`: true when every dup-list setting both objects expose
- * compares equal; otherwise false with the first difference in why. */
-bool st_be_copied(void *a, void *b, char *why, size_t whylen);
+/* `copied A B`, both of type |t|: for two SSLs, true when every dup-list
+ * setting both objects expose compares equal; for two sessions, when
+ * every field of a session the backend can read does (id, id context,
+ * protocol version, master key, time, timeout, resumable flag, peer
+ * certificate, ticket); otherwise false with the first difference in
+ * why. */
+bool st_be_copied(enum st_type t, void *a, void *b, char *why, size_t whylen);
+/* `kept A B`: true when session B has what session A had and a session
+ * that replaces another (a new ticket's copy, a resumption's) must keep:
+ * the protocol version, the id context, the timeout, the resumable flag
+ * and the peer certificate (equal by content, X509_cmp: a session decoded
+ * from a ticket holds a new X509 of the same certificate); otherwise
+ * false with the first difference in why. */
+bool st_be_session_kept(void *a, void *b, char *why, size_t whylen);
+/* A new session (one reference) that is a copy of |sess|
+ * (SSL_SESSION_dup), or NULL. */
+void *st_be_session_dup(void *sess);
 enum st_hs_state st_be_state(void *ssl);
 
 /* The calling thread's error stack: 0 when empty, else the packed code of

@@ -38,6 +38,7 @@
 #define ST_HAVE_MEM_FUNCTIONS 0     /* harness: OPENSSL_memory_* hooks */
 #define ST_HAVE_Q_KEYGEN 0          /* harness: EC_KEY_generate_key */
 #define ST_HAVE_SESSION_NEW_CTX 1   /* SSL_SESSION_new(const SSL_CTX *) */
+#define ST_HAVE_SESSION_DUP 0       /* SSL_SESSION_dup */
 #define ST_HAVE_CIPHERSUITES 0      /* SSL_(CTX_)set_ciphersuites */
 #define ST_HAVE_SECURITY 0          /* security level and callback */
 #define ST_HAVE_TMP_DH 0            /* set0_tmp_dh_pkey, set_dh_auto */
@@ -62,6 +63,7 @@
 #define ST_HAVE_MEM_FUNCTIONS 1
 #define ST_HAVE_Q_KEYGEN 1
 #define ST_HAVE_SESSION_NEW_CTX 0   /* SSL_SESSION_new(void) */
+#define ST_HAVE_SESSION_DUP 1
 #define ST_HAVE_CIPHERSUITES 1
 #define ST_HAVE_SECURITY 1
 #define ST_HAVE_TMP_DH 1

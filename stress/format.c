@@ -85,8 +85,10 @@ static int expr_format(const struct st_scenario *sc, const struct st_expr *e,
             slot_name(sc, e->b, ctx));
         break;
     case ST_E_COPIED:
-        app(buf, n, &len, "copied %s %s", slot_name(sc, e->a, ctx),
-            slot_name(sc, e->b, ctx));
+    case ST_E_KEPT:
+        app(buf, n, &len, "%s %s %s", e->kind == ST_E_COPIED ? "copied"
+                                                             : "kept",
+            slot_name(sc, e->a, ctx), slot_name(sc, e->b, ctx));
         break;
     case ST_E_STATE:
         app(buf, n, &len, "state %s", slot_name(sc, e->a, ctx));
@@ -193,11 +195,14 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
         break;
     case ST_OP_SESSION:
         app(buf, n, &len, "%s = session", slot_name(sc, st->dst, ctx));
+        if (st->a >= 0)
+            app(buf, n, &len, " %s", slot_name(sc, st->a, ctx));
         break;
     case ST_OP_UP_REF:
     case ST_OP_FREE:
     case ST_OP_CONNECT:
     case ST_OP_ACCEPT:
+    case ST_OP_CLEAR:
     case ST_OP_FLUSH_SESSIONS:
         app(buf, n, &len, "%s %s", st_op_name(st->op), slot_name(sc, st->a, ctx));
         break;

@@ -269,6 +269,13 @@ static const struct st_const cert_type_tab[] = {
     { NULL, 0 }
 };
 
+/* OpenSSL's values, for the reasons a scenario's outcome names that a
+ * library's headers lack (BoringSSL has no serverinfo to refuse): the
+ * file parses everywhere, and is skipped where its statement is missing. */
+#ifndef SSL_R_INVALID_SERVERINFO_DATA
+# define SSL_R_INVALID_SERVERINFO_DATA 388
+#endif
+
 /* SSL_R_* first, then the common ERR_R_* reasons. */
 static const struct st_const reason_tab[] = {
 #ifdef SSL_R_APPLICATION_DATA_AFTER_CLOSE_NOTIFY
@@ -1440,6 +1447,8 @@ static const struct st_keyspec keyspecs[ST_K_COUNT] = {
     [ST_K_DANE_FLAGS] = { "dane_flags", ST_KT_FLAGS, ST_CT_DANE_FLAGS, 0, 0, 3 },
     [ST_K_MSG_CB_ARG] = { "msg_cb_arg", ST_KT_NUM, 0, 0, I, 3 },
     [ST_K_SECURITY_EX] = { "security_ex", ST_KT_NUM, 0, 0, I, 3 },
+    [ST_K_TIMEOUT] = { "timeout", ST_KT_NUM, 0, 0, I, ST_ON_SESSION },
+    [ST_K_BIO] = { "bio", ST_KT_MATERIAL, 0, 0, 0, ST_ON_SSL },
 };
 #undef I
 
@@ -1492,6 +1501,7 @@ const char *st_op_name(enum st_op op)
     case ST_OP_FREE: return "free";
     case ST_OP_CONNECT: return "connect";
     case ST_OP_ACCEPT: return "accept";
+    case ST_OP_CLEAR: return "clear";
     case ST_OP_HANDSHAKE: return "handshake";
     case ST_OP_SET: return "set";
     case ST_OP_EXPECT: return "expect";

@@ -73,6 +73,7 @@ enum st_keytype {
 
 #define ST_ON_CTX 1u
 #define ST_ON_SSL 2u
+#define ST_ON_SESSION 4u
 
 struct st_keyspec {
     const char *name;

@@ -68,7 +68,10 @@ struct st_val st_eval(const struct st_objects *ob, const struct st_expr *e,
     case ST_E_SAME:
         return st_val_word(a == b ? ST_W_SAME : ST_W_COPY);
     case ST_E_COPIED:
-        return boolean(st_be_copied(a, b, why, wl));
+        return boolean(st_be_copied(ob->sc->names[e->a].type, a, b, why,
+                                    wl));
+    case ST_E_KEPT:
+        return boolean(st_be_session_kept(a, b, why, wl));
     case ST_E_STATE:
         return st_val_word(ST_W_BEFORE + (int)st_be_state(a));
     case ST_E_REFS:
@@ -109,6 +112,7 @@ bool st_eval_expect(const struct st_objects *ob, const struct st_expr *e,
     case ST_E_SAME:
         return v.v == ST_W_SAME;
     case ST_E_COPIED:
+    case ST_E_KEPT:
         return v.v == ST_W_TRUE;
     case ST_E_FREED:
         ok = v.v == ST_W_TRUE;
@@ -170,7 +174,7 @@ struct st_val st_eval_observe(const struct st_objects *ob,
     /* Evaluated again as an expectation, as it always was: in controlled
      * mode each backend call is a step, and schedules name steps. */
     if (e->has_cmp || e->kind == ST_E_IDENT || e->kind == ST_E_FREED ||
-        e->kind == ST_E_COPIED)
+        e->kind == ST_E_COPIED || e->kind == ST_E_KEPT)
         v = boolean(st_eval_expect(ob, e, why, wl));
     return v;
 }

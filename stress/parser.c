@@ -153,8 +153,8 @@ static int plain_name(struct parser *p, size_t i, const char *what, char *out)
 }
 
 static const char *const reserved[] = {
-    "same", "copied", "state", "refs", "freed", "leaks", "errors", "none",
-    "verify_result", NULL
+    "same", "copied", "kept", "state", "refs", "freed", "leaks", "errors",
+    "none", "verify_result", NULL
 };
 
 /* An object name at token i: a new reference table entry; its index in *ix.
@@ -621,8 +621,8 @@ static int parse_expr(struct parser *p, size_t i, int observe,
         *vk = VK_SAME;
         return no_more(p, i + 6);
     }
-    if (is_word(t, "copied")) {
-        e->kind = ST_E_COPIED;
+    if (is_word(t, "copied") || is_word(t, "kept")) {
+        e->kind = is_word(t, "copied") ? ST_E_COPIED : ST_E_KEPT;
         if (obj_name(p, i + 1, 0, &e->a) < 0 || obj_name(p, i + 2, 0, &e->b) < 0)
             return -1;
         return no_more(p, i + 3);
@@ -753,7 +753,7 @@ static int parse_observe(struct parser *p, struct st_stmt *st)
 }
 
 static const char *const stmt_words[] = {
-    "ctx", "up_ref", "free", "connect", "accept", "handshake", "set",
+    "ctx", "up_ref", "free", "connect", "accept", "clear", "handshake", "set",
     "expect", "observe", "spin", "repeat", "add_session", "remove_session",
     "flush_sessions", NULL
 };
@@ -797,8 +797,10 @@ static int parse_stmt(struct parser *p)
         st = new_stmt(p, opv[k]);
         if (st == NULL || obj_name(p, 0, 1, &st->dst) < 0)
             return -1;
-        if (opv[k] == ST_OP_SESSION)
-            return no_more(p, 3);
+        /* `session` alone makes a new session; `session SESSION` a copy
+         * of one (SSL_SESSION_dup). */
+        if (opv[k] == ST_OP_SESSION && p->lx.ntoks == 3)
+            return 0;
         if (opv[k] == ST_OP_KEY) {
             /* `rsa` alone makes a new key; `rsa PKEY` gets the one under
              * PKEY. */
@@ -835,10 +837,11 @@ static int parse_stmt(struct parser *p)
         return parse_opts(p, st, 2);
     }
     if (is_word(t0, "up_ref") || is_word(t0, "free") || is_word(t0, "connect")
-        || is_word(t0, "accept")) {
+        || is_word(t0, "accept") || is_word(t0, "clear")) {
         st = new_stmt(p, is_word(t0, "up_ref") ? ST_OP_UP_REF
                          : is_word(t0, "free") ? ST_OP_FREE
-                         : is_word(t0, "connect") ? ST_OP_CONNECT : ST_OP_ACCEPT);
+                         : is_word(t0, "connect") ? ST_OP_CONNECT
+                         : is_word(t0, "accept") ? ST_OP_ACCEPT : ST_OP_CLEAR);
         if (st == NULL || obj_name(p, 1, 0, &st->a) < 0)
             return -1;
         return no_more(p, 2);

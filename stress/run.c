@@ -417,7 +417,8 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
         created(r, s->dst, o);
         return 0;
     case ST_OP_SESSION:
-        if ((o = st_be_session_new()) == NULL)
+        if ((o = s->a >= 0 ? st_be_session_dup(a) : st_be_session_new())
+            == NULL)
             goto failed;
         created(r, s->dst, o);
         return 0;
@@ -462,6 +463,17 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
         r->server[s->a] = (r->server[s->a] & ROLE_OWN) | ROLE_SET |
                           ROLE_SERVER;
         return st_be_accept(a) == 0 ? 0 : -1;
+    case ST_OP_CLEAR: {
+        void **peer = peer_of(r, s->a, a);
+
+        if (st_be_clear(a) != 0)
+            goto failed;
+        /* The connection is over: the next handshake talks to a new peer
+         * (which sets new BIOs over the ones the SSL kept). */
+        st_be_peer_free(*peer);
+        *peer = NULL;
+        return 0;
+    }
     case ST_OP_HANDSHAKE: {
         void **peer = peer_of(r, s->a, a);
 

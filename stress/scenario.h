@@ -81,6 +81,10 @@ enum st_key {
     ST_K_PURPOSE, ST_K_TRUST, ST_K_VERIFY_TIME, ST_K_AUTH_LEVEL,
     ST_K_VERIFY_EMAIL, ST_K_VERIFY_IP, ST_K_DANE_TLSA, ST_K_DANE_FLAGS,
     ST_K_MSG_CB_ARG, ST_K_SECURITY_EX,
+    /* A session's own (SSL_SESSION_set_timeout). */
+    ST_K_TIMEOUT,
+    /* An SSL's BIOs (SSL_set_bio). */
+    ST_K_BIO,
     ST_K_COUNT
 };
 
@@ -111,6 +115,7 @@ enum st_expr_kind {
     ST_E_IDENT,     /* A == B / A != B: handle identity; bool */
     ST_E_SAME,      /* same(A, B): "same" or "copy" */
     ST_E_COPIED,    /* copied A B: bool */
+    ST_E_KEPT,      /* kept A B: two sessions; bool */
     ST_E_STATE,     /* state S [== before|mid|done|shutdown] */
     ST_E_REFS,      /* refs OBJ [== N] */
     ST_E_FREED,     /* freed OBJ: bool */
@@ -152,6 +157,7 @@ enum st_op {
     ST_OP_FREE,         /* free a */
     ST_OP_CONNECT,      /* connect a */
     ST_OP_ACCEPT,       /* accept a */
+    ST_OP_CLEAR,        /* clear a: SSL_clear */
     ST_OP_HANDSHAKE,    /* handshake a [until=] [steps=] [as=] [result=]
                            [resume=] */
     ST_OP_SET,          /* set a KEY=VALUE ... */

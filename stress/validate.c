@@ -491,8 +491,19 @@ static int check_expr(struct vstate *v, const struct st_expr *e)
                         a_type(v->sc->names[b].type));
         return 0;
     case ST_E_COPIED:
-        if (use(v, e->a, T_SSL, "'copied'", 0) < 0
-            || use(v, e->b, T_SSL, "'copied'", 0) < 0)
+        if ((a = use(v, e->a, T_SSL | T_SESSION, "'copied'", 0)) < 0
+            || (b = use(v, e->b, T_SSL | T_SESSION, "'copied'", 0)) < 0)
+            return -1;
+        if (v->sc->names[a].type != v->sc->names[b].type)
+            return verr(v, v->refs->v[e->b].loc, "type mismatch: '%s' is %s, "
+                        "'%s' is %s", written(&v->refs->v[e->a], wa),
+                        a_type(v->sc->names[a].type),
+                        written(&v->refs->v[e->b], wb),
+                        a_type(v->sc->names[b].type));
+        return 0;
+    case ST_E_KEPT:
+        if (use(v, e->a, T_SESSION, "'kept'", 0) < 0
+            || use(v, e->b, T_SESSION, "'kept'", 0) < 0)
             return -1;
         return 0;
     case ST_E_STATE:
@@ -564,7 +575,8 @@ static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
         switch (st->op) {
         case ST_OP_CTX:
         case ST_OP_SESSION:
-            if (create(v, st) < 0)
+            if ((st->a >= 0 && use(v, st->a, T_SESSION, "'session'", 0) < 0)
+                || create(v, st) < 0)
                 return -1;
             break;
         case ST_OP_CERT:
@@ -641,15 +653,17 @@ static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
             break;
         case ST_OP_CONNECT:
         case ST_OP_ACCEPT:
+        case ST_OP_CLEAR:
         case ST_OP_HANDSHAKE:
             if (use(v, st->a, T_SSL, st->op == ST_OP_CONNECT ? "'connect'"
-                    : st->op == ST_OP_ACCEPT ? "'accept'" : "'handshake'", 0) < 0)
+                    : st->op == ST_OP_ACCEPT ? "'accept'"
+                    : st->op == ST_OP_CLEAR ? "'clear'" : "'handshake'", 0) < 0)
                 return -1;
             if (st->op == ST_OP_HANDSHAKE)
                 v->sc->requires |= ST_FEAT_HANDSHAKE;
             break;
         case ST_OP_SET:
-            if ((s = use(v, st->a, T_SSL | T_CTX, "'set'", 0)) < 0)
+            if ((s = use(v, st->a, T_SSL | T_CTX | T_SESSION, "'set'", 0)) < 0)
                 return -1;
             for (k = 0; k < st->nsettings; k++) {
                 const struct st_setting *se = &st->settings[k];
@@ -658,11 +672,14 @@ static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
 
                 char w[ST_QNAME_MAX + 1];
 
-                if (!(ks->on & (ty == ST_TY_CTX ? ST_ON_CTX : ST_ON_SSL)))
+                if (!(ks->on & (ty == ST_TY_CTX ? ST_ON_CTX
+                                : ty == ST_TY_SSL ? ST_ON_SSL : ST_ON_SESSION)))
                     return verr(v, se->loc, "key '%s' is for %s, '%s' is %s",
                                 ks->name, ks->on == ST_ON_CTX ? "a ctx"
-                                : "an SSL", written(&v->refs->v[st->a], w),
-                                a_type(ty));
+                                : ks->on == ST_ON_SSL ? "an SSL"
+                                : ks->on == ST_ON_SESSION ? "a session"
+                                : "an SSL or a ctx",
+                                written(&v->refs->v[st->a], w), a_type(ty));
                 if (se->val.kind == ST_V_NAME
                     && use(v, se->val.slot, T_SESSION, "'session'", 0) < 0)
                     return -1;

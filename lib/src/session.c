@@ -315,3 +315,19 @@ void *SSL_SESSION_get_ex_data(const SSL_SESSION *s, int idx)
     MS_CHECK(s, MINISSL_SSL_SESSION, NULL);
     return CRYPTO_get_ex_data(&s->ex_data, idx);
 }
+
+int SSL_SESSION_has_ticket(const SSL_SESSION *s)
+{
+    MS_CHECK(s, MINISSL_SSL_SESSION, 0);
+    return s->ticket_len > 0;
+}
+
+void SSL_SESSION_get0_ticket(const SSL_SESSION *s, const unsigned char **tick,
+                             size_t *len)
+{
+    MS_CHECK(s, MINISSL_SSL_SESSION, );
+    if (tick != NULL)
+        *tick = s->ticket_len > 0 ? s->ticket : NULL;
+    if (len != NULL)
+        *len = s->ticket_len;
+}

@@ -576,6 +576,27 @@ START_TEST(statements_print_back_in_the_format)
 }
 END_TEST
 
+START_TEST(session_copies_kept_and_clear_parse_to_the_model)
+{
+    struct st_scenario *sc = load_good("session-copies.scn");
+    const struct st_stmt *st = sc->setup.stmts;
+
+    ck_assert_int_eq(st[3].op, ST_OP_SESSION);
+    ck_assert_int_eq(st[3].a, slot(sc, "sess"));
+    ck_assert_int_eq(sc->names[st[3].dst].type, ST_TY_SESSION);
+    ck_assert_int_eq(st[4].expr.kind, ST_E_COPIED);
+    ck_assert_int_eq(st[5].expr.kind, ST_E_KEPT);
+    ck_assert_int_eq(st[5].expr.a, slot(sc, "sess"));
+    ck_assert_int_eq(st[5].expr.b, slot(sc, "keep"));
+    ck_assert_int_eq(st[6].op, ST_OP_CLEAR);
+    ck_assert_int_eq(sc->setup.stmts[1].a, st[6].a);
+    prints_as(sc, &st[3], "keep = session sess");
+    prints_as(sc, &st[5], "expect kept sess keep");
+    prints_as(sc, &st[6], "clear s");
+    st_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(certificate_key_and_cache_statements_make_names_of_their_types)
 {
     struct st_scenario *sc = load_good("key-objects.scn");
@@ -821,6 +842,7 @@ Suite *make_suite(void)
     tcase_add_test(files, observe_records_values_and_outcomes_list_them);
     tcase_add_test(files, repeat_bodies_nest_and_crlf_and_bom_are_accepted);
     tcase_add_test(files, sessions_pass_between_setup_threads_and_check);
+    tcase_add_test(files, session_copies_kept_and_clear_parse_to_the_model);
     tcase_add_test(files, the_reference_page_examples_parse);
     tcase_add_test(files, threads_may_each_make_the_same_local_name);
     tcase_add_test(files, printed_scenarios_parse_back_to_the_same_model);

@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "backend.h"
+#include "format.h"
 #include "result.h"
 #include "runner.h"
 #include "scenario.h"
@@ -442,6 +443,60 @@ START_TEST(a_block_left_after_the_scenario_fails_leaks_zero_at_its_end)
 }
 END_TEST
 
+static const char clear_text[] =
+    "scenario clear-between-handshakes\n"
+    "iterations 20\n"
+    "requires handshake\n"
+    "setup\n"
+    "  ctx sc method=server\n"
+    "  s = new sc\n"
+    "  handshake s\n"
+    "  clear s\n"
+    "  expect state s == before\n"
+    "  handshake s until=shutdown\n"
+    "  clear s\n"
+    "  up_ref s\n"
+    "thread A\n"
+    "  handshake s\n"
+    "  observe st state s\n"
+    "  free s\n"
+    "check\n"
+    "  clear s\n"
+    "  expect state s == before\n"
+    "  free s\n"
+    "  free sc\n"
+    "  expect leaks == 0\n"
+    "outcome st=done acceptable \"the third handshake finished\"\n";
+
+/* `clear` is SSL_clear: the SSL is back before its handshake, the next
+ * `handshake` is a new connection against a new peer, and a second
+ * SSL_clear after a finished handshake leaves nothing behind. */
+START_TEST(clear_puts_an_ssl_back_before_its_handshake_and_the_next_is_new)
+{
+    struct st_scenario *sc = load_text("clear.scn", clear_text);
+    struct st_opts o;
+    struct st_range rg = { 0, 20 };
+    struct st_result r;
+    char buf[64];
+
+    ck_assert_ptr_nonnull(sc);
+    ck_assert_int_eq(sc->setup.stmts[3].op, ST_OP_CLEAR);
+    ck_assert_int_eq(sc->check.stmts[0].op, ST_OP_CLEAR);
+    ck_assert_int_eq(sc->check.stmts[0].a, sc->setup.stmts[1].dst);
+    st_stmt_format(sc, &sc->check.stmts[0], buf, sizeof(buf));
+    ck_assert_str_eq(buf, "clear s");
+    opts_for(&o, 11);
+    ck_assert_int_eq(st_run_isolated(sc, &o, &rg, 1, &r, NULL, NULL), 0);
+    ck_assert_int_eq(r.verdict, ST_PASS);
+    ck_assert_uint_eq(r.iterations_run, 20);
+    ck_assert_uint_eq(r.nrows, 1);
+    ck_assert_uint_eq(r.rows[0].count, 20);
+    ck_assert_str_eq(r.rows[0].values[0], "done");
+    st_result_free(&r);
+    st_scenario_free(sc);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("runner");
@@ -463,6 +518,7 @@ Suite *make_suite(void)
         tcase_add_test(t, every_parameter_and_the_seed_are_in_the_result);
         tcase_add_test(t, crash_trace_lists_each_statement_run_with_repeats_expanded);
         tcase_add_test(t, a_block_left_after_the_scenario_fails_leaks_zero_at_its_end);
+        tcase_add_test(t, clear_puts_an_ssl_back_before_its_handshake_and_the_next_is_new);
     }
     tu_add_stress_leak_checks(t);
     suite_add_tcase(s, t);

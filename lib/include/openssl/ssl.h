@@ -590,6 +590,11 @@ size_t SSL_SESSION_get_master_key(const SSL_SESSION *sess,
                                   unsigned char *out, size_t outlen);
 X509 *SSL_SESSION_get0_peer(SSL_SESSION *s);
 int SSL_SESSION_is_resumable(const SSL_SESSION *s);
+/* The session ticket a client was given, borrowed: has_ticket 1 when
+ * there is one; get0_ticket sets *tick (NULL when none) and *len. */
+int SSL_SESSION_has_ticket(const SSL_SESSION *s);
+void SSL_SESSION_get0_ticket(const SSL_SESSION *s, const unsigned char **tick,
+                             size_t *len);
 /* The SSL's session: set takes its own reference (NULL clears); get0
  * borrows; get1 gives a reference, taken under the SSL's lock. */
 int SSL_set_session(SSL *to, SSL_SESSION *session);
