@@ -414,17 +414,30 @@ static void pair_role(struct run *r, int slot)
     }
 }
 
-/* Waits until |ssl|'s half can serve |want|: 0, or -ETIMEDOUT. */
-static int pair_wait(const struct run *r, void *ssl, enum st_be_io want)
+/* Waits until |ssl|'s half can serve |want|: 0, or -ETIMEDOUT.  Under a
+ * controlled schedule a scenario thread that finds nothing waits in the
+ * scheduler instead (st_ctl_wait), so the other end gets its turn; one
+ * that never could is the scheduler's deadlock, not a timeout. */
+static int pair_wait(const struct run *r, const struct thr *t, void *ssl,
+                     enum st_be_io want)
 {
     double limit = (r->sc->timeout_ms > 0 ? (double)r->sc->timeout_ms
                                            : 10000.0)
                    * st_timeout_multiplier() / 2000.0;
     double start = 0;
+    bool controlled = r->ctl != NULL && st_current_thread >= 0;
 
     for (unsigned spins = 0;; spins++) {
+        uint64_t seen = controlled ? st_ctl_others(r->ctl, t->idx) : 0;
+
         if (st_be_pair_ready(ssl, want))
             return 0;
+        if (controlled) {
+            /* The first wait follows the library call that stopped, which
+             * may have written what the other end waits for. */
+            st_ctl_wait(r->ctl, t->idx, seen, spins == 0, "bio_pair.wait");
+            continue;
+        }
         if (spins < 64) {
             st_cpu_relax();
             continue;
@@ -439,8 +452,8 @@ static int pair_wait(const struct run *r, void *ssl, enum st_be_io want)
 
 /* `handshake S peer=pair ...` or `read S`: 0, -EIO (the library failed,
  * reason on the stack) or -ETIMEDOUT (the other end went silent). */
-static int pair_drive(const struct run *r, const struct st_stmt *s,
-                      void *ssl)
+static int pair_drive(const struct run *r, const struct thr *t,
+                      const struct st_stmt *s, void *ssl)
 {
     long long calls = 0;
 
@@ -470,7 +483,7 @@ static int pair_drive(const struct run *r, const struct st_stmt *s,
             return -EIO;
         case ST_IO_WANT_READ:
         case ST_IO_WANT_WRITE:
-            if ((e = pair_wait(r, ssl, io)) != 0)
+            if ((e = pair_wait(r, t, ssl, io)) != 0)
                 return e;
             break;
         }
@@ -583,7 +596,7 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
         }
         return e == 0 ? 0 : pair_failed(t, s, e);
     case ST_OP_READ:
-        e = pair_drive(r, s, a);
+        e = pair_drive(r, t, s, a);
         if (e == 0 && !r->uses_errors)
             st_be_clear_errors();       /* an unexpected EOF's reason */
         return e == 0 ? 0 : pair_failed(t, s, e);
@@ -591,7 +604,7 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
         void **peer = peer_of(r, s->a, a);
 
         if (s->pair) {
-            e = pair_drive(r, s, a);
+            e = pair_drive(r, t, s, a);
             if (s->must_fail) {
                 if (e == 0)
                     fail(t, "statement", s, "%s: the handshake did not "

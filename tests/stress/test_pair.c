@@ -7,9 +7,10 @@
  *    end of the pair, whose reason stays on the stack; two SSLs of one
  *    role are refused and keep no BIO;
  *  - the language: `pair` and `peer=pair` in the model and printed back;
- *  - the runner: two threads handshake over the pair and free their ends;
- *    an end whose other end never answers fails its statement, saying so,
- *    within half the scenario's timeout. */
+ *  - the runner: two threads handshake over the pair and free their ends,
+ *    free-running and under a controlled schedule (where a waiting end
+ *    waits in the scheduler); an end whose other end never answers fails
+ *    its statement, saying so, within half the scenario's timeout. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <openssl/ssl.h>
 
 #include "backend.h"
+#include "controlled.h"
 #include "format.h"
 #include "result.h"
 #include "runner.h"
@@ -206,6 +208,34 @@ START_TEST(two_threads_handshake_over_the_pair_and_free_their_ends)
 }
 END_TEST
 
+/* Under a controlled schedule the waiting end waits in the scheduler, so
+ * the other end gets its turn: every schedule within one preemption runs
+ * and passes, none hangs. */
+START_TEST(under_a_schedule_each_end_waits_for_the_others_turn)
+{
+    struct st_sched_spec sp = { .kind = ST_SCHED_DFS, .preemptions = 1 };
+    struct st_scenario *sc;
+    struct st_opts o;
+    struct st_range rg = { 0, 300 };
+    struct st_result r;
+
+    ck_assert_int_eq(st_be_init(), 0);
+    tu_make_tmpdir("test_pair");
+    sc = tu_load_text("p.scn", two_threads);
+    st_opts_default(&o);
+    o.seed = 2;
+    o.sched = &sp;
+    ck_assert_int_eq(st_run_isolated(sc, &o, &rg, 1, &r, NULL, NULL), 0);
+    ck_assert_msg(r.verdict == ST_PASS, "%s",
+                  r.nfailures > 0 ? r.failures[0].message : "");
+    ck_assert_int_eq(r.exhausted, 1);
+    ck_assert_uint_ge(r.iterations_run, 2);
+    st_result_free(&r);
+    st_scenario_free(sc);
+    tu_remove_tmpdir();
+}
+END_TEST
+
 /* The server's thread never drives it: the client's handshake waits for
  * a reply that never comes, and gives up after half of the 400 ms. */
 static const char silent_other_end[] =
@@ -268,6 +298,7 @@ Suite *make_suite(void)
         tcase_add_test(be, two_ssls_of_one_role_are_refused_and_get_no_bio);
         tcase_add_test(run, two_threads_handshake_over_the_pair_and_free_their_ends);
         tcase_add_test(run, an_end_whose_other_end_is_silent_fails_saying_so);
+        tcase_add_test(run, under_a_schedule_each_end_waits_for_the_others_turn);
     } else {
         fprintf(stderr, "pair: %s; no backend or runner test is "
                 "registered\n", st_be_missing(ST_FEAT_INTROSPECTION));
