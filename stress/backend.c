@@ -670,8 +670,8 @@ enum cap {
     CAP_CIPHERSUITES, CAP_SECURITY, CAP_TMP_DH, CAP_DANE, CAP_CA_LIST,
     CAP_CLIENT_SIGALGS, CAP_CERT_TYPES, CAP_GEN_SESSION_ID, CAP_SERVERINFO,
     CAP_CUSTOM_EXT, CAP_SSL_PASSWD_CB, CAP_PARAM_HOST, CAP_PARAM_GET,
-    CAP_AUTH_LEVEL, CAP_MEM_FUNCTIONS, CAP_Q_KEYGEN, CAP_SESSION_NEW_CTX,
-    CAP_SESSION_DUP,
+    CAP_AUTH_LEVEL, CAP_PAIR_THREADS, CAP_MEM_FUNCTIONS, CAP_Q_KEYGEN,
+    CAP_SESSION_NEW_CTX, CAP_SESSION_DUP,
     CAP_COUNT
 };
 
@@ -720,6 +720,11 @@ static const struct st_be_cap caps[CAP_COUNT] = {
       "`copied` does not compare those verify parameters" },
     { "auth_level", "X509_VERIFY_PARAM_set_auth_level", ST_HAVE_AUTH_LEVEL,
       false, "no auth level to set" },
+    { "pair_threads", "BIO_new_bio_pair, its halves used by two threads at "
+      "once", ST_HAVE_PAIR_THREADS, false,
+      "the two halves of a BIO pair share buffers without a lock (one "
+      "thread is meant to drive both ends), so two threads cannot drive "
+      "the two SSLs of a `pair`" },
     { "mem_functions", "CRYPTO_set_mem_functions", ST_HAVE_MEM_FUNCTIONS, true,
       "`leaks` counts allocations through the OPENSSL_memory_alloc/_free "
       "hooks instead" },
@@ -812,6 +817,36 @@ static bool expr_in_before(const struct st_expr *e)
     return e->kind == ST_E_STATE;
 }
 
+/* Whether a statement of |st| (into repeats) names slot |slot|. */
+static bool stmts_name(const struct st_stmt *st, size_t n, int slot)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (st[i].dst == slot || st[i].a == slot || st[i].b == slot ||
+            st[i].expr.a == slot || st[i].expr.b == slot)
+            return true;
+        for (size_t k = 0; k < st[i].nsettings; k++)
+            if (st[i].settings[k].val.kind == ST_V_NAME &&
+                st[i].settings[k].val.slot == slot)
+                return true;
+        if (stmts_name(st[i].body, st[i].nbody, slot))
+            return true;
+    }
+    return false;
+}
+
+/* The threads of |sc| that name one of the SSLs `pair` |st| joins. */
+static size_t pair_users(const struct st_scenario *sc,
+                         const struct st_stmt *st)
+{
+    size_t users = 0;
+
+    for (size_t t = 0; t < sc->nthreads; t++)
+        if (stmts_name(sc->threads[t].stmts, sc->threads[t].nstmts, st->a) ||
+            stmts_name(sc->threads[t].stmts, sc->threads[t].nstmts, st->b))
+            users++;
+    return users;
+}
+
 const char *st_be_stmt_lacks(const struct st_scenario *sc,
                              const struct st_stmt *st, char *why, size_t len)
 {
@@ -838,6 +873,12 @@ const char *st_be_stmt_lacks(const struct st_scenario *sc,
     case ST_OP_HANDSHAKE:
         if (st->until == ST_HS_MID)
             c = CAP_IN_BEFORE, api = "SSL_in_before";
+        break;
+    case ST_OP_PAIR:
+        /* One thread at a time on a pair is what every library offers. */
+        if (pair_users(sc, st) >= 2)
+            c = CAP_PAIR_THREADS, api = "a BIO pair whose halves two "
+                "threads use at once";
         break;
     case ST_OP_EXPECT:
     case ST_OP_OBSERVE:
@@ -1279,6 +1320,15 @@ void st_be_peer_free(void *p)
     free(peer);
 }
 
+/* A server SSL without a certificate gets the test one and its key, as
+ * `handshake` and `pair` promise; 1, or 0 (reason on the stack). */
+static int server_material(SSL *s)
+{
+    return !SSL_is_server(s) || SSL_get_certificate(s) != NULL ||
+           (SSL_use_certificate(s, test_cert) &&
+            SSL_use_PrivateKey(s, test_key));
+}
+
 static struct st_peer *peer_new(SSL *s, bool server, bool resume)
 {
     struct st_peer *peer = calloc(1, sizeof(*peer));
@@ -1381,12 +1431,99 @@ int st_be_handshake(void **peerp, void *ssl, const struct st_hs_opts *o)
         if (sr == 1 && SSL_is_init_finished(s)) {
             if (server)
                 peer_keep_session(peer);
-            if (until == ST_HS_SHUTDOWN && SSL_shutdown(s) < 0)
-                return -EIO;
+            if (until == ST_HS_SHUTDOWN)
+                return st_be_shutdown(s);
             return 0;
         }
     }
     return -EIO;    /* no progress: the handshake is stuck */
+}
+
+/* ---- two scenario SSLs over a BIO pair ---------------------------------
+ *
+ * `pair A B` gives the two SSLs the two halves of one BIO pair, each SSL
+ * reading and writing through its own half; `handshake S peer=pair` and
+ * `read S` then drive one end only, a call at a time: the runner waits
+ * between calls for the other end, which another thread drives.  No peer
+ * of the harness's takes part, and nothing here keeps state: the SSLs own
+ * their halves (SSL_set_bio), so freeing each SSL frees its half, and the
+ * last of the two frees the pair.  Only minissl's pair lets two threads
+ * use the two halves at once (ST_HAVE_PAIR_THREADS). */
+
+int st_be_pair(void *a, void *b)
+{
+    SSL *sa = a, *sb = b;
+    BIO *ha = NULL, *hb = NULL;
+
+    thread_warm_up();
+    if (SSL_is_server(sa) == SSL_is_server(sb))
+        return -EINVAL;
+    if (!server_material(sa) || !server_material(sb) ||
+        !BIO_new_bio_pair(&ha, 0, &hb, 0))
+        return -EIO;
+    /* One reference each, for both directions: SSL_set_bio takes it. */
+    SSL_set_bio(sa, ha, ha);
+    SSL_set_bio(sb, hb, hb);
+    return 0;
+}
+
+enum st_be_io st_be_pair_handshake(void *ssl)
+{
+    SSL *s = ssl;
+    int r;
+
+    thread_warm_up();
+    if ((r = SSL_do_handshake(s)) == 1)
+        return ST_IO_DONE;
+    switch (SSL_get_error(s, r)) {
+    case SSL_ERROR_WANT_READ:
+        return ST_IO_WANT_READ;
+    case SSL_ERROR_WANT_WRITE:
+        return ST_IO_WANT_WRITE;
+    default:
+        return ST_IO_FAILED;
+    }
+}
+
+enum st_be_io st_be_pair_read(void *ssl)
+{
+    SSL *s = ssl;
+    unsigned char buf[512];
+    int r;
+
+    thread_warm_up();
+    if ((r = SSL_read(s, buf, (int)sizeof(buf))) > 0)
+        return ST_IO_AGAIN;             /* data: discarded */
+    switch (SSL_get_error(s, r)) {
+    case SSL_ERROR_ZERO_RETURN:         /* close_notify */
+        return ST_IO_DONE;
+    case SSL_ERROR_WANT_READ:
+        return ST_IO_WANT_READ;
+    case SSL_ERROR_WANT_WRITE:
+        return ST_IO_WANT_WRITE;
+    default:
+        /* The other end's half freed or shut down: an end of the
+         * transport without close_notify (the reason, OpenSSL 3's and
+         * minissl's UNEXPECTED_EOF_WHILE_READING, stays on the stack). */
+        return SSL_get_rbio(s) != NULL && BIO_eof(SSL_get_rbio(s))
+               ? ST_IO_DONE : ST_IO_FAILED;
+    }
+}
+
+bool st_be_pair_ready(void *ssl, enum st_be_io want)
+{
+    BIO *b = SSL_get_rbio(ssl);
+
+    if (b == NULL)
+        return true;                    /* the next call fails, saying so */
+    if (want == ST_IO_WANT_WRITE)
+        return BIO_ctrl_get_write_guarantee(b) > 0 || BIO_eof(b);
+    return BIO_ctrl_pending(b) > 0 || BIO_eof(b);
+}
+
+int st_be_shutdown(void *ssl)
+{
+    return SSL_shutdown(ssl) < 0 ? -EIO : 0;
 }
 
 /* ---- settings ------------------------------------------------------------ */

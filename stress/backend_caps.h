@@ -57,6 +57,7 @@
 #define ST_HAVE_AUTH_LEVEL 0        /* X509_VERIFY_PARAM_set_auth_level */
 #define ST_HAVE_KEY_OBJECTS 1       /* RSA, DH, EC_KEY */
 #define ST_HAVE_PKEY_DH 0           /* EVP_PKEY_set1_DH, EVP_PKEY_get1_DH */
+#define ST_HAVE_PAIR_THREADS 0      /* a BIO pair two threads may share */
 #else
 #define ST_HAVE_SSL_SHARE 1
 #define ST_HAVE_IN_BEFORE 1
@@ -81,9 +82,14 @@
 #if defined(ST_BACKEND_MINISSL)
 #define ST_HAVE_KEY_OBJECTS 0       /* minissl's EVP_PKEY holds no key object */
 #define ST_HAVE_PKEY_DH 0
+/* The two halves of a pair share one lock (<openssl/bio.h>). */
+#define ST_HAVE_PAIR_THREADS 1
 #else
 #define ST_HAVE_KEY_OBJECTS 1
 #define ST_HAVE_PKEY_DH 1
+/* OpenSSL's BIO pair (crypto/bio/bss_bio.c) has no lock: each half reads
+ * and writes the other's buffer, "handled by the same thread". */
+#define ST_HAVE_PAIR_THREADS 0
 #endif
 #endif
 

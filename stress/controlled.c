@@ -63,7 +63,10 @@ struct st_ctl {
     /* per iteration */
     uint64_t iteration;
     enum th_status *status;
-    const void **blocked_on;
+    const void **blocked_on;            /* a lock, or &wait_token */
+    uint64_t events;                    /* steps of every thread, but waits */
+    uint64_t *own_events;               /* of each thread */
+    char wait_token;                    /* what a st_ctl_wait blocks on */
     struct pending *pend;
     size_t *last_step;                  /* SIZE_MAX: none yet */
     char (*stmt_text)[64];
@@ -207,6 +210,7 @@ void st_ctl_free(struct st_ctl *c)
     free(c->cv);
     free(c->status);
     free(c->blocked_on);
+    free(c->own_events);
     free(c->pend);
     free(c->last_step);
     free(c->stmt_text);
@@ -249,6 +253,7 @@ struct st_ctl *st_ctl_new(const struct st_scenario *sc,
     c->cv = calloc(n, sizeof(*c->cv));
     c->status = calloc(n, sizeof(*c->status));
     c->blocked_on = calloc(n, sizeof(*c->blocked_on));
+    c->own_events = calloc(n, sizeof(*c->own_events));
     c->pend = calloc(n, sizeof(*c->pend));
     c->last_step = calloc(n, sizeof(*c->last_step));
     c->stmt_text = calloc(n, sizeof(*c->stmt_text));
@@ -261,7 +266,7 @@ struct st_ctl *st_ctl_new(const struct st_scenario *sc,
     c->pre_before = calloc(M, sizeof(*c->pre_before));
     c->prefix = malloc(M);
     if (c->prefix == NULL || c->cv == NULL || c->status == NULL ||
-        c->blocked_on == NULL ||
+        c->blocked_on == NULL || c->own_events == NULL ||
         c->pend == NULL || c->last_step == NULL || c->stmt_text == NULL ||
         c->names == NULL || c->prio == NULL || c->change == NULL ||
         c->enabled == NULL || c->tried == NULL || c->current == NULL ||
@@ -334,8 +339,24 @@ static void set_misfit(struct st_ctl *c, const char *fmt, ...)
 static const char *why_not(const struct st_ctl *c, unsigned th)
 {
     return c->status[th] == TH_DONE ? "has finished"
+         : c->status[th] == TH_BLOCKED && c->blocked_on[th] == &c->wait_token
+         ? "waits for another thread"
          : c->status[th] == TH_BLOCKED ? "is blocked on a lock"
          : "cannot run";
+}
+
+/* Thread |th| made a step (any event but a wait): the threads waiting for
+ * another thread's progress (st_ctl_wait) may run again. */
+static void progressed(struct st_ctl *c, unsigned th)
+{
+    c->events++;
+    c->own_events[th]++;
+    for (unsigned t = 0; t < c->n; t++)
+        if (t != th && c->status[t] == TH_BLOCKED &&
+            c->blocked_on[t] == &c->wait_token) {
+            c->status[t] = TH_READY;
+            c->blocked_on[t] = NULL;
+        }
 }
 
 static unsigned lowest(uint64_t m)
@@ -544,6 +565,8 @@ int st_ctl_event(struct st_ctl *c, unsigned th, enum st_core_ev ev,
 {
     int cur = -1;
 
+    if (!(ev == ST_EV_BLOCKED && obj == &c->wait_token))
+        progressed(c, th);
     if (c->status[th] == TH_ABSENT)
         c->arrived++;
     else
@@ -771,10 +794,43 @@ void st_ctl_blocked(struct st_ctl *c, unsigned th, const void *obj,
     pthread_mutex_unlock(&c->mu);
 }
 
+uint64_t st_ctl_others(struct st_ctl *c, unsigned th)
+{
+    uint64_t n;
+
+    pthread_mutex_lock(&c->mu);
+    n = c->events - c->own_events[th];
+    pthread_mutex_unlock(&c->mu);
+    return n;
+}
+
+int st_ctl_wait_event(struct st_ctl *c, unsigned th, bool worked,
+                      const char *label)
+{
+    if (worked)
+        progressed(c, th);
+    return st_ctl_event(c, th, ST_EV_BLOCKED, &c->wait_token, label, NULL,
+                        NULL);
+}
+
+void st_ctl_wait(struct st_ctl *c, unsigned th, uint64_t seen,
+                 bool worked, const char *label)
+{
+    pthread_mutex_lock(&c->mu);
+    if (c->events - c->own_events[th] == seen) {
+        set_pending_obj(c, th, NULL, 0);
+        hand_off(c, th, st_ctl_wait_event(c, th, worked, label), true);
+    } else if (worked) {
+        progressed(c, th);
+    }
+    pthread_mutex_unlock(&c->mu);
+}
+
 static void note(struct st_ctl *c, unsigned th, const struct st_sched_point *p,
                  bool release)
 {
     pthread_mutex_lock(&c->mu);
+    progressed(c, th);
     if (release)
         st_ctl_release(c, p->obj);
     if (c->last_step[th] != SIZE_MAX && c->last_step[th] < c->trace.n) {
@@ -911,9 +967,11 @@ bool st_ctl_begin(struct st_ctl *c, uint64_t it)
     c->fired_step = SIZE_MAX;
     st_be_detectors(&c->det_base);
     st_trace_clear(&c->trace);
+    c->events = 0;
     for (unsigned i = 0; i < c->n; i++) {
         c->status[i] = TH_ABSENT;
         c->blocked_on[i] = NULL;
+        c->own_events[i] = 0;
         c->last_step[i] = SIZE_MAX;
         c->stmt_text[i][0] = '\0';
         memset(&c->pend[i], 0, sizeof(c->pend[i]));

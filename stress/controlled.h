@@ -150,6 +150,22 @@ void st_ctl_finish(struct st_ctl *c, unsigned th);
  * parked: the deadlock report and ST_SCHED_EXIT_DEADLOCK. */
 void st_ctl_blocked(struct st_ctl *c, unsigned th, const void *obj,
                     const char *label, const char *kind, unsigned long id);
+/* Waiting for another thread (the other end of a BIO pair): a thread that
+ * found nothing to do reads st_ctl_others (the steps the other threads
+ * have made this iteration), looks again, and, finding nothing still,
+ * calls st_ctl_wait with what it read: unless another thread made a step
+ * since, it is parked (|label| names the wait in the trace and a deadlock
+ * report) until one does, and its turn comes; every step of another thread
+ * wakes it.  |worked|: the thread did something since its last wait (a
+ * library call that may have written what another thread waits for,
+ * which the scheduler sees no step of where the library has no yield
+ * points): the wait counts as its step, and wakes the waiting threads
+ * first.  A wait that only follows a look is no step: it wakes nobody, so
+ * threads that all wait for each other are a deadlock, reported as for
+ * locks. */
+uint64_t st_ctl_others(struct st_ctl *c, unsigned th);
+void st_ctl_wait(struct st_ctl *c, unsigned th, uint64_t seen, bool worked,
+                 const char *label);
 /* The controller of this process's controlled run, NULL outside one (for
  * tests that play minissl's part). */
 struct st_ctl *st_ctl_current(void);
@@ -200,6 +216,11 @@ enum st_core_ev { ST_EV_POINT, ST_EV_BLOCKED, ST_EV_DONE };
 int st_ctl_event(struct st_ctl *c, unsigned th, enum st_core_ev ev,
                  const void *obj, const char *label, const char *objname,
                  const char *text);
+/* Thread |th| waits for another thread's step (st_ctl_wait, without its
+ * check of what the thread saw): after a step of its own when |worked|.
+ * Returns as st_ctl_event. */
+int st_ctl_wait_event(struct st_ctl *c, unsigned th, bool worked,
+                      const char *label);
 /* RELEASE of |obj|: the threads blocked on it become enabled. */
 void st_ctl_release(struct st_ctl *c, const void *obj);
 /* The deadlock report: each thread's position, one per thread. */

@@ -190,6 +190,7 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
         break;
     case ST_OP_ADD_SESSION:
     case ST_OP_REMOVE_SESSION:
+    case ST_OP_PAIR:
         app(buf, n, &len, "%s %s %s", st_op_name(st->op),
             slot_name(sc, st->a, ctx), slot_name(sc, st->b, ctx));
         break;
@@ -204,6 +205,7 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
     case ST_OP_ACCEPT:
     case ST_OP_CLEAR:
     case ST_OP_FLUSH_SESSIONS:
+    case ST_OP_READ:
         app(buf, n, &len, "%s %s", st_op_name(st->op), slot_name(sc, st->a, ctx));
         break;
     case ST_OP_HANDSHAKE:
@@ -218,6 +220,8 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
             app(buf, n, &len, " result=fail");
         if (st->no_resume)
             app(buf, n, &len, " resume=off");
+        if (st->pair)
+            app(buf, n, &len, " peer=pair");
         break;
     case ST_OP_SET:
         app(buf, n, &len, "set %s", slot_name(sc, st->a, ctx));

@@ -339,7 +339,7 @@ static int late_failure(struct st_result *r, const struct st_opts *o,
 /* The watchdog's stretch: SSLSTRESS_TIMEOUT_MULTIPLIER (a positive
  * number) if set, else 20 under Valgrind (it runs one thread at a time,
  * 20-100x slower), else 1. */
-static double timeout_multiplier(void)
+double st_timeout_multiplier(void)
 {
     const char *e = getenv("SSLSTRESS_TIMEOUT_MULTIPLIER");
     double m;
@@ -387,7 +387,7 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
     char err[256];
 
     limit = (sc->timeout_ms > 0 ? (double)sc->timeout_ms : 10000.0) / 1000.0;
-    limit *= timeout_multiplier();
+    limit *= st_timeout_multiplier();
     sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sh == MAP_FAILED)

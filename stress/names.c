@@ -1503,6 +1503,8 @@ const char *st_op_name(enum st_op op)
     case ST_OP_ACCEPT: return "accept";
     case ST_OP_CLEAR: return "clear";
     case ST_OP_HANDSHAKE: return "handshake";
+    case ST_OP_PAIR: return "pair";
+    case ST_OP_READ: return "read";
     case ST_OP_SET: return "set";
     case ST_OP_EXPECT: return "expect";
     case ST_OP_OBSERVE: return "observe";

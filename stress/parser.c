@@ -507,7 +507,8 @@ static int parse_set(struct parser *p, struct st_stmt *st)
 }
 
 /* `handshake S [until=mid|done|shutdown] [steps=N] [as=client|server]
- * [result=ok|fail] [resume=on|off]` and `ctx NAME [method=...]`. */
+ * [result=ok|fail] [resume=on|off] [peer=harness|pair]` and
+ * `ctx NAME [method=...]`. */
 static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
 {
     static const char *const untils[] = { "mid", "done", "shutdown", NULL };
@@ -515,8 +516,10 @@ static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
     static const char *const roles[] = { "client", "server", NULL };
     static const char *const results[] = { "ok", "fail", NULL };
     static const char *const onoff[] = { "on", "off", NULL };
+    static const char *const peers[] = { "harness", "pair", NULL };
     int seen_until = 0, seen_steps = 0, seen_method = 0, seen_as = 0;
-    int seen_result = 0, seen_resume = 0, w;
+    int seen_result = 0, seen_resume = 0, seen_peer = 0, w;
+    size_t as_at = 0, resume_at = 0;
 
     while (tok(p, i) != NULL) {
         const struct st_tok *t = tok(p, i);
@@ -539,6 +542,9 @@ static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
         } else if (st->op == ST_OP_HANDSHAKE && is_word(t, "resume")) {
             if (seen_resume++)
                 return perr(p, i, "duplicate key '%.*s'", (int)t->len, t->start);
+        } else if (st->op == ST_OP_HANDSHAKE && is_word(t, "peer")) {
+            if (seen_peer++)
+                return perr(p, i, "duplicate key '%.*s'", (int)t->len, t->start);
         } else if (st->op == ST_OP_CTX && is_word(t, "method")) {
             if (seen_method++)
                 return perr(p, i, "duplicate key '%.*s'", (int)t->len, t->start);
@@ -559,6 +565,7 @@ static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
             if (one_of(p, i + 2, "as", roles, &w) < 0)
                 return -1;
             st->as = w == 0 ? ST_AS_CLIENT : ST_AS_SERVER;
+            as_at = i;
         } else if (is_word(t, "result")) {
             if (one_of(p, i + 2, "result", results, &w) < 0)
                 return -1;
@@ -567,6 +574,11 @@ static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
             if (one_of(p, i + 2, "resume", onoff, &w) < 0)
                 return -1;
             st->no_resume = w == 1;
+            resume_at = i;
+        } else if (is_word(t, "peer")) {
+            if (one_of(p, i + 2, "peer", peers, &w) < 0)
+                return -1;
+            st->pair = w == 1;
         } else {
             if (one_of(p, i + 2, "method", methods, &w) < 0)
                 return -1;
@@ -574,6 +586,15 @@ static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
         }
         i += 3;
     }
+    /* as= and resume= are about the peer the harness makes: with
+     * peer=pair the other end is a scenario's SSL, whose role and session
+     * are its own. */
+    if (st->pair && seen_as)
+        return perr(p, as_at, "key 'as' needs the harness's peer (not "
+                    "with peer=pair)");
+    if (st->pair && seen_resume)
+        return perr(p, resume_at, "key 'resume' needs the harness's peer "
+                    "(not with peer=pair)");
     return 0;
 }
 
@@ -755,7 +776,7 @@ static int parse_observe(struct parser *p, struct st_stmt *st)
 static const char *const stmt_words[] = {
     "ctx", "up_ref", "free", "connect", "accept", "clear", "handshake", "set",
     "expect", "observe", "spin", "repeat", "add_session", "remove_session",
-    "flush_sessions", NULL
+    "flush_sessions", "pair", "read", NULL
 };
 
 static int is_stmt_word(const struct st_tok *t)
@@ -837,14 +858,27 @@ static int parse_stmt(struct parser *p)
         return parse_opts(p, st, 2);
     }
     if (is_word(t0, "up_ref") || is_word(t0, "free") || is_word(t0, "connect")
-        || is_word(t0, "accept") || is_word(t0, "clear")) {
+        || is_word(t0, "accept") || is_word(t0, "clear")
+        || is_word(t0, "read")) {
         st = new_stmt(p, is_word(t0, "up_ref") ? ST_OP_UP_REF
                          : is_word(t0, "free") ? ST_OP_FREE
                          : is_word(t0, "connect") ? ST_OP_CONNECT
-                         : is_word(t0, "accept") ? ST_OP_ACCEPT : ST_OP_CLEAR);
+                         : is_word(t0, "accept") ? ST_OP_ACCEPT
+                         : is_word(t0, "read") ? ST_OP_READ : ST_OP_CLEAR);
         if (st == NULL || obj_name(p, 1, 0, &st->a) < 0)
             return -1;
         return no_more(p, 2);
+    }
+    if (is_word(t0, "pair")) {
+        /* The two ends are driven by the threads: the SSLs get their BIOs
+         * before any thread starts, and keep them. */
+        if (p->cur != B_SETUP)
+            return perr(p, 0, "'pair' is only allowed in setup");
+        st = new_stmt(p, ST_OP_PAIR);
+        if (st == NULL || obj_name(p, 1, 0, &st->a) < 0
+            || obj_name(p, 2, 0, &st->b) < 0)
+            return -1;
+        return no_more(p, 3);
     }
     if (is_word(t0, "add_session") || is_word(t0, "remove_session")) {
         st = new_stmt(p, is_word(t0, "add_session") ? ST_OP_ADD_SESSION

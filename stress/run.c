@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -160,7 +161,8 @@ static void scan_stmts(const struct st_stmt *st, size_t n, unsigned *needs,
                        struct run *r)
 {
     for (size_t i = 0; i < n; i++) {
-        if (st[i].op == ST_OP_HANDSHAKE)
+        if (st[i].op == ST_OP_HANDSHAKE || st[i].op == ST_OP_PAIR ||
+            st[i].op == ST_OP_READ)
             *needs |= ST_FEAT_HANDSHAKE;
         if (st[i].op == ST_OP_EXPECT || st[i].op == ST_OP_OBSERVE)
             scan_expr(&st[i].expr, needs, r);
@@ -386,6 +388,125 @@ static void created(struct run *r, int dst, void *obj)
 static int exec(struct run *r, struct thr *t, const struct st_stmt *st,
                 size_t n);
 
+/* ---- the two ends of a BIO pair -------------------------------------------
+ *
+ * `pair A B` joins two of the scenario's SSLs; `handshake S peer=pair` and
+ * `read S` drive one end, a backend call at a time, and wait between calls
+ * for whatever drives the other end (another thread, as a rule) to read or
+ * write.  The wait spins, then yields, and gives up when nothing arrives
+ * for half the iteration's watchdog limit: the statement then fails saying
+ * so, before the watchdog would kill the iteration. */
+
+/* Choose |slot|'s role as `handshake` would (connect/accept, else its
+ * SSL_CTX's method) unless a `connect`/`accept` chose it. */
+static void pair_role(struct run *r, int slot)
+{
+    void *o = r->slot[slot];
+
+    if (r->server[slot] & ROLE_SET)
+        return;
+    if (role_server(r, slot, o)) {
+        st_be_accept(o);
+        r->server[slot] |= ROLE_SET | ROLE_SERVER;
+    } else {
+        st_be_connect(o);
+        r->server[slot] |= ROLE_SET;
+    }
+}
+
+/* Waits until |ssl|'s half can serve |want|: 0, or -ETIMEDOUT.  Under a
+ * controlled schedule a scenario thread that finds nothing waits in the
+ * scheduler instead (st_ctl_wait), so the other end gets its turn; one
+ * that never could is the scheduler's deadlock, not a timeout. */
+static int pair_wait(const struct run *r, const struct thr *t, void *ssl,
+                     enum st_be_io want)
+{
+    double limit = (r->sc->timeout_ms > 0 ? (double)r->sc->timeout_ms
+                                           : 10000.0)
+                   * st_timeout_multiplier() / 2000.0;
+    double start = 0;
+    bool controlled = r->ctl != NULL && st_current_thread >= 0;
+
+    for (unsigned spins = 0;; spins++) {
+        uint64_t seen = controlled ? st_ctl_others(r->ctl, t->idx) : 0;
+
+        if (st_be_pair_ready(ssl, want))
+            return 0;
+        if (controlled) {
+            /* The first wait follows the library call that stopped, which
+             * may have written what the other end waits for. */
+            st_ctl_wait(r->ctl, t->idx, seen, spins == 0, "bio_pair.wait");
+            continue;
+        }
+        if (spins < 64) {
+            st_cpu_relax();
+            continue;
+        }
+        if (spins == 64)
+            start = st_now_s();
+        else if ((spins & 63) == 0 && st_now_s() - start > limit)
+            return -ETIMEDOUT;
+        sched_yield();
+    }
+}
+
+/* `handshake S peer=pair ...` or `read S`: 0, -EIO (the library failed,
+ * reason on the stack) or -ETIMEDOUT (the other end went silent). */
+static int pair_drive(const struct run *r, const struct thr *t,
+                      const struct st_stmt *s, void *ssl)
+{
+    long long calls = 0;
+
+    for (;;) {
+        enum st_be_io io;
+        int e;
+
+        if (s->op == ST_OP_READ) {
+            io = st_be_pair_read(ssl);
+        } else {
+            if (s->n > 0 && calls >= s->n)
+                return 0;               /* steps=N: as far as N calls go */
+            io = st_be_pair_handshake(ssl);
+            calls++;
+            if (io != ST_IO_FAILED && s->until == ST_HS_MID &&
+                st_be_state(ssl) != ST_HS_BEFORE)
+                return 0;
+        }
+        switch (io) {
+        case ST_IO_DONE:
+            if (s->op == ST_OP_HANDSHAKE && s->until == ST_HS_SHUTDOWN)
+                return st_be_shutdown(ssl);
+            return 0;
+        case ST_IO_AGAIN:
+            break;
+        case ST_IO_FAILED:
+            return -EIO;
+        case ST_IO_WANT_READ:
+        case ST_IO_WANT_WRITE:
+            if ((e = pair_wait(r, t, ssl, io)) != 0)
+                return e;
+            break;
+        }
+    }
+}
+
+/* A `pair`, `read` or `handshake ... peer=pair` that returned |e|: the
+ * statement's failure, with the library's reason or the silence. */
+static int pair_failed(struct thr *t, const struct st_stmt *s, int e)
+{
+    char err[256];
+
+    if (e == -ETIMEDOUT)
+        fail(t, "statement", s, "%s failed: no progress: nothing came from "
+             "the other end of its BIO pair", s->text);
+    else {
+        st_be_last_error(err, sizeof(err));
+        fail(t, "statement", s, "%s failed: %s", s->text, err);
+    }
+    t->aborted = true;
+    return -1;
+}
+
 static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
 {
     char why[320], err[256];
@@ -474,8 +595,38 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
         *peer = NULL;
         return 0;
     }
+    case ST_OP_PAIR:
+        pair_role(r, s->a);
+        pair_role(r, s->b);
+        e = st_be_pair(a, r->slot[s->b]);
+        if (e == -EINVAL) {
+            fail(t, "statement", s, "%s failed: both SSLs play the %s "
+                 "(`accept` one, `connect` the other)", s->text,
+                 r->server[s->a] & ROLE_SERVER ? "server" : "client");
+            t->aborted = true;
+            return -1;
+        }
+        return e == 0 ? 0 : pair_failed(t, s, e);
+    case ST_OP_READ:
+        e = pair_drive(r, t, s, a);
+        if (e == 0 && !r->uses_errors)
+            st_be_clear_errors();       /* an unexpected EOF's reason */
+        return e == 0 ? 0 : pair_failed(t, s, e);
     case ST_OP_HANDSHAKE: {
         void **peer = peer_of(r, s->a, a);
+
+        if (s->pair) {
+            e = pair_drive(r, t, s, a);
+            if (s->must_fail) {
+                if (e == 0)
+                    fail(t, "statement", s, "%s: the handshake did not "
+                         "fail", s->text);
+                else if (!r->uses_errors)
+                    st_be_clear_errors();
+                return 0;
+            }
+            return e == 0 ? 0 : pair_failed(t, s, e);
+        }
 
         /* Choose the role from the SSL_CTX's method unless a `connect` or
          * `accept` statement chose it. */

@@ -104,6 +104,12 @@ int st_run_isolated(const struct st_scenario *sc, const struct st_opts *o,
                     void (*tick)(void *arg, const struct st_shared *sh),
                     void *arg);
 
+/* How much the watchdog stretches a scenario's timeout: the positive
+ * number in SSLSTRESS_TIMEOUT_MULTIPLIER if set, else 20 under Valgrind,
+ * else 1 (isolate.c).  A statement that waits for another thread (the
+ * other end of a BIO pair) gives up after half the stretched timeout. */
+double st_timeout_multiplier(void);
+
 /* A result for a scenario that does not run: SKIP with |reason|. */
 int st_result_skip(const struct st_scenario *sc, const struct st_opts *o,
                    const char *reason, struct st_result *out);

@@ -159,7 +159,9 @@ enum st_op {
     ST_OP_ACCEPT,       /* accept a */
     ST_OP_CLEAR,        /* clear a: SSL_clear */
     ST_OP_HANDSHAKE,    /* handshake a [until=] [steps=] [as=] [result=]
-                           [resume=] */
+                           [resume=] [peer=harness|pair] */
+    ST_OP_PAIR,         /* pair a b: a BIO pair between SSLs a and b */
+    ST_OP_READ,         /* read a: SSL_read until the other end closes */
     ST_OP_SET,          /* set a KEY=VALUE ... */
     ST_OP_EXPECT,       /* expect expr */
     ST_OP_OBSERVE,      /* observe label expr */
@@ -174,13 +176,15 @@ struct st_stmt {
     int dst;                /* slot created, or -1 */
     int a;                  /* slot operated on, or -1 */
     int b;                  /* add_session, remove_session: the session's
-                               slot; else -1 */
+                               slot; pair: the second SSL; else -1 */
     enum st_type otype;     /* ST_OP_KEY: ST_TY_RSA, ST_TY_DH or ST_TY_EC_KEY */
     enum st_method method;
     enum st_hs_state until; /* handshake: ST_HS_MID or ST_HS_DONE */
     enum st_hs_as as;       /* handshake as= */
     int must_fail;          /* handshake result=fail */
     int no_resume;          /* handshake resume=off */
+    int pair;               /* handshake peer=pair: the other end of a's BIO
+                               pair is driven elsewhere (no harness peer) */
     long long n;            /* handshake steps (0: no limit), spin, repeat */
     struct st_setting *settings;
     size_t nsettings;

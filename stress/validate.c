@@ -42,6 +42,11 @@
  *    last iteration: in an iteration their up_refs and frees must match,
  *    and a free may not take the harness's reference.
  *
+ * BIO pairs.  `pair A B` (setup only, two distinct SSLs) marks both names
+ * paired from there on, until a `repeat` makes the name again; `handshake S
+ * peer=pair` and `read S` need S paired, and a paired S's `handshake` must
+ * say peer=pair (the harness's peer would replace its BIOs).
+ *
  * Statements that compare handles without touching the objects (`A == B`,
  * `same(A, B)`, `freed A`) may name an object that is already freed.
  *
@@ -92,6 +97,8 @@ struct vstate {
     int *share_thread;                  /* -1 none */
     struct st_loc *first_ref;           /* global names: first up_ref/free */
     unsigned char *first_ref_set;
+    struct st_loc *paired;              /* setup's SSLs: the `pair` that
+                                           gave it its BIOs; line 0: none */
 
     int fdepth;
     unsigned epoch_next;
@@ -465,6 +472,7 @@ static int create(struct vstate *v, const struct st_stmt *st)
         return verr(v, r->loc, "name '%s' created again in global (global "
                     "objects are made once)", r->name);
     v->created[s] = 1;
+    v->paired[s].line = 0;          /* a new object has no BIOs */
     v->val[s] = 1;
     if (v->pass != 2)
         v->taken[s]++;
@@ -523,6 +531,28 @@ static int check_expr(struct vstate *v, const struct st_expr *e)
     case ST_E_ERRORS:
         return 0;
     }
+    return 0;
+}
+
+/* `handshake S peer=pair` and `read S` need the BIO pair a `pair` in setup
+ * gave S; the harness's peer (`handshake S` without it) would replace
+ * that pair with BIOs of its own, under the other end. */
+static int check_paired(struct vstate *v, const struct st_stmt *st, int s)
+{
+    const struct st_pref *r = &v->refs->v[st->a];
+    const struct st_loc *at = &v->paired[s];
+    char w[ST_QNAME_MAX + 1];
+
+    written(r, w);
+    if (st->op == ST_OP_HANDSHAKE && !st->pair) {
+        if (at->line == 0)
+            return 0;
+        return verr(v, r->loc, "'%s' is paired (at %d:%d): its handshake "
+                    "needs peer=pair", w, at->line, at->col);
+    }
+    if (at->line == 0)
+        return verr(v, r->loc, "'%s' has no BIO pair (write 'pair %s PEER' "
+                    "in setup)", w, w);
     return 0;
 }
 
@@ -654,14 +684,34 @@ static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
         case ST_OP_CONNECT:
         case ST_OP_ACCEPT:
         case ST_OP_CLEAR:
-        case ST_OP_HANDSHAKE:
             if (use(v, st->a, T_SSL, st->op == ST_OP_CONNECT ? "'connect'"
-                    : st->op == ST_OP_ACCEPT ? "'accept'"
-                    : st->op == ST_OP_CLEAR ? "'clear'" : "'handshake'", 0) < 0)
+                    : st->op == ST_OP_ACCEPT ? "'accept'" : "'clear'", 0) < 0)
                 return -1;
-            if (st->op == ST_OP_HANDSHAKE)
-                v->sc->requires |= ST_FEAT_HANDSHAKE;
             break;
+        case ST_OP_HANDSHAKE:
+        case ST_OP_READ:
+            if ((s = use(v, st->a, T_SSL, st->op == ST_OP_READ ? "'read'"
+                         : "'handshake'", 0)) < 0
+                || check_paired(v, st, s) < 0)
+                return -1;
+            v->sc->requires |= ST_FEAT_HANDSHAKE;
+            break;
+        case ST_OP_PAIR: {
+            int b;
+
+            if ((s = use(v, st->a, T_SSL, "'pair'", 0)) < 0
+                || (b = use(v, st->b, T_SSL, "'pair'", 0)) < 0)
+                return -1;
+            if (s == b) {
+                char w[ST_QNAME_MAX + 1];
+
+                return verr(v, v->refs->v[st->b].loc, "cannot pair '%s' with "
+                            "itself", written(&v->refs->v[st->b], w));
+            }
+            v->paired[s] = v->paired[b] = st->loc;
+            v->sc->requires |= ST_FEAT_HANDSHAKE;
+            break;
+        }
         case ST_OP_SET:
             if ((s = use(v, st->a, T_SSL | T_CTX | T_SESSION, "'set'", 0)) < 0)
                 return -1;
@@ -798,6 +848,7 @@ int st_validate(struct st_scenario *sc, const struct st_prefs *refs,
     v->share_thread = malloc((n + 1) * sizeof(int));
     v->first_ref = calloc(n + 1, sizeof(struct st_loc));
     v->first_ref_set = calloc(n + 1, 1);
+    v->paired = calloc(n + 1, sizeof(struct st_loc));
     sumd = calloc(n + 1, sizeof(long long));
     tnet = calloc(n + 1, sizeof(long long));
     if (v->cnt == NULL || v->tl == NULL
@@ -805,7 +856,8 @@ int st_validate(struct st_scenario *sc, const struct st_prefs *refs,
         || v->freed == NULL || v->created == NULL || v->deficit_loc == NULL
         || v->deficit_set == NULL || v->share_loc == NULL
         || v->share_thread == NULL || v->first_ref == NULL
-        || v->first_ref_set == NULL || sumd == NULL || tnet == NULL)
+        || v->first_ref_set == NULL || v->paired == NULL || sumd == NULL
+        || tnet == NULL)
         goto oom;
     for (k = 0; k <= ST_MAX_REPEAT_DEPTH; k++) {
         v->stamp[k] = calloc(n + 1, sizeof(unsigned));
@@ -914,6 +966,7 @@ int st_validate(struct st_scenario *sc, const struct st_prefs *refs,
         free(v->share_thread);
         free(v->first_ref);
         free(v->first_ref_set);
+        free(v->paired);
         for (k = 0; k <= ST_MAX_REPEAT_DEPTH; k++) {
             free(v->stamp[k]);
             free(v->saved[k]);

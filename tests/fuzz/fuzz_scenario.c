@@ -59,6 +59,7 @@ static void check_stmts(const struct st_scenario *sc, int block,
         if (s->dst != -1 && sc->names[s->dst].owner != block)
             abort();                    /* made by its owner's block */
         check_slot(sc, block, s->a, 1);
+        check_slot(sc, block, s->b, 1);
         if (s->text == NULL || s->loc.line < 1 || s->loc.col < 1)
             abort();
         for (size_t k = 0; k < s->nsettings; k++) {
@@ -79,6 +80,13 @@ static void check_stmts(const struct st_scenario *sc, int block,
             break;
         case ST_OP_HANDSHAKE:
             if (s->n < 0 || s->n > 1000000)
+                abort();
+            break;
+        case ST_OP_PAIR:
+            /* two distinct SSLs, joined in setup only */
+            if (block != ST_OWNER_SETUP || s->a < 0 || s->b < 0 ||
+                s->a == s->b || sc->names[s->a].type != ST_TY_SSL ||
+                sc->names[s->b].type != ST_TY_SSL)
                 abort();
             break;
         case ST_OP_REPEAT:

@@ -496,6 +496,39 @@ START_TEST(a_blocked_thread_is_not_picked_until_released)
 }
 END_TEST
 
+/* The two ends of a BIO pair under the scheduler (run.c's pair_wait): a
+ * waiting thread is not picked until another thread makes a step; a wait
+ * right after a thread's own work counts as its step and wakes the other
+ * waiter; two threads that only look and wait again are a deadlock. */
+START_TEST(a_waiting_thread_runs_after_another_threads_step_and_idle_waits_deadlock)
+{
+    struct st_scenario *sc = tu_load_text("two.scn", two_by_two);
+    struct st_ctl *c = begun_ctl(sc);
+    char text[600];
+
+    st_ctl_event(c, 0, ST_EV_POINT, NULL, "stmt", "", "client");
+    ck_assert_int_eq(st_ctl_event(c, 1, ST_EV_POINT, NULL, "stmt", "",
+                                  "server"), 0);
+    /* A wrote its first flight and waits for the answer: B runs. */
+    ck_assert_int_eq(st_ctl_wait_event(c, 0, true, "bio_pair.wait"), 1);
+    /* B's own points are forced: A waits until B makes a step... */
+    ck_assert_int_eq(st_ctl_event(c, 1, ST_EV_POINT, NULL, "stmt", "", "b"),
+                     1);
+    /* ...and B's wait after its work wakes A, who runs next. */
+    ck_assert_int_eq(st_ctl_wait_event(c, 1, true, "bio_pair.wait"), 0);
+    /* A looks, finds nothing and waits again without work: that wakes
+     * nobody, and both wait for each other. */
+    ck_assert_int_eq(st_ctl_wait_event(c, 0, false, "bio_pair.wait"),
+                     ST_CORE_DEADLOCK);
+    st_ctl_deadlock_text(c, text, sizeof(text));
+    ck_assert_ptr_nonnull(strstr(text, "A blocked at bio_pair.wait"));
+    ck_assert_ptr_nonnull(strstr(text, "B blocked at bio_pair.wait"));
+    ck_assert_uint_eq(st_ctl_preemptions(c), 0);
+    st_ctl_free(c);
+    st_scenario_free(sc);
+}
+END_TEST
+
 /* Plays minissl's part: each thread finds a different lock held before its
  * first statement, and nobody ever releases them. */
 static void block_each_thread(uint64_t it, int thread,
@@ -604,6 +637,7 @@ Suite *make_suite(void)
     tcase_add_test(t, schedule_strings_round_trip_and_reject_malformed_ones);
     tcase_add_test(t, all_threads_blocked_is_a_deadlock_with_each_threads_position);
     tcase_add_test(t, a_blocked_thread_is_not_picked_until_released);
+    tcase_add_test(t, a_waiting_thread_runs_after_another_threads_step_and_idle_waits_deadlock);
     /* The rest run scenarios: they need the backend's introspection. */
     tu_add_tests_if(t, ST_FEAT_INTROSPECTION, "schedule", run_tests,
                     sizeof(run_tests) / sizeof(run_tests[0]));
