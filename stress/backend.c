@@ -693,8 +693,26 @@ enum cap {
     CAP_CLIENT_SIGALGS, CAP_CERT_TYPES, CAP_GEN_SESSION_ID, CAP_SERVERINFO,
     CAP_CUSTOM_EXT, CAP_SSL_PASSWD_CB, CAP_PARAM_HOST, CAP_PARAM_GET,
     CAP_AUTH_LEVEL, CAP_MEM_FUNCTIONS, CAP_Q_KEYGEN, CAP_SESSION_NEW_CTX,
-    CAP_COUNT
+    CAP_ALLOC_SWEEP, CAP_COUNT
 };
+
+/* Where the allocation-failure sweep's premise fails (CAP_ALLOC_SWEEP),
+ * as measured: what scenarios/alloc-failures-setup.scn finds there. */
+#if defined(OPENSSL_IS_BORINGSSL)
+#define ST_SWEEP_LACKING ALLOC_SWEEP_BORINGSSL
+#else
+#define ST_SWEEP_LACKING ALLOC_SWEEP_OPENSSL
+#endif
+#define ALLOC_SWEEP_OPENSSL                                                   \
+    "under allocation failure OpenSSL 3.0 fails SSL_CTX_new, SSL_dup, "       \
+    "SSL_CTX_add_session, SSL_CTX_add_custom_ext, the PSK identity hint's "   \
+    "setters and the verify parameters' host, email and IP setters with no "  \
+    "reason on the error stack, and a failed SSL_dane_enable keeps the SNI "  \
+    "name it set (doc/openssl-findings.md; --alloc-failures sweeps anyway)"
+#define ALLOC_SWEEP_BORINGSSL                                                 \
+    "under allocation failure BoringSSL's PSK identity hint and signature "   \
+    "algorithm setters drop the value they were to replace "                  \
+    "(doc/boringssl-findings.md; --alloc-failures sweeps anyway)"
 
 /* In enum cap's order. */
 static const struct st_be_cap caps[CAP_COUNT] = {
@@ -750,6 +768,8 @@ static const struct st_be_cap caps[CAP_COUNT] = {
       ST_HAVE_SESSION_NEW_CTX, true,
       "SSL_SESSION_new(void), OpenSSL's form: `session` calls that (with "
       "the SSL_CTX form, it passes the harness's client SSL_CTX)" },
+    { "alloc_sweep", "a reason and nothing kept at every failed allocation",
+      ST_HAVE_ALLOC_SWEEP, false, ST_SWEEP_LACKING },
 };
 
 const struct st_be_cap *st_be_caps(size_t *n)
@@ -884,6 +904,17 @@ const char *st_be_stmt_lacks(const struct st_scenario *sc,
     snprintf(why, len, "line %d: `%s` needs %s, which %s lacks: %s",
              st->loc.line, st->text != NULL ? st->text : st_op_name(st->op),
              api, st_be_name(), caps[c].lacking);
+    return why;
+}
+
+const char *st_be_sweep_lacks(const struct st_scenario *sc, char *why,
+                              size_t len)
+{
+    if (!sc->alloc_sweep || caps[CAP_ALLOC_SWEEP].have)
+        return NULL;
+    snprintf(why, len, "line %d: `alloc_failures sweep` needs %s, which %s "
+             "lacks: %s", sc->alloc_sweep_loc.line, caps[CAP_ALLOC_SWEEP].api,
+             st_be_name(), caps[CAP_ALLOC_SWEEP].lacking);
     return why;
 }
 

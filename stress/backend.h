@@ -93,6 +93,14 @@ const struct st_be_cap *st_be_caps(size_t *n);
  * lacks: ..."), returned. */
 const char *st_be_stmt_lacks(const struct st_scenario *sc,
                              const struct st_stmt *st, char *why, size_t len);
+/* NULL unless |sc| has the header `alloc_failures sweep` and this
+ * backend's library is known not to fail cleanly under allocation failure
+ * (the capability alloc_sweep): then the reason into why ("line 3:
+ * `alloc_failures sweep` needs ..., which openssl lacks: ..."), returned.
+ * The runner skips such a scenario unless the run sweeps anyway
+ * (--alloc-failures). */
+const char *st_be_sweep_lacks(const struct st_scenario *sc, char *why,
+                              size_t len);
 
 /* Statements.  The pointer-returning ones give one reference (NULL on
  * failure, reason on the error stack). */
