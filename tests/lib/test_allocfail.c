@@ -2,7 +2,8 @@
  * set), and SSL_CTX_add_session, fail the k-th allocation for k = 1, 2,
  * ... until the call succeeds.  Each failure returns NULL (0) with a
  * reason on the error stack and leaves no live allocation or object
- * behind.  Prints the number of failure sites swept. */
+ * behind.  Prints the number of failure sites swept.  A setter that fails
+ * leaves the value it was to replace (X509_VERIFY_PARAM_set1_host). */
 #include <stdio.h>
 
 #include <minissl/inspect.h>
@@ -172,6 +173,34 @@ START_TEST(ssl_ctx_add_session_fails_with_a_reason_at_every_allocation)
 }
 END_TEST
 
+/* X509_VERIFY_PARAM_set1_host copies the new name before it drops the
+ * list: a failed call leaves the names there were. */
+START_TEST(set1_host_keeps_the_old_names_when_an_allocation_fails)
+{
+    X509_VERIFY_PARAM *p = X509_VERIFY_PARAM_new();
+    long allocs;
+
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(X509_VERIFY_PARAM_set1_host(p, "old.example", 0), 1);
+    ck_assert_int_eq(X509_VERIFY_PARAM_add1_host(p, "alt.example", 0), 1);
+    allocs = minissl_live_allocations();
+    ERR_clear_error();
+    minissl_fail_allocation(1);
+    ck_assert_int_eq(X509_VERIFY_PARAM_set1_host(p, "new.example", 0), 0);
+    ck_assert_int_eq(minissl_fail_allocation_pending(), 0);
+    ck_assert_uint_ne(ERR_peek_error(), 0);
+    ck_assert_str_eq(X509_VERIFY_PARAM_get0_host(p, 0), "old.example");
+    ck_assert_str_eq(X509_VERIFY_PARAM_get0_host(p, 1), "alt.example");
+    ck_assert_ptr_null(X509_VERIFY_PARAM_get0_host(p, 2));
+    ck_assert_int_eq(minissl_live_allocations(), allocs);
+    ck_assert_int_eq(X509_VERIFY_PARAM_set1_host(p, "new.example", 0), 1);
+    ck_assert_str_eq(X509_VERIFY_PARAM_get0_host(p, 0), "new.example");
+    ck_assert_ptr_null(X509_VERIFY_PARAM_get0_host(p, 1));
+    ERR_clear_error();
+    X509_VERIFY_PARAM_free(p);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *su = suite_create("allocfail");
@@ -181,6 +210,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, ssl_new_with_every_setting_fails_cleanly_at_every_allocation);
     tcase_add_test(tc, ssl_dup_with_every_setting_fails_cleanly_at_every_allocation);
     tcase_add_test(tc, ssl_ctx_add_session_fails_with_a_reason_at_every_allocation);
+    tcase_add_test(tc, set1_host_keeps_the_old_names_when_an_allocation_fails);
     tu_add_leak_checks(tc);
     suite_add_tcase(su, tc);
     return su;
