@@ -59,6 +59,23 @@ static atomic_uint next_id;         /* relaxed: only uniqueness matters */
  * "What the harness registers in the library"). */
 static atomic_int exdata_index = -1;
 
+/* The sweep's failing allocation (backend.h, "The allocation-failure
+ * sweep"): the calling thread's countdown to the allocation that fails,
+ * 0 when disarmed, and whether it was reached.  Thread-local, so arming
+ * it orders nothing and no other thread's allocations ever fail; a
+ * thread's uncounted warm-up (OpenSSL's one-time state) is never failed. */
+static _Thread_local unsigned long fail_countdown;
+static _Thread_local bool fail_hit;
+
+/* True when this allocation is the armed one: it must return NULL. */
+static bool alloc_fails(void)
+{
+    if (fail_countdown == 0 || uncounted || --fail_countdown != 0)
+        return false;
+    fail_hit = true;
+    return true;
+}
+
 static void count_free(void *p, const char *file, int line)
 {
     (void)file; (void)line;
@@ -71,9 +88,12 @@ static void count_free(void *p, const char *file, int line)
 
 static void *count_malloc(size_t n, const char *file, int line)
 {
-    void *p = malloc(n);
+    void *p;
 
     (void)file; (void)line;
+    if (alloc_fails())
+        return NULL;
+    p = malloc(n);
     if (p != NULL && !uncounted)
         atomic_fetch_add_explicit(&live_allocs, 1, memory_order_relaxed);
     return p;
@@ -90,6 +110,8 @@ static void *count_realloc(void *p, size_t n, const char *file, int line)
         count_free(p, file, line);
         return NULL;
     }
+    if (alloc_fails())
+        return NULL;                /* |p| stays as it was */
     q = realloc(p, n);
     return q;
 }
@@ -671,9 +693,27 @@ enum cap {
     CAP_CLIENT_SIGALGS, CAP_CERT_TYPES, CAP_GEN_SESSION_ID, CAP_SERVERINFO,
     CAP_CUSTOM_EXT, CAP_SSL_PASSWD_CB, CAP_PARAM_HOST, CAP_PARAM_GET,
     CAP_AUTH_LEVEL, CAP_PAIR_THREADS, CAP_MEM_FUNCTIONS, CAP_Q_KEYGEN,
-    CAP_SESSION_NEW_CTX, CAP_SESSION_DUP,
+    CAP_SESSION_NEW_CTX, CAP_SESSION_DUP, CAP_ALLOC_SWEEP,
     CAP_COUNT
 };
+
+/* Where the allocation-failure sweep's premise fails (CAP_ALLOC_SWEEP),
+ * as measured: what scenarios/alloc-failures-setup.scn finds there. */
+#if defined(OPENSSL_IS_BORINGSSL)
+#define ST_SWEEP_LACKING ALLOC_SWEEP_BORINGSSL
+#else
+#define ST_SWEEP_LACKING ALLOC_SWEEP_OPENSSL
+#endif
+#define ALLOC_SWEEP_OPENSSL                                                   \
+    "under allocation failure OpenSSL 3.0 fails SSL_CTX_new, SSL_dup, "       \
+    "SSL_CTX_add_session, SSL_CTX_add_custom_ext, the PSK identity hint's "   \
+    "setters and the verify parameters' host, email and IP setters with no "  \
+    "reason on the error stack, and a failed SSL_dane_enable keeps the SNI "  \
+    "name it set (doc/openssl-findings.md; --alloc-failures sweeps anyway)"
+#define ALLOC_SWEEP_BORINGSSL                                                 \
+    "under allocation failure BoringSSL's PSK identity hint and signature "   \
+    "algorithm setters drop the value they were to replace "                  \
+    "(doc/boringssl-findings.md; --alloc-failures sweeps anyway)"
 
 /* In enum cap's order. */
 static const struct st_be_cap caps[CAP_COUNT] = {
@@ -736,6 +776,8 @@ static const struct st_be_cap caps[CAP_COUNT] = {
       "the SSL_CTX form, it passes the harness's client SSL_CTX)" },
     { "session_dup", "SSL_SESSION_dup", ST_HAVE_SESSION_DUP, false,
       "no copy of a session (`session SESSION`)" },
+    { "alloc_sweep", "a reason and nothing kept at every failed allocation",
+      ST_HAVE_ALLOC_SWEEP, false, ST_SWEEP_LACKING },
 };
 
 const struct st_be_cap *st_be_caps(size_t *n)
@@ -913,6 +955,17 @@ const char *st_be_stmt_lacks(const struct st_scenario *sc,
     return why;
 }
 
+const char *st_be_sweep_lacks(const struct st_scenario *sc, char *why,
+                              size_t len)
+{
+    if (!sc->alloc_sweep || caps[CAP_ALLOC_SWEEP].have)
+        return NULL;
+    snprintf(why, len, "line %d: `alloc_failures sweep` needs %s, which %s "
+             "lacks: %s", sc->alloc_sweep_loc.line, caps[CAP_ALLOC_SWEEP].api,
+             st_be_name(), caps[CAP_ALLOC_SWEEP].lacking);
+    return why;
+}
+
 /* ---- objects ------------------------------------------------------------ */
 
 void *st_be_ctx_new(enum st_method m)
@@ -1051,16 +1104,14 @@ void *st_be_key(enum st_type t, void *pkey)
 
 int st_be_add_session(void *ctx, void *sess)
 {
-    thread_warm_up();
-    (void)SSL_CTX_add_session(ctx, sess);   /* 0: it was there already */
+    (void)st_be_cache_add(ctx, sess);   /* 0: it was there already */
     ERR_clear_error();
     return 0;
 }
 
 void st_be_remove_session(void *ctx, void *sess)
 {
-    thread_warm_up();
-    (void)SSL_CTX_remove_session(ctx, sess);    /* 0: it was not there */
+    (void)st_be_cache_remove(ctx, sess);    /* 0: it was not there */
     ERR_clear_error();
 }
 
@@ -2235,6 +2286,124 @@ long long st_be_end_leaks(char *what, size_t len)
     if (st_be_init() != 0)
         return -1;
     return n;
+}
+
+/* ---- the allocation-failure sweep (backend.h) ------------------------------ */
+
+bool st_be_alloc_fail_available(void)
+{
+    return counting;
+}
+
+void st_be_alloc_fail_arm(unsigned long k)
+{
+    thread_warm_up();       /* OpenSSL's per-thread state first, unfailed */
+    fail_hit = false;
+    fail_countdown = k;
+}
+
+bool st_be_alloc_fail_disarm(void)
+{
+    bool hit = fail_hit;
+
+    fail_countdown = 0;
+    fail_hit = false;
+    return hit;
+}
+
+void st_be_census(struct st_be_census *c)
+{
+    long long quarantined = 0;
+
+    memset(c, 0, sizeof(*c));
+    c->ntypes = st_be_inspect_census(c->objects, ST_BE_CENSUS_TYPES,
+                                     &quarantined);
+    /* relaxed: see the counters' comments. */
+    c->allocations = atomic_load_explicit(&live_allocs, memory_order_relaxed)
+                     - quarantined;
+    c->boxes = atomic_load_explicit(&live_boxes, memory_order_relaxed);
+}
+
+const char *st_be_census_type(size_t i)
+{
+    return st_be_inspect_type_name(i);
+}
+
+static void census_add(char *buf, size_t len, size_t *used, long long was,
+                       long long now, const char *what)
+{
+    if (now == was || *used >= len)
+        return;
+    *used += (size_t)snprintf(buf + *used, len - *used, "%s%+lld %s (%lld "
+                              "-> %lld)", *used ? ", " : "", now - was, what,
+                              was, now);
+}
+
+bool st_be_census_diff(const struct st_be_census *before,
+                       const struct st_be_census *after, char *buf,
+                       size_t len)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < after->ntypes && i < before->ntypes; i++)
+        census_add(buf, len, &used, before->objects[i], after->objects[i],
+                   st_be_census_type(i));
+    census_add(buf, len, &used, before->allocations, after->allocations,
+               "allocation(s)");
+    census_add(buf, len, &used, before->boxes, after->boxes,
+               "ex_data value(s)");
+    return buf[0] != '\0';
+}
+
+/* The sentinel st_be_err_aside puts on the stack, marked, above what was
+ * there (itself marked too, when there was something): ERR_LIB_USER with
+ * this reason, which no library raises for itself. */
+#define ST_R_SWEEP_MARK 0x5357
+#if defined(OPENSSL_IS_BORINGSSL)
+#define sweep_mark_raise() \
+    ERR_put_error(ERR_LIB_USER, 0, ST_R_SWEEP_MARK, __FILE__, __LINE__)
+#else
+#define sweep_mark_raise() ERR_raise(ERR_LIB_USER, ST_R_SWEEP_MARK)
+#endif
+
+static bool is_sweep_mark(unsigned long e)
+{
+    return ERR_GET_LIB(e) == ERR_LIB_USER &&
+           ERR_GET_REASON(e) == ST_R_SWEEP_MARK;
+}
+
+void st_be_err_aside(void)
+{
+    thread_warm_up();
+    (void)ERR_set_mark();       /* 0: the stack is empty, nothing to keep */
+    sweep_mark_raise();
+    (void)ERR_set_mark();
+}
+
+bool st_be_err_restore(char *why, size_t len)
+{
+    unsigned long e;
+    bool raised = !is_sweep_mark(ERR_peek_last_error());
+
+    why[0] = '\0';
+    if (raised && (e = ERR_peek_last_error()) != 0)
+        st_be_error_text(e, why, len);
+    (void)ERR_pop_to_mark();    /* the attempt's, down to the sentinel */
+    (void)ERR_pop_to_mark();    /* the sentinel, down to what was there */
+    return raised;
+}
+
+int st_be_cache_add(void *ctx, void *sess)
+{
+    thread_warm_up();
+    return SSL_CTX_add_session(ctx, sess);
+}
+
+int st_be_cache_remove(void *ctx, void *sess)
+{
+    thread_warm_up();
+    return SSL_CTX_remove_session(ctx, sess);
 }
 
 void st_be_detectors(struct st_be_detect *d)

@@ -93,6 +93,14 @@ const struct st_be_cap *st_be_caps(size_t *n);
  * lacks: ..."), returned. */
 const char *st_be_stmt_lacks(const struct st_scenario *sc,
                              const struct st_stmt *st, char *why, size_t len);
+/* NULL unless |sc| has the header `alloc_failures sweep` and this
+ * backend's library is known not to fail cleanly under allocation failure
+ * (the capability alloc_sweep): then the reason into why ("line 3:
+ * `alloc_failures sweep` needs ..., which openssl lacks: ..."), returned.
+ * The runner skips such a scenario unless the run sweeps anyway
+ * (--alloc-failures). */
+const char *st_be_sweep_lacks(const struct st_scenario *sc, char *why,
+                              size_t len);
 
 /* Statements.  The pointer-returning ones give one reference (NULL on
  * failure, reason on the error stack). */
@@ -251,6 +259,62 @@ long long st_be_live_ssl(void);
  * that was freed, shows only here.  Single-threaded, after a scenario's
  * threads were stopped and its objects freed. */
 long long st_be_end_leaks(char *what, size_t len);
+
+/* ---- The allocation-failure sweep (sweep.h, the `alloc_failures sweep`
+ * header) ----
+ *
+ * Failing one allocation: armed with |k| (k >= 1), the calling thread's
+ * k-th allocation from now through the library's memory functions (the
+ * counting wrappers st_be_preinit installs: malloc and realloc alike)
+ * returns NULL as if memory ran out, and the ones after it succeed again.
+ * Per thread: the other threads' allocations, and this thread's when
+ * disarmed, are never failed.  st_be_alloc_fail_disarm() disarms and
+ * returns true when the armed allocation was reached (and failed).
+ * Unavailable (false) where st_be_preinit could not install the wrappers:
+ * the library's allocations then cannot be failed. */
+bool st_be_alloc_fail_available(void);
+void st_be_alloc_fail_arm(unsigned long k);
+bool st_be_alloc_fail_disarm(void);
+
+/* What is alive in the library, as the sweep compares it around one
+ * attempt: the live allocations through the counting wrappers (minus the
+ * blocks minissl's quarantine holds, which a free moves in and an eviction
+ * out, whoever's they are), the harness's ex_data values, and, with
+ * introspection (minissl), the live objects of each type.  Types, and
+ * what each counts, are the backend's: st_be_census_type(i) names type i.
+ * A snapshot of relaxed counters: meaningful single-threaded (setup). */
+#define ST_BE_CENSUS_TYPES 16
+struct st_be_census {
+    long long allocations;
+    long long boxes;
+    size_t ntypes;                      /* 0 without introspection */
+    long long objects[ST_BE_CENSUS_TYPES];
+};
+void st_be_census(struct st_be_census *c);
+const char *st_be_census_type(size_t i);
+/* What |after| holds beyond |before| (or fewer), into buf, each count
+ * that differs with both values: "+1 SSL (3 -> 4), +3 allocation(s) (410
+ * -> 413)" ("-1 allocation(s) (...)" for fewer); "" when they are equal.
+ * Returns true when they differ. */
+bool st_be_census_diff(const struct st_be_census *before,
+                       const struct st_be_census *after, char *buf,
+                       size_t len);
+
+/* Set the calling thread's error stack aside for one attempt and put it
+ * back: st_be_err_aside() marks what is on it (the reasons a scenario
+ * that tests `errors` left there stay); st_be_err_restore() drops what
+ * was raised since, leaving the stack as it was, and returns true when
+ * something was raised; the newest reason's text goes into |why|.  Pairs
+ * do not nest. */
+void st_be_err_aside(void);
+bool st_be_err_restore(char *why, size_t len);
+
+/* SSL_CTX_add_session / SSL_CTX_remove_session with the library's result
+ * (1 or 0), the reason of a 0 left on the error stack (st_be_add_session
+ * and st_be_remove_session drop it: there a session already in, or not
+ * in, the cache is no failure). */
+int st_be_cache_add(void *ctx, void *sess);
+int st_be_cache_remove(void *ctx, void *sess);
 
 /* minissl's own detectors: cumulative counts since the process started;
  * the runner reports an increase during an iteration. */

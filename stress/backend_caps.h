@@ -58,6 +58,10 @@
 #define ST_HAVE_KEY_OBJECTS 1       /* RSA, DH, EC_KEY */
 #define ST_HAVE_PKEY_DH 0           /* EVP_PKEY_set1_DH, EVP_PKEY_get1_DH */
 #define ST_HAVE_PAIR_THREADS 0      /* a BIO pair two threads may share */
+/* The allocation-failure sweep's premise (sweep.h): each call fails
+ * cleanly, a reason raised and nothing kept, at every allocation.  Not an
+ * API but what the library does, measured (st_be_caps' row says where). */
+#define ST_HAVE_ALLOC_SWEEP 0
 #else
 #define ST_HAVE_SSL_SHARE 1
 #define ST_HAVE_IN_BEFORE 1
@@ -84,12 +88,14 @@
 #define ST_HAVE_PKEY_DH 0
 /* The two halves of a pair share one lock (<openssl/bio.h>). */
 #define ST_HAVE_PAIR_THREADS 1
+#define ST_HAVE_ALLOC_SWEEP 1       /* (see BoringSSL's above) */
 #else
 #define ST_HAVE_KEY_OBJECTS 1
 #define ST_HAVE_PKEY_DH 1
 /* OpenSSL's BIO pair (crypto/bio/bss_bio.c) has no lock: each half reads
  * and writes the other's buffer, "handled by the same thread". */
 #define ST_HAVE_PAIR_THREADS 0
+#define ST_HAVE_ALLOC_SWEEP 0
 #endif
 #endif
 

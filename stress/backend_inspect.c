@@ -132,6 +132,21 @@ void st_be_inspect_detectors(struct st_be_detect *d)
     d->misuse = minissl_misuse_count();
 }
 
+size_t st_be_inspect_census(long long *objs, size_t n, long long *quarantined)
+{
+    size_t t;
+
+    for (t = 0; t < MINISSL_TYPE_COUNT && t < n; t++)
+        objs[t] = minissl_live_objects((enum minissl_type)t);
+    *quarantined = (long long)minissl_quarantine_count();
+    return t;
+}
+
+const char *st_be_inspect_type_name(size_t i)
+{
+    return minissl_type_name((enum minissl_type)i);
+}
+
 int st_be_inspect_use_serverinfo(void *ssl, const unsigned char *info,
                                  size_t len)
 {
@@ -307,6 +322,20 @@ long long st_be_inspect_live_ssl(void)
 void st_be_inspect_detectors(struct st_be_detect *d)
 {
     memset(d, 0, sizeof(*d));
+}
+
+size_t st_be_inspect_census(long long *objs, size_t n, long long *quarantined)
+{
+    (void)objs;
+    (void)n;
+    (void)quarantined;
+    return 0;
+}
+
+const char *st_be_inspect_type_name(size_t i)
+{
+    (void)i;
+    return "object";
 }
 
 int st_be_inspect_use_serverinfo(void *ssl, const unsigned char *info,

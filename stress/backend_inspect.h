@@ -33,6 +33,13 @@ long long st_be_inspect_remaining(char *what, size_t len);
 int st_be_inspect_use_serverinfo(void *ssl, const unsigned char *info,
                                  size_t len);
 void st_be_inspect_detectors(struct st_be_detect *d);
+/* The allocation-failure sweep's census (st_be_census): minissl's live
+ * objects of each of its types into objs[0..n) (n at least
+ * ST_BE_CENSUS_TYPES) and the blocks its quarantine holds in *quarantined;
+ * returns the number of types (0 on the OpenSSL backend, which sets
+ * nothing).  st_be_inspect_type_name(i): type i's name ("SSL"). */
+size_t st_be_inspect_census(long long *objs, size_t n, long long *quarantined);
+const char *st_be_inspect_type_name(size_t i);
 /* The rows of the SSL_dup table (dupitems.h) that only minissl's
  * inspect getters show: renders aspect |what| of |ssl| into |out| and
  * returns true, or returns false on a backend without them. */

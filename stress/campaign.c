@@ -156,6 +156,8 @@ static int run_one(const struct st_campaign *c, const struct st_opts *o,
 
     if (missing == NULL)
         missing = st_detector_missing(sc);  /* expect race */
+    if (missing == NULL && !o->alloc_failures)
+        missing = st_be_sweep_lacks(sc, why, sizeof(why));
     if (missing != NULL)
         e = st_result_skip(sc, o, missing, res);
     else if (c->no_fork)

@@ -271,9 +271,10 @@ char *st_replay_command(const struct st_scenario *sc, const struct st_opts *o,
         snprintf(aff, sizeof(aff), " --affinity %s",
                  st_affinity_name(o->affinity));
     n = asprintf(&cmd, "%s run --seed %" PRIu64 " --jitter %s --start %"
-                 PRIu64 " --iterations %" PRIu64 "%s %s%s%s",
+                 PRIu64 " --iterations %" PRIu64 "%s%s %s%s%s",
                  o->argv0 != NULL ? o->argv0 : "sslstress", o->seed,
                  st_jitter_name(o->jitter), iteration, end, aff,
+                 o->alloc_failures ? " --alloc-failures" : "",
                  shell_safe(path) ? "" : "'", path,
                  shell_safe(path) ? "" : "'");
     return n < 0 ? NULL : cmd;

@@ -199,6 +199,11 @@ static void usage_run(FILE *f)
 "                         scenario must get a detector report: a skip (no\n"
 "                         race detector, a feature the backend lacks) or a\n"
 "                         pass without a report exits 1 (sensitivity runs)\n"
+"      --alloc-failures   sweep every scenario's setup as its header\n"
+"                         `alloc_failures sweep' would: in the first\n"
+"                         iteration, each allocation of each statement's\n"
+"                         call failed in turn must leave a reason and\n"
+"                         nothing behind; on any backend\n"
 "  -h, --help             this help\n"
 "\n"
 "Exit status: 0 every scenario passed or was skipped, 1 a failure was found\n"
@@ -493,7 +498,7 @@ static int cmd_list(int argc, char **argv)
 enum {
     OPT_SHARD = 256, OPT_START, OPT_JSON, OPT_JUNIT, OPT_HTML, OPT_NO_COLOR,
     OPT_NO_FORK, OPT_SCHEDULE, OPT_SHRINK, OPT_TIMES, OPT_REQUIRE_REPORT,
-    OPT_HISTORY, OPT_HISTORY_ITERATIONS,
+    OPT_HISTORY, OPT_HISTORY_ITERATIONS, OPT_ALLOC_FAILURES,
 };
 
 static const struct option run_options[] = {
@@ -514,6 +519,7 @@ static const struct option run_options[] = {
     { "schedule", required_argument, NULL, OPT_SCHEDULE },
     { "shrink", no_argument, NULL, OPT_SHRINK },
     { "require-report", no_argument, NULL, OPT_REQUIRE_REPORT },
+    { "alloc-failures", no_argument, NULL, OPT_ALLOC_FAILURES },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -618,6 +624,7 @@ static int cmd_run(int argc, char **argv)
         case OPT_NO_COLOR: cp.no_color = true; break;
         case OPT_NO_FORK: cp.no_fork = true; break;
         case OPT_REQUIRE_REPORT: cp.require_report = true; break;
+        case OPT_ALLOC_FAILURES: o.alloc_failures = true; break;
         case OPT_SCHEDULE:
             if (strcmp(optarg, "free") == 0) {
                 o.sched = NULL;

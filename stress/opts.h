@@ -52,6 +52,12 @@ struct st_opts {
      * harness's own check runs name theirs apart, so that they never
      * overwrite the log of the failure they check.  NULL: none. */
     const char *log_tag;
+    /* --alloc-failures: sweep the setup of every scenario of the run
+     * (sweep.h), with or without its `alloc_failures sweep` header, and
+     * on every backend (the header alone skips where the library's
+     * calls are known not to fail cleanly: backend.h, st_be_sweep_lacks).
+     * Replay commands carry it. */
+    bool alloc_failures;
 };
 
 /* A half-open range of iteration numbers [begin, end). */

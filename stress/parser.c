@@ -1061,9 +1061,10 @@ static int open_block(struct parser *p)
 
 static const char *const hdr_words[] = {
     "about", "iterations", "timeout", "requires", "fault", "expect", "known",
-    NULL
+    "alloc_failures", NULL
 };
 #define HDR_KNOWN 6             /* may repeat */
+#define HDR_ALLOC 7
 
 const char *const st_backend_names[] = { "minissl", "openssl", "boringssl",
                                          NULL };
@@ -1231,6 +1232,12 @@ static int parse_header(struct parser *p, int h)
         sc->fault = xstrndup(p, 1, name, strlen(name));
         return sc->fault == NULL ? -1 : no_more(p, 2);
     }
+    case HDR_ALLOC:             /* alloc_failures sweep */
+        if (!is_word(tok(p, 1), "sweep"))
+            return expected(p, 1, "'sweep'");
+        sc->alloc_sweep = 1;
+        sc->alloc_sweep_loc = t0->loc;
+        return no_more(p, 2);
     default:                    /* expect race */
         if (!is_word(tok(p, 1), "race")) {
             if (tok(p, 1) == NULL)

@@ -54,6 +54,7 @@
 #include "names.h"
 #include "outcome.h"
 #include "prng.h"
+#include "sweep.h"
 #include "workers.h"
 
 #define KEEP_FAILURES_DEFAULT 8
@@ -126,6 +127,11 @@ struct run {
     bool unkept;                /* shrink and history runs: nothing is
                                    kept (run_history, controlled_end) */
     bool global_fresh;          /* controlled: `global` ran for this one */
+    /* `alloc_failures sweep` (sweep.h): sweep setup's statements in the
+     * first iteration this run executes (sweep_pending until it ran);
+     * sweeping while setup runs it (off again after a finding, and in a
+     * repeat's later rounds). */
+    bool sweep_pending, sweeping;
     const char *last_kind;      /* this iteration's failure, if any */
     size_t last_step;
 };
@@ -383,6 +389,26 @@ static void created(struct run *r, int dst, void *obj)
     r->slot[dst] = obj;
     if (r->uses_freed && obj != NULL)
         r->ids[dst] = st_be_id(slot_type(r, dst), obj);
+}
+
+/* `alloc_failures sweep`: sweep statement |s| of setup (its setting
+ * |key|, for a `set`) before it runs (sweep.h).  A finding fails the
+ * iteration at |s| and ends the sweep; the statement then runs as ever.
+ * True when the sweep applied the setting (one that adds): the statement
+ * must not set it again. */
+static bool sweep(struct run *r, struct thr *t, const struct st_stmt *s,
+                  size_t key)
+{
+    struct st_sweep_result res;
+
+    st_sweep_stmt(r->sc, s, key, r->slot, &res);
+    /* What the sweep left is not the scenario's to count. */
+    r->live_base += res.residue;
+    if (res.found) {
+        fail(t, res.kind, s, "%s", res.msg);
+        r->sweeping = false;
+    }
+    return res.applied;
 }
 
 static int exec(struct run *r, struct thr *t, const struct st_stmt *st,
@@ -656,6 +682,10 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
     }
     case ST_OP_SET:
         for (size_t i = 0; i < s->nsettings; i++) {
+            /* Each key swept just before it is set, on the object as the
+             * keys before it left it; one the sweep set is set. */
+            if (r->sweeping && sweep(r, t, s, i))
+                continue;
             e = st_be_set(slot_type(r, s->a), a, &s->settings[i], r->slot);
             if (e == -ENOTSUP) {
                 fail(t, "error", s, "set %s %s=...: the %s backend cannot "
@@ -696,11 +726,21 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
         for (long long i = 0; i < s->n; i++)
             st_cpu_relax();
         return 0;
-    case ST_OP_REPEAT:
-        for (long long i = 0; i < s->n; i++)
-            if (exec(r, t, s->body, s->nbody) != 0)
-                return -1;
-        return 0;
+    case ST_OP_REPEAT: {
+        /* The sweep takes a repeat's first round only. */
+        bool sweeping = r->sweeping;
+
+        e = 0;
+        for (long long i = 0; i < s->n && e == 0; i++) {
+            e = exec(r, t, s->body, s->nbody);
+            if (i == 0) {
+                sweeping = sweeping && r->sweeping;     /* a finding ends it */
+                r->sweeping = false;
+            }
+        }
+        r->sweeping = sweeping;
+        return e != 0 ? -1 : 0;
+    }
     }
     return 0;
  failed:
@@ -722,6 +762,8 @@ static int exec(struct run *r, struct thr *t, const struct st_stmt *st,
             jitter(t, r->jitter_max);
         if (st_stmt_hook != NULL)
             st_stmt_hook(r->iteration, st_current_thread, &st[i]);
+        if (r->sweeping && st[i].op != ST_OP_SET && st_sweep_applies(&st[i]))
+            (void)sweep(r, t, &st[i], 0);
         if (exec_one(r, t, &st[i]) != 0)
             return -1;
     }
@@ -839,8 +881,17 @@ static inline __attribute__((always_inline)) bool iteration(struct run *r)
     /* Each thread resets its own record in run_block: a reset here would
      * only move the workers' lines to the leader and back. */
     if (sc->has_setup) {
+        /* Written only when it changes: the workers read r->sweeping. */
+        bool sweep_now = r->sweep_pending;
+
         set_phase(r, ST_PH_SETUP);
+        if (sweep_now) {
+            r->sweep_pending = false;
+            r->sweeping = true;
+        }
         exec(r, &r->leader_setup, sc->setup.stmts, sc->setup.nstmts);
+        if (sweep_now)
+            r->sweeping = false;
         if (r->uses_errors)
             st_be_clear_errors();       /* as at the end of run_block */
         if (r->leader_setup.failed)
@@ -1384,6 +1435,10 @@ int st_run_scenario(const struct st_scenario *sc, const struct st_opts *o,
         st_ctl_install(r.ctl);  /* after global: no worker runs yet */
     }
     r.meet = r.nthr > 1 && r.ctl == NULL;
+    /* Free-running only: a controlled run's iterations are schedules of
+     * the threads, which the sweep of setup has nothing to add to. */
+    r.sweep_pending = (sc->alloc_sweep || o->alloc_failures) &&
+                      r.ctl == NULL;
     if ((e = start_workers(&r)) != 0) {
         st_workers_stop(&r.w);
         free_global(&r);

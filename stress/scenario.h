@@ -246,6 +246,11 @@ struct st_scenario {
                                        is the pass, silence the failure */
     char *fault;                    /* header `fault NAME` (seeded-bug
                                        builds), or NULL */
+    int alloc_sweep;                /* header `alloc_failures sweep`: the
+                                       first iteration sweeps setup's
+                                       statements with each allocation
+                                       failing in turn (sweep.h) */
+    struct st_loc alloc_sweep_loc;  /* where that header is */
     struct st_known_race *known;    /* headers `known race ...`, in order */
     size_t nknown;
     int has_global, has_setup, has_check;

@@ -40,7 +40,9 @@ void X509_VERIFY_PARAM_free(X509_VERIFY_PARAM *param)
     ms_obj_retire(param, sizeof(*param));
 }
 
-static int add_host(X509_VERIFY_PARAM *p, const char *name, size_t namelen)
+/* A checked copy of host name |name| (|namelen| 0: up to its NUL), or
+ * NULL with the reason raised. */
+static char *host_copy(const char *name, size_t namelen)
 {
     char *h;
 
@@ -51,28 +53,44 @@ static int add_host(X509_VERIFY_PARAM *p, const char *name, size_t namelen)
         namelen--;
     if (memchr(name, '\0', namelen) != NULL || namelen == 0) {
         ERR_raise(ERR_LIB_X509, ERR_R_PASSED_INVALID_ARGUMENT);
-        return 0;
+        return NULL;
     }
+    if ((h = ms_malloc(namelen + 1)) == NULL)
+        return NULL;
+    memcpy(h, name, namelen);
+    h[namelen] = '\0';
+    return h;
+}
+
+static int add_host(X509_VERIFY_PARAM *p, const char *name, size_t namelen)
+{
+    char *h;
+
     if (p->nhosts == MS_MAX_HOSTS) {
         ERR_raise(ERR_LIB_X509, ERR_R_PASSED_INVALID_ARGUMENT);
         return 0;
     }
-    if ((h = ms_malloc(namelen + 1)) == NULL)
+    if ((h = host_copy(name, namelen)) == NULL)
         return 0;
-    memcpy(h, name, namelen);
-    h[namelen] = '\0';
     p->hosts[p->nhosts++] = h;
     return 1;
 }
 
+/* The new name is copied before the old list goes: a failure leaves the
+ * list as it was.  (OpenSSL 3.0 clears it first, so there a failed call
+ * leaves no host name at all.) */
 int X509_VERIFY_PARAM_set1_host(X509_VERIFY_PARAM *param, const char *name,
                                 size_t namelen)
 {
+    char *h = NULL;
+
     MS_CHECK_LIB(param, MINISSL_X509_VERIFY_PARAM, ERR_LIB_X509, 0);
+    if (name != NULL && (h = host_copy(name, namelen)) == NULL)
+        return 0;
     clear_hosts(param);
-    if (name == NULL)
-        return 1;
-    return add_host(param, name, namelen);
+    if (h != NULL)
+        param->hosts[param->nhosts++] = h;
+    return 1;
 }
 
 int X509_VERIFY_PARAM_add1_host(X509_VERIFY_PARAM *param, const char *name,

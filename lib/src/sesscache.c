@@ -231,6 +231,9 @@ static int cache_add(SSL_CTX *ctx, SSL_SESSION *sess)
         CACHE_UNLOCK(c, ctx);
         SSL_SESSION_free(sess);
         ms_free(e);
+        /* maybe_grow dropped its reason (a larger table is optional);
+         * the first one is not, and its failure is the caller's. */
+        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
         return 0;
     }
     e->next = c->buckets[h % c->nbuckets];

@@ -1,8 +1,9 @@
 /* Suite allocfail: for SSL_CTX_new, SSL_new and SSL_dup (every setting
- * set), fail the k-th allocation for k = 1, 2, ... until the call
- * succeeds.  Each failure returns NULL with a reason on the error stack
- * and leaves no live allocation or object behind.  Prints the number of
- * failure sites swept. */
+ * set), and SSL_CTX_add_session, fail the k-th allocation for k = 1, 2,
+ * ... until the call succeeds.  Each failure returns NULL (0) with a
+ * reason on the error stack and leaves no live allocation or object
+ * behind.  Prints the number of failure sites swept.  A setter that fails
+ * leaves the value it was to replace (X509_VERIFY_PARAM_set1_host). */
 #include <stdio.h>
 
 #include <minissl/inspect.h>
@@ -128,6 +129,78 @@ START_TEST(ssl_dup_with_every_setting_fails_cleanly_at_every_allocation)
 }
 END_TEST
 
+/* SSL_CTX_add_session on a fresh SSL_CTX, whose first add allocates the
+ * cache's table too: a failure returns 0 with a reason, the session not
+ * cached and its count untouched, and nothing left behind. */
+START_TEST(ssl_ctx_add_session_fails_with_a_reason_at_every_allocation)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    SSL_SESSION *sess = tu_make_session("add-sweep");
+    unsigned long k;
+    long allocs, objs;
+
+    ck_assert_ptr_nonnull(ctx);
+    minissl_quarantine_flush();
+    allocs = minissl_live_allocations();
+    objs = minissl_live_objects_total();
+    for (k = 1;; k++) {
+        int r, fired;
+
+        ERR_clear_error();
+        minissl_fail_allocation(k);
+        r = SSL_CTX_add_session(ctx, sess);
+        fired = !minissl_fail_allocation_pending();
+        minissl_fail_allocation(0);
+        if (!fired) {
+            ck_assert_int_eq(r, 1);
+            break;
+        }
+        ck_assert_msg(r == 0, "allocation %lu failed but the add succeeded",
+                      k);
+        ck_assert_msg(ERR_peek_error() != 0, "allocation %lu failed with no "
+                      "reason on the error stack", k);
+        ck_assert_int_eq(minissl_refcount(sess), 1);
+        ck_assert_int_eq(SSL_CTX_remove_session(ctx, sess), 0);
+        ck_assert_int_eq(minissl_live_allocations(), allocs);
+        ck_assert_int_eq(minissl_live_objects_total(), objs);
+    }
+    ck_assert_uint_ge(k, 3);    /* the entry, then the first table */
+    ck_assert_int_eq(minissl_refcount(sess), 2);    /* the cache's */
+    printf("allocfail: SSL_CTX_add_session: %lu failure sites swept, "
+           "0 leaks\n", k - 1);
+    SSL_SESSION_free(sess);
+    SSL_CTX_free(ctx);
+}
+END_TEST
+
+/* X509_VERIFY_PARAM_set1_host copies the new name before it drops the
+ * list: a failed call leaves the names there were. */
+START_TEST(set1_host_keeps_the_old_names_when_an_allocation_fails)
+{
+    X509_VERIFY_PARAM *p = X509_VERIFY_PARAM_new();
+    long allocs;
+
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(X509_VERIFY_PARAM_set1_host(p, "old.example", 0), 1);
+    ck_assert_int_eq(X509_VERIFY_PARAM_add1_host(p, "alt.example", 0), 1);
+    allocs = minissl_live_allocations();
+    ERR_clear_error();
+    minissl_fail_allocation(1);
+    ck_assert_int_eq(X509_VERIFY_PARAM_set1_host(p, "new.example", 0), 0);
+    ck_assert_int_eq(minissl_fail_allocation_pending(), 0);
+    ck_assert_uint_ne(ERR_peek_error(), 0);
+    ck_assert_str_eq(X509_VERIFY_PARAM_get0_host(p, 0), "old.example");
+    ck_assert_str_eq(X509_VERIFY_PARAM_get0_host(p, 1), "alt.example");
+    ck_assert_ptr_null(X509_VERIFY_PARAM_get0_host(p, 2));
+    ck_assert_int_eq(minissl_live_allocations(), allocs);
+    ck_assert_int_eq(X509_VERIFY_PARAM_set1_host(p, "new.example", 0), 1);
+    ck_assert_str_eq(X509_VERIFY_PARAM_get0_host(p, 0), "new.example");
+    ck_assert_ptr_null(X509_VERIFY_PARAM_get0_host(p, 1));
+    ERR_clear_error();
+    X509_VERIFY_PARAM_free(p);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *su = suite_create("allocfail");
@@ -136,6 +209,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, ssl_ctx_new_fails_cleanly_at_every_allocation);
     tcase_add_test(tc, ssl_new_with_every_setting_fails_cleanly_at_every_allocation);
     tcase_add_test(tc, ssl_dup_with_every_setting_fails_cleanly_at_every_allocation);
+    tcase_add_test(tc, ssl_ctx_add_session_fails_with_a_reason_at_every_allocation);
+    tcase_add_test(tc, set1_host_keeps_the_old_names_when_an_allocation_fails);
     tu_add_leak_checks(tc);
     suite_add_tcase(su, tc);
     return su;

@@ -1,0 +1,410 @@
+/* Suite sweep: the allocation-failure sweep (stress/sweep.c) and the
+ * backend's parts of it (stress/backend.c): failing the k-th allocation of
+ * the calling thread only, the census of what is live, the error stack set
+ * aside and put back.  A call that leaks at its k-th allocation, or fails
+ * there without a reason, is found at k; state a call makes once and keeps
+ * is not a leak; a setting that adds is applied once; a swept scenario
+ * keeps the reasons it tests with `errors`.
+ *
+ * The allocation hooks are installed (st_be_preinit) in make_suite,
+ * before anything is allocated, as sslstress's main does. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <minissl/inspect.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "backend.h"
+#include "failure.h"
+#include "result.h"
+#include "runner.h"
+#include "stress_util.h"
+#include "sweep.h"
+#include "testutil.h"
+
+static void setup(void)
+{
+    tu_make_tmpdir("test_sweep");
+    ck_assert_int_eq(st_be_init(), 0);
+}
+
+static void teardown(void)
+{
+    tu_remove_tmpdir();
+}
+
+static void *other_thread_malloc(void *arg)
+{
+    void **p = arg;
+
+    *p = OPENSSL_malloc(8);
+    return NULL;
+}
+
+START_TEST(the_kth_allocation_of_the_arming_thread_fails_and_no_other)
+{
+    void *a, *b, *c, *theirs = NULL;
+    pthread_t t;
+
+    ck_assert(st_be_alloc_fail_available());
+    st_be_alloc_fail_arm(2);
+    a = OPENSSL_malloc(8);
+    b = OPENSSL_malloc(8);
+    c = OPENSSL_malloc(8);
+    ck_assert(st_be_alloc_fail_disarm());
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_null(b);
+    ck_assert_ptr_nonnull(c);
+    OPENSSL_free(a);
+    OPENSSL_free(c);
+    /* Armed beyond what the call makes: nothing fails, nothing reached. */
+    st_be_alloc_fail_arm(3);
+    a = OPENSSL_malloc(8);
+    ck_assert(!st_be_alloc_fail_disarm());
+    ck_assert_ptr_nonnull(a);
+    OPENSSL_free(a);
+    /* Another thread's allocations are never failed. */
+    st_be_alloc_fail_arm(1);
+    ck_assert_int_eq(pthread_create(&t, NULL, other_thread_malloc, &theirs), 0);
+    ck_assert_int_eq(pthread_join(t, NULL), 0);
+    ck_assert_ptr_nonnull(theirs);
+    ck_assert_ptr_null(OPENSSL_malloc(8));
+    ck_assert(st_be_alloc_fail_disarm());
+    OPENSSL_free(theirs);
+}
+END_TEST
+
+START_TEST(a_realloc_is_an_allocation_and_its_failure_keeps_the_block)
+{
+    char *p = OPENSSL_malloc(8), *q;
+
+    ck_assert_ptr_nonnull(p);
+    memcpy(p, "sweep", 6);
+    st_be_alloc_fail_arm(1);
+    q = OPENSSL_realloc(p, 4096);
+    ck_assert(st_be_alloc_fail_disarm());
+    ck_assert_ptr_null(q);
+    ck_assert_str_eq(p, "sweep");
+    OPENSSL_free(p);
+}
+END_TEST
+
+START_TEST(the_error_stack_is_put_back_as_it_was)
+{
+    unsigned long mine;
+    char why[96];
+
+    ERR_clear_error();
+    ERR_raise(ERR_LIB_SSL, SSL_R_NULL_SSL_CTX);
+    mine = ERR_peek_last_error();
+    /* Nothing raised in between. */
+    st_be_err_aside();
+    ck_assert(!st_be_err_restore(why, sizeof(why)));
+    ck_assert_str_eq(why, "");
+    ck_assert_uint_eq(ERR_peek_last_error(), mine);
+    /* Two raised: told, with the newest reason, and dropped. */
+    st_be_err_aside();
+    ERR_raise(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE);
+    ERR_raise(ERR_LIB_SSL, SSL_R_DANE_NOT_ENABLED);
+    ck_assert(st_be_err_restore(why, sizeof(why)));
+    ck_assert_str_eq(why, "dane not enabled");
+    ck_assert_uint_eq(ERR_get_error(), mine);
+    ck_assert_uint_eq(ERR_get_error(), 0);
+    /* From an empty stack, back to an empty one. */
+    st_be_err_aside();
+    ERR_raise(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE);
+    ck_assert(st_be_err_restore(why, sizeof(why)));
+    ck_assert_uint_eq(ERR_peek_error(), 0);
+}
+END_TEST
+
+START_TEST(the_census_names_each_count_that_changed)
+{
+    struct st_be_census a, b;
+    char diff[200];
+    SSL_CTX *ctx;
+
+    st_be_census(&a);
+    ck_assert_ptr_nonnull(ctx = SSL_CTX_new(TLS_method()));
+    st_be_census(&b);
+    ck_assert(st_be_census_diff(&a, &b, diff, sizeof(diff)));
+    ck_assert_msg(strstr(diff, "+1 SSL_CTX (") != NULL, "%s", diff);
+    ck_assert_msg(strstr(diff, "allocation(s) (") != NULL, "%s", diff);
+    SSL_CTX_free(ctx);
+    minissl_quarantine_flush();
+    st_be_census(&b);
+    st_be_census(&a);
+    ck_assert(!st_be_census_diff(&a, &b, diff, sizeof(diff)));
+    ck_assert_str_eq(diff, "");
+}
+END_TEST
+
+/* Calls of our own for st_sweep_call: each makes two allocations. */
+static void *kept[8];
+static size_t nkept;
+
+/* Leaks its first block when its second cannot be had. */
+static int leaky(void *arg)
+{
+    void *p, *q;
+
+    (void)arg;
+    if ((p = OPENSSL_malloc(16)) == NULL) {
+        ERR_raise(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE);
+        return 0;
+    }
+    if ((q = OPENSSL_malloc(16)) == NULL) {
+        ERR_raise(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE);
+        if (nkept < 8)
+            kept[nkept++] = p;      /* the leak, freed by the test */
+        return 0;
+    }
+    OPENSSL_free(q);
+    OPENSSL_free(p);
+    return 1;
+}
+
+/* Fails at its second allocation without saying why. */
+static int silent(void *arg)
+{
+    void *p, *q;
+
+    (void)arg;
+    if ((p = OPENSSL_malloc(16)) == NULL) {
+        ERR_raise(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE);
+        return 0;
+    }
+    q = OPENSSL_malloc(16);
+    OPENSSL_free(p);
+    if (q == NULL)
+        return 0;
+    OPENSSL_free(q);
+    return 1;
+}
+
+/* Makes a block once, on its first run that gets it, and keeps it (a
+ * library's lazy state): not a leak. */
+static void *once;
+
+static int lazy(void *arg)
+{
+    void *q;
+
+    (void)arg;
+    if (once == NULL && (once = OPENSSL_malloc(32)) == NULL) {
+        ERR_raise(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE);
+        return 0;
+    }
+    if ((q = OPENSSL_malloc(16)) == NULL) {
+        ERR_raise(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE);
+        return 0;
+    }
+    OPENSSL_free(q);
+    return 1;
+}
+
+START_TEST(a_call_that_leaks_is_found_at_the_allocation_it_leaks_on)
+{
+    struct st_sweep_call c = { .attempt = leaky, .name = "`leaky`" };
+    struct st_sweep_result res;
+
+    memset(&res, 0, sizeof(res));
+    ck_assert(!st_sweep_call(&c, &res));
+    ck_assert(res.found);
+    ck_assert_str_eq(res.kind, "leak");
+    ck_assert_msg(strstr(res.msg, "alloc_failures sweep: `leaky`, allocation "
+                         "2 failing: failed (malloc failure), and what is "
+                         "live changed: +1 allocation(s) (") != NULL,
+                  "%s", res.msg);
+    ck_assert_uint_eq(res.attempts, 2);
+    ck_assert_uint_eq(nkept, 2);        /* the attempt, and its repeat */
+    while (nkept > 0)
+        OPENSSL_free(kept[--nkept]);
+}
+END_TEST
+
+START_TEST(a_call_that_fails_without_a_reason_is_found)
+{
+    struct st_sweep_call c = { .attempt = silent, .name = "`silent`" };
+    struct st_sweep_result res;
+
+    memset(&res, 0, sizeof(res));
+    ck_assert(!st_sweep_call(&c, &res));
+    ck_assert(res.found);
+    ck_assert_str_eq(res.kind, "statement");
+    ck_assert_str_eq(res.msg, "alloc_failures sweep: `silent`, allocation 2 "
+                     "failing: failed with no reason on the error stack");
+}
+END_TEST
+
+START_TEST(state_a_call_makes_once_and_keeps_is_no_leak)
+{
+    struct st_sweep_call c = { .attempt = lazy, .name = "`lazy`" };
+    struct st_sweep_result res;
+
+    memset(&res, 0, sizeof(res));
+    ck_assert(!st_sweep_call(&c, &res));
+    ck_assert_msg(!res.found, "%s", res.msg);
+    ck_assert_uint_eq(res.attempts, 2);
+    ck_assert_ptr_nonnull(once);
+    OPENSSL_free(once);
+    once = NULL;
+}
+END_TEST
+
+static int slot_of(const struct st_scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->nnames; i++)
+        if (strcmp(sc->names[i].name, name) == 0)
+            return (int)i;
+    ck_abort_msg("no name %s", name);
+    return -1;
+}
+
+static const char adds_text[] =
+    "scenario adds\n"
+    "setup\n"
+    "  ctx c\n"
+    "  s = new c\n"
+    "  set s dane=on verify_depth=3 dane_tlsa=test host=\"a.example\" "
+    "add_host=\"b.example\"\n"
+    "thread A\n"
+    "  free s\n"
+    "check\n"
+    "  free c\n";
+
+/* A `set` as the runner applies it: each key swept, then set unless the
+ * sweep set it (a key that adds), so that each is swept on the object as
+ * the keys before it left it: `add_host` adds to the `host` before it. */
+START_TEST(a_setting_that_adds_is_applied_once_by_the_sweep)
+{
+    struct st_scenario *sc = tu_load_text("adds.scn", adds_text);
+    const struct st_stmt *st = &sc->setup.stmts[2];
+    struct st_sweep_result res;
+    X509_VERIFY_PARAM *param;
+    void *slots[4] = { NULL };
+    int c = slot_of(sc, "c"), s = slot_of(sc, "s");
+    unsigned applied = 0, attempts = 0;
+
+    ck_assert_ptr_nonnull(slots[c] = st_be_ctx_new(ST_METHOD_TLS));
+    ck_assert_ptr_nonnull(slots[s] = st_be_ssl_new(slots[c]));
+    for (size_t i = 0; i < st->nsettings; i++) {
+        st_sweep_stmt(sc, st, i, slots, &res);
+        ck_assert_msg(!res.found, "%s", res.msg);
+        attempts += res.attempts;
+        if (res.applied)
+            applied |= 1u << i;
+        else
+            ck_assert_int_eq(st_be_set(ST_TY_SSL, slots[s], &st->settings[i],
+                                       slots), 0);
+    }
+    ck_assert_uint_gt(attempts, 0);
+    /* dane, dane_tlsa, add_host */
+    ck_assert_uint_eq(applied, 1u << 0 | 1u << 2 | 1u << 4);
+    ck_assert_int_eq(minissl_SSL_dane_enabled(slots[s]), 1);
+    ck_assert_uint_eq(minissl_SSL_dane_tlsa_count(slots[s]), 1);
+    ck_assert_int_eq(SSL_get_verify_depth(slots[s]), 3);
+    param = SSL_get0_param(slots[s]);
+    ck_assert_str_eq(X509_VERIFY_PARAM_get0_host(param, 0), "a.example");
+    ck_assert_str_eq(X509_VERIFY_PARAM_get0_host(param, 1), "b.example");
+    ck_assert_ptr_null(X509_VERIFY_PARAM_get0_host(param, 2));
+    ck_assert_uint_eq(ERR_peek_error(), 0);
+    st_be_free(ST_TY_SSL, slots[s]);
+    st_be_free(ST_TY_CTX, slots[c]);
+    st_scenario_free(sc);
+}
+END_TEST
+
+/* The sweep runs in a scenario that tests `errors`: the reason a refused
+ * setting leaves for `errors` is still there after the sweep of the
+ * statements that follow it, and the sweep's own are gone. */
+static const char errors_text[] =
+    "scenario sweep-keeps-errors\n"
+    "alloc_failures sweep\n"
+    "iterations 3\n"
+    "setup\n"
+    "  ctx c\n"
+    "  s = new c\n"
+    "  set s dane_tlsa=test\n"
+    "  d = dup s\n"
+    "  x = session\n"
+    "  expect errors == DANE_NOT_ENABLED\n"
+    "thread A\n"
+    "  free d\n"
+    "  free s\n"
+    "check\n"
+    "  free x\n"
+    "  free c\n"
+    "  expect leaks == 0\n";
+
+START_TEST(a_swept_scenario_keeps_the_reasons_it_tests)
+{
+    struct st_scenario *sc = tu_load_text("errors.scn", errors_text);
+    struct st_opts o;
+    struct st_range rg = { 0, 3 };
+    struct st_result r;
+
+    st_opts_default(&o);
+    o.seed = 5;
+    ck_assert(sc->alloc_sweep);
+    ck_assert_ptr_null(st_be_sweep_lacks(sc, NULL, 0));   /* minissl */
+    ck_assert_int_eq(st_run_scenario(sc, &o, &rg, 1, NULL, &r), 0);
+    ck_assert_msg(r.verdict == ST_PASS, "%s",
+                  r.nfailures > 0 ? r.failures[0].message : "no failure");
+    ck_assert_uint_eq(r.iterations_run, 3);
+    st_result_free(&r);
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(a_replay_of_a_run_that_sweeps_every_scenario_sweeps_too)
+{
+    struct st_scenario *sc = tu_load_text("errors.scn", errors_text);
+    struct st_opts o;
+    char *cmd;
+
+    st_opts_default(&o);
+    o.alloc_failures = true;
+    ck_assert_ptr_nonnull(cmd = st_replay_command(sc, &o, 0));
+    ck_assert_msg(strstr(cmd, " --alloc-failures ") != NULL, "%s", cmd);
+    free(cmd);
+    o.alloc_failures = false;
+    ck_assert_ptr_nonnull(cmd = st_replay_command(sc, &o, 0));
+    ck_assert_ptr_null(strstr(cmd, "--alloc-failures"));
+    free(cmd);
+    st_scenario_free(sc);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *su = suite_create("sweep");
+    TCase *prim = tcase_create("backend");
+    TCase *loop = tcase_create("sweep");
+
+    /* sslstress's main does this first; here, before any allocation (the
+     * first test asserts that it worked). */
+    if (st_be_preinit() != 0)
+        fprintf(stderr, "sweep: the allocation hooks were not installed\n");
+    tcase_add_test(prim, the_kth_allocation_of_the_arming_thread_fails_and_no_other);
+    tcase_add_test(prim, a_realloc_is_an_allocation_and_its_failure_keeps_the_block);
+    tcase_add_test(prim, the_error_stack_is_put_back_as_it_was);
+    tcase_add_test(prim, the_census_names_each_count_that_changed);
+    tu_add_stress_leak_checks(prim);
+    tcase_add_checked_fixture(prim, setup, teardown);
+    suite_add_tcase(su, prim);
+    tcase_add_test(loop, a_call_that_leaks_is_found_at_the_allocation_it_leaks_on);
+    tcase_add_test(loop, a_call_that_fails_without_a_reason_is_found);
+    tcase_add_test(loop, state_a_call_makes_once_and_keeps_is_no_leak);
+    tcase_add_test(loop, a_setting_that_adds_is_applied_once_by_the_sweep);
+    tcase_add_test(loop, a_swept_scenario_keeps_the_reasons_it_tests);
+    tcase_add_test(loop, a_replay_of_a_run_that_sweeps_every_scenario_sweeps_too);
+    tu_add_stress_leak_checks(loop);
+    tcase_add_checked_fixture(loop, setup, teardown);
+    suite_add_tcase(su, loop);
+    return su;
+}
