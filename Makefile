@@ -313,6 +313,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory check-sched
 	$(Q)scripts/replay-check.sh
 	$(Q)$(MAKE) --no-print-directory fuzz-check
+	$(Q)$(MAKE) --no-print-directory mutation-sample
 
 # Every JSON report validates against doc/sslstress-report.schema.json and
 # every HTML report draws its pictures in headless Chromium (skipped, and
@@ -501,8 +502,7 @@ $(FUZZ_B)/fuzz_%: $(FUZZ_B)/tests/fuzz/fuzz_%.o $(FUZZ_ST_OBJ) $(FUZZ_LIB_OBJ)
 # lib/src/ judged by the scenario suite natively, then the survivors under
 # TSan and controlled scheduling.  `make mutation` runs the whole set and
 # rewrites doc/mutation.md and doc/mutation-results.json; `make
-# mutation-sample` (not yet part of make check: it needs a recorded
-# `make mutation` run of today's lib/src, which does not exist yet) draws MUTATION_SAMPLE mutants
+# mutation-sample` (part of make check) draws MUTATION_SAMPLE mutants
 # (default 10, by MUTATION_SEED) from those the recorded run killed and
 # fails unless each is killed again in the same tier.  Both work in
 # build/mutation/ and take MUTATION_FLAGS (e.g. --jobs 1).

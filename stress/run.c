@@ -727,18 +727,21 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
             st_cpu_relax();
         return 0;
     case ST_OP_REPEAT: {
-        /* The sweep takes a repeat's first round only. */
+        /* The sweep takes a repeat's first round only.  r->sweeping is
+         * written only while it is on, in setup's one thread: a repeat of
+         * a thread block, which runs beside others, only reads it. */
         bool sweeping = r->sweeping;
 
         e = 0;
         for (long long i = 0; i < s->n && e == 0; i++) {
             e = exec(r, t, s->body, s->nbody);
-            if (i == 0) {
-                sweeping = sweeping && r->sweeping;     /* a finding ends it */
+            if (i == 0 && sweeping) {
+                sweeping = r->sweeping;     /* a finding ends it */
                 r->sweeping = false;
             }
         }
-        r->sweeping = sweeping;
+        if (sweeping)
+            r->sweeping = true;
         return e != 0 ? -1 : 0;
     }
     }
