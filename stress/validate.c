@@ -479,9 +479,21 @@ static int create(struct vstate *v, const struct st_stmt *st)
     return 0;
 }
 
-static int check_expr(struct vstate *v, const struct st_expr *e)
+/* The two sides |a| and |b| (slots) of |e| must have one type. */
+static int same_type(struct vstate *v, const struct st_expr *e, int a, int b)
 {
     char wa[ST_QNAME_MAX + 1], wb[ST_QNAME_MAX + 1];
+
+    if (v->sc->names[a].type == v->sc->names[b].type)
+        return 0;
+    return verr(v, v->refs->v[e->b].loc, "type mismatch: '%s' is %s, "
+                "'%s' is %s", written(&v->refs->v[e->a], wa),
+                a_type(v->sc->names[a].type), written(&v->refs->v[e->b], wb),
+                a_type(v->sc->names[b].type));
+}
+
+static int check_expr(struct vstate *v, const struct st_expr *e)
+{
     int a, b;
 
     switch (e->kind) {
@@ -491,24 +503,12 @@ static int check_expr(struct vstate *v, const struct st_expr *e)
                      USE_EXEMPT)) < 0
             || (b = use(v, e->b, T_ANY, "'=='", USE_EXEMPT)) < 0)
             return -1;
-        if (v->sc->names[a].type != v->sc->names[b].type)
-            return verr(v, v->refs->v[e->b].loc, "type mismatch: '%s' is %s, "
-                        "'%s' is %s", written(&v->refs->v[e->a], wa),
-                        a_type(v->sc->names[a].type),
-                        written(&v->refs->v[e->b], wb),
-                        a_type(v->sc->names[b].type));
-        return 0;
+        return same_type(v, e, a, b);
     case ST_E_COPIED:
         if ((a = use(v, e->a, T_SSL | T_SESSION, "'copied'", 0)) < 0
             || (b = use(v, e->b, T_SSL | T_SESSION, "'copied'", 0)) < 0)
             return -1;
-        if (v->sc->names[a].type != v->sc->names[b].type)
-            return verr(v, v->refs->v[e->b].loc, "type mismatch: '%s' is %s, "
-                        "'%s' is %s", written(&v->refs->v[e->a], wa),
-                        a_type(v->sc->names[a].type),
-                        written(&v->refs->v[e->b], wb),
-                        a_type(v->sc->names[b].type));
-        return 0;
+        return same_type(v, e, a, b);
     case ST_E_KEPT:
         if (use(v, e->a, T_SESSION, "'kept'", 0) < 0
             || use(v, e->b, T_SESSION, "'kept'", 0) < 0)
