@@ -103,6 +103,15 @@ def esc(text):
     return (text or "").replace("|", "\\|").replace("\n", " ")
 
 
+def code_block(w, code):
+    """A quoted C block between blank lines."""
+    w("")
+    w("```c")
+    w(code)
+    w("```")
+    w("")
+
+
 def main(argv):
     if len(argv) < 5 or (len(argv) - 2) % 3 != 0:
         sys.exit(__doc__)
@@ -176,11 +185,7 @@ def main(argv):
           shown(seen["A"]))
         w("`SSL_dup` (ssl/ssl_lib.c:%d) decides \"initial or not\" and then "
           "copies the SSL's fields without taking any lock:" % start)
-        w("")
-        w("```c")
-        w(code)
-        w("```")
-        w("")
+        code_block(w, code)
         w("`SSL_in_init` (ssl/statem/statem.c:%d) and `SSL_in_before` read "
           "`s->statem` plainly, while the owner's `SSL_do_handshake` writes "
           "it (`SSL_clear`, `ossl_statem_set_in_init`, the state machine) "
@@ -200,11 +205,7 @@ def main(argv):
           "used the object before dropping its own is the reference count. "
           "In this source the decrement is (include/internal/refcount.h:%d):"
           % start)
-        w("")
-        w("```c")
-        w(code)
-        w("```")
-        w("")
+        code_block(w, code)
         relaxed = "memory_order_relaxed" in code.split("atomic_thread_fence")[0]
         w("Neither detector can decide this from the report: clang 14's TSan "
           "does not model `atomic_thread_fence`, so it reports a relaxed "
@@ -232,11 +233,7 @@ def main(argv):
           "the `CERT` (the certificate and key slots, the chain, the "
           "custom extensions, the current key the handshake picks) but "
           "shares it with a reference (ssl/ssl_lib.c:%d):" % (dup, start))
-        w("")
-        w("```c")
-        w(code)
-        w("```")
-        w("")
+        code_block(w, code)
         w("The original and its copy are two SSL objects, which two threads "
           "may use at once; but `SSL_use_certificate`/`SSL_use_PrivateKey` "
           "on one (`ssl_set_cert`, `ssl_set_pkey`), `SSL_get_certificate`, "
@@ -258,19 +255,11 @@ def main(argv):
         w("`ssl_session_dup` copies the whole `SSL_SESSION` with `memcpy`, "
           "its cache links `prev`/`next` included, holding no lock "
           "(ssl/ssl_sess.c:%d):" % start)
-        w("")
-        w("```c")
-        w(code)
-        w("```")
-        w("")
+        code_block(w, code)
         w("while another thread's `SSL_CTX_add_session` links the same "
           "session into the SSL_CTX's cache under the cache lock "
           "(`SSL_SESSION_list_add`, ssl/ssl_sess.c:%d):" % lstart)
-        w("")
-        w("```c")
-        w(lcode)
-        w("```")
-        w("")
+        code_block(w, lcode)
         w("The copy's links are reset afterwards, so the value read does "
           "not matter, but the read is a data race all the same: the shape "
           "of openssl/openssl#24629, still in this source.")
