@@ -760,11 +760,11 @@ static const struct st_be_cap caps[CAP_COUNT] = {
       "`copied` does not compare those verify parameters" },
     { "auth_level", "X509_VERIFY_PARAM_set_auth_level", ST_HAVE_AUTH_LEVEL,
       false, "no auth level to set" },
-    { "pair_threads", "BIO_new_bio_pair, its halves used by two threads at "
-      "once", ST_HAVE_PAIR_THREADS, false,
-      "the two halves of a BIO pair share buffers without a lock (one "
-      "thread is meant to drive both ends), so two threads cannot drive "
-      "the two SSLs of a `pair`" },
+    { "pair_threads", "BIO_new_bio_pair's halves, or one memory BIO, used "
+      "by two threads at once", ST_HAVE_PAIR_THREADS, false,
+      "BIO pairs and memory BIOs have no lock (one thread is meant to "
+      "drive both ends), so two threads cannot drive the two SSLs of a "
+      "`pair`" },
     { "mem_functions", "CRYPTO_set_mem_functions", ST_HAVE_MEM_FUNCTIONS, true,
       "`leaks` counts allocations through the OPENSSL_memory_alloc/_free "
       "hooks instead" },
@@ -919,8 +919,9 @@ const char *st_be_stmt_lacks(const struct st_scenario *sc,
     case ST_OP_PAIR:
         /* One thread at a time on a pair is what every library offers. */
         if (pair_users(sc, st) >= 2)
-            c = CAP_PAIR_THREADS, api = "a BIO pair whose halves two "
-                "threads use at once";
+            c = CAP_PAIR_THREADS, api = st->via_mem
+                ? "memory BIOs that two threads use at once"
+                : "a BIO pair whose halves two threads use at once";
         break;
     case ST_OP_EXPECT:
     case ST_OP_OBSERVE:
@@ -1493,15 +1494,41 @@ int st_be_handshake(void **peerp, void *ssl, const struct st_hs_opts *o)
 /* ---- two scenario SSLs over a BIO pair ---------------------------------
  *
  * `pair A B` gives the two SSLs the two halves of one BIO pair, each SSL
- * reading and writing through its own half; `handshake S peer=pair` and
- * `read S` then drive one end only, a call at a time: the runner waits
- * between calls for the other end, which another thread drives.  No peer
- * of the harness's takes part, and nothing here keeps state: the SSLs own
- * their halves (SSL_set_bio), so freeing each SSL frees its half, and the
- * last of the two frees the pair.  Only minissl's pair lets two threads
- * use the two halves at once (ST_HAVE_PAIR_THREADS). */
+ * reading and writing through its own half; `pair A B via=mem` gives them
+ * two memory BIOs instead, crosswise (A writes the one B reads, and the
+ * other way round), each BIO held by both SSLs.  `handshake S peer=pair`
+ * and `read S` then drive one end only, a call at a time: the runner
+ * waits between calls for the other end, which another thread drives.  No
+ * peer of the harness's takes part, and nothing here keeps state: the
+ * SSLs own their BIOs (SSL_set_bio), so freeing each SSL frees its
+ * references, and the last of the two frees the pair or the memory BIOs.
+ * Only minissl's BIOs let two threads use a pair's halves or one memory
+ * BIO at once (ST_HAVE_PAIR_THREADS). */
 
-int st_be_pair(void *a, void *b)
+/* The memory BIOs of `via=mem`: one for each direction, each with a
+ * reference for the SSL that writes it and one for the SSL that reads it.
+ * A memory BIO that is empty says "retry", not "end", so a reader waits
+ * for the writer (BIO_eof is only "empty" for a memory BIO). */
+static int mem_crosswise(SSL *sa, SSL *sb)
+{
+    BIO *ab = BIO_new(BIO_s_mem()), *ba = BIO_new(BIO_s_mem());
+
+    if (ab == NULL || ba == NULL || !BIO_up_ref(ab) || !BIO_up_ref(ba)) {
+        BIO_free(ab);
+        BIO_free(ba);
+        return 0;
+    }
+    SSL_set_bio(sa, ba, ab);            /* a reads b's writes */
+    SSL_set_bio(sb, ab, ba);
+    return 1;
+}
+
+static bool is_mem(BIO *b)
+{
+    return BIO_method_type(b) == BIO_TYPE_MEM;
+}
+
+int st_be_pair(void *a, void *b, bool mem)
 {
     SSL *sa = a, *sb = b;
     BIO *ha = NULL, *hb = NULL;
@@ -1509,8 +1536,11 @@ int st_be_pair(void *a, void *b)
     thread_warm_up();
     if (SSL_is_server(sa) == SSL_is_server(sb))
         return -EINVAL;
-    if (!server_material(sa) || !server_material(sb) ||
-        !BIO_new_bio_pair(&ha, 0, &hb, 0))
+    if (!server_material(sa) || !server_material(sb))
+        return -EIO;
+    if (mem)
+        return mem_crosswise(sa, sb) ? 0 : -EIO;
+    if (!BIO_new_bio_pair(&ha, 0, &hb, 0))
         return -EIO;
     /* One reference each, for both directions: SSL_set_bio takes it. */
     SSL_set_bio(sa, ha, ha);
@@ -1539,6 +1569,7 @@ enum st_be_io st_be_pair_handshake(void *ssl)
 enum st_be_io st_be_pair_read(void *ssl)
 {
     SSL *s = ssl;
+    BIO *rb;
     unsigned char buf[512];
     int r;
 
@@ -1555,8 +1586,10 @@ enum st_be_io st_be_pair_read(void *ssl)
     default:
         /* The other end's half freed or shut down: an end of the
          * transport without close_notify (the reason, OpenSSL 3's and
-         * minissl's UNEXPECTED_EOF_WHILE_READING, stays on the stack). */
-        return SSL_get_rbio(s) != NULL && BIO_eof(SSL_get_rbio(s))
+         * minissl's UNEXPECTED_EOF_WHILE_READING, stays on the stack).
+         * A memory BIO has no such end: it only runs dry. */
+        rb = SSL_get_rbio(s);
+        return rb != NULL && !is_mem(rb) && BIO_eof(rb)
                ? ST_IO_DONE : ST_IO_FAILED;
     }
 }
@@ -1567,6 +1600,8 @@ bool st_be_pair_ready(void *ssl, enum st_be_io want)
 
     if (b == NULL)
         return true;                    /* the next call fails, saying so */
+    if (is_mem(b))                      /* never full; empty is no end */
+        return want == ST_IO_WANT_WRITE || BIO_ctrl_pending(b) > 0;
     if (want == ST_IO_WANT_WRITE)
         return BIO_ctrl_get_write_guarantee(b) > 0 || BIO_eof(b);
     return BIO_ctrl_pending(b) > 0 || BIO_eof(b);

@@ -165,11 +165,14 @@ struct st_hs_opts {
 int st_be_handshake(void **peer, void *ssl, const struct st_hs_opts *o);
 /* `pair A B`: one BIO pair (BIO_new_bio_pair), a half each, with
  * SSL_set_bio(A, half, half): each SSL owns its half, freed with it; the
- * last of the two frees the pair.  The roles must already be chosen
+ * last of the two frees the pair.  With |mem| (`via=mem`) two memory BIOs
+ * instead, crosswise: SSL_set_bio(A, BA, AB) and SSL_set_bio(B, AB, BA),
+ * each BIO with a reference for each SSL, so the last SSL freed frees
+ * them.  The roles must already be chosen
  * (connect/accept); a server SSL without a certificate gets the test
  * certificate and key.  0, -EINVAL (both SSLs play the same role: nothing
  * done, the error stack empty) or -EIO. */
-int st_be_pair(void *a, void *b);
+int st_be_pair(void *a, void *b, bool mem);
 /* One call on a paired SSL, for the runner's loop: the call finished
  * (DONE), moved data and may go on at once (AGAIN), must wait until the
  * other end of the pair reads or writes (WANT_READ, WANT_WRITE), or
@@ -182,11 +185,13 @@ enum st_be_io st_be_pair_handshake(void *ssl);
  * close_notify (SSL_ERROR_ZERO_RETURN) or by the end of the transport (its
  * half freed or shut down: BIO_eof; the library's reason for the
  * unexpected EOF, SSL_R_UNEXPECTED_EOF_WHILE_READING on OpenSSL 3 and
- * minissl, stays on the error stack). */
+ * minissl, stays on the error stack).  A memory BIO never ends: only
+ * close_notify ends a read over `via=mem`. */
 enum st_be_io st_be_pair_read(void *ssl);
 /* True when the paired |ssl|'s half can serve |want| now: bytes to read
  * or the end of the transport (WANT_READ), room to write or a dead other
- * end (WANT_WRITE).  Reads the pair's state under its lock (minissl). */
+ * end (WANT_WRITE); over memory BIOs, bytes to read (a memory BIO is
+ * never full).  Reads the BIO's state under its lock (minissl). */
 bool st_be_pair_ready(void *ssl, enum st_be_io want);
 /* SSL_shutdown once (close_notify sent; the peer's not awaited): 0, or
  * -EIO when it fails. */

@@ -193,6 +193,8 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
     case ST_OP_PAIR:
         app(buf, n, &len, "%s %s %s", st_op_name(st->op),
             slot_name(sc, st->a, ctx), slot_name(sc, st->b, ctx));
+        if (st->via_mem)
+            app(buf, n, &len, " via=mem");
         break;
     case ST_OP_SESSION:
         app(buf, n, &len, "%s = session", slot_name(sc, st->dst, ctx));

@@ -507,8 +507,8 @@ static int parse_set(struct parser *p, struct st_stmt *st)
 }
 
 /* `handshake S [until=mid|done|shutdown] [steps=N] [as=client|server]
- * [result=ok|fail] [resume=on|off] [peer=harness|pair]` and
- * `ctx NAME [method=...]`. */
+ * [result=ok|fail] [resume=on|off] [peer=harness|pair]`,
+ * `ctx NAME [method=...]` and `pair A B [via=pair|mem]`. */
 static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
 {
     static const char *const untils[] = { "mid", "done", "shutdown", NULL };
@@ -517,7 +517,9 @@ static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
     static const char *const results[] = { "ok", "fail", NULL };
     static const char *const onoff[] = { "on", "off", NULL };
     static const char *const peers[] = { "harness", "pair", NULL };
+    static const char *const vias[] = { "pair", "mem", NULL };
     int seen_until = 0, seen_steps = 0, seen_method = 0, seen_as = 0;
+    int seen_via = 0;
     int seen_result = 0, seen_resume = 0, seen_peer = 0, w;
     size_t as_at = 0, resume_at = 0;
 
@@ -547,6 +549,9 @@ static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
                 return perr(p, i, "duplicate key '%.*s'", (int)t->len, t->start);
         } else if (st->op == ST_OP_CTX && is_word(t, "method")) {
             if (seen_method++)
+                return perr(p, i, "duplicate key '%.*s'", (int)t->len, t->start);
+        } else if (st->op == ST_OP_PAIR && is_word(t, "via")) {
+            if (seen_via++)
                 return perr(p, i, "duplicate key '%.*s'", (int)t->len, t->start);
         } else {
             return perr(p, i, "unknown key '%.*s'", (int)t->len, t->start);
@@ -579,6 +584,10 @@ static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
             if (one_of(p, i + 2, "peer", peers, &w) < 0)
                 return -1;
             st->pair = w == 1;
+        } else if (is_word(t, "via")) {
+            if (one_of(p, i + 2, "via", vias, &w) < 0)
+                return -1;
+            st->via_mem = w == 1;
         } else {
             if (one_of(p, i + 2, "method", methods, &w) < 0)
                 return -1;
@@ -878,7 +887,7 @@ static int parse_stmt(struct parser *p)
         if (st == NULL || obj_name(p, 1, 0, &st->a) < 0
             || obj_name(p, 2, 0, &st->b) < 0)
             return -1;
-        return no_more(p, 3);
+        return parse_opts(p, st, 3);
     }
     if (is_word(t0, "add_session") || is_word(t0, "remove_session")) {
         st = new_stmt(p, is_word(t0, "add_session") ? ST_OP_ADD_SESSION

@@ -624,7 +624,7 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
     case ST_OP_PAIR:
         pair_role(r, s->a);
         pair_role(r, s->b);
-        e = st_be_pair(a, r->slot[s->b]);
+        e = st_be_pair(a, r->slot[s->b], s->via_mem);
         if (e == -EINVAL) {
             fail(t, "statement", s, "%s failed: both SSLs play the %s "
                  "(`accept` one, `connect` the other)", s->text,

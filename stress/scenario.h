@@ -160,7 +160,8 @@ enum st_op {
     ST_OP_CLEAR,        /* clear a: SSL_clear */
     ST_OP_HANDSHAKE,    /* handshake a [until=] [steps=] [as=] [result=]
                            [resume=] [peer=harness|pair] */
-    ST_OP_PAIR,         /* pair a b: a BIO pair between SSLs a and b */
+    ST_OP_PAIR,         /* pair a b [via=pair|mem]: a BIO pair (or two
+                           memory BIOs) between SSLs a and b */
     ST_OP_READ,         /* read a: SSL_read until the other end closes */
     ST_OP_SET,          /* set a KEY=VALUE ... */
     ST_OP_EXPECT,       /* expect expr */
@@ -185,6 +186,8 @@ struct st_stmt {
     int no_resume;          /* handshake resume=off */
     int pair;               /* handshake peer=pair: the other end of a's BIO
                                pair is driven elsewhere (no harness peer) */
+    int via_mem;            /* pair via=mem: two memory BIOs, crosswise,
+                               not a BIO pair */
     long long n;            /* handshake steps (0: no limit), spin, repeat */
     struct st_setting *settings;
     size_t nsettings;

@@ -65,7 +65,7 @@ START_TEST(each_ssl_owns_its_half_and_the_two_ends_handshake_in_turn)
 
     two_ends(&cc, &sc, &c, &s);
     live = st_be_live();
-    ck_assert_int_eq(st_be_pair(c, s), 0);
+    ck_assert_int_eq(st_be_pair(c, s, false), 0);
     ck_assert_int_eq(st_be_live() - live, 2);     /* the two halves */
     ck_assert_ptr_nonnull(SSL_get_rbio(c));
     ck_assert_ptr_eq(SSL_get_rbio(c), SSL_get_wbio(c));
@@ -94,7 +94,7 @@ START_TEST(a_read_ends_at_the_end_of_the_pair_and_keeps_its_reason)
     void *cc, *sc, *c, *s;
 
     two_ends(&cc, &sc, &c, &s);
-    ck_assert_int_eq(st_be_pair(c, s), 0);
+    ck_assert_int_eq(st_be_pair(c, s, false), 0);
     handshake_both(c, s);
     ck_assert_int_eq(st_be_pair_read(c), ST_IO_WANT_READ);
     st_be_clear_errors();
@@ -119,7 +119,7 @@ START_TEST(two_ssls_of_one_role_are_refused_and_get_no_bio)
     ck_assert_ptr_nonnull(c2 = st_be_ssl_new(cc));
     ck_assert_int_eq(st_be_connect(c2), 0);
     live = st_be_live();
-    ck_assert_int_eq(st_be_pair(c, c2), -EINVAL);
+    ck_assert_int_eq(st_be_pair(c, c2, false), -EINVAL);
     ck_assert_int_eq(st_be_live(), live);
     ck_assert_ptr_null(SSL_get_rbio(c));
     ck_assert_ptr_null(SSL_get_rbio(c2));
@@ -127,6 +127,42 @@ START_TEST(two_ssls_of_one_role_are_refused_and_get_no_bio)
     st_be_free(ST_TY_SSL, c2);
     st_be_free(ST_TY_SSL, c);
     st_be_free(ST_TY_SSL, s);
+    st_be_free(ST_TY_CTX, cc);
+    st_be_free(ST_TY_CTX, sc);
+}
+END_TEST
+
+/* via=mem: two memory BIOs crosswise, each held by both SSLs, so either
+ * SSL may go first and the BIOs go with the last; an empty memory BIO is
+ * "wait", never "end". */
+START_TEST(memory_bios_cross_and_each_is_held_by_both_ends)
+{
+    void *cc, *sc, *c, *s;
+    long long live;
+
+    two_ends(&cc, &sc, &c, &s);
+    live = st_be_live();
+    ck_assert_int_eq(st_be_pair(c, s, true), 0);
+    ck_assert_int_eq(st_be_live() - live, 2);     /* the two memory BIOs */
+    ck_assert_ptr_nonnull(SSL_get_rbio(c));
+    ck_assert_ptr_ne(SSL_get_rbio(c), SSL_get_wbio(c));
+    ck_assert_ptr_eq(SSL_get_rbio(c), SSL_get_wbio(s));
+    ck_assert_ptr_eq(SSL_get_wbio(c), SSL_get_rbio(s));
+    ck_assert(!st_be_pair_ready(s, ST_IO_WANT_READ));
+    ck_assert(st_be_pair_ready(s, ST_IO_WANT_WRITE));
+    ck_assert_int_eq(st_be_pair_handshake(c), ST_IO_WANT_READ);
+    ck_assert(st_be_pair_ready(s, ST_IO_WANT_READ));
+    ck_assert(!st_be_pair_ready(c, ST_IO_WANT_READ));
+    handshake_both(c, s);
+    ck_assert_int_eq(st_be_shutdown(s), 0);
+    st_be_free(ST_TY_SSL, s);
+    /* c still holds both BIOs: its read finds the close_notify s left. */
+    ck_assert(st_be_pair_ready(c, ST_IO_WANT_READ));
+    ck_assert_int_eq(st_be_pair_read(c), ST_IO_DONE);
+    ck_assert_uint_eq(st_be_peek_error(), 0);
+    /* Dry and with no writer left, it waits: a memory BIO has no end. */
+    ck_assert(!st_be_pair_ready(c, ST_IO_WANT_READ));
+    st_be_free(ST_TY_SSL, c);
     st_be_free(ST_TY_CTX, cc);
     st_be_free(ST_TY_CTX, sc);
 }
@@ -202,6 +238,80 @@ START_TEST(two_threads_handshake_over_the_pair_and_free_their_ends)
     ck_assert_uint_eq(r.iterations_run, 300);
     ck_assert_uint_eq(r.nrows, 1);
     ck_assert_uint_eq(r.rows[0].count, 300);
+    st_result_free(&r);
+    st_scenario_free(sc);
+    tu_remove_tmpdir();
+}
+END_TEST
+
+static const char two_threads_mem[] =
+    "scenario mem-two-threads\n"
+    "iterations 300\n"
+    "global\n"
+    "  ctx cc method=client\n"
+    "setup\n"
+    "  ctx sc method=server\n"
+    "  c = new cc\n"
+    "  s = new sc\n"
+    "  pair c s via=mem\n"
+    "thread client\n"
+    "  handshake c peer=pair\n"
+    "  free c\n"
+    "thread server\n"
+    "  handshake s peer=pair\n"
+    "  free s\n"
+    "check\n"
+    "  free sc\n"
+    "  expect leaks == 0\n";
+
+START_TEST(via_mem_is_in_the_model_prints_back_and_refuses_other_values)
+{
+    struct st_scenario *sc;
+    const struct st_stmt *p;
+    struct st_diag d;
+    char buf[128];
+
+    tu_make_tmpdir("test_pair");
+    sc = tu_load_text("m.scn", two_threads_mem);
+    p = &sc->setup.stmts[3];
+    ck_assert_int_eq(p->op, ST_OP_PAIR);
+    ck_assert_int_eq(p->via_mem, 1);
+    st_stmt_format(sc, p, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "pair c s via=mem");
+    st_scenario_free(sc);
+    {
+        static const char bad[] =
+            "scenario x\nsetup\n  ctx sc method=server\n"
+            "  ctx cc method=client\n  c = new cc\n  s = new sc\n"
+            "  pair c s via=tcp\ncheck\n  free c\n  free s\n"
+            "  free sc\n  free cc\n";
+
+        ck_assert_ptr_null(st_scenario_parse("bad.scn", bad, strlen(bad),
+                                             &d));
+    }
+    ck_assert_int_eq(d.loc.line, 7);
+    ck_assert_int_eq(d.loc.col, 16);
+    ck_assert_str_eq(d.msg, "unknown value 'tcp' for 'via' (pair or mem)");
+    tu_remove_tmpdir();
+}
+END_TEST
+
+START_TEST(two_threads_handshake_over_memory_bios_and_free_their_ends)
+{
+    struct st_scenario *sc;
+    struct st_opts o;
+    struct st_range rg = { 0, 300 };
+    struct st_result r;
+
+    ck_assert_int_eq(st_be_init(), 0);
+    tu_make_tmpdir("test_pair");
+    sc = tu_load_text("m.scn", two_threads_mem);
+    st_opts_default(&o);
+    o.seed = 7;
+    ck_assert_int_eq(st_run_isolated(sc, &o, &rg, 1, &r, NULL, NULL), 0);
+    ck_assert_msg(r.verdict == ST_PASS, "%s",
+                  r.nfailures > 0 ? r.failures[0].message : "");
+    ck_assert_uint_eq(r.iterations_run, 300);
     st_result_free(&r);
     st_scenario_free(sc);
     tu_remove_tmpdir();
@@ -296,6 +406,8 @@ Suite *make_suite(void)
                        each_ssl_owns_its_half_and_the_two_ends_handshake_in_turn);
         tcase_add_test(be, a_read_ends_at_the_end_of_the_pair_and_keeps_its_reason);
         tcase_add_test(be, two_ssls_of_one_role_are_refused_and_get_no_bio);
+        tcase_add_test(be, memory_bios_cross_and_each_is_held_by_both_ends);
+        tcase_add_test(run, two_threads_handshake_over_memory_bios_and_free_their_ends);
         tcase_add_test(run, two_threads_handshake_over_the_pair_and_free_their_ends);
         tcase_add_test(run, an_end_whose_other_end_is_silent_fails_saying_so);
         tcase_add_test(run, under_a_schedule_each_end_waits_for_the_others_turn);
@@ -304,6 +416,7 @@ Suite *make_suite(void)
                 "registered\n", st_be_missing(ST_FEAT_INTROSPECTION));
     }
     tcase_add_test(lang, pair_and_peer_pair_are_in_the_model_and_print_back);
+    tcase_add_test(lang, via_mem_is_in_the_model_prints_back_and_refuses_other_values);
     suite_add_tcase(s, be);
     suite_add_tcase(s, lang);
     suite_add_tcase(s, run);
