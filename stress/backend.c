@@ -859,23 +859,6 @@ static bool expr_in_before(const struct st_expr *e)
     return e->kind == ST_E_STATE;
 }
 
-/* Whether a statement of |st| (into repeats) names slot |slot|. */
-static bool stmts_name(const struct st_stmt *st, size_t n, int slot)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (st[i].dst == slot || st[i].a == slot || st[i].b == slot ||
-            st[i].expr.a == slot || st[i].expr.b == slot)
-            return true;
-        for (size_t k = 0; k < st[i].nsettings; k++)
-            if (st[i].settings[k].val.kind == ST_V_NAME &&
-                st[i].settings[k].val.slot == slot)
-                return true;
-        if (stmts_name(st[i].body, st[i].nbody, slot))
-            return true;
-    }
-    return false;
-}
-
 /* The threads of |sc| that name one of the SSLs `pair` |st| joins. */
 static size_t pair_users(const struct st_scenario *sc,
                          const struct st_stmt *st)
@@ -883,8 +866,8 @@ static size_t pair_users(const struct st_scenario *sc,
     size_t users = 0;
 
     for (size_t t = 0; t < sc->nthreads; t++)
-        if (stmts_name(sc->threads[t].stmts, sc->threads[t].nstmts, st->a) ||
-            stmts_name(sc->threads[t].stmts, sc->threads[t].nstmts, st->b))
+        if (st_stmts_name(sc->threads[t].stmts, sc->threads[t].nstmts, st->a) ||
+            st_stmts_name(sc->threads[t].stmts, sc->threads[t].nstmts, st->b))
             users++;
     return users;
 }
@@ -1443,6 +1426,14 @@ static int hs_step(SSL *s)
     default:
         return -1;
     }
+}
+
+int st_be_peer_prepare(void **peerp, void *ssl, bool server, bool resume)
+{
+    thread_warm_up();
+    if (*peerp == NULL && (*peerp = peer_new(ssl, server, resume)) == NULL)
+        return -EIO;
+    return 0;
 }
 
 int st_be_handshake(void **peerp, void *ssl, const struct st_hs_opts *o)

@@ -163,6 +163,11 @@ struct st_hs_opts {
     bool no_resume;             /* the peer client offers no session */
 };
 int st_be_handshake(void **peer, void *ssl, const struct st_hs_opts *o);
+/* Makes *peer, when NULL, as st_be_handshake's first call would (the
+ * SSL's BIOs; a server's test certificate and key), taking the |server|
+ * role's other side (|server|: |ssl| is the server), so that the
+ * handshake's thread sets nothing on |ssl| itself.  0, or -EIO (reason on the stack; *peer stays NULL). */
+int st_be_peer_prepare(void **peer, void *ssl, bool server, bool resume);
 /* `pair A B`: one BIO pair (BIO_new_bio_pair), a half each, with
  * SSL_set_bio(A, half, half): each SSL owns its half, freed with it; the
  * last of the two frees the pair.  With |mem| (`via=mem`) two memory BIOs

@@ -265,6 +265,22 @@ static void stmt_clear(struct st_stmt *st)
     memset(st, 0, sizeof(*st));
 }
 
+bool st_stmts_name(const struct st_stmt *st, size_t n, int slot)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (st[i].dst == slot || st[i].a == slot || st[i].b == slot ||
+            st[i].expr.a == slot || st[i].expr.b == slot)
+            return true;
+        for (size_t k = 0; k < st[i].nsettings; k++)
+            if (st[i].settings[k].val.kind == ST_V_NAME &&
+                st[i].settings[k].val.slot == slot)
+                return true;
+        if (st_stmts_name(st[i].body, st[i].nbody, slot))
+            return true;
+    }
+    return false;
+}
+
 static void stmts_free(struct st_stmt *v, size_t n)
 {
     size_t i;

@@ -97,6 +97,11 @@ struct run {
     uint64_t *ids;
     void **peer;
     unsigned char *server;      /* ROLE_* bits of each slot's object */
+    /* [thread * nnames + slot]: the leader made the harness's peer of a
+     * shared SSL before the threads started (prepare_peers), and that
+     * thread's first `handshake` still chooses its role.  Written by the
+     * leader before the gate, then by that thread alone. */
+    unsigned char *early;
     struct st_val *obs;
     struct thr *thr;
     unsigned nthr;
@@ -350,6 +355,53 @@ static void **peer_of(struct run *r, int slot, void *obj)
                 r->peer[i] != NULL)
                 return &r->peer[i];
     return &r->peer[slot];
+}
+
+/* The harness's peer of a shared SSL (made in setup or global) that a
+ * thread handshakes with it, made by the leader before the threads start.
+ * Making the peer gives the SSL its BIOs (SSL_set_bio) and, for a server
+ * without a certificate, the test certificate and key: setters, which
+ * another thread's SSL_dup or SSL_get1_session of that SSL, racing the
+ * handshake as the contract allows, must not race.  Only where the
+ * handshake is the first statement of its thread to name the SSL (one
+ * named before runs in the order written, as before); the role is still
+ * chosen by the handshake, in its thread, as SSL_connect/SSL_accept
+ * choose it.  A peer that cannot be made now is made by the handshake,
+ * which then fails saying why. */
+static void prepare_peers(struct run *r)
+{
+    const struct st_scenario *sc = r->sc;
+
+    memset(r->early, 0, sc->nnames * (r->nthr ? r->nthr : 1));
+    for (unsigned t = 0; t < r->nthr; t++) {
+        const struct st_block *b = &sc->threads[t];
+
+        for (size_t i = 0; i < b->nstmts; i++) {
+            const struct st_stmt *s = &b->stmts[i];
+            int owner;
+            void *a, **peer;
+            bool server;
+
+            if (s->op != ST_OP_HANDSHAKE || s->pair || s->a < 0)
+                continue;
+            owner = sc->names[s->a].owner;
+            if ((owner != ST_OWNER_SETUP && owner != ST_OWNER_GLOBAL) ||
+                (a = r->slot[s->a]) == NULL ||
+                st_stmts_name(b->stmts, i, s->a))
+                continue;
+            peer = peer_of(r, s->a, a);
+            if (*peer != NULL)
+                continue;
+            server = s->as != ST_AS_ANY ? s->as == ST_AS_SERVER
+                     : (r->server[s->a] & ROLE_SET)
+                     ? (r->server[s->a] & ROLE_SERVER) != 0
+                     : role_server(r, s->a, a);
+            if (st_be_peer_prepare(peer, a, server, !s->no_resume) == 0)
+                r->early[t * sc->nnames + s->a] = 1;
+            else
+                st_be_clear_errors();   /* the handshake tries again */
+        }
+    }
 }
 
 /* Slots the running thread may write: its own, or every slot outside the
@@ -655,8 +707,13 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
         }
 
         /* Choose the role from the SSL_CTX's method unless a `connect` or
-         * `accept` statement chose it. */
-        if (*peer == NULL && !(r->server[s->a] & ROLE_SET)) {
+         * `accept` statement chose it: at the first handshake, whose peer
+         * is new, or was made early for it (prepare_peers). */
+        unsigned char *early = &r->early[t->idx * r->sc->nnames + s->a];
+        bool first = *peer == NULL || *early;
+
+        *early = 0;
+        if (first && !(r->server[s->a] & ROLE_SET)) {
             if (role_server(r, s->a, a))
                 st_be_accept(a);
             else
@@ -901,6 +958,7 @@ static inline __attribute__((always_inline)) bool iteration(struct run *r)
             bad = &r->leader_setup;
     }
     if (!r->leader_setup.aborted) {
+        prepare_peers(r);
         set_phase(r, ST_PH_THREADS);
         /* relaxed: published to the workers by the gate opening. */
         atomic_store_explicit(&r->finished, 0, memory_order_relaxed);
@@ -1033,6 +1091,7 @@ static void run_free(struct run *r)
     free(r->ids);
     free(r->peer);
     free(r->server);
+    free(r->early);
     free(r->obs);
     free(r->thr);
 }
@@ -1046,10 +1105,12 @@ static int run_alloc(struct run *r)
     r->ids = calloc(nn, sizeof(*r->ids));
     r->peer = calloc(nn, sizeof(*r->peer));
     r->server = calloc(nn, 1);
+    r->early = calloc(nn * (r->nthr ? r->nthr : 1), 1);
     r->obs = calloc(sc->nlabels ? sc->nlabels : 1, sizeof(*r->obs));
     r->thr = calloc(r->nthr ? r->nthr : 1, sizeof(*r->thr));
     if (r->slot == NULL || r->ids == NULL || r->peer == NULL ||
-        r->server == NULL || r->obs == NULL || r->thr == NULL)
+        r->server == NULL || r->early == NULL || r->obs == NULL ||
+        r->thr == NULL)
         return -ENOMEM;
     return 0;
 }

@@ -13,6 +13,7 @@
 #ifndef ST_SCENARIO_H
 #define ST_SCENARIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -275,6 +276,9 @@ struct st_scenario *st_scenario_load(const char *path, struct st_diag *d);
 struct st_scenario *st_scenario_parse(const char *path, const char *text,
                                       size_t len, struct st_diag *d);
 void st_scenario_free(struct st_scenario *sc);
+/* Whether one of the |n| statements |st| (into repeats) names slot |slot|:
+ * makes it, operates on it, or reads it in an expression or a setting. */
+bool st_stmts_name(const struct st_stmt *st, size_t n, int slot);
 
 const char *st_key_name(enum st_key k);
 const char *st_hs_state_name(enum st_hs_state s);
