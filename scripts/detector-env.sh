@@ -55,7 +55,10 @@ tsan="halt_on_error=$tsan_halt exitcode=66 second_deadlock_stack=1"
 tsan="$tsan suppressions=$root/scripts/tsan.supp"
 asan="detect_leaks=$asan_leaks abort_on_error=0"
 ubsan="print_stacktrace=1 halt_on_error=1"
-vg="-q --error-exitcode=9$vg_first --suppressions=scripts/valgrind.supp"
+# --error-limit=no: past 100 errors Valgrind shows the rest in less
+# detail, past 1000 none; the harness must read every report's frames to
+# tell a declared (`known race`) one from the others.
+vg="-q --error-exitcode=9 --error-limit=no$vg_first --suppressions=scripts/valgrind.supp"
 
 # out NAME OURS: NAME=OURS followed by the caller's NAME, if set.
 out() {

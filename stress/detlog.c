@@ -99,6 +99,8 @@ static bool vg_chatter(const char *p, const char *end)
         "total heap usage", "LEAK SUMMARY", "Warning:", "WARNING:",
         "Allocation context", "Other segment", "Address ", "Block was",
         "Lock at", "Locks held", "This conflicts", "Thread #",
+        "More than", "Subsequent errors", "will still be recorded",
+        "Final error counts",
     };
 
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)

@@ -179,6 +179,29 @@ START_TEST(drd_errors_are_counted_without_thread_lines_or_contexts)
 }
 END_TEST
 
+/* Valgrind's notices past its error limits are no reports: a DRD log of
+ * scenarios/handshake-paths-shutdown.scn counted "More than 100 errors
+ * detected." as one, and as the first report's summary. */
+START_TEST(valgrinds_error_limit_notices_are_no_reports)
+{
+    static const char log[] =
+        "==24572== Conflicting store by thread 2 at 0x060ebf7c size 4\n"
+        "==24572==    at 0x4B70067: SSL_free (in /usr/lib/x86_64-linux-gnu/libssl.so.3)\n"
+        "==24572== \n"
+        "==24572== More than 100 errors detected.  Subsequent errors\n"
+        "==24572== will still be recorded, but in less detail than before.\n"
+        "==24572== \n"
+        "==24572== More than 1000 different errors detected.  I'm not reporting any more.\n"
+        "==24572== Final error counts will be inaccurate.  Go fix your program!\n"
+        "==24572== \n";
+    char sum[256];
+
+    ck_assert_uint_eq(st_detector_count("drd", log, sum, sizeof(sum)), 1);
+    ck_assert_str_eq(sum, "Conflicting store by thread 2 size 4 at SSL_free"
+                     " (libssl.so.3)");
+}
+END_TEST
+
 /* Helgrind on the system's libssl (no debug symbols): trimmed from a run
  * of scenarios/dup-racing-handshake.scn, with the harness's iteration
  * markers. */
@@ -999,6 +1022,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, asan_and_ubsan_reports_are_counted_with_their_summary);
     tcase_add_test(tc, helgrind_errors_are_counted_without_thread_announcements);
     tcase_add_test(tc, drd_errors_are_counted_without_thread_lines_or_contexts);
+    tcase_add_test(tc, valgrinds_error_limit_notices_are_no_reports);
     tcase_add_test(tc, helgrind_reports_in_a_libssl_without_symbols_name_its_object_once);
     tcase_add_test(tc, tsan_reports_in_an_instrumented_libssl_keep_the_call_into_it);
     tcase_add_test(tc, the_harness_table_names_every_source_file_of_the_harness);
