@@ -26,39 +26,58 @@ size_t minissl_SSL_CTX_get0_session_id_context(const SSL_CTX *ctx,
     return ctx->cfg.sid_ctx_len;
 }
 
-EVP_PKEY *minissl_SSL_get0_tmp_dh_pkey(const SSL *s)
-{
-    GET(s, NULL);
-    return s->cfg.dh_tmp;
-}
+/* The getters below read one setting of an ms_cfg, which an SSL and an
+ * SSL_CTX both hold: BOTH(RET, NAME, FAIL, ARGS, CALLARGS) defines
+ * minissl_SSL_NAME and minissl_SSL_CTX_NAME over cfg_NAME(cfg, ARGS). */
+#define BOTH(ret, name, fail, params, args)                                  \
+    ret minissl_SSL_##name(const SSL *s params)                              \
+    {                                                                        \
+        GET(s, fail);                                                        \
+        return cfg_##name(&s->cfg args);                                     \
+    }                                                                        \
+    ret minissl_SSL_CTX_##name(const SSL_CTX *ctx params)                    \
+    {                                                                        \
+        MS_CHECK(ctx, MINISSL_SSL_CTX, fail);                                \
+        return cfg_##name(&ctx->cfg args);                                   \
+    }
+#define NOARGS
+#define OUT(type) , type out
+#define OUTARG , out
 
-ms_dh_cb minissl_SSL_get_tmp_dh_callback(const SSL *s)
+static EVP_PKEY *cfg_get0_tmp_dh_pkey(const struct ms_cfg *c)
 {
-    GET(s, NULL);
-    return s->cfg.dh_tmp_cb;
+    return c->dh_tmp;
 }
+BOTH(EVP_PKEY *, get0_tmp_dh_pkey, NULL, NOARGS, NOARGS)
 
-int minissl_SSL_get_dh_auto(const SSL *s)
+static ms_dh_cb cfg_get_tmp_dh_callback(const struct ms_cfg *c)
 {
-    GET(s, 0);
-    return s->cfg.dh_auto;
+    return c->dh_tmp_cb;
 }
+BOTH(ms_dh_cb, get_tmp_dh_callback, NULL, NOARGS, NOARGS)
 
-size_t minissl_SSL_get0_sigalgs(const SSL *s, const uint16_t **out)
+static int cfg_get_dh_auto(const struct ms_cfg *c)
 {
-    GET(s, 0);
+    return c->dh_auto;
+}
+BOTH(int, get_dh_auto, 0, NOARGS, NOARGS)
+
+static size_t cfg_get0_sigalgs(const struct ms_cfg *c, const uint16_t **out)
+{
     if (out != NULL)
-        *out = s->cfg.sigalgs;
-    return s->cfg.nsigalgs;
+        *out = c->sigalgs;
+    return c->nsigalgs;
 }
+BOTH(size_t, get0_sigalgs, 0, OUT(const uint16_t **), OUTARG)
 
-size_t minissl_SSL_get0_client_sigalgs(const SSL *s, const uint16_t **out)
+static size_t cfg_get0_client_sigalgs(const struct ms_cfg *c,
+                                      const uint16_t **out)
 {
-    GET(s, 0);
     if (out != NULL)
-        *out = s->cfg.client_sigalgs;
-    return s->cfg.nclient_sigalgs;
+        *out = c->client_sigalgs;
+    return c->nclient_sigalgs;
 }
+BOTH(size_t, get0_client_sigalgs, 0, OUT(const uint16_t **), OUTARG)
 
 int minissl_SSL_dane_enabled(const SSL *s)
 {
@@ -78,43 +97,73 @@ size_t minissl_SSL_dane_tlsa_count(const SSL *s)
     return s->cfg.dane.ntlsa;
 }
 
+int minissl_SSL_get0_dane_tlsa(const SSL *s, size_t i, uint8_t *usage,
+                               uint8_t *selector, uint8_t *mtype,
+                               const unsigned char **data, size_t *dlen)
+{
+    const struct ms_tlsa *t;
+
+    GET(s, 0);
+    if (i >= s->cfg.dane.ntlsa)
+        return 0;
+    t = &s->cfg.dane.tlsa[i];
+    if (usage != NULL)
+        *usage = t->usage;
+    if (selector != NULL)
+        *selector = t->selector;
+    if (mtype != NULL)
+        *mtype = t->mtype;
+    if (data != NULL)
+        *data = t->data;
+    if (dlen != NULL)
+        *dlen = t->dlen;
+    return 1;
+}
+
 unsigned long minissl_SSL_get_dane_flags(const SSL *s)
 {
     GET(s, 0);
     return s->cfg.dane.flags;
 }
 
-ms_msg_cb minissl_SSL_get_msg_callback(const SSL *s)
+static ms_msg_cb cfg_get_msg_callback(const struct ms_cfg *c)
 {
-    GET(s, NULL);
-    return s->cfg.msg_cb;
+    return c->msg_cb;
 }
+BOTH(ms_msg_cb, get_msg_callback, NULL, NOARGS, NOARGS)
 
-void *minissl_SSL_get_msg_callback_arg(const SSL *s)
+static void *cfg_get_msg_callback_arg(const struct ms_cfg *c)
 {
-    GET(s, NULL);
-    return s->cfg.msg_cb_arg;
+    return c->msg_cb_arg;
 }
+BOTH(void *, get_msg_callback_arg, NULL, NOARGS, NOARGS)
 
-GEN_SESSION_CB minissl_SSL_get_generate_session_id(const SSL *s)
+static GEN_SESSION_CB cfg_get_generate_session_id(const struct ms_cfg *c)
 {
-    GET(s, NULL);
-    return s->cfg.gen_session_id;
+    return c->gen_session_id;
 }
+BOTH(GEN_SESSION_CB, get_generate_session_id, NULL, NOARGS, NOARGS)
 
-size_t minissl_SSL_get0_serverinfo(const SSL *s, const unsigned char **out)
+static size_t cfg_get0_serverinfo(const struct ms_cfg *c,
+                                  const unsigned char **out)
 {
-    GET(s, 0);
     if (out != NULL)
-        *out = s->cfg.serverinfo;
-    return s->cfg.serverinfo_len;
+        *out = c->serverinfo;
+    return c->serverinfo_len;
 }
+BOTH(size_t, get0_serverinfo, 0, OUT(const unsigned char **), OUTARG)
 
-const char *minissl_SSL_get0_psk_identity_hint(const SSL *s)
+static const char *cfg_get0_psk_identity_hint(const struct ms_cfg *c)
 {
-    GET(s, NULL);
-    return s->cfg.psk_hint;
+    return c->psk_hint;
 }
+BOTH(const char *, get0_psk_identity_hint, NULL, NOARGS, NOARGS)
+
+static const char *cfg_get_cipher_list(const struct ms_cfg *c, int n)
+{
+    return ms_cfg_cipher_name(c, n);
+}
+BOTH(const char *, get_cipher_list, NULL, OUT(int), OUTARG)
 
 size_t minissl_SSL_custom_ext_count(const SSL *s)
 {
@@ -137,20 +186,19 @@ int minissl_SSL_has_custom_ext(const SSL *s, unsigned int ext_type,
     return 0;
 }
 
-int minissl_SSL_get_custom_ext(const SSL *s, size_t i, unsigned int *ext_type,
-                               unsigned int *context,
-                               SSL_custom_ext_add_cb_ex *add_cb,
-                               SSL_custom_ext_free_cb_ex *free_cb,
-                               void **add_arg,
-                               SSL_custom_ext_parse_cb_ex *parse_cb,
-                               void **parse_arg)
+static int cfg_get_custom_ext(const struct ms_cfg *c, size_t i,
+                              unsigned int *ext_type, unsigned int *context,
+                              SSL_custom_ext_add_cb_ex *add_cb,
+                              SSL_custom_ext_free_cb_ex *free_cb,
+                              void **add_arg,
+                              SSL_custom_ext_parse_cb_ex *parse_cb,
+                              void **parse_arg)
 {
     const struct ms_custom_ext *e;
 
-    GET(s, 0);
-    if (i >= s->cfg.nexts)
+    if (i >= c->nexts)
         return 0;
-    e = &s->cfg.exts[i];
+    e = &c->exts[i];
     if (ext_type != NULL)
         *ext_type = e->ext_type;
     if (context != NULL)
@@ -167,21 +215,28 @@ int minissl_SSL_get_custom_ext(const SSL *s, size_t i, unsigned int *ext_type,
         *parse_arg = e->parse_arg;
     return 1;
 }
+#define EXT_PARAMS                                                           \
+    , size_t i, unsigned int *ext_type, unsigned int *context,               \
+    SSL_custom_ext_add_cb_ex *add_cb, SSL_custom_ext_free_cb_ex *free_cb,    \
+    void **add_arg, SSL_custom_ext_parse_cb_ex *parse_cb, void **parse_arg
+#define EXT_ARGS                                                             \
+    , i, ext_type, context, add_cb, free_cb, add_arg, parse_cb, parse_arg
+BOTH(int, get_custom_ext, 0, EXT_PARAMS, EXT_ARGS)
 
-size_t minissl_SSL_get0_client_cert_types(const SSL *s,
-                                          const unsigned char **out)
+static size_t cfg_get0_client_cert_types(const struct ms_cfg *c,
+                                         const unsigned char **out)
 {
-    GET(s, 0);
     if (out != NULL)
-        *out = s->cfg.client_cert_types;
-    return s->cfg.nclient_cert_types;
+        *out = c->client_cert_types;
+    return c->nclient_cert_types;
 }
+BOTH(size_t, get0_client_cert_types, 0, OUT(const unsigned char **), OUTARG)
 
-STACK_OF(X509_NAME) *minissl_SSL_get0_own_client_CA_list(const SSL *s)
+static STACK_OF(X509_NAME) *cfg_get0_own_client_CA_list(const struct ms_cfg *c)
 {
-    GET(s, NULL);
-    return s->cfg.client_ca_names;
+    return c->client_ca_names;
 }
+BOTH(STACK_OF(X509_NAME) *, get0_own_client_CA_list, NULL, NOARGS, NOARGS)
 
 STACK_OF(X509) *minissl_SSL_get0_chain(const SSL *s)
 {

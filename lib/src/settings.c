@@ -219,12 +219,7 @@ const char *SSL_get_cipher_list(const SSL *s, int n)
     if (s == NULL || n < 0)
         return NULL;
     ms_obj_check(&s->hdr, MINISSL_SSL, "SSL_get_cipher_list");
-    if ((size_t)n < s->cfg.nsuites)
-        return ms_cipher_at(s->cfg.suites[n])->name;
-    n -= (int)s->cfg.nsuites;
-    if ((size_t)n < s->cfg.nciphers)
-        return ms_cipher_at(s->cfg.ciphers[n])->name;
-    return NULL;
+    return ms_cfg_cipher_name(&s->cfg, n);
 }
 
 /* ---- read_ahead, security level and callback ---- */
