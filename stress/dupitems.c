@@ -646,9 +646,8 @@ static const struct st_dup_row rows[] = {
          NOGET " (it shows in the sessions the SSL makes)"),
     INSI("tmp_dh.key", 2, "tmp_dh key (SSL_set0_tmp_dh_pkey)",
          ST_DI_TMP_DH_KEY, NOGET " (a TLS 1.2 DHE client sees its size)"),
-    INSI("tmp_dh.callback", 2, "tmp_dh callback (SSL_set_tmp_dh_callback)",
-         ST_DI_TMP_DH_CB, NOGET " (SSL_set_tmp_dh_callback, deprecated in "
-         "3.0, has none)"),
+    INSI("tmp_dh.callback", 2, "tmp_dh callback", ST_DI_TMP_DH_CB,
+         NOGET " (its setter is deprecated in 3.0)"),
     INSI("tmp_dh.auto", 2, "dh_auto", ST_DI_DH_AUTO, NOGET),
     PUBI("cert", 3, "certificate (SSL_get_certificate)", r_cert, c_cert),
     PUBI("key", 3, "private key (SSL_get_privatekey)", r_key, c_key),
