@@ -625,7 +625,8 @@ static const char *const items[ST_DUP_ITEMS + 1] = {
     ROW(id, item, aspect, NULL, di, ST_DUP_EQUAL, ossl, NULL, di, \
         ST_INH_EQUAL)
 /* Both of a pair of getters, where the library has them (backend_caps.h). */
-#define BOTH(cap, name) ST_PICK(cap, r_##name, NULL), ST_PICK(cap, c_##name, NULL)
+#define BOTH(cap, name) \
+    ST_PICK(cap, r_##name, NULL), ST_PICK(cap, c_##name, NULL)
 
 #define NOGET "no public getter in OpenSSL 3.0"
 static const struct st_dup_row rows[] = {

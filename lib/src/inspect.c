@@ -43,41 +43,32 @@ size_t minissl_SSL_CTX_get0_session_id_context(const SSL_CTX *ctx,
 #define NOARGS
 #define OUT(type) , type out
 #define OUTARG , out
+/* A getter of one field, and of an array and its count. */
+#define FIELD(ret, name, fail, field)                                        \
+    static ret cfg_##name(const struct ms_cfg *c)                            \
+    {                                                                        \
+        return c->field;                                                     \
+    }                                                                        \
+    BOTH(ret, name, fail, NOARGS, NOARGS)
+#define ARRAY(name, type, field, count)                                      \
+    static size_t cfg_##name(const struct ms_cfg *c, type out)               \
+    {                                                                        \
+        if (out != NULL)                                                     \
+            *out = c->field;                                                 \
+        return c->count;                                                     \
+    }                                                                        \
+    BOTH(size_t, name, 0, OUT(type), OUTARG)
 
-static EVP_PKEY *cfg_get0_tmp_dh_pkey(const struct ms_cfg *c)
-{
-    return c->dh_tmp;
-}
-BOTH(EVP_PKEY *, get0_tmp_dh_pkey, NULL, NOARGS, NOARGS)
+FIELD(EVP_PKEY *, get0_tmp_dh_pkey, NULL, dh_tmp)
 
-static ms_dh_cb cfg_get_tmp_dh_callback(const struct ms_cfg *c)
-{
-    return c->dh_tmp_cb;
-}
-BOTH(ms_dh_cb, get_tmp_dh_callback, NULL, NOARGS, NOARGS)
+FIELD(ms_dh_cb, get_tmp_dh_callback, NULL, dh_tmp_cb)
 
-static int cfg_get_dh_auto(const struct ms_cfg *c)
-{
-    return c->dh_auto;
-}
-BOTH(int, get_dh_auto, 0, NOARGS, NOARGS)
+FIELD(int, get_dh_auto, 0, dh_auto)
 
-static size_t cfg_get0_sigalgs(const struct ms_cfg *c, const uint16_t **out)
-{
-    if (out != NULL)
-        *out = c->sigalgs;
-    return c->nsigalgs;
-}
-BOTH(size_t, get0_sigalgs, 0, OUT(const uint16_t **), OUTARG)
+ARRAY(get0_sigalgs, const uint16_t **, sigalgs, nsigalgs)
 
-static size_t cfg_get0_client_sigalgs(const struct ms_cfg *c,
-                                      const uint16_t **out)
-{
-    if (out != NULL)
-        *out = c->client_sigalgs;
-    return c->nclient_sigalgs;
-}
-BOTH(size_t, get0_client_sigalgs, 0, OUT(const uint16_t **), OUTARG)
+ARRAY(get0_client_sigalgs, const uint16_t **, client_sigalgs,
+      nclient_sigalgs)
 
 int minissl_SSL_dane_enabled(const SSL *s)
 {
@@ -126,38 +117,15 @@ unsigned long minissl_SSL_get_dane_flags(const SSL *s)
     return s->cfg.dane.flags;
 }
 
-static ms_msg_cb cfg_get_msg_callback(const struct ms_cfg *c)
-{
-    return c->msg_cb;
-}
-BOTH(ms_msg_cb, get_msg_callback, NULL, NOARGS, NOARGS)
+FIELD(ms_msg_cb, get_msg_callback, NULL, msg_cb)
 
-static void *cfg_get_msg_callback_arg(const struct ms_cfg *c)
-{
-    return c->msg_cb_arg;
-}
-BOTH(void *, get_msg_callback_arg, NULL, NOARGS, NOARGS)
+FIELD(void *, get_msg_callback_arg, NULL, msg_cb_arg)
 
-static GEN_SESSION_CB cfg_get_generate_session_id(const struct ms_cfg *c)
-{
-    return c->gen_session_id;
-}
-BOTH(GEN_SESSION_CB, get_generate_session_id, NULL, NOARGS, NOARGS)
+FIELD(GEN_SESSION_CB, get_generate_session_id, NULL, gen_session_id)
 
-static size_t cfg_get0_serverinfo(const struct ms_cfg *c,
-                                  const unsigned char **out)
-{
-    if (out != NULL)
-        *out = c->serverinfo;
-    return c->serverinfo_len;
-}
-BOTH(size_t, get0_serverinfo, 0, OUT(const unsigned char **), OUTARG)
+ARRAY(get0_serverinfo, const unsigned char **, serverinfo, serverinfo_len)
 
-static const char *cfg_get0_psk_identity_hint(const struct ms_cfg *c)
-{
-    return c->psk_hint;
-}
-BOTH(const char *, get0_psk_identity_hint, NULL, NOARGS, NOARGS)
+FIELD(const char *, get0_psk_identity_hint, NULL, psk_hint)
 
 static const char *cfg_get_cipher_list(const struct ms_cfg *c, int n)
 {
@@ -223,20 +191,11 @@ static int cfg_get_custom_ext(const struct ms_cfg *c, size_t i,
     , i, ext_type, context, add_cb, free_cb, add_arg, parse_cb, parse_arg
 BOTH(int, get_custom_ext, 0, EXT_PARAMS, EXT_ARGS)
 
-static size_t cfg_get0_client_cert_types(const struct ms_cfg *c,
-                                         const unsigned char **out)
-{
-    if (out != NULL)
-        *out = c->client_cert_types;
-    return c->nclient_cert_types;
-}
-BOTH(size_t, get0_client_cert_types, 0, OUT(const unsigned char **), OUTARG)
+ARRAY(get0_client_cert_types, const unsigned char **, client_cert_types,
+      nclient_cert_types)
 
-static STACK_OF(X509_NAME) *cfg_get0_own_client_CA_list(const struct ms_cfg *c)
-{
-    return c->client_ca_names;
-}
-BOTH(STACK_OF(X509_NAME) *, get0_own_client_CA_list, NULL, NOARGS, NOARGS)
+FIELD(STACK_OF(X509_NAME) *, get0_own_client_CA_list, NULL,
+      client_ca_names)
 
 STACK_OF(X509) *minissl_SSL_get0_chain(const SSL *s)
 {
