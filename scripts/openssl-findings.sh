@@ -125,6 +125,10 @@ print("`SSL_set_app_data` before any `SSL_get_ex_new_index` in the process: "
       "OpenSSL: %s; minissl: %s." % (oi.get("app_data without a registered SSL ex_data index", "?"),
                                      mi.get("app_data without a registered SSL ex_data index", "?")))
 print()
+print("`SSL_new` of an `SSL_CTX` with an info callback (`inherited`'s row): "
+      "OpenSSL: %s; minissl: %s." % (oi.get("SSL_new of an SSL_CTX with an info callback", "?"),
+                                     mi.get("SSL_new of an SSL_CTX with an info callback", "?")))
+print()
 print("| # | manual item | aspect | OpenSSL, no session | OpenSSL, session set | minissl, no session | minissl, session set |")
 print("|---|---|---|---|---|---|---|")
 def short(t, notes):

@@ -58,6 +58,9 @@ static atomic_uint next_id;         /* relaxed: only uniqueness matters */
 /* The SSL ex_data index of the `ex_data` setting: -1 until registered (see
  * "What the harness registers in the library"). */
 static atomic_int exdata_index = -1;
+/* The SSL_CTX ex_data index of the `ex_data` setting on a ctx, registered
+ * with the SSL one. */
+static atomic_int ctx_exdata_index = -1;
 
 /* The sweep's failing allocation (backend.h, "The allocation-failure
  * sweep"): the calling thread's countdown to the allocation that fails,
@@ -314,18 +317,31 @@ static int exdata_dup(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from,
     return 1;
 }
 
+/* An SSL_CTX's box: SSL_CTX has no dup, and an SSL_new starts with no
+ * ex_data value of its SSL_CTX's. */
+static void ctx_exdata_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad,
+                            int idx, long argl, void *argp)
+{
+    (void)parent; (void)ad; (void)idx; (void)argl; (void)argp;
+    if (ptr != NULL)
+        atomic_fetch_sub_explicit(&live_boxes, 1, memory_order_relaxed);
+    free(ptr);
+}
+
 static pthread_once_t exdata_once = PTHREAD_ONCE_INIT;
 
-/* Under exdata_once.  A failure leaves the index at -1: every `ex_data`
- * setting then fails with the library's reason. */
+/* Under exdata_once.  A failure leaves an index at -1: every `ex_data`
+ * setting of its type then fails with the library's reason. */
 static void exdata_register(void)
 {
     int idx = SSL_get_ex_new_index(0, NULL, NULL, exdata_dup, exdata_free);
+    int cidx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, ctx_exdata_free);
 
     /* relaxed: the index is all a reader needs (the library's registry has
      * its own lock), and pthread_once orders this store before the return
      * of every pthread_once call, the one reader that needs it set. */
     atomic_store_explicit(&exdata_index, idx, memory_order_relaxed);
+    atomic_store_explicit(&ctx_exdata_index, cidx, memory_order_relaxed);
 }
 
 /* The index, registered now if it was not; -1 if registration failed.
@@ -343,6 +359,12 @@ static int exdata_index_use(void)
 static int exdata_index_seen(void)
 {
     return atomic_load_explicit(&exdata_index, memory_order_relaxed);
+}
+
+/* The SSL_CTX index, likewise. */
+static int ctx_exdata_index_seen(void)
+{
+    return atomic_load_explicit(&ctx_exdata_index, memory_order_relaxed);
 }
 
 int st_be_exdata_index(void)
@@ -693,7 +715,8 @@ enum cap {
     CAP_CLIENT_SIGALGS, CAP_CERT_TYPES, CAP_GEN_SESSION_ID, CAP_SERVERINFO,
     CAP_CUSTOM_EXT, CAP_SSL_PASSWD_CB, CAP_PARAM_HOST, CAP_PARAM_GET,
     CAP_AUTH_LEVEL, CAP_PAIR_THREADS, CAP_MEM_FUNCTIONS, CAP_Q_KEYGEN,
-    CAP_SESSION_NEW_CTX, CAP_SESSION_DUP, CAP_ALLOC_SWEEP,
+    CAP_SESSION_NEW_CTX, CAP_SESSION_DUP, CAP_ALLOC_SWEEP, CAP_SSL_METHOD,
+    CAP_CTX_GET_CIPHERS,
     CAP_COUNT
 };
 
@@ -734,8 +757,9 @@ static const struct st_be_cap caps[CAP_COUNT] = {
     { "security", "SSL_(CTX_)set/get_security_level, "
       "SSL_(CTX_)set/get_security_callback", ST_HAVE_SECURITY, false,
       "no security level or callback" },
-    { "tmp_dh", "SSL_(CTX_)set0_tmp_dh_pkey, SSL_(CTX_)set_dh_auto",
-      ST_HAVE_TMP_DH, false, "no finite-field DH in TLS" },
+    { "tmp_dh", "SSL_(CTX_)set0_tmp_dh_pkey, SSL_(CTX_)set_dh_auto, "
+      "SSL_(CTX_)set_tmp_dh_callback", ST_HAVE_TMP_DH, false,
+      "no finite-field DH in TLS" },
     { "dane", "SSL_CTX_dane_enable, SSL_dane_enable", ST_HAVE_DANE, false,
       "no DANE" },
     { "ca_list", "SSL_(CTX_)set0_CA_list, SSL_get0_CA_list", ST_HAVE_CA_LIST,
@@ -778,6 +802,13 @@ static const struct st_be_cap caps[CAP_COUNT] = {
       "no copy of a session (`session SESSION`)" },
     { "alloc_sweep", "a reason and nothing kept at every failed allocation",
       ST_HAVE_ALLOC_SWEEP, false, ST_SWEEP_LACKING },
+    { "ssl_method", "SSL_set_ssl_method, SSL_get_ssl_method, "
+      "SSL_CTX_get_ssl_method", ST_HAVE_SSL_METHOD, false,
+      "an SSL's method cannot be changed or read: no `method` key on an SSL, "
+      "and neither `copied` nor `inherited` compares the method" },
+    { "ctx_get_ciphers", "SSL_CTX_get_ciphers", ST_HAVE_CTX_GET_CIPHERS, true,
+      "`inherited` reads the SSL_CTX's cipher list through minissl's "
+      "inspect getter" },
 };
 
 const struct st_be_cap *st_be_caps(size_t *n)
@@ -806,6 +837,12 @@ static enum cap key_cap(enum st_key k, enum st_type t, const char **api)
     case ST_K_TMP_DH:
         *api = ssl ? "SSL_set0_tmp_dh_pkey" : "SSL_CTX_set0_tmp_dh_pkey";
         return CAP_TMP_DH;
+    case ST_K_TMP_DH_CB:
+        *api = ssl ? "SSL_set_tmp_dh_callback" : "SSL_CTX_set_tmp_dh_callback";
+        return CAP_TMP_DH;
+    case ST_K_METHOD:
+        *api = "SSL_set_ssl_method";
+        return CAP_SSL_METHOD;
     case ST_K_DH_AUTO:
         *api = ssl ? "SSL_set_dh_auto" : "SSL_CTX_set_dh_auto";
         return CAP_TMP_DH;
@@ -952,14 +989,17 @@ const char *st_be_sweep_lacks(const struct st_scenario *sc, char *why,
 
 /* ---- objects ------------------------------------------------------------ */
 
+static const SSL_METHOD *method_of(enum st_method m)
+{
+    return m == ST_METHOD_CLIENT ? TLS_client_method()
+           : m == ST_METHOD_SERVER ? TLS_server_method()
+           : TLS_method();
+}
+
 void *st_be_ctx_new(enum st_method m)
 {
-    const SSL_METHOD *meth = m == ST_METHOD_CLIENT ? TLS_client_method()
-                           : m == ST_METHOD_SERVER ? TLS_server_method()
-                           : TLS_method();
-
     thread_warm_up();
-    return SSL_CTX_new(meth);
+    return SSL_CTX_new(method_of(m));
 }
 
 void *st_be_ssl_new(void *ctx)
@@ -1706,33 +1746,6 @@ static STACK_OF(X509_NAME) *test_names(void)
     return sk;
 }
 
-/* `ex_data=N` on |s|: the index is st_be_prepare's, registered before the
- * scenario's first statement; none (the registration failed, or the
- * caller did not prepare) fails the setting. */
-static int set_exbox(SSL *s, long value)
-{
-    int idx = exdata_index_seen();
-    struct st_exbox *old, *box;
-
-    if (idx < 0) {
-        ST_RAISE(ST_R_INIT_FAIL);
-        return 0;
-    }
-    old = SSL_get_ex_data(s, idx);
-    if ((box = malloc(sizeof(*box))) == NULL)
-        return 0;
-    box->value = value;
-    if (!SSL_set_ex_data(s, idx, box)) {
-        free(box);
-        return 0;
-    }
-    /* relaxed: see live_boxes. */
-    atomic_fetch_add_explicit(&live_boxes, old != NULL ? 0 : 1,
-                              memory_order_relaxed);
-    free(old);
-    return 1;
-}
-
 struct target;
 static int set_dane(const struct target *t, const char *domain);
 static int set_tmp_dh(const struct target *t);
@@ -1751,6 +1764,34 @@ struct target {
 #define SET(f, ...) (t->s != NULL ? SSL_##f(t->s, __VA_ARGS__) \
                                   : SSL_CTX_##f(t->c, __VA_ARGS__))
 #define GET(f) (t->s != NULL ? SSL_##f(t->s) : SSL_CTX_##f(t->c))
+
+/* `ex_data=N` on the SSL or SSL_CTX: the index of its type is
+ * st_be_prepare's, registered before the scenario's first statement; none
+ * (the registration failed, or the caller did not prepare) fails the
+ * setting. */
+static int set_exbox(const struct target *t, long value)
+{
+    int idx = t->s != NULL ? exdata_index_seen() : ctx_exdata_index_seen();
+    struct st_exbox *old, *box;
+
+    if (idx < 0) {
+        ST_RAISE(ST_R_INIT_FAIL);
+        return 0;
+    }
+    old = SET(get_ex_data, idx);
+    if ((box = malloc(sizeof(*box))) == NULL)
+        return 0;
+    box->value = value;
+    if (!SET(set_ex_data, idx, box)) {
+        free(box);
+        return 0;
+    }
+    /* relaxed: see live_boxes. */
+    atomic_fetch_add_explicit(&live_boxes, old != NULL ? 0 : 1,
+                              memory_order_relaxed);
+    free(old);
+    return 1;
+}
 
 /* The object's own verify parameters. */
 static X509_VERIFY_PARAM *param(const struct target *t)
@@ -1833,6 +1874,14 @@ static int set_one(const struct target *t, const struct st_setting *st,
     case ST_K_DH_AUTO:
         return ST_PICK(TMP_DH, (int)SET(set_dh_auto, (int)(v->kind == ST_V_ON
                                                           ? 1 : num)), -1);
+    case ST_K_TMP_DH_CB:        /* deprecated in OpenSSL 3.0: backend_keys.c */
+        return st_bk_set_tmp_dh_cb(t->s, t->c, on);
+    case ST_K_METHOD:           /* an SSL's only (validate.c) */
+        if (t->s == NULL)
+            return -1;
+        return ST_PICK(SSL_METHOD,
+                       SSL_set_ssl_method(t->s, method_of((enum st_method)num)),
+                       -1);
     case ST_K_SECURITY_LEVEL:
         return ST_PICK(SECURITY, (SET(set_security_level, (int)num), 1), -1);
     case ST_K_SECURITY_CB:
@@ -1879,10 +1928,8 @@ static int set_one(const struct target *t, const struct st_setting *st,
     }
     case ST_K_APP_DATA:         /* ex_data index 0: nothing registered */
         return SET(set_app_data, (char *)(intptr_t)num) != 0;
-    case ST_K_EX_DATA:          /* an SSL's only (validate.c) */
-        if (t->s == NULL)
-            return -1;
-        return set_exbox(t->s, (long)num);
+    case ST_K_EX_DATA:
+        return set_exbox(t, (long)num);
     case ST_K_SERVERINFO:
         /* OpenSSL has it per SSL_CTX only: on an SSL, minissl's own. */
         if (t->s != NULL)
@@ -2162,6 +2209,13 @@ bool st_be_copied(enum st_type t, void *a, void *b, char *why, size_t whylen)
     if (t == ST_TY_SESSION)
         return sessions_agree(a, b, false, why, whylen);
     return st_dup_compare(a, b, why, whylen);
+}
+
+/* `inherited`: the SSL_dup table's rows that SSL_new takes from the
+ * SSL_CTX (dupitems.h's st_dup_inherit). */
+bool st_be_inherited(void *ssl, void *ctx, char *why, size_t whylen)
+{
+    return st_dup_inherited(ssl, ctx, why, whylen);
 }
 
 enum st_hs_state st_be_state(void *ssl)

@@ -218,6 +218,12 @@ int st_be_set(enum st_type t, void *obj, const struct st_setting *set,
  * certificate, ticket); otherwise false with the first difference in
  * why. */
 bool st_be_copied(enum st_type t, void *a, void *b, char *why, size_t whylen);
+/* `inherited S C`: true when SSL |ssl| holds, of every setting SSL_new
+ * gives an SSL from its SSL_CTX, the value SSL_CTX |ctx| holds (its own
+ * verify parameters, of the SSL_CTX's values); the rows of the SSL_dup
+ * table both objects expose on this backend.  Otherwise false with the
+ * first difference in why. */
+bool st_be_inherited(void *ssl, void *ctx, char *why, size_t whylen);
 /* `kept A B`: true when session B has what session A had and a session
  * that replaces another (a new ticket's copy, a resumption's) must keep:
  * the protocol version, the id context, the timeout, the resumable flag

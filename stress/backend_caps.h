@@ -50,6 +50,9 @@
 #define ST_HAVE_SERVERINFO 0        /* SSL_CTX_use_serverinfo */
 #define ST_HAVE_CUSTOM_EXT 0        /* SSL_CTX_add_custom_ext */
 #define ST_HAVE_SSL_PASSWD_CB 0     /* SSL_set_default_passwd_cb */
+/* SSL_set_ssl_method, SSL_get_ssl_method, SSL_CTX_get_ssl_method */
+#define ST_HAVE_SSL_METHOD 0
+#define ST_HAVE_CTX_GET_CIPHERS 1   /* SSL_CTX_get_ciphers */
 #define ST_HAVE_PARAM_HOST 0        /* X509_VERIFY_PARAM_get0_host */
 /* X509_VERIFY_PARAM_get_hostflags, _get_time, _get_auth_level,
  * _get0_email, _get1_ip_asc */
@@ -80,11 +83,13 @@
 #define ST_HAVE_SERVERINFO 1
 #define ST_HAVE_CUSTOM_EXT 1
 #define ST_HAVE_SSL_PASSWD_CB 1
+#define ST_HAVE_SSL_METHOD 1
 #define ST_HAVE_PARAM_HOST 1
 #define ST_HAVE_PARAM_GET 1
 #define ST_HAVE_AUTH_LEVEL 1
 #if defined(ST_BACKEND_MINISSL)
 #define ST_HAVE_KEY_OBJECTS 0       /* minissl's EVP_PKEY holds no key object */
+#define ST_HAVE_CTX_GET_CIPHERS 0   /* (its inspect getter stands in) */
 #define ST_HAVE_PKEY_DH 0
 /* The two halves of a pair share one lock (<openssl/bio.h>). */
 #define ST_HAVE_PAIR_THREADS 1
@@ -92,6 +97,7 @@
 #else
 #define ST_HAVE_KEY_OBJECTS 1
 #define ST_HAVE_PKEY_DH 1
+#define ST_HAVE_CTX_GET_CIPHERS 1
 /* OpenSSL's BIO pair (crypto/bio/bss_bio.c) has no lock: each half reads
  * and writes the other's buffer, "handled by the same thread". */
 #define ST_HAVE_PAIR_THREADS 0

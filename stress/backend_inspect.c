@@ -163,7 +163,13 @@ static void add_u16s(struct st_text *t, const uint16_t *p, size_t n)
         st_text_add(t, "%s%#06x", i ? ":" : "", (unsigned)p[i]);
 }
 
-static void custom_exts(const SSL *s, struct st_text *t)
+/* The minissl getter NAME of the object at hand: minissl_SSL_NAME of an
+ * SSL, minissl_SSL_CTX_NAME of an SSL_CTX (one of s and c is NULL). */
+#define G(name, ...) (s != NULL ? minissl_SSL_##name(s, __VA_ARGS__) \
+                                : minissl_SSL_CTX_##name(c, __VA_ARGS__))
+#define G0(name) (s != NULL ? minissl_SSL_##name(s) : minissl_SSL_CTX_##name(c))
+
+static void custom_exts(const SSL *s, const SSL_CTX *c, struct st_text *t)
 {
     unsigned int type, context;
     SSL_custom_ext_add_cb_ex add;
@@ -172,9 +178,8 @@ static void custom_exts(const SSL *s, struct st_text *t)
     void *add_arg, *parse_arg;
 
     st_text_add(t, "[");
-    for (size_t i = 0; minissl_SSL_get_custom_ext(s, i, &type, &context, &add,
-                                                  &fr, &add_arg, &parse,
-                                                  &parse_arg); i++) {
+    for (size_t i = 0; G(get_custom_ext, i, &type, &context, &add, &fr,
+                         &add_arg, &parse, &parse_arg); i++) {
         st_text_add(t, "%s{type %u context %#x add ", i ? ", " : "", type,
                     context);
         st_text_fn(t, (st_fn)add);
@@ -191,10 +196,46 @@ static void custom_exts(const SSL *s, struct st_text *t)
     st_text_add(t, "]");
 }
 
-bool st_be_inspect_render(enum st_dup_inspect what, void *ssl,
-                          struct st_text *t)
+/* Every TLSA record, every field: usage, selector, matching type, data. */
+static void dane_tlsa(const SSL *s, struct st_text *t)
 {
-    SSL *s = ssl;
+    uint8_t usage, selector, mtype;
+    const unsigned char *data;
+    size_t dlen;
+
+    st_text_add(t, "[");
+    for (size_t i = 0; minissl_SSL_get0_dane_tlsa(s, i, &usage, &selector,
+                                                  &mtype, &data, &dlen); i++) {
+        st_text_add(t, "%s{usage %u selector %u mtype %u data ", i ? ", " : "",
+                    usage, selector, mtype);
+        st_text_bytes(t, data, dlen);
+        st_text_add(t, "}");
+    }
+    st_text_add(t, "]");
+}
+
+/* The cipher list of an SSL_CTX, in the form of dupitems.c's ciphers
+ * rows: one half, the TLS 1.3 suites (TLS_*) or the others. */
+static void ctx_ciphers(const SSL_CTX *c, struct st_text *t, int tls13)
+{
+    const char *name;
+    int n = 0;
+
+    st_text_add(t, "[");
+    for (int i = 0; (name = minissl_SSL_CTX_get_cipher_list(c, i)) != NULL;
+         i++)
+        if ((strncmp(name, "TLS_", 4) == 0) == (tls13 != 0))
+            st_text_add(t, "%s%s", n++ ? ":" : "", name);
+    st_text_add(t, "]");
+}
+
+/* One aspect of an SSL (s) or of an SSL_CTX (c): false when the object
+ * has no such aspect (DANE's per-SSL state, the role). */
+static bool render(enum st_dup_inspect what, const SSL *s, const SSL_CTX *c,
+                   struct st_text *t)
+{
+    const X509_VERIFY_PARAM *param =
+        s != NULL ? SSL_get0_param((SSL *)s) : SSL_CTX_get0_param((SSL_CTX *)c);
     const unsigned char *u;
     const uint16_t *w;
     size_t n;
@@ -203,26 +244,73 @@ bool st_be_inspect_render(enum st_dup_inspect what, void *ssl,
     case ST_DI_NONE:
         return false;
     case ST_DI_SID_CTX:
-        n = minissl_SSL_get0_session_id_context(s, &u);
+        n = G(get0_session_id_context, &u);
         st_text_bytes(t, u, n);
         return true;
     case ST_DI_TMP_DH_KEY:
-        st_text_ptr(t, minissl_SSL_get0_tmp_dh_pkey(s));
+        st_text_ptr(t, G0(get0_tmp_dh_pkey));
         return true;
     case ST_DI_TMP_DH_CB:
-        st_text_fn(t, (st_fn)minissl_SSL_get_tmp_dh_callback(s));
+        st_text_fn(t, (st_fn)G0(get_tmp_dh_callback));
         return true;
     case ST_DI_DH_AUTO:
-        st_text_add(t, "%d", minissl_SSL_get_dh_auto(s));
+        st_text_add(t, "%d", G0(get_dh_auto));
         return true;
     case ST_DI_SIGALGS:
-        n = minissl_SSL_get0_sigalgs(s, &w);
+        n = G(get0_sigalgs, &w);
         add_u16s(t, w, n);
         return true;
     case ST_DI_CLIENT_SIGALGS:
-        n = minissl_SSL_get0_client_sigalgs(s, &w);
+        n = G(get0_client_sigalgs, &w);
         add_u16s(t, w, n);
         return true;
+    case ST_DI_PURPOSE:
+        st_text_add(t, "%d", minissl_X509_VERIFY_PARAM_get_purpose(param));
+        return true;
+    case ST_DI_TRUST:
+        st_text_add(t, "%d", minissl_X509_VERIFY_PARAM_get_trust(param));
+        return true;
+    case ST_DI_MSG_CB:
+        st_text_fn(t, (st_fn)G0(get_msg_callback));
+        return true;
+    case ST_DI_MSG_CB_ARG:
+        st_text_ptr(t, G0(get_msg_callback_arg));
+        return true;
+    case ST_DI_GEN_SESSION_ID:
+        st_text_fn(t, (st_fn)G0(get_generate_session_id));
+        return true;
+    case ST_DI_OWN_CLIENT_CA_LIST:
+        st_text_names(t, G0(get0_own_client_CA_list));
+        return true;
+    case ST_DI_SERVERINFO:
+        n = G(get0_serverinfo, &u);
+        st_text_bytes(t, u, n);
+        return true;
+    case ST_DI_PSK_HINT:
+        st_text_str(t, G0(get0_psk_identity_hint));
+        return true;
+    case ST_DI_CUSTOM_EXT:
+        custom_exts(s, c, t);
+        return true;
+    case ST_DI_CLIENT_CERT_TYPES:
+        n = G(get0_client_cert_types, &u);
+        st_text_bytes(t, u, n);
+        return true;
+    case ST_DI_CTX_CIPHERS:
+    case ST_DI_CTX_SUITES:      /* the SSL's: a public getter (dupitems.c) */
+        if (c == NULL)
+            return false;
+        ctx_ciphers(c, t, what == ST_DI_CTX_SUITES);
+        return true;
+    case ST_DI_DANE_ENABLED:
+    case ST_DI_DANE_BASEDOMAIN:
+    case ST_DI_DANE_TLSA:
+    case ST_DI_ROLE_CHOSEN:
+        break;
+    }
+    if (s == NULL)
+        return false;
+    switch (what) {
     case ST_DI_DANE_ENABLED:
         st_text_add(t, "%d", minissl_SSL_dane_enabled(s));
         return true;
@@ -230,47 +318,28 @@ bool st_be_inspect_render(enum st_dup_inspect what, void *ssl,
         st_text_str(t, minissl_SSL_get0_dane_basedomain(s));
         return true;
     case ST_DI_DANE_TLSA:
-        st_text_add(t, "%zu", minissl_SSL_dane_tlsa_count(s));
-        return true;
-    case ST_DI_PURPOSE:
-        st_text_add(t, "%d",
-                    minissl_X509_VERIFY_PARAM_get_purpose(SSL_get0_param(s)));
-        return true;
-    case ST_DI_TRUST:
-        st_text_add(t, "%d",
-                    minissl_X509_VERIFY_PARAM_get_trust(SSL_get0_param(s)));
-        return true;
-    case ST_DI_MSG_CB:
-        st_text_fn(t, (st_fn)minissl_SSL_get_msg_callback(s));
-        return true;
-    case ST_DI_MSG_CB_ARG:
-        st_text_ptr(t, minissl_SSL_get_msg_callback_arg(s));
-        return true;
-    case ST_DI_GEN_SESSION_ID:
-        st_text_fn(t, (st_fn)minissl_SSL_get_generate_session_id(s));
+        dane_tlsa(s, t);
         return true;
     case ST_DI_ROLE_CHOSEN:
         st_text_add(t, "%d", minissl_SSL_role_chosen(s));
         return true;
-    case ST_DI_OWN_CLIENT_CA_LIST:
-        st_text_names(t, minissl_SSL_get0_own_client_CA_list(s));
-        return true;
-    case ST_DI_SERVERINFO:
-        n = minissl_SSL_get0_serverinfo(s, &u);
-        st_text_bytes(t, u, n);
-        return true;
-    case ST_DI_PSK_HINT:
-        st_text_str(t, minissl_SSL_get0_psk_identity_hint(s));
-        return true;
-    case ST_DI_CUSTOM_EXT:
-        custom_exts(s, t);
-        return true;
-    case ST_DI_CLIENT_CERT_TYPES:
-        n = minissl_SSL_get0_client_cert_types(s, &u);
-        st_text_bytes(t, u, n);
-        return true;
+    default:
+        return false;
     }
-    return false;
+}
+#undef G
+#undef G0
+
+bool st_be_inspect_render(enum st_dup_inspect what, void *ssl,
+                          struct st_text *t)
+{
+    return render(what, ssl, NULL, t);
+}
+
+bool st_be_inspect_render_ctx(enum st_dup_inspect what, void *ctx,
+                              struct st_text *t)
+{
+    return render(what, NULL, ctx, t);
 }
 
 #else
@@ -354,6 +423,12 @@ bool st_be_inspect_render(enum st_dup_inspect what, void *ssl,
     (void)ssl;
     (void)out;
     return false;
+}
+
+bool st_be_inspect_render_ctx(enum st_dup_inspect what, void *ctx,
+                              struct st_text *out)
+{
+    return st_be_inspect_render(what, ctx, out);
 }
 #endif
 

@@ -45,6 +45,11 @@ const char *st_be_inspect_type_name(size_t i);
  * returns true, or returns false on a backend without them. */
 bool st_be_inspect_render(enum st_dup_inspect what, void *ssl,
                           struct st_text *out);
+/* The same aspect of an SSL_CTX, the value SSL_new gives an SSL
+ * (`inherited`): false also for an aspect only an SSL has (DANE's
+ * records, base domain and enabling, the role chosen). */
+bool st_be_inspect_render_ctx(enum st_dup_inspect what, void *ctx,
+                              struct st_text *out);
 
 /* A scenario's `fault NAME` header (seeded-bug scenarios).  In a minissl
  * built with -DMINISSL_FAULTS and with MINISSL_FAULT unset in the

@@ -11,6 +11,7 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 
 #include "backend_caps.h"
 
@@ -98,4 +99,26 @@ void *st_bk_ec_test_key(void)
             }
             return k;,
             return NULL;)
+}
+
+/* `tmp_dh_cb=on`: the harness's tmp_dh callback, which is never called
+ * (no scenario handshakes with DHE) and would give no parameters. */
+#if ST_HAVE_TMP_DH
+static DH *cb_tmp_dh(SSL *s, int is_export, int keylength)
+{
+    (void)s; (void)is_export; (void)keylength;
+    return NULL;
+}
+#endif
+
+int st_bk_set_tmp_dh_cb(void *ssl, void *ctx, bool on)
+{
+    (void)ssl; (void)ctx; (void)on;
+    ST_PICK(TMP_DH,
+            if (ssl != NULL)
+                SSL_set_tmp_dh_callback(ssl, on ? cb_tmp_dh : NULL);
+            else
+                SSL_CTX_set_tmp_dh_callback(ctx, on ? cb_tmp_dh : NULL);
+            return 1;,
+            return -1;)
 }

@@ -14,6 +14,8 @@
 #ifndef ST_BACKEND_KEYS_H
 #define ST_BACKEND_KEYS_H
 
+#include <stdbool.h>
+
 #include "scenario.h"
 
 /* A new, empty key object of type |t| (one reference; an EC_KEY on
@@ -29,6 +31,11 @@ void *st_bk_get1(enum st_type t, void *pkey);
 void *st_bk_pkey_of(enum st_type t, void *key);
 int st_bk_up_ref(enum st_type t, void *key);     /* 1, or 0 on failure */
 void st_bk_free(enum st_type t, void *key);      /* accepts NULL */
+/* `tmp_dh_cb=on|off` on SSL |ssl| or, NULL, SSL_CTX |ctx|: the harness's
+ * tmp_dh callback or none (SSL_(CTX_)set_tmp_dh_callback, deprecated in
+ * OpenSSL 3.0, whose header this file alone may use).  1, or -1 where the
+ * library has no tmp_dh (BoringSSL). */
+int st_bk_set_tmp_dh_cb(void *ssl, void *ctx, bool on);
 /* A new P-256 key by EC_KEY_generate_key, as an EVP_PKEY: the harness's
  * test key where EVP_PKEY_Q_keygen is missing (BoringSSL). */
 void *st_bk_ec_test_key(void);

@@ -40,6 +40,7 @@
 #include <stddef.h>
 
 struct ssl_st;
+struct ssl_ctx_st;
 
 #define ST_DUP_ITEMS 23         /* the page's list */
 
@@ -73,9 +74,18 @@ enum st_dup_inspect {
     ST_DI_MSG_CB, ST_DI_MSG_CB_ARG, ST_DI_GEN_SESSION_ID, ST_DI_ROLE_CHOSEN,
     ST_DI_OWN_CLIENT_CA_LIST, ST_DI_SERVERINFO, ST_DI_PSK_HINT,
     ST_DI_CUSTOM_EXT, ST_DI_CLIENT_CERT_TYPES,
+    /* An SSL_CTX's cipher list (an SSL's has a public getter). */
+    ST_DI_CTX_CIPHERS, ST_DI_CTX_SUITES,
 };
 
 enum st_dup_how { ST_DUP_EQUAL, ST_DUP_OWN };
+
+/* What SSL_new gives an SSL of the aspect (`inherited S C`): nothing of
+ * the SSL_CTX's (the session, app data, ex_data, DANE's per-SSL state,
+ * the role chosen); the SSL_CTX's value; an object of its own (the
+ * verify parameters); the SSL_CTX's value, which the getter shows of a
+ * server only (SSL_get_client_CA_list shows a client its peer's). */
+enum st_dup_inherit { ST_INH_NO, ST_INH_EQUAL, ST_INH_OWN, ST_INH_SERVER };
 
 struct st_dup_row {
     const char *id;             /* stable key: "param.hosts" */
@@ -87,6 +97,11 @@ struct st_dup_row {
     enum st_dup_how how;
     /* Rows without a public getter: what OpenSSL 3.0 offers instead. */
     const char *openssl;
+    /* The SSL_CTX's value (`inherited`): its public getter, else NULL and
+     * minissl's, named by inspect_ctx. */
+    void (*render_ctx)(struct ssl_ctx_st *c, struct st_text *out);
+    enum st_dup_inspect inspect_ctx;
+    enum st_dup_inherit inherit;
 };
 
 /* Item |n| (1..ST_DUP_ITEMS) of the page's list, shortened; item 0 is
@@ -112,6 +127,19 @@ bool st_dup_row_agrees(const struct st_dup_row *row, void *a, void *b,
 /* Every row, in table order: true when all agree, else false with the
  * first disagreement in why. */
 bool st_dup_compare(void *a, void *b, char *why, size_t whylen);
+
+/* Renders the SSL_CTX |ctx|'s value of |row|, which SSL_new gives an SSL,
+ * into |out|: true, or false when the row is not inherited or this
+ * backend cannot show the SSL_CTX's value. */
+bool st_dup_render_ctx(const struct st_dup_row *row, void *ctx,
+                       struct st_text *out);
+/* True when SSL |ssl| holds what SSL_new gave it of SSL_CTX |ctx| on
+ * |row| (ST_INH_*), or the row is not inherited or not shown here; on
+ * false, why says "ITEM: ASPECT differs (SSL: TEXT; SSL_CTX: TEXT)". */
+bool st_dup_row_inherited(const struct st_dup_row *row, void *ssl,
+                          void *ctx, char *why, size_t whylen);
+/* `inherited S C`: every row, in table order, as st_dup_compare. */
+bool st_dup_inherited(void *ssl, void *ctx, char *why, size_t whylen);
 
 /* The table's own check: every item 1..ST_DUP_ITEMS has at least one
  * row, every row names an item and a unique id, every row without a

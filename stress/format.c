@@ -86,8 +86,10 @@ static int expr_format(const struct st_scenario *sc, const struct st_expr *e,
         break;
     case ST_E_COPIED:
     case ST_E_KEPT:
+    case ST_E_INHERITED:
         app(buf, n, &len, "%s %s %s", e->kind == ST_E_COPIED ? "copied"
-                                                             : "kept",
+                                      : e->kind == ST_E_KEPT ? "kept"
+                                                             : "inherited",
             slot_name(sc, e->a, ctx), slot_name(sc, e->b, ctx));
         break;
     case ST_E_STATE:

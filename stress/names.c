@@ -1431,7 +1431,7 @@ static const struct st_keyspec keyspecs[ST_K_COUNT] = {
     [ST_K_SERVERINFO] = { "serverinfo", ST_KT_MATERIAL, 0, 0, 0, 3 },
     [ST_K_CLIENT_CERT_TYPES] = { "client_cert_types", ST_KT_FLAGS, ST_CT_CERT_TYPE, 0, 0, 3 },
     [ST_K_CUSTOM_EXT] = { "custom_ext", ST_KT_ONOFF, 0, 0, 0, ST_ON_CTX },
-    [ST_K_EX_DATA] = { "ex_data", ST_KT_NUM, 0, 0, I, ST_ON_SSL },
+    [ST_K_EX_DATA] = { "ex_data", ST_KT_NUM, 0, 0, I, 3 },
     [ST_K_VERIFY_FLAGS] = { "verify_flags", ST_KT_FLAGS, ST_CT_VERIFY_FLAGS, 0, 0, 3 },
     [ST_K_HOST] = { "host", ST_KT_STR, 0, 0, 255, 3 },
     [ST_K_ADD_HOST] = { "add_host", ST_KT_STR, 0, 0, 255, 3 },
@@ -1447,6 +1447,8 @@ static const struct st_keyspec keyspecs[ST_K_COUNT] = {
     [ST_K_DANE_FLAGS] = { "dane_flags", ST_KT_FLAGS, ST_CT_DANE_FLAGS, 0, 0, 3 },
     [ST_K_MSG_CB_ARG] = { "msg_cb_arg", ST_KT_NUM, 0, 0, I, 3 },
     [ST_K_SECURITY_EX] = { "security_ex", ST_KT_NUM, 0, 0, I, 3 },
+    [ST_K_TMP_DH_CB] = { "tmp_dh_cb", ST_KT_ONOFF, 0, 0, 0, 3 },
+    [ST_K_METHOD] = { "method", ST_KT_METHOD, 0, 0, 0, ST_ON_SSL },
     [ST_K_TIMEOUT] = { "timeout", ST_KT_NUM, 0, 0, I, ST_ON_SESSION },
     [ST_K_BIO] = { "bio", ST_KT_MATERIAL, 0, 0, 0, ST_ON_SSL },
 };

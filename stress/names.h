@@ -69,6 +69,7 @@ enum st_keytype {
     ST_KT_STR,          /* "string" or a bare NAME: ST_V_STR */
     ST_KT_MATERIAL,     /* test|none: ST_V_TEST / ST_V_NONE */
     ST_KT_SESSION,      /* a session NAME (ST_V_NAME) or none (ST_V_NONE) */
+    ST_KT_METHOD,       /* tls|client|server: ST_V_NUM, an enum st_method */
 };
 
 #define ST_ON_CTX 1u

@@ -72,6 +72,8 @@ struct st_val st_eval(const struct st_objects *ob, const struct st_expr *e,
                                     wl));
     case ST_E_KEPT:
         return boolean(st_be_session_kept(a, b, why, wl));
+    case ST_E_INHERITED:
+        return boolean(st_be_inherited(a, b, why, wl));
     case ST_E_STATE:
         return st_val_word(ST_W_BEFORE + (int)st_be_state(a));
     case ST_E_REFS:
@@ -113,6 +115,7 @@ bool st_eval_expect(const struct st_objects *ob, const struct st_expr *e,
         return v.v == ST_W_SAME;
     case ST_E_COPIED:
     case ST_E_KEPT:
+    case ST_E_INHERITED:
         return v.v == ST_W_TRUE;
     case ST_E_FREED:
         ok = v.v == ST_W_TRUE;
@@ -174,7 +177,8 @@ struct st_val st_eval_observe(const struct st_objects *ob,
     /* Evaluated again as an expectation, as it always was: in controlled
      * mode each backend call is a step, and schedules name steps. */
     if (e->has_cmp || e->kind == ST_E_IDENT || e->kind == ST_E_FREED ||
-        e->kind == ST_E_COPIED || e->kind == ST_E_KEPT)
+        e->kind == ST_E_COPIED || e->kind == ST_E_KEPT ||
+        e->kind == ST_E_INHERITED)
         v = boolean(st_eval_expect(ob, e, why, wl));
     return v;
 }

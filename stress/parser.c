@@ -154,7 +154,7 @@ static int plain_name(struct parser *p, size_t i, const char *what, char *out)
 
 static const char *const reserved[] = {
     "same", "copied", "kept", "state", "refs", "freed", "leaks", "errors",
-    "none", "verify_result", NULL
+    "none", "verify_result", "inherited", NULL
 };
 
 /* An object name at token i: a new reference table entry; its index in *ix.
@@ -334,6 +334,10 @@ static struct st_stmt *new_stmt(struct parser *p, enum st_op op)
     return st;
 }
 
+/* The methods of `ctx NAME method=...` and of the `method` key, in enum
+ * st_method's order. */
+static const char *const methods[] = { "tls", "client", "server", NULL };
+
 /* `KEY=VALUE` settings of `set`, from token i. */
 static int setting_value(struct parser *p, size_t *ip, enum st_key k,
                          struct st_setting *s)
@@ -421,6 +425,14 @@ static int setting_value(struct parser *p, size_t *ip, enum st_key k,
         if (one_of(p, i, ks->name, onoff, &w) < 0)
             return -1;
         s->val.kind = w == 0 ? ST_V_ON : ST_V_OFF;
+        break;
+    case ST_KT_METHOD:          /* as `ctx NAME method=...` */
+        if (one_of(p, i, ks->name, methods, &w) < 0)
+            return -1;
+        s->val.kind = ST_V_FLAGS;
+        s->val.num = w;
+        if ((s->val.str = xstrndup(p, i, t->start, t->len)) == NULL)
+            return -1;
         break;
     case ST_KT_MATERIAL:
         if (one_of(p, i, ks->name, material, &w) < 0)
@@ -528,7 +540,6 @@ static int parse_set(struct parser *p, struct st_stmt *st)
 static int parse_opts(struct parser *p, struct st_stmt *st, size_t i)
 {
     static const char *const untils[] = { "mid", "done", "shutdown", NULL };
-    static const char *const methods[] = { "tls", "client", "server", NULL };
     static const char *const roles[] = { "client", "server", NULL };
     static const char *const results[] = { "ok", "fail", NULL };
     static const char *const onoff[] = { "on", "off", NULL };
@@ -667,8 +678,10 @@ static int parse_expr(struct parser *p, size_t i, int observe,
         *vk = VK_SAME;
         return no_more(p, i + 6);
     }
-    if (is_word(t, "copied") || is_word(t, "kept")) {
-        e->kind = is_word(t, "copied") ? ST_E_COPIED : ST_E_KEPT;
+    if (is_word(t, "copied") || is_word(t, "kept") ||
+        is_word(t, "inherited")) {
+        e->kind = is_word(t, "copied") ? ST_E_COPIED
+                  : is_word(t, "kept") ? ST_E_KEPT : ST_E_INHERITED;
         if (obj_name(p, i + 1, 0, &e->a) < 0 || obj_name(p, i + 2, 0, &e->b) < 0)
             return -1;
         return no_more(p, i + 3);

@@ -82,6 +82,8 @@ enum st_key {
     ST_K_PURPOSE, ST_K_TRUST, ST_K_VERIFY_TIME, ST_K_AUTH_LEVEL,
     ST_K_VERIFY_EMAIL, ST_K_VERIFY_IP, ST_K_DANE_TLSA, ST_K_DANE_FLAGS,
     ST_K_MSG_CB_ARG, ST_K_SECURITY_EX,
+    /* The deprecated tmp_dh callback; an SSL's method (SSL_set_ssl_method). */
+    ST_K_TMP_DH_CB, ST_K_METHOD,
     /* A session's own (SSL_SESSION_set_timeout). */
     ST_K_TIMEOUT,
     /* An SSL's BIOs (SSL_set_bio). */
@@ -117,6 +119,7 @@ enum st_expr_kind {
     ST_E_SAME,      /* same(A, B): "same" or "copy" */
     ST_E_COPIED,    /* copied A B: bool */
     ST_E_KEPT,      /* kept A B: two sessions; bool */
+    ST_E_INHERITED, /* inherited S C: an SSL and a ctx; bool */
     ST_E_STATE,     /* state S [== before|mid|done|shutdown] */
     ST_E_REFS,      /* refs OBJ [== N] */
     ST_E_FREED,     /* freed OBJ: bool */

@@ -514,6 +514,11 @@ static int check_expr(struct vstate *v, const struct st_expr *e)
             || use(v, e->b, T_SESSION, "'kept'", 0) < 0)
             return -1;
         return 0;
+    case ST_E_INHERITED:
+        if (use(v, e->a, T_SSL, "'inherited'", 0) < 0
+            || use(v, e->b, T_CTX, "'inherited'", 0) < 0)
+            return -1;
+        return 0;
     case ST_E_STATE:
         return use(v, e->a, T_SSL, "'state'", 0) < 0 ? -1 : 0;
     case ST_E_VERIFY_RESULT:

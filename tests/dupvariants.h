@@ -486,6 +486,9 @@ static int dv_set(const char *id, SSL *s, int v)
             SSL_set_accept_state(s);
         return 1;
     }
+    if (dv_is(id, "method"))            /* the role stays (SSL_new's) */
+        return SSL_set_ssl_method(s, v == 1 ? TLS_client_method()
+                                            : TLS_server_method());
     if (dv_is(id, "role.chosen")) {     /* variant 2: none chosen */
         if (v == 1)
             SSL_set_connect_state(s);

@@ -206,3 +206,15 @@ int ms_sigalgs_parse(const char *str, uint16_t **out, size_t *n)
     *n = cnt;
     return 1;
 }
+
+const char *ms_cfg_cipher_name(const struct ms_cfg *c, int n)
+{
+    if (n < 0)
+        return NULL;
+    if ((size_t)n < c->nsuites)
+        return ms_cipher_at(c->suites[n])->name;
+    n -= (int)c->nsuites;
+    if ((size_t)n < c->nciphers)
+        return ms_cipher_at(c->ciphers[n])->name;
+    return NULL;
+}

@@ -26,39 +26,49 @@ size_t minissl_SSL_CTX_get0_session_id_context(const SSL_CTX *ctx,
     return ctx->cfg.sid_ctx_len;
 }
 
-EVP_PKEY *minissl_SSL_get0_tmp_dh_pkey(const SSL *s)
-{
-    GET(s, NULL);
-    return s->cfg.dh_tmp;
-}
+/* The getters below read one setting of an ms_cfg, which an SSL and an
+ * SSL_CTX both hold: BOTH(RET, NAME, FAIL, ARGS, CALLARGS) defines
+ * minissl_SSL_NAME and minissl_SSL_CTX_NAME over cfg_NAME(cfg, ARGS). */
+#define BOTH(ret, name, fail, params, args)                                  \
+    ret minissl_SSL_##name(const SSL *s params)                              \
+    {                                                                        \
+        GET(s, fail);                                                        \
+        return cfg_##name(&s->cfg args);                                     \
+    }                                                                        \
+    ret minissl_SSL_CTX_##name(const SSL_CTX *ctx params)                    \
+    {                                                                        \
+        MS_CHECK(ctx, MINISSL_SSL_CTX, fail);                                \
+        return cfg_##name(&ctx->cfg args);                                   \
+    }
+#define NOARGS
+#define OUT(type) , type out
+#define OUTARG , out
+/* A getter of one field, and of an array and its count. */
+#define FIELD(ret, name, fail, field)                                        \
+    static ret cfg_##name(const struct ms_cfg *c)                            \
+    {                                                                        \
+        return c->field;                                                     \
+    }                                                                        \
+    BOTH(ret, name, fail, NOARGS, NOARGS)
+#define ARRAY(name, type, field, count)                                      \
+    static size_t cfg_##name(const struct ms_cfg *c, type out)               \
+    {                                                                        \
+        if (out != NULL)                                                     \
+            *out = c->field;                                                 \
+        return c->count;                                                     \
+    }                                                                        \
+    BOTH(size_t, name, 0, OUT(type), OUTARG)
 
-ms_dh_cb minissl_SSL_get_tmp_dh_callback(const SSL *s)
-{
-    GET(s, NULL);
-    return s->cfg.dh_tmp_cb;
-}
+FIELD(EVP_PKEY *, get0_tmp_dh_pkey, NULL, dh_tmp)
 
-int minissl_SSL_get_dh_auto(const SSL *s)
-{
-    GET(s, 0);
-    return s->cfg.dh_auto;
-}
+FIELD(ms_dh_cb, get_tmp_dh_callback, NULL, dh_tmp_cb)
 
-size_t minissl_SSL_get0_sigalgs(const SSL *s, const uint16_t **out)
-{
-    GET(s, 0);
-    if (out != NULL)
-        *out = s->cfg.sigalgs;
-    return s->cfg.nsigalgs;
-}
+FIELD(int, get_dh_auto, 0, dh_auto)
 
-size_t minissl_SSL_get0_client_sigalgs(const SSL *s, const uint16_t **out)
-{
-    GET(s, 0);
-    if (out != NULL)
-        *out = s->cfg.client_sigalgs;
-    return s->cfg.nclient_sigalgs;
-}
+ARRAY(get0_sigalgs, const uint16_t **, sigalgs, nsigalgs)
+
+ARRAY(get0_client_sigalgs, const uint16_t **, client_sigalgs,
+      nclient_sigalgs)
 
 int minissl_SSL_dane_enabled(const SSL *s)
 {
@@ -78,43 +88,50 @@ size_t minissl_SSL_dane_tlsa_count(const SSL *s)
     return s->cfg.dane.ntlsa;
 }
 
+int minissl_SSL_get0_dane_tlsa(const SSL *s, size_t i, uint8_t *usage,
+                               uint8_t *selector, uint8_t *mtype,
+                               const unsigned char **data, size_t *dlen)
+{
+    const struct ms_tlsa *t;
+
+    GET(s, 0);
+    if (i >= s->cfg.dane.ntlsa)
+        return 0;
+    t = &s->cfg.dane.tlsa[i];
+    if (usage != NULL)
+        *usage = t->usage;
+    if (selector != NULL)
+        *selector = t->selector;
+    if (mtype != NULL)
+        *mtype = t->mtype;
+    if (data != NULL)
+        *data = t->data;
+    if (dlen != NULL)
+        *dlen = t->dlen;
+    return 1;
+}
+
 unsigned long minissl_SSL_get_dane_flags(const SSL *s)
 {
     GET(s, 0);
     return s->cfg.dane.flags;
 }
 
-ms_msg_cb minissl_SSL_get_msg_callback(const SSL *s)
-{
-    GET(s, NULL);
-    return s->cfg.msg_cb;
-}
+FIELD(ms_msg_cb, get_msg_callback, NULL, msg_cb)
 
-void *minissl_SSL_get_msg_callback_arg(const SSL *s)
-{
-    GET(s, NULL);
-    return s->cfg.msg_cb_arg;
-}
+FIELD(void *, get_msg_callback_arg, NULL, msg_cb_arg)
 
-GEN_SESSION_CB minissl_SSL_get_generate_session_id(const SSL *s)
-{
-    GET(s, NULL);
-    return s->cfg.gen_session_id;
-}
+FIELD(GEN_SESSION_CB, get_generate_session_id, NULL, gen_session_id)
 
-size_t minissl_SSL_get0_serverinfo(const SSL *s, const unsigned char **out)
-{
-    GET(s, 0);
-    if (out != NULL)
-        *out = s->cfg.serverinfo;
-    return s->cfg.serverinfo_len;
-}
+ARRAY(get0_serverinfo, const unsigned char **, serverinfo, serverinfo_len)
 
-const char *minissl_SSL_get0_psk_identity_hint(const SSL *s)
+FIELD(const char *, get0_psk_identity_hint, NULL, psk_hint)
+
+static const char *cfg_get_cipher_list(const struct ms_cfg *c, int n)
 {
-    GET(s, NULL);
-    return s->cfg.psk_hint;
+    return ms_cfg_cipher_name(c, n);
 }
+BOTH(const char *, get_cipher_list, NULL, OUT(int), OUTARG)
 
 size_t minissl_SSL_custom_ext_count(const SSL *s)
 {
@@ -137,20 +154,19 @@ int minissl_SSL_has_custom_ext(const SSL *s, unsigned int ext_type,
     return 0;
 }
 
-int minissl_SSL_get_custom_ext(const SSL *s, size_t i, unsigned int *ext_type,
-                               unsigned int *context,
-                               SSL_custom_ext_add_cb_ex *add_cb,
-                               SSL_custom_ext_free_cb_ex *free_cb,
-                               void **add_arg,
-                               SSL_custom_ext_parse_cb_ex *parse_cb,
-                               void **parse_arg)
+static int cfg_get_custom_ext(const struct ms_cfg *c, size_t i,
+                              unsigned int *ext_type, unsigned int *context,
+                              SSL_custom_ext_add_cb_ex *add_cb,
+                              SSL_custom_ext_free_cb_ex *free_cb,
+                              void **add_arg,
+                              SSL_custom_ext_parse_cb_ex *parse_cb,
+                              void **parse_arg)
 {
     const struct ms_custom_ext *e;
 
-    GET(s, 0);
-    if (i >= s->cfg.nexts)
+    if (i >= c->nexts)
         return 0;
-    e = &s->cfg.exts[i];
+    e = &c->exts[i];
     if (ext_type != NULL)
         *ext_type = e->ext_type;
     if (context != NULL)
@@ -167,21 +183,19 @@ int minissl_SSL_get_custom_ext(const SSL *s, size_t i, unsigned int *ext_type,
         *parse_arg = e->parse_arg;
     return 1;
 }
+#define EXT_PARAMS                                                           \
+    , size_t i, unsigned int *ext_type, unsigned int *context,               \
+    SSL_custom_ext_add_cb_ex *add_cb, SSL_custom_ext_free_cb_ex *free_cb,    \
+    void **add_arg, SSL_custom_ext_parse_cb_ex *parse_cb, void **parse_arg
+#define EXT_ARGS                                                             \
+    , i, ext_type, context, add_cb, free_cb, add_arg, parse_cb, parse_arg
+BOTH(int, get_custom_ext, 0, EXT_PARAMS, EXT_ARGS)
 
-size_t minissl_SSL_get0_client_cert_types(const SSL *s,
-                                          const unsigned char **out)
-{
-    GET(s, 0);
-    if (out != NULL)
-        *out = s->cfg.client_cert_types;
-    return s->cfg.nclient_cert_types;
-}
+ARRAY(get0_client_cert_types, const unsigned char **, client_cert_types,
+      nclient_cert_types)
 
-STACK_OF(X509_NAME) *minissl_SSL_get0_own_client_CA_list(const SSL *s)
-{
-    GET(s, NULL);
-    return s->cfg.client_ca_names;
-}
+FIELD(STACK_OF(X509_NAME) *, get0_own_client_CA_list, NULL,
+      client_ca_names)
 
 STACK_OF(X509) *minissl_SSL_get0_chain(const SSL *s)
 {

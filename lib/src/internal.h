@@ -267,6 +267,9 @@ void ms_cfg_cleanup(struct ms_cfg *c);   /* accepts a zeroed cfg */
  * a deep copy of a name list.  NULL with a reason. */
 STACK_OF(X509) *ms_chain_dup(const STACK_OF(X509) *sk);
 STACK_OF(X509_NAME) *ms_names_dup(const STACK_OF(X509_NAME) *sk);
+/* The name of the |n|th cipher of |c| as SSL_get_cipher_list counts
+ * them (the TLS 1.3 suites first), NULL past the end.  (cipher.c) */
+const char *ms_cfg_cipher_name(const struct ms_cfg *c, int n);
 
 /* ------------------------------------------------------------------ */
 /* SSL_CTX (ctx.c) */

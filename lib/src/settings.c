@@ -219,12 +219,12 @@ const char *SSL_get_cipher_list(const SSL *s, int n)
     if (s == NULL || n < 0)
         return NULL;
     ms_obj_check(&s->hdr, MINISSL_SSL, "SSL_get_cipher_list");
-    if ((size_t)n < s->cfg.nsuites)
-        return ms_cipher_at(s->cfg.suites[n])->name;
-    n -= (int)s->cfg.nsuites;
-    if ((size_t)n < s->cfg.nciphers)
-        return ms_cipher_at(s->cfg.ciphers[n])->name;
-    return NULL;
+    /* The TLS 1.3 suites first, then the TLS 1.2 ciphers, as OpenSSL
+     * names them.  The list is one of an ms_cfg, which an SSL and its
+     * SSL_CTX both hold, so one function walks it for either
+     * (cipher.c; an SSL_CTX's: minissl_SSL_CTX_get_cipher_list, which
+     * `inherited` compares with an SSL's). */
+    return ms_cfg_cipher_name(&s->cfg, n);
 }
 
 /* ---- read_ahead, security level and callback ---- */

@@ -31,7 +31,8 @@
  *
  * Output: one line per row, tab-separated:
  *   ROW <item#> <item> <aspect> <without session> <with session>
- * plus INFO lines (library version, the ex_data finding).  Exit 0; 1 if
+ * plus INFO lines (library version, the ex_data finding, whether SSL_new
+ * gives an SSL its SSL_CTX's info callback).  Exit 0; 1 if
  * the table fails its own check (an item of the page without a row), a
  * row has no values to set and no reason, or the material could not be
  * made. */
@@ -827,6 +828,38 @@ static void app_data_without_index(void)
            buf[0] ? buf : "probe failed");
 }
 
+/* SSL_new of an SSL_CTX with an info callback: does the SSL hold it
+ * (the table's info callback row, as `inherited` compares it)? */
+static void new_info_cb(const SSL *s, int where, int ret)
+{
+    (void)s; (void)where; (void)ret;
+}
+
+static void info_callback_of_new(void)
+{
+    const struct st_dup_row *row = st_dup_row_find("info_callback");
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    SSL *s = NULL;
+    char why[600] = "";
+    const char *r;
+
+    if (ctx != NULL) {
+        SSL_CTX_set_info_callback(ctx, new_info_cb);
+        s = SSL_new(ctx);
+    }
+    if (row == NULL || s == NULL)
+        r = "probe failed";
+    else if (st_dup_row_inherited(row, s, ctx, why, sizeof(why)))
+        r = "the SSL holds the SSL_CTX's (SSL_get_info_callback)";
+    else
+        r = SSL_get_info_callback(s) == NULL
+            ? "the SSL holds none (SSL_get_info_callback returns NULL)"
+            : why;
+    printf("INFO\tSSL_new of an SSL_CTX with an info callback\t%s\n", r);
+    SSL_free(s);
+    SSL_CTX_free(ctx);
+}
+
 int main(void)
 {
     char a[600], b[600], why[256];
@@ -838,6 +871,7 @@ int main(void)
     }
     printf("INFO\tlibrary\t%s\n", OpenSSL_version(OPENSSL_VERSION));
     app_data_without_index();
+    info_callback_of_new();
     /* From here on, one index is registered, as any application using
      * ex_data has (the probes need SSL_dup to succeed). */
     if (SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL) < 0 || !dv_init()) {

@@ -203,6 +203,166 @@ START_TEST(ex_data_rows_read_the_harness_value_and_want_the_copys_own_box)
 }
 END_TEST
 
+/* ---- every row has a settings key that changes it ---- */
+
+/* For each row, the scenario keys (`set OBJ KEYS`) that change what the
+ * row shows: on the SSL (`s`, compared before and after), or on its ctx
+ * before SSL_new (`c`, compared with an SSL of a ctx without them).  The
+ * session `x` is a fresh one.  A row no key changes is dead to `copied`
+ * unless a statement changes it: those few are listed with the statement
+ * (`why`), and nothing else may be. */
+static const struct row_key {
+    const char *row, *obj, *keys, *why;
+} row_keys[] = {
+    { "ctx", NULL, NULL, "`new` of another ctx" },
+    { "session", "s", "session=x", NULL },
+    { "session.id", "s", "session=x", NULL },
+    { "session.id_context", "s", "session=x", NULL },
+    { "session.times", "s", "session=x", NULL },
+    { "session.resumable", "s", "session=x", NULL },
+    { "session.peer", "s", "session=x", NULL },
+    { "session.protocol", "s", "session=x", NULL },
+    { "sid_ctx", "s", "sid_ctx=\"k\"", NULL },
+    { "tmp_dh.key", "s", "tmp_dh=test", NULL },
+    { "tmp_dh.callback", "s", "tmp_dh_cb=on", NULL },
+    { "tmp_dh.auto", "s", "dh_auto=on", NULL },
+    { "cert", "s", "cert=test", NULL },
+    { "key", "s", "cert=test key=test", NULL },
+    { "chain", "s", "chain=test", NULL },
+    { "sigalgs", "s", "sigalgs=\"ECDSA+SHA256\"", NULL },
+    { "client_sigalgs", "s", "client_sigalgs=\"ECDSA+SHA256\"", NULL },
+    { "dane.enabled", "s", "dane=on", NULL },
+    { "dane.basedomain", "s", "dane=on", NULL },
+    { "dane.tlsa", "s", "dane=on dane_tlsa=test", NULL },
+    { "dane.flags", "s", "dane=on dane_flags=NO_DANE_EE_NAMECHECKS", NULL },
+    { "options", "s", "options=NO_TICKET", NULL },
+    { "mode", "s", "mode=RELEASE_BUFFERS", NULL },
+    { "proto.min", "s", "min_proto=TLS1_2", NULL },
+    { "proto.max", "s", "max_proto=TLS1_2", NULL },
+    { "verify.mode", "s", "verify=PEER", NULL },
+    { "verify.callback", "s", "verify_cb=on", NULL },
+    { "verify.depth", "s", "verify_depth=3", NULL },
+    { "param.own", NULL, NULL, "none: each SSL's own object, which `new` "
+      "and `dup` make" },
+    { "param.flags", "s", "verify_flags=PARTIAL_CHAIN", NULL },
+    { "param.hostflags", "s", "hostflags=NO_WILDCARDS", NULL },
+    { "param.hosts", "s", "host=\"a.example\"", NULL },
+    { "param.auth_level", "s", "auth_level=2", NULL },
+    { "param.purpose", "s", "purpose=SSL_CLIENT", NULL },
+    { "param.trust", "s", "trust=SSL_CLIENT", NULL },
+    { "param.time", "s", "verify_time=1700000000", NULL },
+    { "param.email", "s", "verify_email=\"a@b.example\"", NULL },
+    { "param.ip", "s", "verify_ip=\"192.0.2.1\"", NULL },
+    { "msg_callback", "s", "msg_cb=on", NULL },
+    { "msg_callback.arg", "s", "msg_cb_arg=9", NULL },
+    { "info_callback", "s", "info_cb=on", NULL },
+    { "passwd.callback", "s", "passwd_cb=on", NULL },
+    { "passwd.userdata", "s", "passwd_cb=on", NULL },
+    { "gen_session_id", "s", "gen_session_id_cb=on", NULL },
+    { "ciphers", "s", "cipher_list=\"AES128-SHA\"", NULL },
+    { "ciphersuites", "s", "ciphersuites=TLS_AES_128_GCM_SHA256", NULL },
+    { "role.server", NULL, NULL, "`connect` (a server SSL becomes a client)" },
+    { "method", "s", "method=client", NULL },
+    { "role.chosen", NULL, NULL, "`connect` or `accept`" },
+    { "max_cert_list", "s", "max_cert_list=1000", NULL },
+    { "read_ahead", "s", "read_ahead=on", NULL },
+    { "app_data", "s", "app_data=42", NULL },
+    { "ex_data", "s", "ex_data=5", NULL },
+    { "ex_data.own", "s", "ex_data=5", NULL },
+    { "ca_list", "s", "ca_list=test", NULL },
+    { "client_ca_list", "s", "client_ca_list=test", NULL },
+    { "client_ca_list.own", "s", "client_ca_list=test", NULL },
+    { "security.level", "s", "security_level=3", NULL },
+    { "security.callback", "s", "security_cb=on", NULL },
+    { "security.ex_data", "s", "security_ex=7", NULL },
+    { "serverinfo", "s", "serverinfo=test", NULL },
+    { "psk_hint", "s", "psk_hint=\"h\"", NULL },
+    { "custom_ext", "c", "custom_ext=on", NULL },
+    { "client_cert_types", "s", "client_cert_types=RSA_SIGN", NULL },
+};
+
+static const struct row_key *row_key(const char *row)
+{
+    for (size_t i = 0; i < sizeof(row_keys) / sizeof(row_keys[0]); i++)
+        if (strcmp(row_keys[i].row, row) == 0)
+            return &row_keys[i];
+    return NULL;
+}
+
+/* Applies the settings of |st| to |obj| (slot 0: the session x). */
+static void apply(const struct st_stmt *st, enum st_type t, void *obj,
+                  void *const *slots)
+{
+    for (size_t k = 0; k < st->nsettings; k++)
+        ck_assert_msg(st_be_set(t, obj, &st->settings[k], slots) == 0,
+                      "%s: refused", st->text);
+}
+
+START_TEST(every_row_has_a_key_that_changes_it)
+{
+    ck_assert_int_eq(st_be_init(), 0);      /* the material; teardown frees */
+    tu_make_tmpdir("rowkeys");
+    for (size_t i = 0; i < st_dup_row_count(); i++) {
+        const struct st_dup_row *row = st_dup_row_at(i);
+        const struct row_key *rk = row_key(row->id);
+        char text[512];
+        struct st_scenario *sc;
+        const struct st_stmt *set;
+        SSL_CTX *ctx, *plain;
+        SSL *s, *before_s;
+        SSL_SESSION *x;
+        struct st_text before, after;
+        void *slots[8] = { NULL };
+
+        ck_assert_msg(rk != NULL, "row %s: no key changes it", row->id);
+        if (rk->keys == NULL) {
+            ck_assert_ptr_nonnull(rk->why);
+            continue;
+        }
+        snprintf(text, sizeof(text),
+                 "scenario k\nglobal\n  ctx c\nsetup\n  x = session\n"
+                 "  s = new c\n  set %s %s\nthread A\n  free s\n"
+                 "check\n  free x\n", rk->obj, rk->keys);
+        sc = tu_load_text("k.scn", text);
+        st_be_prepare(sc);          /* the ex_data index, where it is set */
+        set = &sc->setup.stmts[2];
+        ck_assert_int_eq(set->op, ST_OP_SET);
+        ck_assert_ptr_nonnull(x = SSL_SESSION_new());
+        ck_assert_int_eq(SSL_SESSION_set1_id(x, (const unsigned char *)"id",
+                                             2), 1);
+        for (size_t n = 0; n < sc->nnames && n < 8; n++)
+            if (strcmp(sc->names[n].name, "x") == 0)
+                slots[n] = x;
+        ck_assert_ptr_nonnull(ctx = SSL_CTX_new(TLS_method()));
+        ck_assert_ptr_nonnull(plain = SSL_CTX_new(TLS_method()));
+        if (rk->obj[0] == 'c')
+            apply(set, ST_TY_CTX, ctx, slots);
+        ck_assert_ptr_nonnull(s = SSL_new(ctx));
+        ck_assert_ptr_nonnull(before_s = SSL_new(rk->obj[0] == 'c' ? plain
+                                                                   : ctx));
+        render(row, rk->obj[0] == 'c' ? before_s : s, &before);
+        if (rk->obj[0] == 's')
+            apply(set, ST_TY_SSL, s, slots);
+        render(row, s, &after);
+        ck_assert_msg(strcmp(before.s, after.s) != 0,
+                      "row %s: `set %s %s` leaves it %s", row->id, rk->obj,
+                      rk->keys, after.s);
+        SSL_free(before_s);
+        SSL_free(s);
+        SSL_CTX_free(plain);
+        SSL_CTX_free(ctx);
+        SSL_SESSION_free(x);
+        st_scenario_free(sc);
+        ERR_clear_error();
+    }
+    /* and every entry names a row of the table */
+    for (size_t i = 0; i < sizeof(row_keys) / sizeof(row_keys[0]); i++)
+        ck_assert_msg(st_dup_row_find(row_keys[i].row) != NULL,
+                      "no row %s", row_keys[i].row);
+    tu_remove_tmpdir();
+}
+END_TEST
+
 START_TEST(copied_names_the_first_row_that_differs_with_both_texts)
 {
     SSL *s = new_for("param.hosts", 1), *d;
@@ -398,6 +558,7 @@ Suite *make_suite(void)
     tcase_add_test(get,
                    ex_data_rows_read_the_harness_value_and_want_the_copys_own_box);
     tcase_add_test(get, copied_names_the_first_row_that_differs_with_both_texts);
+    tcase_add_test(get, every_row_has_a_key_that_changes_it);
     tcase_add_test(get, a_copy_of_an_ssl_with_every_row_set_agrees_on_every_row);
     tcase_add_test(get, getters_leave_the_error_stack_as_they_found_it);
     tu_add_stress_leak_checks(hs);

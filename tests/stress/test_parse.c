@@ -246,6 +246,11 @@ START_TEST(every_settings_key_gets_its_value_kind)
     ck_assert_int_eq(find_setting(sc, ST_K_CLIENT_CA_LIST)->val.kind, ST_V_NONE);
     ck_assert_int_eq(find_setting(sc, ST_K_APP_DATA)->val.num, 42);
     ck_assert_int_eq(find_setting(sc, ST_K_EX_DATA)->val.num, 43);
+    ck_assert_int_eq(find_setting(sc, ST_K_TMP_DH_CB)->val.kind, ST_V_ON);
+    se = find_setting(sc, ST_K_METHOD);
+    ck_assert_int_eq(se->val.kind, ST_V_FLAGS);
+    ck_assert_int_eq(se->val.num, ST_METHOD_SERVER);
+    ck_assert_str_eq(se->val.str, "server");
     ck_assert_int_eq(find_setting(sc, ST_K_SERVERINFO)->val.kind, ST_V_TEST);
     se = find_setting(sc, ST_K_CLIENT_CERT_TYPES);
     ck_assert_str_eq(se->val.str, "RSA_SIGN|ECDSA_SIGN");

@@ -116,6 +116,13 @@ size_t minissl_SSL_get0_client_sigalgs(const SSL *s, const uint16_t **out);
 int minissl_SSL_dane_enabled(const SSL *s);
 const char *minissl_SSL_get0_dane_basedomain(const SSL *s);
 size_t minissl_SSL_dane_tlsa_count(const SSL *s);
+/* The |i|th TLSA record SSL_dane_tlsa_add gave |s| (i < the count), every
+ * field as it was added (|*data| borrowed, |*dlen| bytes); 1, or 0 past
+ * the end (nothing written).  NULL out pointers are skipped.  (OpenSSL's
+ * SSL_get0_dane_tlsa gives only the record that matched a handshake.) */
+int minissl_SSL_get0_dane_tlsa(const SSL *s, size_t i, uint8_t *usage,
+                               uint8_t *selector, uint8_t *mtype,
+                               const unsigned char **data, size_t *dlen);
 unsigned long minissl_SSL_get_dane_flags(const SSL *s);
 void (*minissl_SSL_get_msg_callback(const SSL *s))(int write_p, int version,
                                                    int content_type,
@@ -145,7 +152,41 @@ size_t minissl_SSL_get0_client_cert_types(const SSL *s,
 /* The own list, even on a client (SSL_get_client_CA_list gives the
  * peer's there). */
 STACK_OF(X509_NAME) *minissl_SSL_get0_own_client_CA_list(const SSL *s);
-/* The SSL's own chain (borrowed). */
+/* The same of an SSL_CTX's settings, which SSL_new gives an SSL: the
+ * getters above of an SSL_CTX (`inherited` compares the two), and its
+ * cipher list as SSL_get_cipher_list names an SSL's (OpenSSL has
+ * SSL_CTX_get_ciphers, which minissl lacks). */
+EVP_PKEY *minissl_SSL_CTX_get0_tmp_dh_pkey(const SSL_CTX *ctx);
+DH *(*minissl_SSL_CTX_get_tmp_dh_callback(const SSL_CTX *ctx))(SSL *ssl,
+                                                               int is_export,
+                                                               int keylength);
+int minissl_SSL_CTX_get_dh_auto(const SSL_CTX *ctx);
+size_t minissl_SSL_CTX_get0_sigalgs(const SSL_CTX *ctx, const uint16_t **out);
+size_t minissl_SSL_CTX_get0_client_sigalgs(const SSL_CTX *ctx,
+                                           const uint16_t **out);
+void (*minissl_SSL_CTX_get_msg_callback(const SSL_CTX *ctx))(
+    int write_p, int version, int content_type, const void *buf, size_t len,
+    SSL *ssl, void *arg);
+void *minissl_SSL_CTX_get_msg_callback_arg(const SSL_CTX *ctx);
+GEN_SESSION_CB minissl_SSL_CTX_get_generate_session_id(const SSL_CTX *ctx);
+size_t minissl_SSL_CTX_get0_serverinfo(const SSL_CTX *ctx,
+                                       const unsigned char **out);
+const char *minissl_SSL_CTX_get0_psk_identity_hint(const SSL_CTX *ctx);
+int minissl_SSL_CTX_get_custom_ext(const SSL_CTX *ctx, size_t i,
+                                   unsigned int *ext_type,
+                                   unsigned int *context,
+                                   SSL_custom_ext_add_cb_ex *add_cb,
+                                   SSL_custom_ext_free_cb_ex *free_cb,
+                                   void **add_arg,
+                                   SSL_custom_ext_parse_cb_ex *parse_cb,
+                                   void **parse_arg);
+size_t minissl_SSL_CTX_get0_client_cert_types(const SSL_CTX *ctx,
+                                              const unsigned char **out);
+STACK_OF(X509_NAME) *minissl_SSL_CTX_get0_own_client_CA_list(
+    const SSL_CTX *ctx);
+const char *minissl_SSL_get_cipher_list(const SSL *s, int n);
+const char *minissl_SSL_CTX_get_cipher_list(const SSL_CTX *ctx, int n);
+/* The own chain (borrowed). */
 STACK_OF(X509) *minissl_SSL_get0_chain(const SSL *s);
 /* 1 once SSL_set_connect_state / SSL_set_accept_state (or SSL_connect /
  * SSL_accept) chose the role, as OpenSSL's handshake function being set;
