@@ -1512,7 +1512,7 @@ int st_be_handshake(void **peerp, void *ssl, const struct st_hs_opts *o)
         if (until == ST_HS_MID && ST_PICK(IN_BEFORE, !SSL_in_before(s), true))
             return 0;
         if (sr == 1 && SSL_is_init_finished(s)) {
-            if (server)
+            if (server && !o->no_keep)
                 peer_keep_session(peer);
             if (until == ST_HS_SHUTDOWN)
                 return st_be_shutdown(s);
@@ -1520,6 +1520,18 @@ int st_be_handshake(void **peerp, void *ssl, const struct st_hs_opts *o)
         }
     }
     return -EIO;    /* no progress: the handshake is stuck */
+}
+
+void st_be_handshake_forget(void *ssl)
+{
+    SSL *s = ssl;
+    SSL_SESSION *sess = SSL_get_session(s);
+
+    if (sess == NULL || SSL_session_reused(s))
+        return;
+    ERR_set_mark();
+    (void)SSL_CTX_remove_session(SSL_get_SSL_CTX(s), sess);
+    ERR_pop_to_mark();
 }
 
 /* ---- two scenario SSLs over a BIO pair ---------------------------------

@@ -154,20 +154,31 @@ int st_be_clear(void *ssl);
  * client does, so the server looks it up in its session cache (resumption;
  * the harness keeps that session outside the scenario's accounting),
  * unless o->no_resume (then the handshake is a full one, which verifies
- * the client's certificate again).
+ * the client's certificate again), and remembers the session of a
+ * handshake it finished for the next one, unless o->no_keep.
  * 0 or -EIO. */
 struct st_hs_opts {
     enum st_hs_state until;
     long long steps;
     enum st_hs_as as;
     bool no_resume;             /* the peer client offers no session */
+    /* The peer remembers nothing (the sweep's attempts, sweep.h: the
+     * server's own handshake then offers what it would without them). */
+    bool no_keep;
 };
 int st_be_handshake(void **peer, void *ssl, const struct st_hs_opts *o);
 /* Makes *peer, when NULL, as st_be_handshake's first call would (the
  * SSL's BIOs; a server's test certificate and key), taking the |server|
  * role's other side (|server|: |ssl| is the server), so that the
- * handshake's thread sets nothing on |ssl| itself.  0, or -EIO (reason on the stack; *peer stays NULL). */
+ * handshake's thread sets nothing on |ssl| itself.  0, or -EIO (reason
+ * on the stack; *peer stays NULL). */
 int st_be_peer_prepare(void **peer, void *ssl, bool server, bool resume);
+/* Undo what a finished handshake of |ssl| left outside |ssl| (the sweep's
+ * attempts at `handshake`): the session of a full handshake (not a
+ * resumed one, SSL_session_reused) taken out of its SSL_CTX's cache
+ * (SSL_CTX_remove_session; one that is not there is no failure, its
+ * reason dropped). */
+void st_be_handshake_forget(void *ssl);
 /* `pair A B`: one BIO pair (BIO_new_bio_pair), a half each, with
  * SSL_set_bio(A, half, half): each SSL owns its half, freed with it; the
  * last of the two frees the pair.  With |mem| (`via=mem`) two memory BIOs

@@ -719,6 +719,12 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
             else
                 st_be_connect(a);
         }
+        /* Swept once its role is chosen, on a copy of S with a peer of
+         * its own: only a new connection (no peer yet) of an SSL in its
+         * initial state, which SSL_dup copies (sweep.h). */
+        if (r->sweeping && *peer == NULL && st_sweep_applies(s) &&
+            st_be_state(a) == ST_HS_BEFORE)
+            (void)sweep(r, t, s, 0);
         struct st_hs_opts ho = { .until = s->until, .steps = s->n,
                                  .as = s->as, .no_resume = s->no_resume };
 
@@ -822,7 +828,8 @@ static int exec(struct run *r, struct thr *t, const struct st_stmt *st,
             jitter(t, r->jitter_max);
         if (st_stmt_hook != NULL)
             st_stmt_hook(r->iteration, st_current_thread, &st[i]);
-        if (r->sweeping && st[i].op != ST_OP_SET && st_sweep_applies(&st[i]))
+        if (r->sweeping && st[i].op != ST_OP_SET &&
+            st[i].op != ST_OP_HANDSHAKE && st_sweep_applies(&st[i]))
             (void)sweep(r, t, &st[i], 0);
         if (exec_one(r, t, &st[i]) != 0)
             return -1;

@@ -7,6 +7,19 @@
  * scenario left them.  What "as it was" means is the backend's census,
  * taken around each attempt with the thread's error stack set aside.
  *
+ * `handshake S` cannot be made twice on S (a failed handshake leaves its
+ * SSL unusable), so each attempt makes its own: a copy of S (SSL_dup of an
+ * SSL in its initial state copies every setting, the role and the
+ * session: it is S as the handshake would find it; SSL_new from S's
+ * SSL_CTX would miss what `set S` changed), handshaking against a fresh
+ * peer of the harness's.  The copy is made, and it and its peer freed,
+ * with every allocation granted but inside the census (prepare,
+ * release), so that what the handshake left on the copy (its session, the
+ * peer's certificate, record buffers, BIOs) is freed by SSL_free and
+ * compared: a handshake that failed half-way and kept a block of its own
+ * shows.  A success also left the session of a full handshake in the
+ * SSL_CTX's cache: taken out again (st_be_handshake_forget).
+ *
  * Warm-up.  A library may make state on a call's first use and keep it
  * (OpenSSL 3: its providers' and decoders' caches, a thread's error
  * state): the attempt that fails after such an allocation would then show
@@ -44,6 +57,11 @@ bool st_sweep_applies(const struct st_stmt *st)
     case ST_OP_ADD_SESSION:
     case ST_OP_SET:
         return true;
+    case ST_OP_HANDSHAKE:
+        /* A failure that is the expected outcome need not raise a reason
+         * (an SSL in the wrong role makes no progress); a pair's other
+         * end is a scenario SSL, not a fresh peer the sweep can make. */
+        return !st->pair && !st->must_fail;
     default:
         return false;
     }
@@ -137,6 +155,54 @@ static int stmt_attempt(void *arg)
     return 1;
 }
 
+/* `handshake S`: a fresh copy of S (prepare) handshakes against a fresh
+ * peer (attempt); release undoes what a success left and frees both. */
+struct hs_call {
+    const struct st_stmt *st;
+    void *ssl;                  /* S */
+    void *copy, *peer;
+    bool done;                  /* the attempt's handshake succeeded */
+};
+
+static int hs_prepare(void *arg)
+{
+    struct hs_call *h = arg;
+
+    h->peer = NULL;
+    h->done = false;
+    if ((h->copy = st_be_dup(h->ssl)) == NULL)
+        return -1;              /* no SSL_dup here */
+    if (h->copy == h->ssl) {    /* not in its initial state after all */
+        st_be_free(ST_TY_SSL, h->copy);
+        h->copy = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static int hs_attempt(void *arg)
+{
+    struct hs_call *h = arg;
+    const struct st_stmt *st = h->st;
+    struct st_hs_opts ho = { .until = st->until, .steps = st->n,
+                             .as = st->as, .no_resume = st->no_resume,
+                             .no_keep = true };
+
+    h->done = st_be_handshake(&h->peer, h->copy, &ho) == 0;
+    return h->done ? 1 : 0;
+}
+
+static void hs_release(void *arg)
+{
+    struct hs_call *h = arg;
+
+    if (h->done)
+        st_be_handshake_forget(h->copy);
+    st_be_peer_free(h->peer);
+    st_be_free(ST_TY_SSL, h->copy);
+    h->peer = h->copy = NULL;
+}
+
 static void found(struct st_sweep_result *res, const char *kind,
                   const struct st_sweep_call *c, unsigned long k,
                   const char *what)
@@ -167,10 +233,16 @@ static void attempt_at(const struct st_sweep_call *c, unsigned long k,
     o->live = -st_be_live();
     st_be_census(&o->before);
     st_be_err_aside();
-    if (k > 0)
-        st_be_alloc_fail_arm(k);
-    o->r = c->attempt(c->arg);
-    o->hit = k > 0 && st_be_alloc_fail_disarm();
+    o->r = c->prepare != NULL ? c->prepare(c->arg) : 0;
+    o->hit = false;
+    if (o->r == 0) {
+        if (k > 0)
+            st_be_alloc_fail_arm(k);
+        o->r = c->attempt(c->arg);
+        o->hit = k > 0 && st_be_alloc_fail_disarm();
+        if (c->release != NULL)
+            c->release(c->arg);
+    }
     o->raised = st_be_err_restore(o->why, sizeof(o->why));
     st_be_census(&o->after);
     o->live += st_be_live();
@@ -260,6 +332,7 @@ void st_sweep_stmt(const struct st_scenario *sc, const struct st_stmt *st,
     struct stmt_call sc_call = { .sc = sc, .st = st, .slots = slots,
                                  .key = key };
     struct st_sweep_call c = { .attempt = stmt_attempt, .arg = &sc_call };
+    struct hs_call hs = { .st = st };
     char name[160];
 
     memset(res, 0, sizeof(*res));
@@ -267,6 +340,12 @@ void st_sweep_stmt(const struct st_scenario *sc, const struct st_stmt *st,
         (st->op == ST_OP_SET && key >= st->nsettings))
         return;
     c.name = name;
+    if (st->op == ST_OP_HANDSHAKE) {
+        hs.ssl = slots[st->a];
+        c = (struct st_sweep_call){ .attempt = hs_attempt, .arg = &hs,
+                                    .prepare = hs_prepare,
+                                    .release = hs_release, .name = name };
+    }
     if (st->op == ST_OP_SET && st->nsettings > 1)
         snprintf(name, sizeof(name), "`%.100s` (its %s)", st->text,
                  st_key_name(st->settings[key].key));

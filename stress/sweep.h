@@ -46,7 +46,10 @@
  * get1_session, cert, pkey, rsa/dh/ec_key, add_session and set (each of
  * its keys) -- the statements whose failure leaves their operands as they
  * were, and whose success the harness can undo (or repeat, for a setting
- * that replaces). */
+ * that replaces) -- and `handshake S` with the harness's peer and
+ * result=ok, which is swept on a fresh copy of S (st_sweep_stmt), where
+ * the runner gives it one: S in its initial state, with no peer yet (a
+ * new connection, not the rest of one that stopped at until=mid). */
 bool st_sweep_applies(const struct st_stmt *st);
 
 /* A setting that adds to what the object has instead of replacing it
@@ -91,6 +94,14 @@ struct st_sweep_call {
      * succeeded, 0 it failed (its reason, if any, on the error stack), -1
      * it cannot be made here (the sweep of it ends). */
     int (*attempt)(void *arg);
+    /* Optional, around each attempt, inside the census and the error
+     * stack's set-aside but outside the failing allocation's window:
+     * prepare makes what the call runs on (every allocation granted; -1:
+     * it cannot be made, and the attempt counts as one that cannot),
+     * release frees it and what the attempt made on it.  The `handshake`
+     * sweep's fresh SSL and peer. */
+    int (*prepare)(void *arg);
+    void (*release)(void *arg);
     void *arg;
     const char *name;           /* as a finding names it: "`s = new c`" */
     enum st_sweep_how how;
@@ -114,7 +125,21 @@ bool st_sweep_call(const struct st_sweep_call *c, struct st_sweep_result *res);
  * live changed: +1 SSL (3 -> 4), +2 allocation(s) (410 -> 412)"), and the
  * sweep of this call stopped at that attempt.  Nothing to do (0
  * attempts) where the sweep does not apply or the backend cannot fail
- * allocations (st_be_alloc_fail_available). */
+ * allocations (st_be_alloc_fail_available).
+ *
+ * `handshake S` (the runner calls this only for an S in its initial state
+ * with no peer yet): each attempt runs on a fresh SSL that is what S is,
+ * SSL_dup(S), which for an SSL in its initial state copies every setting
+ * of the manual page's list, the role and the session (a dup that returns
+ * S itself, or none where the backend lacks SSL_dup, ends the sweep with
+ * no attempt), against a fresh peer of the harness's on the same thread:
+ * the peer's allocations count, and fail, as the copy's do.  A success is
+ * undone: the session a full handshake put in its SSL_CTX's cache is taken
+ * out again (st_be_handshake_forget), and the peer remembers no session,
+ * so that S's own handshake offers what it would have.  The copy is made,
+ * and the copy and peer freed, outside the failing window (prepare,
+ * release) but inside the census.  Then the statement runs on S as
+ * ever. */
 void st_sweep_stmt(const struct st_scenario *sc, const struct st_stmt *st,
                    size_t key, void *const *slots,
                    struct st_sweep_result *res);

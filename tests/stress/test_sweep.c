@@ -361,6 +361,163 @@ START_TEST(a_swept_scenario_keeps_the_reasons_it_tests)
 }
 END_TEST
 
+/* prepare and release (the `handshake` sweep's copy and peer) run around
+ * each attempt with nothing failing, inside the census: a block prepare
+ * makes is never the failing one, and one release forgets is a leak. */
+static void *prepared;
+static bool forget;
+
+static int prepare_block(void *arg)
+{
+    (void)arg;
+    return (prepared = OPENSSL_malloc(8)) != NULL ? 0 : -1;
+}
+
+static void release_block(void *arg)
+{
+    (void)arg;
+    if (forget && nkept < 8)
+        kept[nkept++] = prepared;
+    else
+        OPENSSL_free(prepared);
+    prepared = NULL;
+}
+
+static int two_blocks(void *arg)
+{
+    void *p, *q;
+
+    (void)arg;
+    ck_assert_ptr_nonnull(prepared);
+    if ((p = OPENSSL_malloc(16)) == NULL) {
+        ERR_raise(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE);
+        return 0;
+    }
+    if ((q = OPENSSL_malloc(16)) == NULL) {
+        ERR_raise(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE);
+        OPENSSL_free(p);
+        return 0;
+    }
+    OPENSSL_free(q);
+    OPENSSL_free(p);
+    return 1;
+}
+
+START_TEST(what_prepare_makes_never_fails_and_what_release_forgets_is_a_leak)
+{
+    struct st_sweep_call c = { .attempt = two_blocks, .prepare = prepare_block,
+                               .release = release_block, .name = "`two`" };
+    struct st_sweep_result res;
+
+    forget = false;
+    memset(&res, 0, sizeof(res));
+    ck_assert(!st_sweep_call(&c, &res));
+    ck_assert_msg(!res.found, "%s", res.msg);
+    ck_assert_uint_eq(res.attempts, 2);     /* the attempt's two, not more */
+    forget = true;
+    memset(&res, 0, sizeof(res));
+    ck_assert(!st_sweep_call(&c, &res));
+    ck_assert(res.found);
+    ck_assert_str_eq(res.kind, "leak");
+    ck_assert_msg(strstr(res.msg, "allocation 1 failing: failed (malloc "
+                         "failure), and what is live changed: +1 "
+                         "allocation(s)") != NULL, "%s", res.msg);
+    forget = false;
+    while (nkept > 0)
+        OPENSSL_free(kept[--nkept]);
+}
+END_TEST
+
+static const char handshake_text[] =
+    "scenario hs\n"
+    "alloc_failures sweep\n"
+    "setup\n"
+    "  ctx sc method=server\n"
+    "  set sc cert=test key=test options=NO_TICKET max_proto=TLS1_2\n"
+    "  s = new sc\n"
+    "  set s client_ca_list=test verify=PEER verify_cb=on\n"
+    "  handshake s until=shutdown\n"
+    "  m = new sc\n"
+    "  handshake m until=mid\n"
+    "  handshake m\n"
+    "thread A\n"
+    "  free s\n"
+    "  free m\n"
+    "check\n"
+    "  free sc\n";
+
+/* `handshake s`: every attempt on a copy of s against a fresh peer, none
+ * on s, nothing left in the SSL_CTX's cache; s then handshakes as ever. */
+START_TEST(a_handshake_is_swept_on_a_copy_and_leaves_the_ssl_and_cache_alone)
+{
+    struct st_scenario *sc = tu_load_text("hs.scn", handshake_text);
+    const struct st_stmt *hs = &sc->setup.stmts[4];
+    struct st_sweep_result res;
+    struct st_hs_opts ho = { .until = ST_HS_SHUTDOWN };
+    void *slots[4] = { NULL }, *peer = NULL;
+    int c = slot_of(sc, "sc"), s = slot_of(sc, "s");
+
+    ck_assert_int_eq(hs->op, ST_OP_HANDSHAKE);
+    ck_assert(st_sweep_applies(hs));
+    ck_assert_ptr_nonnull(slots[c] = st_be_ctx_new(ST_METHOD_SERVER));
+    for (size_t i = 0; i < sc->setup.stmts[1].nsettings; i++)
+        ck_assert_int_eq(st_be_set(ST_TY_CTX, slots[c],
+                                   &sc->setup.stmts[1].settings[i], slots), 0);
+    ck_assert_ptr_nonnull(slots[s] = st_be_ssl_new(slots[c]));
+    for (size_t i = 0; i < sc->setup.stmts[3].nsettings; i++)
+        ck_assert_int_eq(st_be_set(ST_TY_SSL, slots[s],
+                                   &sc->setup.stmts[3].settings[i], slots), 0);
+    ck_assert_int_eq(st_be_accept(slots[s]), 0);
+    st_sweep_stmt(sc, hs, 0, slots, &res);
+    ck_assert_msg(!res.found, "%s", res.msg);
+    /* The server's handshake, the client certificate's too: dozens. */
+    ck_assert_uint_gt(res.attempts, 20);
+    ck_assert_int_eq(res.residue, 0);
+    ck_assert_int_eq(SSL_in_before(slots[s]), 1);
+    ck_assert_int_eq(minissl_refcount(slots[s]), 1);
+    ck_assert_int_eq(SSL_CTX_sess_number(slots[c]), 0);
+    ck_assert_uint_eq(ERR_peek_error(), 0);
+    /* The statement itself: a full handshake, its session cached. */
+    ck_assert_int_eq(st_be_handshake(&peer, slots[s], &ho), 0);
+    ck_assert_int_eq(SSL_session_reused(slots[s]), 0);
+    ck_assert_int_eq(SSL_CTX_sess_number(slots[c]), 1);
+    /* A started SSL is shared by SSL_dup, not copied: no attempt. */
+    st_sweep_stmt(sc, hs, 0, slots, &res);
+    ck_assert_msg(!res.found, "%s", res.msg);
+    ck_assert_uint_eq(res.attempts, 0);
+    ck_assert_int_eq(minissl_refcount(slots[s]), 1);
+    st_be_peer_free(peer);
+    st_be_free(ST_TY_SSL, slots[s]);
+    st_be_free(ST_TY_CTX, slots[c]);
+    st_scenario_free(sc);
+}
+END_TEST
+
+/* The run: `handshake m` after `until=mid` continues against m's peer and
+ * is not swept (SSL_dup would share m); the sweep finds nothing, and the
+ * second iteration does not sweep. */
+START_TEST(a_swept_run_of_handshakes_passes_and_sweeps_new_connections_only)
+{
+    struct st_scenario *sc = tu_load_text("hs.scn", handshake_text);
+    struct st_opts o;
+    struct st_range rg = { 0, 2 };
+    struct st_result r;
+
+    st_opts_default(&o);
+    o.seed = 3;
+    ck_assert(!st_sweep_applies(&(struct st_stmt){ .op = ST_OP_HANDSHAKE,
+                                                   .must_fail = true }));
+    ck_assert(!st_sweep_applies(&(struct st_stmt){ .op = ST_OP_HANDSHAKE,
+                                                   .pair = true }));
+    ck_assert_int_eq(st_run_scenario(sc, &o, &rg, 1, NULL, &r), 0);
+    ck_assert_msg(r.verdict == ST_PASS, "%s",
+                  r.nfailures > 0 ? r.failures[0].message : "no failure");
+    ck_assert_uint_eq(r.iterations_run, 2);
+    st_result_free(&r);
+    st_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(a_replay_of_a_run_that_sweeps_every_scenario_sweeps_too)
 {
     struct st_scenario *sc = tu_load_text("errors.scn", errors_text);
@@ -403,6 +560,9 @@ Suite *make_suite(void)
     tcase_add_test(loop, a_setting_that_adds_is_applied_once_by_the_sweep);
     tcase_add_test(loop, a_swept_scenario_keeps_the_reasons_it_tests);
     tcase_add_test(loop, a_replay_of_a_run_that_sweeps_every_scenario_sweeps_too);
+    tcase_add_test(loop, what_prepare_makes_never_fails_and_what_release_forgets_is_a_leak);
+    tcase_add_test(loop, a_handshake_is_swept_on_a_copy_and_leaves_the_ssl_and_cache_alone);
+    tcase_add_test(loop, a_swept_run_of_handshakes_passes_and_sweeps_new_connections_only);
     tu_add_stress_leak_checks(loop);
     tcase_add_checked_fixture(loop, setup, teardown);
     suite_add_tcase(su, loop);
