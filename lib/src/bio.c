@@ -57,6 +57,9 @@ struct ms_bio_pair {
     size_t request[2];          /* bytes half i last failed to read */
     int wr_closed[2];           /* half i called BIO_shutdown_wr */
     int alive[2];               /* half i not yet destroyed */
+    /* Halves not yet detached; the one that takes it to 0 frees the pair.
+     * Apart from |lock|: see pair_detach. */
+    atomic_int halves;
 };
 
 struct bio_st {
@@ -190,24 +193,34 @@ int BIO_up_ref(BIO *a)
     return ms_ref_up(&a->hdr.refs, "BIO", a->hdr.id);
 }
 
+/* The last half detached frees the pair.  Which one is last is decided by
+ * |halves|, after the unlock, not by |alive| under the lock: the unlock
+ * still writes the mutex after Helgrind and DRD take it as released, so
+ * a half that saw the other dead under the lock and destroyed the mutex
+ * would race that write in their eyes (seen on bio-pair-close-notify
+ * under `valgrind --fair-sched=yes`).  The annotation after our unlock
+ * covers the unlock too. */
 static void pair_detach(BIO *b)
 {
     struct ms_bio_pair *p = b->pair;
-    int last;
 
     if (p == NULL)
         return;
     PAIR_LOCK(p, b);
     p->alive[b->side] = 0;
-    last = !p->alive[1 - b->side];
     PAIR_UNLOCK(p, b);
     b->pair = NULL;
-    if (last) {
-        pthread_mutex_destroy(&p->lock);
-        pipe_free(&p->dir[0]);
-        pipe_free(&p->dir[1]);
-        ms_free(p);
-    }
+    MS_HAPPENS_BEFORE(&p->halves);
+    /* acq_rel: release publishes our use of the pair; acquire makes the
+     * last half see the other's before it frees the pair. */
+    if (atomic_fetch_sub_explicit(&p->halves, 1, memory_order_acq_rel) != 1)
+        return;
+    MS_HAPPENS_AFTER(&p->halves);
+    MS_HAPPENS_FORGET_ALL(&p->halves);  /* the memory will be reused */
+    pthread_mutex_destroy(&p->lock);
+    pipe_free(&p->dir[0]);
+    pipe_free(&p->dir[1]);
+    ms_free(p);
 }
 
 int BIO_free(BIO *a)
@@ -568,11 +581,13 @@ int BIO_new_bio_pair(BIO **bio1, size_t writebuf1, BIO **bio2,
     a->pair = p;
     a->side = 0;
     p->alive[0] = 1;
+    atomic_init(&p->halves, 1);
     if ((b = bio_alloc(&ms_pair_method)) == NULL)
         goto err;           /* freeing |a| frees |p|: side 1 is not alive */
     b->pair = p;
     b->side = 1;
     p->alive[1] = 1;
+    atomic_init(&p->halves, 2);     /* no other thread has the pair yet */
     *bio1 = a;
     *bio2 = b;
     return 1;
