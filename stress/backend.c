@@ -1385,6 +1385,11 @@ long st_be_verify_result(void *ssl)
     return SSL_get_verify_result(ssl);
 }
 
+long st_be_sess_number(void *ctx)
+{
+    return (long)SSL_CTX_sess_number(ctx);
+}
+
 void st_be_peer_free(void *p)
 {
     struct st_peer *peer = p;

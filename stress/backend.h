@@ -215,6 +215,8 @@ int st_be_shutdown(void *ssl);
 
 /* SSL_get_verify_result: X509_V_OK (0) or an X509_V_ERR_* code. */
 long st_be_verify_result(void *ssl);
+/* SSL_CTX_sess_number: the sessions in the SSL_CTX's cache now. */
+long st_be_sess_number(void *ctx);
 void st_be_peer_free(void *peer);
 
 /* `set OBJ KEY=VALUE`: slots resolves ST_V_NAME values.  0, -EIO (the

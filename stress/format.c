@@ -105,6 +105,11 @@ static int expr_format(const struct st_scenario *sc, const struct st_expr *e,
     case ST_E_FREED:
         app(buf, n, &len, "freed %s", slot_name(sc, e->a, ctx));
         break;
+    case ST_E_SESSIONS:
+        app(buf, n, &len, "sessions %s", slot_name(sc, e->a, ctx));
+        if (e->has_cmp)
+            app(buf, n, &len, " %s %lld", op, e->num);
+        break;
     case ST_E_LEAKS:
         app(buf, n, &len, "leaks");
         if (e->has_cmp)

@@ -91,6 +91,9 @@ struct st_val st_eval(const struct st_objects *ob, const struct st_expr *e,
     case ST_E_VERIFY_RESULT:
         return (struct st_val){ .v = st_be_verify_result(a),
                                 .tag = ST_OBS_NUM };
+    case ST_E_SESSIONS:
+        return (struct st_val){ .v = st_be_sess_number(a),
+                                .tag = ST_OBS_NUM };
     }
     return st_val_word(ST_W_UNSET);
 }
@@ -132,14 +135,15 @@ bool st_eval_expect(const struct st_objects *ob, const struct st_expr *e,
         return ok;
     case ST_E_REFS:
     case ST_E_LEAKS:
+    case ST_E_SESSIONS:
         if (!e->has_cmp)
             return v.v != 0;
         ok = (v.v == e->num) != (e->negate != 0);
         if (!ok)
-            snprintf(why, wl, "%s%s%s is %" PRId64,
-                     e->kind == ST_E_REFS ? "refs " : "leaks",
-                     e->kind == ST_E_REFS ? slot_name(ob, e->a) : "", "",
-                     v.v);
+            snprintf(why, wl, "%s%s is %" PRId64,
+                     e->kind == ST_E_REFS ? "refs "
+                     : e->kind == ST_E_SESSIONS ? "sessions " : "leaks",
+                     e->kind == ST_E_LEAKS ? "" : slot_name(ob, e->a), v.v);
         return ok;
     case ST_E_VERIFY_RESULT: {
         const char *name;

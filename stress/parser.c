@@ -154,7 +154,7 @@ static int plain_name(struct parser *p, size_t i, const char *what, char *out)
 
 static const char *const reserved[] = {
     "same", "copied", "kept", "state", "refs", "freed", "leaks", "errors",
-    "none", "verify_result", "inherited", NULL
+    "none", "verify_result", "inherited", "sessions", NULL
 };
 
 /* An object name at token i: a new reference table entry; its index in *ix.
@@ -693,10 +693,9 @@ static int parse_expr(struct parser *p, size_t i, int observe,
         return no_more(p, i + 2);
     }
     if (is_word(t, "state") || is_word(t, "refs")
-        || is_word(t, "verify_result")) {
-        int refs = is_word(t, "refs");
-
-        e->kind = refs ? ST_E_REFS
+        || is_word(t, "verify_result") || is_word(t, "sessions")) {
+        e->kind = is_word(t, "refs") ? ST_E_REFS
+                  : is_word(t, "sessions") ? ST_E_SESSIONS
                   : is_word(t, "state") ? ST_E_STATE : ST_E_VERIFY_RESULT;
         if (obj_name(p, i + 1, 0, &e->a) < 0)
             return -1;
@@ -732,8 +731,10 @@ static int parse_expr(struct parser *p, size_t i, int observe,
         break;
     case ST_E_REFS:
     case ST_E_LEAKS:
-        if (number(p, i, e->kind == ST_E_REFS ? "refs" : "leaks", 0, MAX_COUNT,
-                   &e->num) < 0)
+    case ST_E_SESSIONS:
+        if (number(p, i, e->kind == ST_E_REFS ? "refs"
+                         : e->kind == ST_E_LEAKS ? "leaks" : "sessions",
+                   0, MAX_COUNT, &e->num) < 0)
             return -1;
         break;
     case ST_E_VERIFY_RESULT:

@@ -126,6 +126,7 @@ enum st_expr_kind {
     ST_E_LEAKS,     /* leaks [== N] */
     ST_E_ERRORS,    /* errors [== none|REASON] */
     ST_E_VERIFY_RESULT, /* verify_result S [== X509_V_ERR name | N] */
+    ST_E_SESSIONS,  /* sessions C [== N]: SSL_CTX_sess_number */
 };
 
 enum st_hs_state { ST_HS_BEFORE, ST_HS_MID, ST_HS_DONE, ST_HS_SHUTDOWN };
@@ -138,7 +139,7 @@ struct st_expr {
     int a, b;               /* slots; -1 when unused */
     int has_cmp;            /* a comparison follows; else the value is observed */
     int negate;             /* != instead of == */
-    long long num;          /* refs/leaks/verify_result right-hand side */
+    long long num;          /* refs/leaks/verify_result/sessions right-hand side */
     enum st_hs_state state; /* state right-hand side */
     char *reason;           /* errors right-hand side; NULL means none */
 };

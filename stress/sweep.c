@@ -114,8 +114,9 @@ static int stmt_attempt(void *arg)
         /* A copy, or |a| with one more reference: free drops either. */
         o = st_be_dup(a), made = ST_TY_SSL;
         break;
-    case ST_OP_SESSION:
-        o = st_be_session_new(), made = ST_TY_SESSION;
+    case ST_OP_SESSION:             /* `session` or `session SESSION` */
+        o = a != NULL ? st_be_session_dup(a) : st_be_session_new();
+        made = ST_TY_SESSION;
         break;
     case ST_OP_GET1_SESSION:
         /* NULL is an answer (no session yet), not a failure. */

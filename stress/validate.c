@@ -523,6 +523,8 @@ static int check_expr(struct vstate *v, const struct st_expr *e)
         return use(v, e->a, T_SSL, "'state'", 0) < 0 ? -1 : 0;
     case ST_E_VERIFY_RESULT:
         return use(v, e->a, T_SSL, "'verify_result'", 0) < 0 ? -1 : 0;
+    case ST_E_SESSIONS:
+        return use(v, e->a, T_CTX, "'sessions'", 0) < 0 ? -1 : 0;
     case ST_E_REFS:
         v->sc->requires |= ST_FEAT_INTROSPECTION;
         return use(v, e->a, T_ANY, "'refs'", 0) < 0 ? -1 : 0;

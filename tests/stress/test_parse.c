@@ -414,6 +414,28 @@ START_TEST(defaults_apply_when_headers_are_left_out)
 }
 END_TEST
 
+START_TEST(sessions_parses_with_and_without_a_comparison)
+{
+    struct st_scenario *sc = parse_text(
+        "scenario cache\nglobal\n ctx c\n"
+        "thread A\n expect sessions c == 3\n expect sessions c != 0\n"
+        " observe n sessions c\n");
+    const struct st_stmt *st = sc->threads[0].stmts;
+    char buf[80];
+
+    ck_assert_int_eq(st[0].expr.kind, ST_E_SESSIONS);
+    ck_assert_int_eq(st[0].expr.has_cmp, 1);
+    ck_assert_int_eq(st[0].expr.negate, 0);
+    ck_assert_int_eq(st[0].expr.num, 3);
+    ck_assert_int_eq(st[1].expr.negate, 1);
+    ck_assert_int_eq(st[2].expr.kind, ST_E_SESSIONS);
+    ck_assert_int_eq(st[2].expr.has_cmp, 0);
+    st_stmt_format(sc, &st[0], buf, sizeof(buf));
+    ck_assert_str_eq(buf, "expect sessions c == 3");
+    st_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(handshake_roles_results_and_verify_results_parse_to_the_model)
 {
     struct st_scenario *sc = parse_text(
@@ -856,6 +878,7 @@ Suite *make_suite(void)
     tcase_add_test(rules, defaults_apply_when_headers_are_left_out);
     tcase_add_test(rules,
                    handshake_roles_results_and_verify_results_parse_to_the_model);
+    tcase_add_test(rules, sessions_parses_with_and_without_a_comparison);
     tcase_add_test(rules, a_thread_may_drop_two_references_setup_left_for_it);
     tcase_add_test(rules, threads_may_share_a_reference_that_outlives_them);
     tcase_add_test(rules, global_objects_may_be_referenced_in_balance);

@@ -98,6 +98,36 @@ START_TEST(failing_scenario_fails_and_reports_its_seed)
 }
 END_TEST
 
+/* `sessions C` counts the cache as SSL_CTX_sess_number does: one entry
+ * per session added, none after a remove; a wrong count fails the
+ * expectation, naming the count it found. */
+START_TEST(sessions_counts_the_cache_and_names_a_wrong_count)
+{
+    struct st_scenario *sc = load_text("sessions.scn",
+        "scenario sessions-count\niterations 3\nglobal\n  ctx c\n"
+        "setup\n  x = session\n  y = session\nthread A\n"
+        "  expect sessions c == 0\n  add_session c x\n  add_session c y\n"
+        "  expect sessions c == 2\n  remove_session c x\n"
+        "  expect sessions c == 2\n"
+        "check\n  flush_sessions c\n  free x\n  free y\n");
+    struct st_opts o;
+    struct st_range rg = { 0, 3 };
+    struct st_result r;
+
+    opts_for(&o, 5);
+    ck_assert_int_eq(st_run_isolated(sc, &o, &rg, 1, &r, NULL, NULL), 0);
+    ck_assert_int_eq(r.verdict, ST_FAIL);
+    ck_assert_uint_ge(r.nfailures, 1);
+    ck_assert_str_eq(r.failures[0].kind, "expect");
+    /* The first two hold; the third finds the one left after the remove. */
+    ck_assert_msg(strstr(r.failures[0].message, "sessions c is 1") != NULL,
+                  "%s", r.failures[0].message);
+    ck_assert_ptr_nonnull(strstr(r.failures[0].where, ":14:"));
+    st_result_free(&r);
+    st_scenario_free(sc);
+}
+END_TEST
+
 /* Pull "--NAME VALUE" out of a replay command. */
 static uint64_t replay_arg(const char *cmd, const char *name)
 {
@@ -510,6 +540,7 @@ Suite *make_suite(void)
                 "not registered\n", st_be_missing(0));
     } else {
         tcase_add_test(t, failing_scenario_fails_and_reports_its_seed);
+        tcase_add_test(t, sessions_counts_the_cache_and_names_a_wrong_count);
         tcase_add_test(t, replaying_a_failure_fails_again_at_the_same_iteration);
         tcase_add_test(t, outcome_counting_is_exact_on_a_deterministic_scenario);
         tcase_add_test(t, max_failures_zero_runs_the_whole_budget_and_counts_every_failure);
