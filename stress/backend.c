@@ -9,7 +9,7 @@
  * Concurrency: the statics below are written once by st_be_init() before
  * any thread or child exists and only read afterwards, except the
  * allocation counter (an atomic), the ex_data dup counter (an atomic) and
- * the harness's ex_data index (an atomic written once, under pthread_once:
+ * the harness's ex_data indexes (atomics written once, under pthread_once:
  * "What the harness registers in the library" below). */
 #include "backend.h"
 
@@ -61,6 +61,9 @@ static atomic_int exdata_index = -1;
 /* The SSL_CTX ex_data index of the `ex_data` setting on a ctx, registered
  * with the SSL one. */
 static atomic_int ctx_exdata_index = -1;
+/* The SSL_SESSION ex_data index of the `ex_data` setting on a session,
+ * registered on its own, for a scenario that sets one on a session. */
+static atomic_int sess_exdata_index = -1;
 
 /* The sweep's failing allocation (backend.h, "The allocation-failure
  * sweep"): the calling thread's countdown to the allocation that fails,
@@ -175,6 +178,9 @@ int st_be_preinit(void)
                       "session id counter: relaxed, uniqueness only");
     st_declare_atomic(&exdata_index, sizeof(exdata_index),
                       "ex_data index: written once under pthread_once");
+    st_declare_atomic(&sess_exdata_index, sizeof(sess_exdata_index),
+                      "session ex_data index: written once under "
+                      "pthread_once");
     version_init();
     ST_PICK(MEM_FUNCTIONS,
             if (!CRYPTO_set_mem_functions(count_malloc, count_realloc,
@@ -271,6 +277,13 @@ static SSL_CTX *peer_server_ctx, *peer_client_ctx;
  *     registers, so each starts without the index; with --no-fork the
  *     index, once registered, stays for the scenarios after.  `copied`
  *     compares the boxes only when the index exists and never registers it.
+ *     The SSL_CTX index of `ex_data=N` on a ctx comes with the SSL one.
+ *   - `ex_data=N` on a session needs an SSL_SESSION index (the same box,
+ *     dup and free callbacks): registered likewise, on its own, only for a
+ *     scenario that sets `ex_data` on a session, so that a scenario setting
+ *     it on an SSL or a ctx alone still runs where no SSL_SESSION index
+ *     exists (and one setting it on a session alone, where no SSL index
+ *     does).
  *   - Under TSan on the OpenSSL backend against an uninstrumented libssl
  *     the annotations need free callbacks on every SSL, SSL_CTX and
  *     SSL_SESSION ("ThreadSanitizer and an uninstrumented libssl" above):
@@ -317,10 +330,12 @@ static int exdata_dup(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from,
     return 1;
 }
 
-/* An SSL_CTX's box: SSL_CTX has no dup, and an SSL_new starts with no
- * ex_data value of its SSL_CTX's. */
-static void ctx_exdata_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad,
-                            int idx, long argl, void *argp)
+/* An SSL_CTX's box (SSL_CTX has no dup, and an SSL_new starts with no
+ * ex_data value of its SSL_CTX's) or an SSL_SESSION's (SSL_SESSION_dup
+ * copies it through exdata_dup).  The TSan destroyer's acquire of either
+ * is destroyer_exfree's, in an index of its own. */
+static void box_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+                     long argl, void *argp)
 {
     (void)parent; (void)ad; (void)idx; (void)argl; (void)argp;
     if (ptr != NULL)
@@ -335,7 +350,7 @@ static pthread_once_t exdata_once = PTHREAD_ONCE_INIT;
 static void exdata_register(void)
 {
     int idx = SSL_get_ex_new_index(0, NULL, NULL, exdata_dup, exdata_free);
-    int cidx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, ctx_exdata_free);
+    int cidx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, box_free);
 
     /* relaxed: the index is all a reader needs (the library's registry has
      * its own lock), and pthread_once orders this store before the return
@@ -350,6 +365,20 @@ static int exdata_index_use(void)
 {
     pthread_once(&exdata_once, exdata_register);
     return atomic_load_explicit(&exdata_index, memory_order_relaxed);
+}
+
+static pthread_once_t sess_exdata_once = PTHREAD_ONCE_INIT;
+
+/* Under sess_exdata_once; a failure leaves the index at -1, as above.
+ * BoringSSL takes the dup callback and ignores it (its CRYPTO_EX_dup is
+ * "a legacy callback function type which is ignored"). */
+static void sess_exdata_register(void)
+{
+    int idx = SSL_SESSION_get_ex_new_index(0, NULL, NULL, exdata_dup,
+                                           box_free);
+
+    /* relaxed: as exdata_register's. */
+    atomic_store_explicit(&sess_exdata_index, idx, memory_order_relaxed);
 }
 
 /* The index if some statement registered it, else -1 (never registers).
@@ -367,9 +396,20 @@ static int ctx_exdata_index_seen(void)
     return atomic_load_explicit(&ctx_exdata_index, memory_order_relaxed);
 }
 
+/* The SSL_SESSION index, likewise. */
+static int sess_exdata_index_seen(void)
+{
+    return atomic_load_explicit(&sess_exdata_index, memory_order_relaxed);
+}
+
 int st_be_exdata_index(void)
 {
     return exdata_index_seen();
+}
+
+int st_be_session_exdata_index(void)
+{
+    return sess_exdata_index_seen();
 }
 
 /* The index of the SSL_dup table's ex_data rows (dupitems.h). */
@@ -378,29 +418,35 @@ int st_dup_exbox_index(void)
     return exdata_index_seen();
 }
 
-static bool sets_ex_data(const struct st_stmt *st, size_t n)
+/* The objects the `ex_data` settings of |st| apply to, added to *on as
+ * ST_ON_* bits (names.h): a session's or another's. */
+static void sets_ex_data(const struct st_scenario *sc,
+                         const struct st_stmt *st, size_t n, unsigned *on)
 {
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; st[i].op == ST_OP_SET && k < st[i].nsettings; k++)
             if (st[i].settings[k].key == ST_K_EX_DATA)
-                return true;
-        if (st[i].op == ST_OP_REPEAT && sets_ex_data(st[i].body,
-                                                     st[i].nbody))
-            return true;
+                *on |= sc->names[st[i].a].type == ST_TY_SESSION
+                       ? ST_ON_SESSION : ST_ON_SSL;
+        if (st[i].op == ST_OP_REPEAT)
+            sets_ex_data(sc, st[i].body, st[i].nbody, on);
     }
-    return false;
 }
 
 void st_be_prepare(const struct st_scenario *sc)
 {
-    bool used = sets_ex_data(sc->global.stmts, sc->global.nstmts) ||
-                sets_ex_data(sc->setup.stmts, sc->setup.nstmts) ||
-                sets_ex_data(sc->check.stmts, sc->check.nstmts);
+    unsigned on = 0;
 
-    for (size_t i = 0; i < sc->nthreads && !used; i++)
-        used = sets_ex_data(sc->threads[i].stmts, sc->threads[i].nstmts);
-    if (used)
-        (void)exdata_index_use();   /* a failure fails each ex_data= */
+    sets_ex_data(sc, sc->global.stmts, sc->global.nstmts, &on);
+    sets_ex_data(sc, sc->setup.stmts, sc->setup.nstmts, &on);
+    sets_ex_data(sc, sc->check.stmts, sc->check.nstmts, &on);
+    for (size_t i = 0; i < sc->nthreads; i++)
+        sets_ex_data(sc, sc->threads[i].stmts, sc->threads[i].nstmts, &on);
+    /* A failure fails each ex_data= of the index's type. */
+    if (on & ST_ON_SSL)             /* an SSL's or a ctx's */
+        (void)exdata_index_use();
+    if (on & ST_ON_SESSION)
+        pthread_once(&sess_exdata_once, sess_exdata_register);
 }
 
 /* The test certificate is valid from 2000-01-01 to the end of 2099, so
@@ -1782,24 +1828,44 @@ struct target {
                                   : SSL_CTX_##f(t->c, __VA_ARGS__))
 #define GET(f) (t->s != NULL ? SSL_##f(t->s) : SSL_CTX_##f(t->c))
 
-/* `ex_data=N` on the SSL or SSL_CTX: the index of its type is
- * st_be_prepare's, registered before the scenario's first statement; none
- * (the registration failed, or the caller did not prepare) fails the
- * setting. */
-static int set_exbox(const struct target *t, long value)
+/* The harness's box on |obj|, an SSL, an SSL_CTX or an SSL_SESSION
+ * (|ty|), in the index of its type (-1: none). */
+static int exbox_index(enum st_type ty)
 {
-    int idx = t->s != NULL ? exdata_index_seen() : ctx_exdata_index_seen();
+    return ty == ST_TY_SSL ? exdata_index_seen()
+           : ty == ST_TY_CTX ? ctx_exdata_index_seen()
+                             : sess_exdata_index_seen();
+}
+
+static struct st_exbox *exbox_get(enum st_type ty, const void *obj, int idx)
+{
+    return ty == ST_TY_SSL ? SSL_get_ex_data(obj, idx)
+           : ty == ST_TY_CTX ? SSL_CTX_get_ex_data(obj, idx)
+                             : SSL_SESSION_get_ex_data(obj, idx);
+}
+
+/* `ex_data=N` on the SSL, SSL_CTX or SSL_SESSION |obj| (|ty|): the index
+ * of its type is st_be_prepare's, registered before the scenario's first
+ * statement; none (the registration failed, or the caller did not
+ * prepare) fails the setting.  A refused set frees the new box and leaves
+ * the old one where it was. */
+static int set_exbox(enum st_type ty, void *obj, long value)
+{
+    int idx = exbox_index(ty), ok;
     struct st_exbox *old, *box;
 
     if (idx < 0) {
         ST_RAISE(ST_R_INIT_FAIL);
         return 0;
     }
-    old = SET(get_ex_data, idx);
+    old = exbox_get(ty, obj, idx);
     if ((box = malloc(sizeof(*box))) == NULL)
         return 0;
     box->value = value;
-    if (!SET(set_ex_data, idx, box)) {
+    ok = ty == ST_TY_SSL ? SSL_set_ex_data(obj, idx, box)
+         : ty == ST_TY_CTX ? SSL_CTX_set_ex_data(obj, idx, box)
+                           : SSL_SESSION_set_ex_data(obj, idx, box);
+    if (!ok) {
         free(box);
         return 0;
     }
@@ -1946,7 +2012,8 @@ static int set_one(const struct target *t, const struct st_setting *st,
     case ST_K_APP_DATA:         /* ex_data index 0: nothing registered */
         return SET(set_app_data, (char *)(intptr_t)num) != 0;
     case ST_K_EX_DATA:
-        return set_exbox(t, (long)num);
+        return set_exbox(t->s != NULL ? ST_TY_SSL : ST_TY_CTX, t->obj,
+                         (long)num);
     case ST_K_SERVERINFO:
         /* OpenSSL has it per SSL_CTX only: on an SSL, minissl's own. */
         if (t->s != NULL)
@@ -2071,8 +2138,11 @@ int st_be_set(enum st_type type, void *obj, const struct st_setting *set,
 
     thread_warm_up();
     if (type == ST_TY_SESSION) {
-        /* A session's one key (validate.c): 0 refused, as minissl refuses
-         * a shared session (ssl_conn.h). */
+        /* A session's two keys (validate.c): 0 refused, as minissl refuses
+         * a timeout on a shared session (ssl_conn.h); no library refuses
+         * ex_data there. */
+        if (set->key == ST_K_EX_DATA)
+            return set_exbox(type, obj, (long)set->val.num) ? 0 : -EIO;
         if (set->key != ST_K_TIMEOUT)
             return -ENOTSUP;
         return SSL_SESSION_set_timeout(obj, (long)set->val.num) ? 0 : -EIO;
@@ -2156,10 +2226,26 @@ static void sess_ticket(SSL_SESSION *s, struct st_text *t)
     st_text_bytes(t, p, n);
 }
 
+/* The harness's ex_data value (`ex_data=N` on a session), or "none". */
+static struct st_exbox *sess_box(SSL_SESSION *s)
+{
+    int idx = sess_exdata_index_seen();
+
+    return idx >= 0 ? exbox_get(ST_TY_SESSION, s, idx) : NULL;
+}
+
+static void sess_exbox(SSL_SESSION *s, struct st_text *t)
+{
+    st_exbox_text(sess_box(s), t);
+}
+
 /* Each field; |kept|: one a session that replaces another must keep
  * (`kept`), where the id, the ticket, the time and the master key are the
  * new ticket's.  The peer certificate is compared by identity for
- * `copied` (a copy shares it) and by content for `kept`. */
+ * `copied` (a copy shares it) and by content for `kept`.  Not the ex_data
+ * value for `kept`: a full handshake's new session (minissl's, where
+ * OpenSSL's resumption copies the old one) has none of the old one's,
+ * in every library. */
 static const struct {
     const char *field;
     void (*render)(SSL_SESSION *s, struct st_text *t);
@@ -2174,6 +2260,7 @@ static const struct {
     { "resumable flag", sess_resumable, true },
     { "peer certificate", sess_peer, false },
     { "ticket", sess_ticket, false },
+    { "ex_data value", sess_exbox, false },
 };
 
 static bool sessions_agree(SSL_SESSION *a, SSL_SESSION *b, bool kept,
@@ -2199,6 +2286,14 @@ static bool sessions_agree(SSL_SESSION *a, SSL_SESSION *b, bool kept,
                      sess_fields[i].field, ta.s, tb.s);
             return false;
         }
+    }
+    /* A copy's value is its own, from the dup callback (as for an SSL's,
+     * dupitems.h's ex_data.own); the same box in both would be freed
+     * twice. */
+    if (!kept && a != b && sess_box(a) != NULL && sess_box(a) == sess_box(b)) {
+        snprintf(why, whylen, "the session's ex_data value is the same box "
+                 "in both (the dup callback did not run)");
+        return false;
     }
     if (!kept)
         return true;

@@ -55,8 +55,10 @@ void st_be_cleanup(void);
 void st_be_thread_done(void);
 /* Before the first statement of |sc|, in the process that runs it and
  * with none of its threads started: register what its statements need
- * from the library (the SSL ex_data index of the `ex_data` setting, when
- * a statement sets it), as a program registers its indexes at start-up.
+ * from the library (the SSL and SSL_CTX ex_data indexes of the `ex_data`
+ * setting, when a statement sets it on an SSL or a ctx; the SSL_SESSION
+ * one, when a statement sets it on a session), as a program registers its
+ * indexes at start-up.
  * A scenario that sets no ex_data registers nothing.  Once per process:
  * a later scenario (--no-fork) finds the index made.  Without it (it
  * failed, or was not called) each `ex_data` setting fails. */
@@ -64,6 +66,9 @@ void st_be_prepare(const struct st_scenario *sc);
 /* The SSL ex_data index the harness registered in this process for the
  * `ex_data` setting, or -1: none. */
 int st_be_exdata_index(void);
+/* The SSL_SESSION ex_data index of the `ex_data` setting on a session,
+ * likewise (registered only for a scenario that sets one on a session). */
+int st_be_session_exdata_index(void);
 
 /* "minissl", "openssl" or "boringssl" */
 const char *st_be_name(void);

@@ -512,15 +512,19 @@ static void r_app_data(SSL *s, struct st_text *t)
     st_text_ptr(t, SSL_get_app_data(s));
 }
 
-static void r_exbox(SSL *s, struct st_text *t)
+void st_exbox_text(const struct st_exbox *b, struct st_text *t)
 {
-    int idx = st_dup_exbox_index();
-    const struct st_exbox *b = idx >= 0 ? SSL_get_ex_data(s, idx) : NULL;
-
     if (b == NULL)
         st_text_add(t, "none");
     else
         st_text_add(t, "%ld", b->value);
+}
+
+static void r_exbox(SSL *s, struct st_text *t)
+{
+    int idx = st_dup_exbox_index();
+
+    st_exbox_text(idx >= 0 ? SSL_get_ex_data(s, idx) : NULL, t);
 }
 
 static void r_exbox_own(SSL *s, struct st_text *t)

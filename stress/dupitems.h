@@ -156,5 +156,7 @@ struct st_exbox {
     long value;
 };
 int st_dup_exbox_index(void);
+/* |b|'s value as `copied` shows it, or "none" for NULL (no box). */
+void st_exbox_text(const struct st_exbox *b, struct st_text *t);
 
 #endif

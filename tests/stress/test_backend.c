@@ -2,7 +2,8 @@
  * (stress/backend.c, "What the harness registers in the library").  Its
  * start-up and a scenario that sets no ex_data register no ex_data index,
  * so a scenario sees what a program that registered none sees; a scenario
- * that sets ex_data gets one index, registered before its threads start
+ * that sets ex_data gets the index of what it sets it on (an SSL's, with
+ * the SSL_CTX one, or a session's), registered before its threads start
  * (st_be_prepare), in the process that runs it only.
  *
  * A registration is seen from outside by registering an index of our own
@@ -25,13 +26,24 @@
 #include "stress_util.h"
 #include "testutil.h"
 
-/* A fresh SSL ex_data index of our own, without callbacks. */
-static int probe(void)
+/* A fresh ex_data index of our own in |class_index|, without callbacks. */
+static int probe_class(int class_index)
 {
-    int idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+    int idx = CRYPTO_get_ex_new_index(class_index, 0, NULL, NULL, NULL, NULL);
 
     ck_assert_int_ge(idx, 0);
     return idx;
+}
+
+/* An SSL one. */
+static int probe(void)
+{
+    return probe_class(CRYPTO_EX_INDEX_SSL);
+}
+
+static int session_probe(void)
+{
+    return probe_class(CRYPTO_EX_INDEX_SSL_SESSION);
 }
 
 /* App data and a dup: what tests/openssl/scenarios/dup-app-data-no-ex-
@@ -91,6 +103,25 @@ static const char ex_data_in_threads[] =
     "  free s2\n"
     "  free s3\n"
     "  free s4\n"
+    "  expect leaks == 0\n";
+
+/* The harness's ex_data on a session, copied in two threads. */
+static const char session_ex_data[] =
+    "scenario session-ex-data\n"
+    "iterations 20\n"
+    "setup\n"
+    "  x = session\n"
+    "  set x ex_data=5 timeout=60\n"
+    "thread A\n"
+    "  y = session x\n"
+    "  expect copied y x\n"
+    "  free y\n"
+    "thread B\n"
+    "  z = session x\n"
+    "  expect copied z x\n"
+    "  free z\n"
+    "check\n"
+    "  free x\n"
     "  expect leaks == 0\n";
 
 /* The backend made, and |text| loaded from a scratch directory. */
@@ -159,9 +190,12 @@ END_TEST
 START_TEST(ex_data_set_by_four_threads_at_once_registers_one_index_first)
 {
     int before = st_be_exdata_index(), a = probe();
+    int sbefore = st_be_session_exdata_index();
     struct st_scenario *sc = begin(ex_data_in_threads);
 
     st_be_prepare(sc);
+    /* ex_data on SSLs only: no SSL_SESSION index */
+    ck_assert_int_eq(st_be_session_exdata_index(), sbefore);
     if (before < 0) {
         /* a fresh process (Check forks each test): prepare registered */
         ck_assert_int_eq(st_be_exdata_index(), a + 1);
@@ -172,6 +206,27 @@ START_TEST(ex_data_set_by_four_threads_at_once_registers_one_index_first)
     run_passes(sc, false);
     run_passes(sc, false);
     ck_assert_int_eq(probe(), before < 0 ? a + 2 : a + 1);
+    end(sc);
+}
+END_TEST
+
+/* ex_data on a session alone: one SSL_SESSION index, registered before
+ * the threads copy the session, and no SSL index; the copies' values are
+ * their own and every value is freed. */
+START_TEST(session_ex_data_registers_a_session_index_and_no_ssl_index)
+{
+    int before = st_be_session_exdata_index(), p = session_probe();
+    int a = probe();
+    struct st_scenario *sc = begin(session_ex_data);
+
+    st_be_prepare(sc);
+    if (before < 0)
+        ck_assert_int_eq(st_be_session_exdata_index(), p + 1);
+    else        /* CK_FORK=no, after a test that registered */
+        ck_assert_int_eq(st_be_session_exdata_index(), before);
+    ck_assert_int_eq(probe(), a + 1);
+    run_passes(sc, false);
+    ck_assert_int_eq(session_probe(), before < 0 ? p + 2 : p + 1);
     end(sc);
 }
 END_TEST
@@ -269,6 +324,8 @@ Suite *make_suite(void)
                        a_scenario_registers_its_ex_data_index_in_its_child_only);
         tcase_add_test(reg,
                        ex_data_set_by_four_threads_at_once_registers_one_index_first);
+        tcase_add_test(reg,
+                       session_ex_data_registers_a_session_index_and_no_ssl_index);
     } else {
         fprintf(stderr, "backend: backend unavailable (%s); no test is "
                 "registered\n", st_be_missing(0));

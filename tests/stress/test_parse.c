@@ -624,6 +624,30 @@ START_TEST(session_copies_kept_and_clear_parse_to_the_model)
 }
 END_TEST
 
+START_TEST(ex_data_on_a_session_parses_to_a_setting_of_the_session)
+{
+    struct st_scenario *sc = load_good("session-ex-data.scn");
+    const struct st_stmt *st = sc->setup.stmts;
+
+    ck_assert_int_eq(st[3].op, ST_OP_SET);
+    ck_assert_int_eq(st[3].a, slot(sc, "sess"));
+    ck_assert_int_eq(sc->names[st[3].a].type, ST_TY_SESSION);
+    ck_assert_uint_eq(st[3].nsettings, 1);
+    ck_assert_int_eq(st[3].settings[0].key, ST_K_EX_DATA);
+    ck_assert_int_eq(st[3].settings[0].val.kind, ST_V_NUM);
+    ck_assert_int_eq(st[3].settings[0].val.num, 7);
+    /* with the session's other key, in order; 0 is a value */
+    ck_assert_int_eq(sc->names[st[5].a].type, ST_TY_SESSION);
+    ck_assert_uint_eq(st[5].nsettings, 2);
+    ck_assert_int_eq(st[5].settings[0].key, ST_K_TIMEOUT);
+    ck_assert_int_eq(st[5].settings[1].key, ST_K_EX_DATA);
+    ck_assert_int_eq(st[5].settings[1].val.num, 0);
+    prints_as(sc, &st[3], "set sess ex_data=7");
+    prints_as(sc, &st[5], "set x timeout=60 ex_data=0");
+    st_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(certificate_key_and_cache_statements_make_names_of_their_types)
 {
     struct st_scenario *sc = load_good("key-objects.scn");
@@ -870,6 +894,7 @@ Suite *make_suite(void)
     tcase_add_test(files, repeat_bodies_nest_and_crlf_and_bom_are_accepted);
     tcase_add_test(files, sessions_pass_between_setup_threads_and_check);
     tcase_add_test(files, session_copies_kept_and_clear_parse_to_the_model);
+    tcase_add_test(files, ex_data_on_a_session_parses_to_a_setting_of_the_session);
     tcase_add_test(files, the_reference_page_examples_parse);
     tcase_add_test(files, threads_may_each_make_the_same_local_name);
     tcase_add_test(files, printed_scenarios_parse_back_to_the_same_model);
