@@ -2012,6 +2012,12 @@ static int set_one(const struct target *t, const struct st_setting *st,
         SSL_set_bio(t->s, b, b);
         return 1;
     }
+    case ST_K_SESSION_TIMEOUT:  /* an SSL_CTX's only (validate.c) */
+        if (t->c == NULL)
+            return -1;
+        /* It returns the old timeout, and cannot fail on an SSL_CTX. */
+        (void)SSL_CTX_set_timeout(t->c, (long)num);
+        return 1;
     case ST_K_CUSTOM_EXT:       /* an SSL_CTX's only (validate.c) */
         if (t->c == NULL)
             return -1;
@@ -2066,8 +2072,14 @@ int st_be_set(enum st_type type, void *obj, const struct st_setting *set,
 
     thread_warm_up();
     if (type == ST_TY_SESSION) {
-        /* A session's one key (validate.c): 0 refused, as minissl refuses
-         * a shared session (ssl_conn.h). */
+        /* A session's two keys (validate.c).  SSL_SESSION_set_time
+         * returns the time it set, so it has nothing to refuse;
+         * SSL_SESSION_set_timeout 0: refused, as minissl refuses a shared
+         * session (ssl_conn.h). */
+        if (set->key == ST_K_TIME) {
+            (void)SSL_SESSION_set_time(obj, (long)set->val.num);
+            return 0;
+        }
         if (set->key != ST_K_TIMEOUT)
             return -ENOTSUP;
         return SSL_SESSION_set_timeout(obj, (long)set->val.num) ? 0 : -EIO;

@@ -88,6 +88,11 @@ enum st_key {
     ST_K_TIMEOUT,
     /* An SSL's BIOs (SSL_set_bio). */
     ST_K_BIO,
+    /* An SSL_CTX's session timeout (SSL_CTX_set_timeout), which the
+     * sessions its handshakes make take. */
+    ST_K_SESSION_TIMEOUT,
+    /* A session's time (SSL_SESSION_set_time). */
+    ST_K_TIME,
     ST_K_COUNT
 };
 
