@@ -131,6 +131,7 @@ enum st_expr_kind {
     ST_E_LEAKS,     /* leaks [== N] */
     ST_E_ERRORS,    /* errors [== none|REASON] */
     ST_E_VERIFY_RESULT, /* verify_result S [== X509_V_ERR name | N] */
+    ST_E_NEGOTIATED, /* negotiated S: S's session is its handshake's; bool */
 };
 
 enum st_hs_state { ST_HS_BEFORE, ST_HS_MID, ST_HS_DONE, ST_HS_SHUTDOWN };
