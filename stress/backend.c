@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1398,6 +1399,9 @@ static long long resume_live(void)
 
 struct st_peer {
     SSL *ssl;
+    time_t started;             /* when the connection's first handshake
+                                   call began (`negotiated`'s earliest
+                                   session time), 0 before */
     bool server;                /* the SSL under test is the server */
     const SSL_CTX *server_ctx;  /* the server's SSL_CTX when we are its client */
     uint64_t server_ctx_id;     /* its id (st_be_inspect_id), read while live */
@@ -1545,6 +1549,8 @@ int st_be_handshake(void **peerp, void *ssl, const struct st_hs_opts *o)
             return -EIO;
         *peerp = peer;
     }
+    if (peer->started == 0)
+        peer->started = time(NULL);
     server = peer->server;
     for (int round = 0; round < 64; round++) {
         if (server || round > 0) {
@@ -2084,6 +2090,12 @@ static int set_one(const struct target *t, const struct st_setting *st,
         SSL_set_bio(t->s, b, b);
         return 1;
     }
+    case ST_K_SESSION_TIMEOUT:  /* an SSL_CTX's only (validate.c) */
+        if (t->c == NULL)
+            return -1;
+        /* It returns the old timeout, and cannot fail on an SSL_CTX. */
+        (void)SSL_CTX_set_timeout(t->c, (long)num);
+        return 1;
     case ST_K_CUSTOM_EXT:       /* an SSL_CTX's only (validate.c) */
         if (t->c == NULL)
             return -1;
@@ -2138,11 +2150,16 @@ int st_be_set(enum st_type type, void *obj, const struct st_setting *set,
 
     thread_warm_up();
     if (type == ST_TY_SESSION) {
-        /* A session's two keys (validate.c): 0 refused, as minissl refuses
-         * a timeout on a shared session (ssl_conn.h); no library refuses
-         * ex_data there. */
+        /* A session's keys (validate.c).  ex_data: no library refuses it
+         * on a shared session.  SSL_SESSION_set_time returns the time it
+         * set, so it has nothing to refuse.  SSL_SESSION_set_timeout 0:
+         * refused, as minissl refuses a shared session (ssl_conn.h). */
         if (set->key == ST_K_EX_DATA)
             return set_exbox(type, obj, (long)set->val.num) ? 0 : -EIO;
+        if (set->key == ST_K_TIME) {
+            (void)SSL_SESSION_set_time(obj, (long)set->val.num);
+            return 0;
+        }
         if (set->key != ST_K_TIMEOUT)
             return -ENOTSUP;
         return SSL_SESSION_set_timeout(obj, (long)set->val.num) ? 0 : -EIO;
@@ -2312,6 +2329,95 @@ static bool sessions_agree(SSL_SESSION *a, SSL_SESSION *b, bool kept,
 bool st_be_session_kept(void *a, void *b, char *why, size_t whylen)
 {
     return sessions_agree(a, b, true, why, whylen);
+}
+
+/* `negotiated` is false: the field that disagrees, as |fmt| says, into
+ * why; returns false. */
+static bool unnegotiated(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool unnegotiated(char *why, size_t whylen, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, whylen, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* The master key of |sess| into k (0: none); the caller cleanses k. */
+static size_t master_key(SSL_SESSION *sess, unsigned char *k, size_t len)
+{
+    return sess == NULL ? 0 : SSL_SESSION_get_master_key(sess, k, len);
+}
+
+bool st_be_negotiated(void *ssl, void *peerp, char *why, size_t whylen)
+{
+    SSL *s = ssl;
+    const struct st_peer *peer = peerp;
+    SSL_SESSION *sess = SSL_get_session(s);
+    unsigned char k[256], pk[256];
+    size_t n, pn = 0;
+    long long now = (long long)time(NULL), t, lo, ctx_timeout;
+    unsigned int idlen = 0;
+    bool reused = SSL_session_reused(s) != 0, fin, same, zero = true;
+
+    if (st_be_state(s) != ST_HS_DONE && st_be_state(s) != ST_HS_SHUTDOWN)
+        return unnegotiated(why, whylen, "the handshake has not finished "
+                            "(state %s)", st_hs_state_name(st_be_state(s)));
+    if (sess == NULL)
+        return unnegotiated(why, whylen, "the SSL has no session");
+    if (SSL_SESSION_get_protocol_version(sess) != SSL_version(s))
+        return unnegotiated(why, whylen, "the session's protocol version "
+                            "is %#x, the connection's %#x",
+                            (unsigned)SSL_SESSION_get_protocol_version(sess),
+                            (unsigned)SSL_version(s));
+    /* The peer server of a client finishes after it (it reads the
+     * client's Finished last), so only a finished peer has the key. */
+    fin = peer != NULL && SSL_is_init_finished(peer->ssl);
+    n = master_key(sess, k, sizeof(k));
+    if (fin)
+        pn = master_key(SSL_get_session(peer->ssl), pk, sizeof(pk));
+    same = n == pn && memcmp(k, pk, n) == 0;
+    for (size_t i = 0; i < n && zero; i++)
+        zero = k[i] == 0;
+    OPENSSL_cleanse(k, sizeof(k));
+    OPENSSL_cleanse(pk, sizeof(pk));
+    /* In TLS 1.3 a session's key is the resumption secret of its ticket
+     * (OpenSSL): a client has none before the server's ticket came. */
+    if (n == 0 && (SSL_is_server(s) || SSL_version(s) < TLS1_3_VERSION ||
+                   SSL_SESSION_has_ticket(sess)))
+        return unnegotiated(why, whylen, "the session's master key is empty");
+    /* The peer's library may have left its key unset too (minissl's
+     * own peer): a key of zero bytes is one nobody derived. */
+    if (n > 0 && zero)
+        return unnegotiated(why, whylen, "the session's master key is all "
+                            "zero bytes");
+    if (fin && !same)
+        return unnegotiated(why, whylen, "the session's master key (%zu "
+                            "bytes) is not the peer's (%zu bytes)", n, pn);
+    /* A resumed session is the one an earlier handshake made, with its
+     * SSL_CTX's timeout and time then. */
+    ctx_timeout = (long long)SSL_CTX_get_timeout(SSL_get_SSL_CTX(s));
+    if (!reused && (long long)SSL_SESSION_get_timeout(sess) != ctx_timeout)
+        return unnegotiated(why, whylen, "the session's timeout is %lld, "
+                            "its SSL_CTX's %lld",
+                            (long long)SSL_SESSION_get_timeout(sess),
+                            ctx_timeout);
+    /* time() counts whole seconds: a second either side. */
+    t = (long long)SSL_SESSION_get_time(sess);
+    lo = !reused && peer != NULL && peer->started != 0
+         ? (long long)peer->started - 1 : 1;
+    if (t < lo || t > now + 1)
+        return unnegotiated(why, whylen, "the session's time is %lld, not "
+                            "within %lld to %lld", t, lo, now + 1);
+    (void)SSL_SESSION_get_id(sess, &idlen);
+    if ((idlen > 0 || SSL_SESSION_has_ticket(sess)) &&
+        !SSL_SESSION_is_resumable(sess))
+        return unnegotiated(why, whylen, "the session has %s but is not "
+                            "resumable", idlen > 0 ? "an id" : "a ticket");
+    return true;
 }
 
 /* `copied`: the SSL_dup table's every row (dupitems.h), or every field of

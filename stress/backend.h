@@ -249,6 +249,21 @@ bool st_be_inherited(void *ssl, void *ctx, char *why, size_t whylen);
  * from a ticket holds a new X509 of the same certificate); otherwise
  * false with the first difference in why. */
 bool st_be_session_kept(void *a, void *b, char *why, size_t whylen);
+/* `negotiated S`: true when SSL |ssl|'s handshake finished (state done or
+ * shutdown) and its session (SSL_get_session) is what that handshake
+ * negotiated: there is one; its protocol version
+ * is SSL_version's; its master key is not empty and, where |peer| (the
+ * harness's peer of |ssl|, st_be_handshake's; NULL when there is none)
+ * is given and has finished, the peer's session's (a TLS 1.3 client's
+ * session before a ticket may have none: OpenSSL's key is the ticket's
+ * resumption secret); for a new session (not
+ * SSL_session_reused) its timeout is its SSL_CTX's (SSL_CTX_get_timeout)
+ * and its time lies between a second before the connection's first
+ * handshake call and a second from now (a resumed one's time is only not
+ * in the future); a session with an id or a ticket is resumable.
+ * Otherwise false with the first field that disagrees in why.  Reads the
+ * peer, so never while another thread drives the handshake. */
+bool st_be_negotiated(void *ssl, void *peer, char *why, size_t whylen);
 /* A new session (one reference) that is a copy of |sess|
  * (SSL_SESSION_dup), or NULL. */
 void *st_be_session_dup(void *sess);

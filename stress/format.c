@@ -103,7 +103,9 @@ static int expr_format(const struct st_scenario *sc, const struct st_expr *e,
             app(buf, n, &len, " %s %lld", op, e->num);
         break;
     case ST_E_FREED:
-        app(buf, n, &len, "freed %s", slot_name(sc, e->a, ctx));
+    case ST_E_NEGOTIATED:
+        app(buf, n, &len, "%s %s", e->kind == ST_E_FREED ? "freed"
+                                   : "negotiated", slot_name(sc, e->a, ctx));
         break;
     case ST_E_SESSIONS:
         app(buf, n, &len, "sessions %s", slot_name(sc, e->a, ctx));

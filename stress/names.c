@@ -1452,6 +1452,8 @@ static const struct st_keyspec keyspecs[ST_K_COUNT] = {
     [ST_K_METHOD] = { "method", ST_KT_METHOD, 0, 0, 0, ST_ON_SSL },
     [ST_K_TIMEOUT] = { "timeout", ST_KT_NUM, 0, 0, I, ST_ON_SESSION },
     [ST_K_BIO] = { "bio", ST_KT_MATERIAL, 0, 0, 0, ST_ON_SSL },
+    [ST_K_SESSION_TIMEOUT] = { "session_timeout", ST_KT_NUM, 0, 0, I, ST_ON_CTX },
+    [ST_K_TIME] = { "time", ST_KT_NUM, 0, 0, I, ST_ON_SESSION },
 };
 #undef I
 

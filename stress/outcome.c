@@ -74,6 +74,8 @@ struct st_val st_eval(const struct st_objects *ob, const struct st_expr *e,
         return boolean(st_be_session_kept(a, b, why, wl));
     case ST_E_INHERITED:
         return boolean(st_be_inherited(a, b, why, wl));
+    case ST_E_NEGOTIATED:
+        return boolean(st_be_negotiated(a, ob->peer, why, wl));
     case ST_E_STATE:
         return st_val_word(ST_W_BEFORE + (int)st_be_state(a));
     case ST_E_REFS:
@@ -119,6 +121,7 @@ bool st_eval_expect(const struct st_objects *ob, const struct st_expr *e,
     case ST_E_COPIED:
     case ST_E_KEPT:
     case ST_E_INHERITED:
+    case ST_E_NEGOTIATED:
         return v.v == ST_W_TRUE;
     case ST_E_FREED:
         ok = v.v == ST_W_TRUE;
@@ -182,7 +185,7 @@ struct st_val st_eval_observe(const struct st_objects *ob,
      * mode each backend call is a step, and schedules name steps. */
     if (e->has_cmp || e->kind == ST_E_IDENT || e->kind == ST_E_FREED ||
         e->kind == ST_E_COPIED || e->kind == ST_E_KEPT ||
-        e->kind == ST_E_INHERITED)
+        e->kind == ST_E_INHERITED || e->kind == ST_E_NEGOTIATED)
         v = boolean(st_eval_expect(ob, e, why, wl));
     return v;
 }

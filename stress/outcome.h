@@ -54,6 +54,7 @@ struct st_objects {
     void *const *slot;
     const uint64_t *ids;
     long long live_base;
+    void *peer;             /* `negotiated S`: S's harness peer, or NULL */
 };
 
 /* The value of |e|; *why (wl bytes) says more where the backend does

@@ -154,7 +154,7 @@ static int plain_name(struct parser *p, size_t i, const char *what, char *out)
 
 static const char *const reserved[] = {
     "same", "copied", "kept", "state", "refs", "freed", "leaks", "errors",
-    "none", "verify_result", "inherited", "sessions", NULL
+    "none", "verify_result", "inherited", "sessions", "negotiated", NULL
 };
 
 /* An object name at token i: a new reference table entry; its index in *ix.
@@ -686,8 +686,8 @@ static int parse_expr(struct parser *p, size_t i, int observe,
             return -1;
         return no_more(p, i + 3);
     }
-    if (is_word(t, "freed")) {
-        e->kind = ST_E_FREED;
+    if (is_word(t, "freed") || is_word(t, "negotiated")) {
+        e->kind = is_word(t, "freed") ? ST_E_FREED : ST_E_NEGOTIATED;
         if (obj_name(p, i + 1, 0, &e->a) < 0)
             return -1;
         return no_more(p, i + 2);

@@ -163,6 +163,9 @@ static void scan_expr(const struct st_expr *e, unsigned *needs,
         if (r != NULL)
             r->uses_errors = true;
         break;
+    case ST_E_NEGOTIATED:       /* against the harness's peer */
+        *needs |= ST_FEAT_HANDSHAKE;
+        break;
     default:
         break;
     }
@@ -307,12 +310,6 @@ static const char *slot_name(const struct run *r, int slot)
 }
 
 /* What `expect` and `observe` read (outcome.h). */
-static struct st_objects objects(const struct run *r)
-{
-    return (struct st_objects){ .sc = r->sc, .slot = r->slot, .ids = r->ids,
-                                .live_base = r->live_base };
-}
-
 /* ---- statements -------------------------------------------------------------- */
 
 static void jitter(struct thr *t, unsigned max)
@@ -355,6 +352,18 @@ static void **peer_of(struct run *r, int slot, void *obj)
                 r->peer[i] != NULL)
                 return &r->peer[i];
     return &r->peer[slot];
+}
+
+/* What |e| reads: the objects, and for `negotiated S` S's harness peer
+ * (none for an SSL driven by `pair`, or cleared since its handshake). */
+static struct st_objects expr_objects(struct run *r, const struct st_expr *e)
+{
+    struct st_objects ob = { .sc = r->sc, .slot = r->slot, .ids = r->ids,
+                             .live_base = r->live_base };
+
+    if (e->kind == ST_E_NEGOTIATED && r->slot[e->a] != NULL)
+        ob.peer = *peer_of(r, e->a, r->slot[e->a]);
+    return ob;
 }
 
 /* The harness's peer of a shared SSL (made in setup or global) that a
@@ -769,7 +778,7 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
         }
         return 0;
     case ST_OP_EXPECT: {
-        struct st_objects ob = objects(r);
+        struct st_objects ob = expr_objects(r, &s->expr);
 
         if (!st_eval_expect(&ob, &s->expr, why, sizeof(why)))
             fail(t, "expect", s, "%s: %s", s->text,
@@ -778,7 +787,7 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
     }
     case ST_OP_OBSERVE: {
         int li = st_label_index(r->sc, s->label);
-        struct st_objects ob = objects(r);
+        struct st_objects ob = expr_objects(r, &s->expr);
         struct st_val v = st_eval_observe(&ob, &s->expr, why, sizeof(why));
 
         if (li >= 0)

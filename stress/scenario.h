@@ -88,6 +88,11 @@ enum st_key {
     ST_K_TIMEOUT,
     /* An SSL's BIOs (SSL_set_bio). */
     ST_K_BIO,
+    /* An SSL_CTX's session timeout (SSL_CTX_set_timeout), which the
+     * sessions its handshakes make take. */
+    ST_K_SESSION_TIMEOUT,
+    /* A session's time (SSL_SESSION_set_time). */
+    ST_K_TIME,
     ST_K_COUNT
 };
 
@@ -127,6 +132,7 @@ enum st_expr_kind {
     ST_E_ERRORS,    /* errors [== none|REASON] */
     ST_E_VERIFY_RESULT, /* verify_result S [== X509_V_ERR name | N] */
     ST_E_SESSIONS,  /* sessions C [== N]: SSL_CTX_sess_number */
+    ST_E_NEGOTIATED, /* negotiated S: S's session is its handshake's; bool */
 };
 
 enum st_hs_state { ST_HS_BEFORE, ST_HS_MID, ST_HS_DONE, ST_HS_SHUTDOWN };

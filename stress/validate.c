@@ -519,6 +519,11 @@ static int check_expr(struct vstate *v, const struct st_expr *e)
             || use(v, e->b, T_CTX, "'inherited'", 0) < 0)
             return -1;
         return 0;
+    case ST_E_NEGOTIATED:
+        /* It compares with the harness's peer and the handshake's start,
+         * which only `handshake` makes. */
+        v->sc->requires |= ST_FEAT_HANDSHAKE;
+        return use(v, e->a, T_SSL, "'negotiated'", 0) < 0 ? -1 : 0;
     case ST_E_STATE:
         return use(v, e->a, T_SSL, "'state'", 0) < 0 ? -1 : 0;
     case ST_E_VERIFY_RESULT:

@@ -12,7 +12,9 @@
  * The session-cache statements (add_session, remove_session,
  * flush_sessions) hold a reference on the session exactly while it is
  * cached, and leave no error behind when their answer is "already there"
- * or "not found". */
+ * or "not found".
+ *
+ * `negotiated` holds of an SSL whose handshake finished, and of no other. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,12 +310,53 @@ START_TEST(the_cache_holds_a_reference_exactly_while_the_session_is_cached)
 }
 END_TEST
 
+/* `negotiated`: false before a handshake and after SSL_clear took the
+ * connection back before one; true once a server's and a client's
+ * handshakes finished, on ctxs whose session timeout is not the default
+ * (the sessions take it), and for a server that resumed. */
+static const char negotiated[] =
+    "scenario negotiated\n"
+    "iterations 10\n"
+    "global\n"
+    "  ctx c method=server\n"
+    "  ctx k method=client\n"
+    "  set c session_timeout=600\n"
+    "  set k session_timeout=700\n"
+    "setup\n"
+    "  s = new c\n"
+    "  cl = new k\n"
+    "thread A\n"
+    "  observe before negotiated s\n"
+    "  handshake s until=shutdown\n"
+    "  expect negotiated s\n"
+    "  clear s\n"
+    "  observe cleared negotiated s\n"
+    "  handshake s until=shutdown\n"
+    "  expect negotiated s\n"
+    "thread B\n"
+    "  handshake cl\n"
+    "  expect negotiated cl\n"
+    "check\n"
+    "  free s\n"
+    "  free cl\n"
+    "outcome before=false cleared=false acceptable\n";
+
+START_TEST(negotiated_holds_after_a_handshake_only)
+{
+    struct st_scenario *sc = begin(negotiated);
+
+    run_passes(sc, true);
+    end(sc);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("backend");
     TCase *reg = tcase_create("registrations");
     TCase *cap = tcase_create("capabilities");
     TCase *cache = tcase_create("session cache");
+    TCase *hs = tcase_create("handshake sessions");
 
     tcase_set_timeout(reg, 60);
     tu_add_stress_leak_checks(reg);
@@ -333,6 +376,14 @@ Suite *make_suite(void)
     suite_add_tcase(s, reg);
     tcase_add_test(cap, minissl_lacks_key_objects_only_and_says_so_per_statement);
     suite_add_tcase(s, cap);
+    tcase_set_timeout(hs, 60);
+    tu_add_stress_leak_checks(hs);
+    if (st_be_missing(ST_FEAT_HANDSHAKE) == NULL)
+        tcase_add_test(hs, negotiated_holds_after_a_handshake_only);
+    else
+        fprintf(stderr, "backend: %s; no handshake test is registered\n",
+                st_be_missing(ST_FEAT_HANDSHAKE));
+    suite_add_tcase(s, hs);
     tcase_set_timeout(cache, 60);
     tu_add_stress_leak_checks(cache);
     if (st_be_missing(ST_FEAT_INTROSPECTION) == NULL)

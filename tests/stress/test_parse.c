@@ -648,6 +648,52 @@ START_TEST(ex_data_on_a_session_parses_to_a_setting_of_the_session)
 }
 END_TEST
 
+START_TEST(negotiated_and_the_session_time_keys_parse_to_the_model)
+{
+    struct st_scenario *sc = load_good("negotiated.scn");
+    const struct st_stmt *g = sc->global.stmts, *a = sc->threads[0].stmts;
+
+    /* `negotiated` alone asks for the handshake: so does the file's
+     * `handshake`, so a text without one shows it. */
+    ck_assert_uint_eq(sc->requires & ST_FEAT_HANDSHAKE, ST_FEAT_HANDSHAKE);
+    ck_assert_int_eq(g[1].settings[0].key, ST_K_SESSION_TIMEOUT);
+    ck_assert_int_eq(g[1].settings[0].val.kind, ST_V_NUM);
+    ck_assert_int_eq(g[1].settings[0].val.num, 600);
+    ck_assert_int_eq(a[1].op, ST_OP_EXPECT);
+    ck_assert_int_eq(a[1].expr.kind, ST_E_NEGOTIATED);
+    ck_assert_int_eq(a[1].expr.a, slot(sc, "s"));
+    ck_assert_int_eq(a[1].expr.b, -1);
+    prints_as(sc, &a[1], "expect negotiated s");
+    ck_assert_int_eq(a[4].settings[0].key, ST_K_TIME);
+    ck_assert_int_eq(a[4].settings[0].val.num, 1000000000);
+    ck_assert_int_eq(a[4].settings[1].key, ST_K_TIMEOUT);
+    prints_as(sc, &a[4], "set y time=1000000000 timeout=60");
+    ck_assert_int_eq(a[5].op, ST_OP_OBSERVE);
+    ck_assert_int_eq(a[5].expr.kind, ST_E_NEGOTIATED);
+    prints_as(sc, &a[5], "observe n negotiated s");
+    ck_assert_str_eq(st_key_name(ST_K_SESSION_TIMEOUT), "session_timeout");
+    st_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(negotiated_alone_requires_the_handshake)
+{
+    struct st_scenario *sc = parse_text("scenario n\n"
+                                        "global\n"
+                                        "  ctx c\n"
+                                        "setup\n"
+                                        "  s = new c\n"
+                                        "thread A\n"
+                                        "  observe n negotiated s\n"
+                                        "check\n"
+                                        "  free s\n"
+                                        "outcome n=false acceptable\n");
+
+    ck_assert_uint_eq(sc->requires, ST_FEAT_HANDSHAKE);
+    st_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(certificate_key_and_cache_statements_make_names_of_their_types)
 {
     struct st_scenario *sc = load_good("key-objects.scn");
@@ -822,6 +868,7 @@ START_TEST(printed_scenarios_parse_back_to_the_same_model)
         "tests/data/good/thread-local-names.scn", "tests/data/good/example.scn",
         "tests/data/good/all-settings.scn", "tests/data/good/repeat-threads.scn",
         "tests/data/good/sessions.scn", "scenarios/copied-all-settings.scn",
+        "tests/data/good/negotiated.scn",
         "scenarios/exdata-dup-callbacks.scn", "scenarios/dup-dup-initial.scn",
         "scenarios/session-cache-threads.scn", "tests/data/good/cache-ops.scn",
         "scenarios/dup-every-key-accept.scn",
@@ -895,6 +942,8 @@ Suite *make_suite(void)
     tcase_add_test(files, sessions_pass_between_setup_threads_and_check);
     tcase_add_test(files, session_copies_kept_and_clear_parse_to_the_model);
     tcase_add_test(files, ex_data_on_a_session_parses_to_a_setting_of_the_session);
+    tcase_add_test(files, negotiated_and_the_session_time_keys_parse_to_the_model);
+    tcase_add_test(files, negotiated_alone_requires_the_handshake);
     tcase_add_test(files, the_reference_page_examples_parse);
     tcase_add_test(files, threads_may_each_make_the_same_local_name);
     tcase_add_test(files, printed_scenarios_parse_back_to_the_same_model);
