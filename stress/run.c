@@ -685,6 +685,9 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
     case ST_OP_PAIR:
         pair_role(r, s->a);
         pair_role(r, s->b);
+        /* Swept once the roles are chosen, on copies (sweep.h). */
+        if (r->sweeping)
+            (void)sweep(r, t, s, 0);
         e = st_be_pair(a, r->slot[s->b], s->via_mem);
         if (e == -EINVAL) {
             fail(t, "statement", s, "%s failed: both SSLs play the %s "
@@ -838,7 +841,8 @@ static int exec(struct run *r, struct thr *t, const struct st_stmt *st,
         if (st_stmt_hook != NULL)
             st_stmt_hook(r->iteration, st_current_thread, &st[i]);
         if (r->sweeping && st[i].op != ST_OP_SET &&
-            st[i].op != ST_OP_HANDSHAKE && st_sweep_applies(&st[i]))
+            st[i].op != ST_OP_HANDSHAKE && st[i].op != ST_OP_PAIR &&
+            st_sweep_applies(&st[i]))
             (void)sweep(r, t, &st[i], 0);
         if (exec_one(r, t, &st[i]) != 0)
             return -1;

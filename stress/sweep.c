@@ -62,6 +62,8 @@ bool st_sweep_applies(const struct st_stmt *st)
          * (an SSL in the wrong role makes no progress); a pair's other
          * end is a scenario SSL, not a fresh peer the sweep can make. */
         return !st->pair && !st->must_fail;
+    case ST_OP_PAIR:
+        return true;
     default:
         return false;
     }
@@ -204,6 +206,45 @@ static void hs_release(void *arg)
     h->peer = h->copy = NULL;
 }
 
+/* `pair A B`: swept on fresh copies of A and B (SSL_dup: both in their
+ * initial state, with the roles the runner just chose), which the attempt
+ * pairs and release frees, and the pair's BIOs with them. */
+struct pair_call {
+    const struct st_stmt *st;
+    void *a, *b;                /* A and B */
+    void *ca, *cb;              /* their copies */
+};
+
+static void pair_release(void *arg)
+{
+    struct pair_call *p = arg;
+
+    st_be_free(ST_TY_SSL, p->ca);
+    st_be_free(ST_TY_SSL, p->cb);
+    p->ca = p->cb = NULL;
+}
+
+static int pair_prepare(void *arg)
+{
+    struct pair_call *p = arg;
+
+    p->ca = st_be_dup(p->a);
+    p->cb = st_be_dup(p->b);
+    if (p->ca == NULL || p->ca == p->a || p->cb == NULL || p->cb == p->b) {
+        pair_release(p);        /* no SSL_dup here, or not initial */
+        return -1;
+    }
+    return 0;
+}
+
+static int pair_attempt(void *arg)
+{
+    struct pair_call *p = arg;
+    int e = st_be_pair(p->ca, p->cb, p->st->via_mem);
+
+    return e == 0 ? 1 : e == -EINVAL ? -1 : 0;
+}
+
 static void found(struct st_sweep_result *res, const char *kind,
                   const struct st_sweep_call *c, unsigned long k,
                   const char *what)
@@ -334,6 +375,7 @@ void st_sweep_stmt(const struct st_scenario *sc, const struct st_stmt *st,
                                  .key = key };
     struct st_sweep_call c = { .attempt = stmt_attempt, .arg = &sc_call };
     struct hs_call hs = { .st = st };
+    struct pair_call pc = { .st = st };
     char name[160];
 
     memset(res, 0, sizeof(*res));
@@ -346,6 +388,13 @@ void st_sweep_stmt(const struct st_scenario *sc, const struct st_stmt *st,
         c = (struct st_sweep_call){ .attempt = hs_attempt, .arg = &hs,
                                     .prepare = hs_prepare,
                                     .release = hs_release, .name = name };
+    }
+    if (st->op == ST_OP_PAIR) {
+        pc.a = slots[st->a];
+        pc.b = slots[st->b];
+        c = (struct st_sweep_call){ .attempt = pair_attempt, .arg = &pc,
+                                    .prepare = pair_prepare,
+                                    .release = pair_release, .name = name };
     }
     if (st->op == ST_OP_SET && st->nsettings > 1)
         snprintf(name, sizeof(name), "`%.100s` (its %s)", st->text,

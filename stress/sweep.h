@@ -49,7 +49,9 @@
  * that replaces) -- and `handshake S` with the harness's peer and
  * result=ok, which is swept on a fresh copy of S (st_sweep_stmt), where
  * the runner gives it one: S in its initial state, with no peer yet (a
- * new connection, not the rest of one that stopped at until=mid). */
+ * new connection, not the rest of one that stopped at until=mid); and
+ * `pair A B`, swept on fresh copies of A and B once their roles are
+ * chosen (freed with the pair's BIOs after each attempt). */
 bool st_sweep_applies(const struct st_stmt *st);
 
 /* A setting that adds to what the object has instead of replacing it

@@ -518,6 +518,79 @@ START_TEST(a_swept_run_of_handshakes_passes_and_sweeps_new_connections_only)
 }
 END_TEST
 
+/* `pair a b` is swept on copies of a and b, each attempt's pair freed with
+ * them, and `z = session y` as SSL_SESSION_dup of y: both make attempts,
+ * find nothing, and leave a, b and y as they were. */
+static const char pair_text[] =
+    "scenario pair-and-copy\n"
+    "setup\n"
+    "  ctx sc method=server\n"
+    "  ctx cc method=client\n"
+    "  a = new sc\n"
+    "  b = new cc\n"
+    "  pair a b\n"
+    "  y = session\n"
+    "  set y ex_data=3\n"
+    "  z = session y\n"
+    "thread A\n"
+    "  free a\n"
+    "  free b\n"
+    "check\n"
+    "  free z\n"
+    "  free y\n"
+    "  free sc\n"
+    "  free cc\n";
+
+START_TEST(a_pair_and_a_session_copy_are_swept_on_what_they_copy)
+{
+    struct st_scenario *sc = tu_load_text("pair.scn", pair_text);
+    const struct st_stmt *pair = &sc->setup.stmts[4];
+    const struct st_stmt *copy = &sc->setup.stmts[7];
+    struct st_sweep_result res;
+    void *slots[8] = { NULL };
+    int a = slot_of(sc, "a"), b = slot_of(sc, "b"), y = slot_of(sc, "y");
+    unsigned long plain;
+
+    ck_assert_int_eq(pair->op, ST_OP_PAIR);
+    ck_assert(st_sweep_applies(pair));
+    st_be_prepare(sc);          /* the session ex_data index */
+    ck_assert_ptr_nonnull(slots[slot_of(sc, "sc")] =
+                              st_be_ctx_new(ST_METHOD_SERVER));
+    ck_assert_ptr_nonnull(slots[slot_of(sc, "cc")] =
+                              st_be_ctx_new(ST_METHOD_CLIENT));
+    ck_assert_ptr_nonnull(slots[a] = st_be_ssl_new(slots[slot_of(sc, "sc")]));
+    ck_assert_ptr_nonnull(slots[b] = st_be_ssl_new(slots[slot_of(sc, "cc")]));
+    ck_assert_int_eq(st_be_accept(slots[a]), 0);
+    ck_assert_int_eq(st_be_connect(slots[b]), 0);
+    st_sweep_stmt(sc, pair, 0, slots, &res);
+    ck_assert_msg(!res.found, "%s", res.msg);
+    ck_assert_uint_gt(res.attempts, 0);     /* the pair's own allocations */
+    ck_assert_int_eq(res.residue, 0);
+    ck_assert_ptr_null(SSL_get_rbio(slots[a]));     /* a and b untouched */
+    ck_assert_ptr_null(SSL_get_rbio(slots[b]));
+    ck_assert_int_eq(minissl_refcount(slots[a]), 1);
+
+    /* The copy of a session with ex_data makes more allocations than a
+     * new session: it is swept as the copy it is. */
+    ck_assert_ptr_nonnull(slots[y] = st_be_session_new());
+    ck_assert_int_eq(st_be_set(ST_TY_SESSION, slots[y],
+                               &sc->setup.stmts[6].settings[0], slots), 0);
+    st_sweep_stmt(sc, &sc->setup.stmts[5], 0, slots, &res);   /* y = session */
+    ck_assert_msg(!res.found, "%s", res.msg);
+    plain = res.attempts;
+    st_sweep_stmt(sc, copy, 0, slots, &res);
+    ck_assert_msg(!res.found, "%s", res.msg);
+    ck_assert_uint_gt(res.attempts, plain);
+    ck_assert_int_eq(minissl_refcount(slots[y]), 1);
+    st_be_free(ST_TY_SESSION, slots[y]);
+    st_be_free(ST_TY_SSL, slots[a]);
+    st_be_free(ST_TY_SSL, slots[b]);
+    st_be_free(ST_TY_CTX, slots[slot_of(sc, "sc")]);
+    st_be_free(ST_TY_CTX, slots[slot_of(sc, "cc")]);
+    st_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(a_replay_of_a_run_that_sweeps_every_scenario_sweeps_too)
 {
     struct st_scenario *sc = tu_load_text("errors.scn", errors_text);
@@ -555,6 +628,7 @@ Suite *make_suite(void)
     tcase_add_checked_fixture(prim, setup, teardown);
     suite_add_tcase(su, prim);
     tcase_add_test(loop, a_call_that_leaks_is_found_at_the_allocation_it_leaks_on);
+    tcase_add_test(loop, a_pair_and_a_session_copy_are_swept_on_what_they_copy);
     tcase_add_test(loop, a_call_that_fails_without_a_reason_is_found);
     tcase_add_test(loop, state_a_call_makes_once_and_keeps_is_no_leak);
     tcase_add_test(loop, a_setting_that_adds_is_applied_once_by_the_sweep);
