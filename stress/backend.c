@@ -45,9 +45,10 @@
  * the iteration's threads were joined (the join orders it). */
 static atomic_llong live_allocs;
 static bool counting;
-/* True while this thread runs its warm-up (thread_warm_up below): its
- * allocations and frees are OpenSSL's per-thread, one-time state and not
- * the scenario's. */
+/* True while this thread runs its warm-up (thread_warm_up below), or
+ * registers an ex_data index (st_be_ex_index): its allocations and frees
+ * are OpenSSL's per-thread, one-time or process-long state and not the
+ * scenario's. */
 static _Thread_local bool uncounted;
 static atomic_ulong exdata_dups;    /* relaxed: a statistic */
 /* The harness's ex_data boxes alive (struct st_exbox, dupitems.h): counted in
@@ -763,7 +764,7 @@ enum cap {
     CAP_CUSTOM_EXT, CAP_SSL_PASSWD_CB, CAP_PARAM_HOST, CAP_PARAM_GET,
     CAP_AUTH_LEVEL, CAP_PAIR_THREADS, CAP_MEM_FUNCTIONS, CAP_Q_KEYGEN,
     CAP_SESSION_NEW_CTX, CAP_SESSION_DUP, CAP_ALLOC_SWEEP, CAP_SSL_METHOD,
-    CAP_CTX_GET_CIPHERS,
+    CAP_CTX_GET_CIPHERS, CAP_FREE_EX_INDEX,
     CAP_COUNT
 };
 
@@ -856,6 +857,10 @@ static const struct st_be_cap caps[CAP_COUNT] = {
     { "ctx_get_ciphers", "SSL_CTX_get_ciphers", ST_HAVE_CTX_GET_CIPHERS, true,
       "`inherited` reads the SSL_CTX's cipher list through minissl's "
       "inspect getter" },
+    { "free_ex_index", "CRYPTO_get_ex_new_index, CRYPTO_free_ex_index",
+      ST_HAVE_FREE_EX_INDEX, false,
+      "an ex_data index is registered per class (SSL_get_ex_new_index, ...) "
+      "and never freed, so no `ex_index`" },
 };
 
 const struct st_be_cap *st_be_caps(size_t *n)
@@ -982,6 +987,9 @@ const char *st_be_stmt_lacks(const struct st_scenario *sc,
     case ST_OP_HANDSHAKE:
         if (st->until == ST_HS_MID)
             c = CAP_IN_BEFORE, api = "SSL_in_before";
+        break;
+    case ST_OP_EX_INDEX:
+        c = CAP_FREE_EX_INDEX, api = "CRYPTO_free_ex_index";
         break;
     case ST_OP_PAIR:
         /* One thread at a time on a pair is what every library offers. */
@@ -1195,6 +1203,33 @@ void st_be_flush_sessions(void *ctx)
 {
     thread_warm_up();
     SSL_CTX_flush_sessions(ctx, (long)(time(NULL) + ST_FLUSH_AHEAD));
+}
+
+int st_be_ex_index(enum st_type t)
+{
+#if ST_HAVE_FREE_EX_INDEX
+    int cls = t == ST_TY_SSL ? CRYPTO_EX_INDEX_SSL
+              : t == ST_TY_CTX ? CRYPTO_EX_INDEX_SSL_CTX
+                               : CRYPTO_EX_INDEX_SSL_SESSION;
+    int idx;
+
+    bool ok;
+
+    thread_warm_up();
+    /* The registry is the library's for the life of the process: OpenSSL
+     * keeps each index's entry after CRYPTO_free_ex_index (it never
+     * reuses an index), so its blocks are no scenario's leak. */
+    uncounted = true;
+    idx = CRYPTO_get_ex_new_index(cls, 0, NULL, NULL, NULL, NULL);
+    ok = idx < 0 || CRYPTO_free_ex_index(cls, idx);
+    uncounted = false;
+    if (idx < 0)
+        ERR_clear_error();          /* full: see backend.h */
+    return ok ? 0 : -EIO;
+#else
+    (void)t;
+    return -ENOTSUP;                /* skipped: st_be_stmt_lacks */
+#endif
 }
 
 int st_be_connect(void *ssl)

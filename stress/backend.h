@@ -132,6 +132,12 @@ void st_be_remove_session(void *ctx, void *sess);
 /* `flush_sessions CTX`: SSL_CTX_flush_sessions as of ten years from now,
  * so that every cached session counts as expired and goes. */
 void st_be_flush_sessions(void *ctx);
+/* `ex_index ssl|ctx|session` (type |t|): CRYPTO_get_ex_new_index of that
+ * class with no callbacks, then CRYPTO_free_ex_index of it, as a program
+ * that registers an index while others make, copy and free objects does.
+ * A full registry (minissl keeps 63 indexes a class, and never reuses
+ * one) is no failure.  0, or -EIO (the reason on the error stack). */
+int st_be_ex_index(enum st_type t);
 /* up_ref / free of an object of any type (SSL_up_ref, X509_free, ...). */
 int st_be_up_ref(enum st_type t, void *obj);
 /* Under TSan on the OpenSSL backend, also tells TSan about the ordering

@@ -61,6 +61,7 @@
 #define ST_HAVE_KEY_OBJECTS 1       /* RSA, DH, EC_KEY */
 #define ST_HAVE_PKEY_DH 0           /* EVP_PKEY_set1_DH, EVP_PKEY_get1_DH */
 #define ST_HAVE_PAIR_THREADS 0      /* a BIO pair two threads may share */
+#define ST_HAVE_FREE_EX_INDEX 0     /* CRYPTO_free_ex_index */
 /* The allocation-failure sweep's premise (sweep.h): each call fails
  * cleanly, a reason raised and nothing kept, at every allocation.  Not an
  * API but what the library does, measured (st_be_caps' row says where). */
@@ -87,6 +88,7 @@
 #define ST_HAVE_PARAM_HOST 1
 #define ST_HAVE_PARAM_GET 1
 #define ST_HAVE_AUTH_LEVEL 1
+#define ST_HAVE_FREE_EX_INDEX 1
 #if defined(ST_BACKEND_MINISSL)
 #define ST_HAVE_KEY_OBJECTS 0       /* minissl's EVP_PKEY holds no key object */
 #define ST_HAVE_CTX_GET_CIPHERS 0   /* (its inspect getter stands in) */

@@ -251,6 +251,11 @@ int st_stmt_format(const struct st_scenario *sc, const struct st_stmt *st,
                            (size_t)len < n ? buf + len : NULL,
                            (size_t)len < n ? n - (size_t)len : 0);
         break;
+    case ST_OP_EX_INDEX:
+        app(buf, n, &len, "ex_index %s", st->otype == ST_TY_SSL ? "ssl"
+                                         : st->otype == ST_TY_CTX ? "ctx"
+                                                                  : "session");
+        break;
     case ST_OP_SPIN:
     case ST_OP_REPEAT:
         app(buf, n, &len, "%s %lld", st_op_name(st->op), st->n);

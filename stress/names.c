@@ -1502,6 +1502,7 @@ const char *st_op_name(enum st_op op)
     case ST_OP_ADD_SESSION: return "add_session";
     case ST_OP_REMOVE_SESSION: return "remove_session";
     case ST_OP_FLUSH_SESSIONS: return "flush_sessions";
+    case ST_OP_EX_INDEX: return "ex_index";
     case ST_OP_UP_REF: return "up_ref";
     case ST_OP_FREE: return "free";
     case ST_OP_CONNECT: return "connect";

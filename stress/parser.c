@@ -815,7 +815,7 @@ static int parse_observe(struct parser *p, struct st_stmt *st)
 static const char *const stmt_words[] = {
     "ctx", "up_ref", "free", "connect", "accept", "clear", "handshake", "set",
     "expect", "observe", "spin", "repeat", "add_session", "remove_session",
-    "flush_sessions", "pair", "read", NULL
+    "flush_sessions", "ex_index", "pair", "read", NULL
 };
 
 static int is_stmt_word(const struct st_tok *t)
@@ -926,6 +926,18 @@ static int parse_stmt(struct parser *p)
             || obj_name(p, 2, 0, &st->b) < 0)
             return -1;
         return no_more(p, 3);
+    }
+    if (is_word(t0, "ex_index")) {
+        static const char *const classes[] = { "ssl", "ctx", "session", NULL };
+        static const enum st_type types[] = { ST_TY_SSL, ST_TY_CTX,
+                                               ST_TY_SESSION };
+        int w;
+
+        st = new_stmt(p, ST_OP_EX_INDEX);
+        if (st == NULL || one_of(p, 1, "ex_index", classes, &w) < 0)
+            return -1;
+        st->otype = types[w];
+        return no_more(p, 2);
     }
     if (is_word(t0, "flush_sessions")) {
         st = new_stmt(p, ST_OP_FLUSH_SESSIONS);

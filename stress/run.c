@@ -657,6 +657,10 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
     case ST_OP_FLUSH_SESSIONS:
         st_be_flush_sessions(a);
         return 0;
+    case ST_OP_EX_INDEX:
+        if (st_be_ex_index(s->otype) != 0)
+            goto failed;
+        return 0;
     case ST_OP_UP_REF:
         if (st_be_up_ref(slot_type(r, s->a), a) != 0)
             goto failed;

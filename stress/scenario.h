@@ -164,6 +164,8 @@ enum st_op {
     ST_OP_ADD_SESSION,  /* add_session a b: SSL_CTX_add_session */
     ST_OP_REMOVE_SESSION, /* remove_session a b: SSL_CTX_remove_session */
     ST_OP_FLUSH_SESSIONS, /* flush_sessions a */
+    ST_OP_EX_INDEX,     /* ex_index ssl|ctx|session: register an ex_data
+                           index of that class and free it again; otype */
     ST_OP_UP_REF,       /* up_ref a */
     ST_OP_FREE,         /* free a */
     ST_OP_CONNECT,      /* connect a */
@@ -189,7 +191,8 @@ struct st_stmt {
     int a;                  /* slot operated on, or -1 */
     int b;                  /* add_session, remove_session: the session's
                                slot; pair: the second SSL; else -1 */
-    enum st_type otype;     /* ST_OP_KEY: ST_TY_RSA, ST_TY_DH or ST_TY_EC_KEY */
+    enum st_type otype;     /* ST_OP_KEY: ST_TY_RSA, ST_TY_DH or ST_TY_EC_KEY;
+                               ST_OP_EX_INDEX: ST_TY_SSL, _CTX or _SESSION */
     enum st_method method;
     enum st_hs_state until; /* handshake: ST_HS_MID or ST_HS_DONE */
     enum st_hs_as as;       /* handshake as= */

@@ -753,6 +753,7 @@ static int walk(struct vstate *v, const struct st_stmt *st, size_t n)
                 return -1;
             break;
         case ST_OP_SPIN:
+        case ST_OP_EX_INDEX:
             break;
         case ST_OP_REPEAT:
             if (run_repeat(v, st) < 0)

@@ -233,6 +233,20 @@ START_TEST(session_ex_data_registers_a_session_index_and_no_ssl_index)
 }
 END_TEST
 
+/* `ex_index ctx` takes a new index of the class (the next one a program
+ * gets is one further on) and counts nothing live. */
+START_TEST(ex_index_takes_a_new_index_and_counts_nothing_live)
+{
+    int a = probe_class(CRYPTO_EX_INDEX_SSL_CTX);
+    long long live = st_be_live();
+
+    ck_assert_int_eq(st_be_ex_index(ST_TY_CTX), 0);
+    ck_assert_int_eq(st_be_live(), live);
+    ck_assert_int_eq(probe_class(CRYPTO_EX_INDEX_SSL_CTX), a + 2);
+    ck_assert_uint_eq(ERR_peek_error(), 0);
+}
+END_TEST
+
 /* minissl's column of the capability table (stress/backend_caps.h): it
  * has every SSL-object API, and no key objects under its EVP_PKEY. */
 START_TEST(minissl_lacks_key_objects_only_and_says_so_per_statement)
@@ -369,6 +383,7 @@ Suite *make_suite(void)
                        ex_data_set_by_four_threads_at_once_registers_one_index_first);
         tcase_add_test(reg,
                        session_ex_data_registers_a_session_index_and_no_ssl_index);
+        tcase_add_test(reg, ex_index_takes_a_new_index_and_counts_nothing_live);
     } else {
         fprintf(stderr, "backend: backend unavailable (%s); no test is "
                 "registered\n", st_be_missing(0));

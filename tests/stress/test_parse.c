@@ -414,6 +414,25 @@ START_TEST(defaults_apply_when_headers_are_left_out)
 }
 END_TEST
 
+START_TEST(ex_index_names_its_class_and_prints_back)
+{
+    struct st_scenario *sc = parse_text(
+        "scenario reg\nthread A\n ex_index ssl\n ex_index ctx\n"
+        " ex_index session\n");
+    const struct st_stmt *st = sc->threads[0].stmts;
+    char buf[40];
+
+    ck_assert_int_eq(st[0].op, ST_OP_EX_INDEX);
+    ck_assert_int_eq(st[0].otype, ST_TY_SSL);
+    ck_assert_int_eq(st[1].otype, ST_TY_CTX);
+    ck_assert_int_eq(st[2].otype, ST_TY_SESSION);
+    ck_assert_int_eq(st[0].a, -1);
+    st_stmt_format(sc, &st[2], buf, sizeof(buf));
+    ck_assert_str_eq(buf, "ex_index session");
+    st_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(sessions_parses_with_and_without_a_comparison)
 {
     struct st_scenario *sc = parse_text(
@@ -953,6 +972,7 @@ Suite *make_suite(void)
     tcase_add_test(rules,
                    handshake_roles_results_and_verify_results_parse_to_the_model);
     tcase_add_test(rules, sessions_parses_with_and_without_a_comparison);
+    tcase_add_test(rules, ex_index_names_its_class_and_prints_back);
     tcase_add_test(rules, a_thread_may_drop_two_references_setup_left_for_it);
     tcase_add_test(rules, threads_may_share_a_reference_that_outlives_them);
     tcase_add_test(rules, global_objects_may_be_referenced_in_balance);
