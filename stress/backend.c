@@ -2125,11 +2125,20 @@ static int set_one(const struct target *t, const struct st_setting *st,
         SSL_set_bio(t->s, b, b);
         return 1;
     }
-    case ST_K_SESSION_TIMEOUT:  /* an SSL_CTX's only (validate.c) */
+    case ST_K_SESSION_TIMEOUT:  /* the session cache's: an SSL_CTX's */
+    case ST_K_CACHE_SIZE:       /* only (validate.c) */
+    case ST_K_CACHE_MODE:
         if (t->c == NULL)
             return -1;
-        /* It returns the old timeout, and cannot fail on an SSL_CTX. */
-        (void)SSL_CTX_set_timeout(t->c, (long)num);
+        /* Each returns the old value and refuses nothing in [0, INT_MAX]
+         * (minissl refuses a negative size only); BoringSSL takes the
+         * mode as an int, which every mode bit fits. */
+        if (st->key == ST_K_SESSION_TIMEOUT)
+            (void)SSL_CTX_set_timeout(t->c, (long)num);
+        else if (st->key == ST_K_CACHE_SIZE)
+            (void)SSL_CTX_sess_set_cache_size(t->c, (long)num);
+        else
+            (void)SSL_CTX_set_session_cache_mode(t->c, (int)num);
         return 1;
     case ST_K_CUSTOM_EXT:       /* an SSL_CTX's only (validate.c) */
         if (t->c == NULL)

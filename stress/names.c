@@ -1286,10 +1286,43 @@ static const struct st_const reason_tab[] = {
     { NULL, 0 }
 };
 
+/* The session cache modes (SSL_CTX_set_session_cache_mode).  OFF is 0:
+ * `cache_mode=OFF` sets no bit, so neither side caches. */
+static const struct st_const sess_cache_tab[] = {
+#ifdef SSL_SESS_CACHE_OFF
+    C(SSL_SESS_CACHE_, OFF),
+#endif
+#ifdef SSL_SESS_CACHE_CLIENT
+    C(SSL_SESS_CACHE_, CLIENT),
+#endif
+#ifdef SSL_SESS_CACHE_SERVER
+    C(SSL_SESS_CACHE_, SERVER),
+#endif
+#ifdef SSL_SESS_CACHE_BOTH
+    C(SSL_SESS_CACHE_, BOTH),
+#endif
+#ifdef SSL_SESS_CACHE_NO_AUTO_CLEAR
+    C(SSL_SESS_CACHE_, NO_AUTO_CLEAR),
+#endif
+#ifdef SSL_SESS_CACHE_NO_INTERNAL_LOOKUP
+    C(SSL_SESS_CACHE_, NO_INTERNAL_LOOKUP),
+#endif
+#ifdef SSL_SESS_CACHE_NO_INTERNAL_STORE
+    C(SSL_SESS_CACHE_, NO_INTERNAL_STORE),
+#endif
+#ifdef SSL_SESS_CACHE_NO_INTERNAL
+    C(SSL_SESS_CACHE_, NO_INTERNAL),
+#endif
+#ifdef SSL_SESS_CACHE_UPDATE_TIME
+    C(SSL_SESS_CACHE_, UPDATE_TIME),
+#endif
+    { NULL, 0 }
+};
+
 static const struct st_const *const tables[ST_CT_COUNT] = {
     options_tab, mode_tab, verify_tab, proto_tab, cert_type_tab, reason_tab,
     st_verify_flags_tab, st_hostflags_tab, st_purpose_tab, st_trust_tab,
-    st_dane_flags_tab, st_verify_result_tab,
+    st_dane_flags_tab, st_verify_result_tab, sess_cache_tab,
 };
 
 static int name_is(const char *entry, const char *name, size_t len)
@@ -1454,6 +1487,9 @@ static const struct st_keyspec keyspecs[ST_K_COUNT] = {
     [ST_K_BIO] = { "bio", ST_KT_MATERIAL, 0, 0, 0, ST_ON_SSL },
     [ST_K_SESSION_TIMEOUT] = { "session_timeout", ST_KT_NUM, 0, 0, I, ST_ON_CTX },
     [ST_K_TIME] = { "time", ST_KT_NUM, 0, 0, I, ST_ON_SESSION },
+    [ST_K_CACHE_SIZE] = { "cache_size", ST_KT_NUM, 0, 0, I, ST_ON_CTX },
+    [ST_K_CACHE_MODE] = { "cache_mode", ST_KT_FLAGS, ST_CT_SESS_CACHE, 0, 0,
+                          ST_ON_CTX },
 };
 #undef I
 

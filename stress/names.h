@@ -30,6 +30,7 @@ enum st_ctab {
     ST_CT_TRUST,        /* X509_TRUST_X written X      (trust=) */
     ST_CT_DANE_FLAGS,   /* DANE_FLAG_X written X       (dane_flags=) */
     ST_CT_VERIFY_RESULT, /* X509_V_ERR_X written X, OK (verify_result ==) */
+    ST_CT_SESS_CACHE,   /* SSL_SESS_CACHE_X written X  (cache_mode=) */
     ST_CT_COUNT
 };
 

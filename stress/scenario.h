@@ -93,6 +93,11 @@ enum st_key {
     ST_K_SESSION_TIMEOUT,
     /* A session's time (SSL_SESSION_set_time). */
     ST_K_TIME,
+    /* An SSL_CTX's session cache: its size limit
+     * (SSL_CTX_sess_set_cache_size, 0 for none) and its mode
+     * (SSL_CTX_set_session_cache_mode, SSL_SESS_CACHE_X). */
+    ST_K_CACHE_SIZE,
+    ST_K_CACHE_MODE,
     ST_K_COUNT
 };
 

@@ -12,7 +12,7 @@
  * The session-cache statements (add_session, remove_session,
  * flush_sessions) hold a reference on the session exactly while it is
  * cached, and leave no error behind when their answer is "already there"
- * or "not found".
+ * or "not found".  The cache_size and cache_mode keys reach the cache.
  *
  * `negotiated` holds of an SSL whose handshake finished, and of no other. */
 #include <stdio.h>
@@ -324,6 +324,49 @@ START_TEST(the_cache_holds_a_reference_exactly_while_the_session_is_cached)
 }
 END_TEST
 
+/* The cache's size and mode, one thread: three inserts into a cache of
+ * two leave two (minissl evicts the least recently used after the
+ * insert); a server handshake adds its session and evicts again; a server
+ * whose mode lacks SERVER stores nothing. */
+static const char cache_size_mode[] =
+    "scenario cache-size-mode\n"
+    "iterations 10\n"
+    "setup\n"
+    "  ctx c method=server\n"
+    "  ctx o method=server\n"
+    "  set c cert=test key=test options=NO_TICKET max_proto=TLS1_2 cache_size=2\n"
+    "  set o cert=test key=test options=NO_TICKET max_proto=TLS1_2\n"
+    "  set o cache_mode=CLIENT|NO_AUTO_CLEAR\n"
+    "thread A\n"
+    "  repeat 3\n"
+    "    x = session\n"
+    "    add_session c x\n"
+    "    free x\n"
+    "  end\n"
+    "  expect sessions c == 2\n"
+    "  s = new c\n"
+    "  handshake s\n"
+    "  expect sessions c == 2\n"
+    "  free s\n"
+    "  t = new o\n"
+    "  handshake t\n"
+    "  expect negotiated t\n"
+    "  expect sessions o == 0\n"
+    "  free t\n"
+    "check\n"
+    "  free c\n"
+    "  free o\n"
+    "  expect leaks == 0\n";
+
+START_TEST(the_cache_keeps_its_size_and_a_server_without_its_mode_stores_nothing)
+{
+    struct st_scenario *sc = begin(cache_size_mode);
+
+    run_passes(sc, true);
+    end(sc);
+}
+END_TEST
+
 /* `negotiated`: false before a handshake and after SSL_clear took the
  * connection back before one; true once a server's and a client's
  * handshakes finished, on ctxs whose session timeout is not the default
@@ -407,6 +450,9 @@ Suite *make_suite(void)
     else
         fprintf(stderr, "backend: %s; no cache test is registered\n",
                 st_be_missing(ST_FEAT_INTROSPECTION));
+    if (st_be_missing(ST_FEAT_INTROSPECTION | ST_FEAT_HANDSHAKE) == NULL)
+        tcase_add_test(cache,
+                       the_cache_keeps_its_size_and_a_server_without_its_mode_stores_nothing);
     suite_add_tcase(s, cache);
     return s;
 }

@@ -695,6 +695,47 @@ START_TEST(negotiated_and_the_session_time_keys_parse_to_the_model)
 }
 END_TEST
 
+/* The session cache's two ctx keys: a size is a number, a mode names
+ * the SSL_SESS_CACHE_X constants of the backend's headers (OFF is 0, a
+ * value like any other) or is a number. */
+START_TEST(the_cache_keys_parse_to_a_size_and_mode_flags)
+{
+    struct st_scenario *sc = parse_text(
+        "scenario cache\n"
+        "setup\n"
+        "  ctx c method=server\n"
+        "  set c cache_size=0 cache_mode=SERVER|NO_INTERNAL_LOOKUP\n"
+        "  set c cache_mode=OFF cache_size=2147483647\n"
+        "  set c cache_mode=0x3\n"
+        "thread A\n"
+        "  free c\n");
+    const struct st_stmt *st = sc->setup.stmts;
+
+    ck_assert_int_eq(st[1].settings[0].key, ST_K_CACHE_SIZE);
+    ck_assert_int_eq(st[1].settings[0].val.kind, ST_V_NUM);
+    ck_assert_int_eq(st[1].settings[0].val.num, 0);
+    ck_assert_int_eq(st[1].settings[1].key, ST_K_CACHE_MODE);
+    ck_assert_int_eq(st[1].settings[1].val.kind, ST_V_FLAGS);
+    ck_assert_int_eq(st[1].settings[1].val.num,
+                     cval(ST_CT_SESS_CACHE, "SERVER")
+                     | cval(ST_CT_SESS_CACHE, "NO_INTERNAL_LOOKUP"));
+    /* the headers' values, the same in minissl, OpenSSL and BoringSSL */
+    ck_assert_int_eq(cval(ST_CT_SESS_CACHE, "SERVER"), 0x2);
+    ck_assert_int_eq(cval(ST_CT_SESS_CACHE, "NO_INTERNAL"), 0x300);
+    ck_assert_str_eq(st[1].settings[1].val.str, "SERVER|NO_INTERNAL_LOOKUP");
+    ck_assert_int_eq(st[2].settings[0].val.kind, ST_V_FLAGS);
+    ck_assert_int_eq(st[2].settings[0].val.num, 0);
+    ck_assert_int_eq(st[2].settings[1].val.num, 2147483647);
+    ck_assert_int_eq(st[3].settings[0].val.num, cval(ST_CT_SESS_CACHE, "BOTH"));
+    prints_as(sc, &st[1], "set c cache_size=0 cache_mode=SERVER|NO_INTERNAL_LOOKUP");
+    prints_as(sc, &st[3], "set c cache_mode=0x3");
+    ck_assert_int_eq(st_key_lookup("cache_size", 10), ST_K_CACHE_SIZE);
+    ck_assert_int_eq(st_key_lookup("cache_mode", 10), ST_K_CACHE_MODE);
+    ck_assert_str_eq(st_const_name(ST_CT_SESS_CACHE, 0), "OFF");
+    st_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(negotiated_alone_requires_the_handshake)
 {
     struct st_scenario *sc = parse_text("scenario n\n"
@@ -963,6 +1004,7 @@ Suite *make_suite(void)
     tcase_add_test(files, ex_data_on_a_session_parses_to_a_setting_of_the_session);
     tcase_add_test(files, negotiated_and_the_session_time_keys_parse_to_the_model);
     tcase_add_test(files, negotiated_alone_requires_the_handshake);
+    tcase_add_test(files, the_cache_keys_parse_to_a_size_and_mode_flags);
     tcase_add_test(files, the_reference_page_examples_parse);
     tcase_add_test(files, threads_may_each_make_the_same_local_name);
     tcase_add_test(files, printed_scenarios_parse_back_to_the_same_model);
