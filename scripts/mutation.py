@@ -2632,7 +2632,7 @@ def write_report(path, doc, ann, texts):
     add("")
     add("## The measurement")
     add("")
-    first = "" if doc.get("sample") else "First measurement of the whole set. "
+    first = "" if doc.get("sample") else "A run of the whole set. "
     add("%sCommand: `%s`, %s, on %s." % (first, doc["command"], doc["date"],
                                          doc["host"]))
     add("")
