@@ -1090,6 +1090,40 @@ void *st_be_session_new(void)
     return sess;
 }
 
+void *st_be_make(const struct st_scenario *sc, const struct st_stmt *st,
+                 void *const *slots, enum st_type *made)
+{
+    void *a = st->a >= 0 ? slots[st->a] : NULL;
+    enum st_type ta = st->a >= 0 ? sc->names[st->a].type : ST_TY_COUNT;
+
+    switch (st->op) {
+    case ST_OP_CTX:
+        *made = ST_TY_CTX;
+        return st_be_ctx_new(st->method);
+    case ST_OP_NEW:
+        *made = ST_TY_SSL;
+        return st_be_ssl_new(a);
+    case ST_OP_DUP:             /* a copy, or |a| with one more reference */
+        *made = ST_TY_SSL;
+        return st_be_dup(a);
+    case ST_OP_SESSION:         /* `session` or `session SESSION` */
+        *made = ST_TY_SESSION;
+        return a != NULL ? st_be_session_dup(a) : st_be_session_new();
+    case ST_OP_CERT:
+        *made = ST_TY_X509;
+        return st_be_cert(ta, a);
+    case ST_OP_PKEY:
+        *made = ST_TY_PKEY;
+        return st_be_pkey(ta, a);
+    case ST_OP_KEY:
+        *made = st->otype;
+        return st_be_key(st->otype, a);
+    default:
+        *made = ST_TY_COUNT;
+        return NULL;
+    }
+}
+
 void *st_be_session_dup(void *sess)
 {
     thread_warm_up();

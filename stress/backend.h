@@ -93,6 +93,15 @@ struct st_be_cap {
 };
 /* The table, *n rows; static, for the life of the process. */
 const struct st_be_cap *st_be_caps(size_t *n);
+/* The object constructor statement |st| of |sc| makes (`ctx`, `new`,
+ * `dup`, `session` and `session SESSION`, `cert`, `pkey`, `rsa`/`dh`/
+ * `ec_key`), its operand from |slots|: the one call both the runner and
+ * the allocation-failure sweep make for it, so the two never differ.
+ * NULL on failure (the reason on the error stack); *made: the type of
+ * what it returns. */
+void *st_be_make(const struct st_scenario *sc, const struct st_stmt *st,
+                 void *const *slots, enum st_type *made);
+
 /* NULL when this backend has what statement |st| of |sc| needs, else the
  * reason into why ("line 12: `d = dup s` needs SSL_dup, which boringssl
  * lacks: ..."), returned. */

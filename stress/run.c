@@ -594,29 +594,38 @@ static int pair_failed(struct thr *t, const struct st_stmt *s, int e)
     return -1;
 }
 
+/* The statements exec_one sweeps itself, at the point where the sweep
+ * must see them: `set` key by key, `handshake` and `pair` once the roles
+ * are chosen.  The others are swept before they run. */
+static bool swept_by_exec(enum st_op op)
+{
+    return op == ST_OP_SET || op == ST_OP_HANDSHAKE || op == ST_OP_PAIR;
+}
+
 static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
 {
     char why[320], err[256];
     void *a = s->a >= 0 ? r->slot[s->a] : NULL;
+    enum st_type made;
     void *o;
     int e;
 
     switch (s->op) {
     case ST_OP_CTX:
-        if ((o = st_be_ctx_new(s->method)) == NULL)
+        if ((o = st_be_make(r->sc, s, r->slot, &made)) == NULL)
             goto failed;
         r->server[s->dst] = s->method == ST_METHOD_SERVER ? ROLE_SERVER : 0;
         created(r, s->dst, o);
         return 0;
     case ST_OP_NEW:
-        if ((o = st_be_ssl_new(a)) == NULL)
+        if ((o = st_be_make(r->sc, s, r->slot, &made)) == NULL)
             goto failed;
         keep_or_free_peer(r, s->dst, o, true);
         r->server[s->dst] = (r->server[s->a] & ROLE_SERVER) | ROLE_OWN;
         created(r, s->dst, o);
         return 0;
     case ST_OP_DUP:
-        if ((o = st_be_dup(a)) == NULL)
+        if ((o = st_be_make(r->sc, s, r->slot, &made)) == NULL)
             goto failed;
         keep_or_free_peer(r, s->dst, o, o != a);
         /* A copy is its own connection; the same handle shares a's. */
@@ -625,29 +634,16 @@ static int exec_one(struct run *r, struct thr *t, const struct st_stmt *s)
         created(r, s->dst, o);
         return 0;
     case ST_OP_SESSION:
-        if ((o = s->a >= 0 ? st_be_session_dup(a) : st_be_session_new())
-            == NULL)
+    case ST_OP_CERT:
+    case ST_OP_PKEY:
+    case ST_OP_KEY:
+        if ((o = st_be_make(r->sc, s, r->slot, &made)) == NULL)
             goto failed;
         created(r, s->dst, o);
         return 0;
     case ST_OP_GET1_SESSION:
         /* NULL is a valid answer: no session yet.  `free` accepts it. */
         created(r, s->dst, st_be_get1_session(a));
-        return 0;
-    case ST_OP_CERT:
-        if ((o = st_be_cert(slot_type(r, s->a), a)) == NULL)
-            goto failed;
-        created(r, s->dst, o);
-        return 0;
-    case ST_OP_PKEY:
-        if ((o = st_be_pkey(slot_type(r, s->a), a)) == NULL)
-            goto failed;
-        created(r, s->dst, o);
-        return 0;
-    case ST_OP_KEY:
-        if ((o = st_be_key(s->otype, a)) == NULL)
-            goto failed;
-        created(r, s->dst, o);
         return 0;
     case ST_OP_ADD_SESSION:
         return st_be_add_session(a, r->slot[s->b]) == 0 ? 0 : -1;
@@ -844,8 +840,7 @@ static int exec(struct run *r, struct thr *t, const struct st_stmt *st,
             jitter(t, r->jitter_max);
         if (st_stmt_hook != NULL)
             st_stmt_hook(r->iteration, st_current_thread, &st[i]);
-        if (r->sweeping && st[i].op != ST_OP_SET &&
-            st[i].op != ST_OP_HANDSHAKE && st[i].op != ST_OP_PAIR &&
+        if (r->sweeping && !swept_by_exec(st[i].op) &&
             st_sweep_applies(&st[i]))
             (void)sweep(r, t, &st[i], 0);
         if (exec_one(r, t, &st[i]) != 0)

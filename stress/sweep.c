@@ -107,32 +107,18 @@ static int stmt_attempt(void *arg)
 
     switch (st->op) {
     case ST_OP_CTX:
-        o = st_be_ctx_new(st->method), made = ST_TY_CTX;
-        break;
     case ST_OP_NEW:
-        o = st_be_ssl_new(a), made = ST_TY_SSL;
-        break;
-    case ST_OP_DUP:
-        /* A copy, or |a| with one more reference: free drops either. */
-        o = st_be_dup(a), made = ST_TY_SSL;
-        break;
-    case ST_OP_SESSION:             /* `session` or `session SESSION` */
-        o = a != NULL ? st_be_session_dup(a) : st_be_session_new();
-        made = ST_TY_SESSION;
+    case ST_OP_DUP:             /* a copy or a reference: free drops either */
+    case ST_OP_SESSION:
+    case ST_OP_CERT:
+    case ST_OP_PKEY:
+    case ST_OP_KEY:
+        o = st_be_make(c->sc, st, c->slots, &made);
         break;
     case ST_OP_GET1_SESSION:
         /* NULL is an answer (no session yet), not a failure. */
         st_be_free(ST_TY_SESSION, st_be_get1_session(a));
         return 1;
-    case ST_OP_CERT:
-        o = st_be_cert(ta, a), made = ST_TY_X509;
-        break;
-    case ST_OP_PKEY:
-        o = st_be_pkey(ta, a), made = ST_TY_PKEY;
-        break;
-    case ST_OP_KEY:
-        o = st_be_key(st->otype, a), made = st->otype;
-        break;
     case ST_OP_ADD_SESSION:
         /* 0 also when the session is in the cache already: then nothing
          * changed, and the call allocates nothing after its refusal. */
@@ -158,6 +144,20 @@ static int stmt_attempt(void *arg)
     return 1;
 }
 
+/* A fresh copy of |ssl|, SSL_dup of an SSL in its initial state, or NULL
+ * where there is none: no SSL_dup here, or |ssl| not initial after all
+ * (SSL_dup then shares it). */
+static void *initial_copy(void *ssl)
+{
+    void *copy = st_be_dup(ssl);
+
+    if (copy == ssl) {
+        st_be_free(ST_TY_SSL, copy);
+        return NULL;
+    }
+    return copy;
+}
+
 /* `handshake S`: a fresh copy of S (prepare) handshakes against a fresh
  * peer (attempt); release undoes what a success left and frees both. */
 struct hs_call {
@@ -173,13 +173,8 @@ static int hs_prepare(void *arg)
 
     h->peer = NULL;
     h->done = false;
-    if ((h->copy = st_be_dup(h->ssl)) == NULL)
-        return -1;              /* no SSL_dup here */
-    if (h->copy == h->ssl) {    /* not in its initial state after all */
-        st_be_free(ST_TY_SSL, h->copy);
-        h->copy = NULL;
+    if ((h->copy = initial_copy(h->ssl)) == NULL)
         return -1;
-    }
     return 0;
 }
 
@@ -228,10 +223,10 @@ static int pair_prepare(void *arg)
 {
     struct pair_call *p = arg;
 
-    p->ca = st_be_dup(p->a);
-    p->cb = st_be_dup(p->b);
-    if (p->ca == NULL || p->ca == p->a || p->cb == NULL || p->cb == p->b) {
-        pair_release(p);        /* no SSL_dup here, or not initial */
+    p->ca = initial_copy(p->a);
+    p->cb = initial_copy(p->b);
+    if (p->ca == NULL || p->cb == NULL) {
+        pair_release(p);
         return -1;
     }
     return 0;
